@@ -1,0 +1,216 @@
+"""The one place that checks user input.
+
+Public functions call these helpers on entry; private helpers trust their inputs. Every check copies
+arrays (``float64``) so the caller's data is never modified.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "check_table",
+    "check_scalar",
+    "check_random_state",
+    "check_option",
+    "check_labels",
+    "check_posteriors",
+]
+
+
+def _is_tensor(x: Any) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def _to_numpy(x: Any) -> Any:
+    if _is_tensor(x):
+        return x.detach().cpu().numpy()
+    return x
+
+
+def check_table(
+    p: Any,
+    *,
+    name: str,
+    ndim: int | None = 3,
+    normalize: bool = False,
+    atol: float = 1e-9,
+) -> np.ndarray:
+    """Validate a probability table and return a float64 copy.
+
+    Parameters
+    ----------
+    p : array_like
+        Non-negative table (numpy array, nested list or torch tensor).
+    name : str
+        Argument name used in error messages.
+    ndim : int or None
+        Required number of axes (``None``: any).
+    normalize : bool
+        If True, rescale a non-negative table (e.g. counts) to sum to 1; otherwise the sum must be
+        1 within ``atol`` times the number of cells (at least 1e-6).
+    atol : float
+        Entries down to ``-atol`` are clipped to 0; more negative entries raise.
+
+    Returns
+    -------
+    ndarray of float64
+        A fresh copy that sums to 1.
+
+    Raises
+    ------
+    TypeError
+        If ``p`` is not array-like or not numeric.
+    ValueError
+        On wrong ``ndim``, empty axes, NaN/inf, negative entries, zero total or a sum != 1.
+    """
+    p = _to_numpy(p)
+    if isinstance(p, (str, bytes, dict, set)) or p is None:
+        raise TypeError(f"{name} must be an array of probabilities, got {type(p).__name__}")
+    try:
+        arr = np.array(p, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array, could not convert: {exc}") from None
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
+    if arr.size == 0 or 0 in arr.shape:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); every axis needs at least one value")
+    if not np.all(np.isfinite(arr)):
+        n_bad = int(np.sum(~np.isfinite(arr)))
+        raise ValueError(f"{name} contains {n_bad} NaN or infinite entries")
+    lo = float(arr.min())
+    if lo < -atol:
+        raise ValueError(f"{name} has negative entries (min {lo:.4g}); probabilities must be >= 0")
+    np.clip(arr, 0.0, None, out=arr)
+    total = float(arr.sum())
+    if total <= 0.0:
+        raise ValueError(f"{name} sums to {total:.4g}; it needs a positive total")
+    if normalize:
+        arr /= total
+    elif abs(total - 1.0) > max(atol * arr.size, 1e-6):
+        raise ValueError(
+            f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts"
+        )
+    else:
+        arr /= total
+    return arr
+
+
+def check_scalar(
+    x: Any,
+    *,
+    name: str,
+    kind: type | tuple[type, ...] = numbers.Real,
+    min_val: float | None = None,
+    max_val: float | None = None,
+    include_min: bool = True,
+    include_max: bool = True,
+) -> Any:
+    """Check a scalar parameter's type and range; return it unchanged.
+
+    Raises ``TypeError`` for a wrong type and ``ValueError`` for a value out of range, with messages of
+    the form ``"tol == -1, must be > 0"``.
+    """
+    if isinstance(x, bool) or not isinstance(x, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        want = " or ".join(getattr(k, "__name__", str(k)) for k in kinds)
+        raise TypeError(f"{name} must be {want}, got {type(x).__name__} ({x!r})")
+    if isinstance(x, numbers.Real) and not np.isfinite(float(x)):
+        raise ValueError(f"{name} == {x}, must be finite")
+    if min_val is not None:
+        bad = x < min_val if include_min else x <= min_val
+        if bad:
+            op = ">=" if include_min else ">"
+            raise ValueError(f"{name} == {x}, must be {op} {min_val}")
+    if max_val is not None:
+        bad = x > max_val if include_max else x >= max_val
+        if bad:
+            op = "<=" if include_max else "<"
+            raise ValueError(f"{name} == {x}, must be {op} {max_val}")
+    return x
+
+
+def check_random_state(random_state: Any) -> np.random.Generator:
+    """Turn None, an int, a ``np.random.Generator`` or a ``RandomState`` into a Generator."""
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**32 - 1))
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"random_state == {random_state}, must be >= 0")
+        return np.random.default_rng(int(random_state))
+    raise TypeError(
+        "random_state must be None, an int or a numpy.random.Generator, "
+        f"got {type(random_state).__name__}"
+    )
+
+
+def check_option(value: Any, *, name: str, options: Iterable[str]) -> str:
+    """Check that ``value`` is one of the allowed strings."""
+    options = tuple(options)
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
+    return value
+
+
+def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
+    """Validate a 1-D column of discrete labels (ints, strings or any hashables).
+
+    Returns a 1-D numpy array (object or numeric dtype). Raises on wrong ndim, too few entries, or
+    missing values (None / NaN).
+    """
+    x = _to_numpy(x)
+    if isinstance(x, (str, bytes)) or np.isscalar(x) or x is None:
+        raise TypeError(f"{name} must be a 1-D sequence of labels, got {type(x).__name__}")
+    arr = np.asarray(x)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one label per sample), got shape {arr.shape}")
+    if arr.shape[0] < min_size:
+        raise ValueError(f"{name} has {arr.shape[0]} samples; at least {min_size} needed")
+    if arr.dtype.kind == "f":
+        n_nan = int(np.sum(~np.isfinite(arr)))
+        if n_nan:
+            raise ValueError(f"{name} has {n_nan} NaN or infinite labels")
+    elif arr.dtype.kind == "O":
+        n_none = sum(1 for v in arr if v is None or (isinstance(v, float) and not np.isfinite(v)))
+        if n_none:
+            raise ValueError(f"{name} has {n_none} missing labels (None or NaN)")
+    return arr.copy()
+
+
+def check_posteriors(f: Any, *, name: str, n_samples: int | None = None,
+                     n_classes: int | None = None, atol: float = 1e-6) -> np.ndarray:
+    """Validate an (n_samples, n_classes) array of class probabilities (rows sum to 1)."""
+    f = _to_numpy(f)
+    try:
+        arr = np.array(f, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_samples, n_classes), got shape {arr.shape}")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(f"{name} has {arr.shape[0]} rows but {n_samples} paired samples were given")
+    if n_classes is not None and arr.shape[1] != n_classes:
+        raise ValueError(f"{name} has {arr.shape[1]} columns but the label has {n_classes} classes")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite probabilities")
+    if arr.min() < -atol:
+        raise ValueError(f"{name} has negative probabilities (min {arr.min():.4g})")
+    np.clip(arr, 0.0, None, out=arr)
+    sums = arr.sum(axis=1)
+    worst = float(np.max(np.abs(sums - 1.0))) if arr.shape[0] else 0.0
+    if worst > atol:
+        raise ValueError(f"rows of {name} must sum to 1 (worst row sums to {1 + worst:.6g})")
+    return arr / sums[:, None]

@@ -1,0 +1,283 @@
+"""``estimate()``: inputs -> Marginals -> R, U1, U2 and every synergy bound -> one result.
+
+Accepted inputs (exactly one form):
+
+* a :class:`~mmbounds.marginals.Marginals` object;
+* a tuple of three tables ``(p_x1y, p_x2y, p_x1x2)``;
+* a full labeled joint ``p[x1, x2, y]`` (3-D array) — then the true synergy is reported too, for
+  validation;
+* discrete samples ``x1=(x1, y1)``, ``x2=(x2, y2)``, ``paired=(x1u, x2u)`` (1-D columns of any
+  hashable labels).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_option, check_posteriors, check_random_state, check_scalar, check_table
+from .bounds import (
+    BOUNDS,
+    Bound,
+    coupling_gap,
+    synergy_lower_disagreement_bhattacharyya,
+    synergy_lower_disagreement_l2,
+    synergy_lower_disagreement_paper,
+    synergy_lower_shared,
+    synergy_lower_shared_paper,
+    synergy_upper_coupling,
+)
+from .info import entropy, mutual_information
+from .marginals import Marginals
+from .pid import redundancy_uniqueness
+from .result import EstimateResult
+from .solvers.broja import broja_support
+
+__all__ = ["estimate"]
+
+NOTES = {
+    "synergy_lower_shared": "min of S over all joints with the observed marginals (max-entropy, IPF)",
+    "synergy_lower_shared_paper": "paper's relaxation: only p(x1,x2), p(x1,y) kept (BROJA over X1)",
+    "synergy_lower_disagreement_bhattacharyya": "E[-log2 BC(p(y|x1), p(y|x2))] - (U1+U2)/2",
+    "synergy_lower_disagreement_l2": "alpha_l2/(4 ln 2) - (U1+U2)/2",
+    "synergy_lower_disagreement_paper": "paper's c=1: alpha_l2 - max(U1,U2); can exceed the true S",
+    "synergy_upper_coupling": "H(X1,X2)+H(Y)-L-(R+U1+U2), L = best majorization-meet entropy",
+}
+GUARANTEED = {name: name != "synergy_lower_disagreement_paper" for name in BOUNDS}
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("mmbounds")
+    except Exception:  # pragma: no cover - running from a source tree without metadata
+        return "0+unknown"
+
+
+def _as_marginals(
+    data: Any, x1: Any, x2: Any, paired: Any, normalize: bool, reconcile: bool
+) -> tuple[Marginals, np.ndarray | None]:
+    """Turn any accepted input into Marginals (and the joint, when one was given)."""
+    samples = (x1, x2, paired)
+    if data is not None and any(s is not None for s in samples):
+        raise TypeError("pass either data (Marginals, tables or a joint) or x1/x2/paired samples, not both")
+    if data is None:
+        if any(s is None for s in samples):
+            missing = [n for n, s in zip(("x1", "x2", "paired"), samples) if s is None]
+            raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
+        for name, s in zip(("x1", "x2", "paired"), samples):
+            if not isinstance(s, (tuple, list)) or len(s) != 2:
+                raise TypeError(f"{name} must be a pair of arrays, got {type(s).__name__}")
+        for name, s in zip(("x1", "x2", "paired"), samples):
+            for i, col in enumerate(s):
+                if np.ndim(col) > 1 and np.shape(col)[1] > 1:
+                    raise TypeError(
+                        f"{name}[{i}] has shape {np.shape(col)}: continuous features must be "
+                        "discretized first (mmbounds.discretize.Discretizer)"
+                    )
+        return Marginals.from_samples(x1, x2, paired, reconcile=reconcile), None
+    if isinstance(data, Marginals):
+        return data, None
+    if isinstance(data, (tuple, list)):
+        if len(data) != 3:
+            raise ValueError(
+                f"data as a tuple must hold three tables (p_x1y, p_x2y, p_x1x2), got {len(data)}"
+            )
+        return Marginals(*data, normalize=normalize, reconcile=reconcile), None
+    joint = check_table(data, name="data", ndim=3, normalize=normalize)
+    return Marginals.from_joint(joint), joint
+
+
+def estimate(
+    data: Any = None,
+    *,
+    x1: tuple[Any, Any] | None = None,
+    x2: tuple[Any, Any] | None = None,
+    paired: tuple[Any, Any] | None = None,
+    posteriors: tuple[Any, Any] | None = None,
+    bounds: str | Sequence[str] = "all",
+    normalize: bool = False,
+    reconcile: bool = True,
+    method: str = "auto",
+    tol: float = 1e-9,
+    backend: str = "auto",
+    device: str | None = None,
+    random_state: Any = None,
+    progress: bool = False,
+) -> EstimateResult:
+    """Redundancy, uniqueness and bounds on synergy without labeled multimodal data (bits).
+
+    Parameters
+    ----------
+    data : Marginals, tuple of 3 arrays, or 3-D array, optional
+        ``Marginals``; tables ``(p_x1y, p_x2y, p_x1x2)`` with shapes (n1, ny), (n2, ny), (n1, n2);
+        or a full joint ``p[x1, x2, y]`` (then ``synergy_true`` is filled for validation).
+    x1, x2, paired : pair of 1-D arrays, optional
+        Discrete samples instead of ``data``: D1 = ``(x1, y1)``, D2 = ``(x2, y2)``,
+        DM = ``(x1u, x2u)``. Values may be any hashable labels.
+    posteriors : pair of arrays (n_pairs, n_y), optional
+        Posteriors of trained unimodal classifiers on the paired samples (columns in the order of the
+        label values). Adds disagreement bounds marked as estimates (``guaranteed=False``).
+    bounds : "all" or sequence of str
+        Names from :data:`mmbounds.bounds.BOUNDS` to compute.
+    normalize : bool
+        Rescale tables (counts) to sum to 1.
+    reconcile : bool
+        Reconcile inconsistent marginals by maximum likelihood (else raise).
+    method : {"auto", "cvxpy", "fast"}
+        BROJA solver.
+    tol : float
+        Certified optimality gap of the BROJA solves, bits.
+    backend, device :
+        Array backend for the fast solvers (``"auto"``, ``"numpy"``, ``"torch"``).
+    random_state : None, int or numpy.random.Generator
+        Seed for every randomised step.
+    progress : bool
+        Show a progress bar over the steps.
+
+    Returns
+    -------
+    EstimateResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        On malformed input (the message names the argument).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mmbounds
+    >>> and_ = np.zeros((2, 2, 2))
+    >>> for a in (0, 1):
+    ...     for b in (0, 1):
+    ...         and_[a, b, a & b] = 0.25
+    >>> res = mmbounds.estimate(and_, method="cvxpy")
+    >>> round(res.redundancy, 4), round(res.synergy_true, 4)
+    (0.3113, 0.5)
+    >>> res.synergy_lower <= res.synergy_true <= res.synergy_upper
+    True
+    """
+    check_option(method, name="method", options=("auto", "cvxpy", "fast"))
+    check_scalar(tol, name="tol", min_val=0.0, include_min=False)
+    rng_seed = random_state if isinstance(random_state, (int, np.integer)) else None
+    check_random_state(random_state)
+    names = list(BOUNDS) if bounds == "all" else list(bounds)
+    for n in names:
+        if n not in BOUNDS:
+            raise ValueError(f"bounds: unknown bound {n!r}; choose from {list(BOUNDS)}")
+    timings: dict[str, float] = {}
+    solver_info = {}
+
+    t0 = time.perf_counter()
+    m, joint = _as_marginals(data, x1, x2, paired, normalize, reconcile)
+    ny = m.shape[2]
+    if posteriors is not None:
+        if not isinstance(posteriors, (tuple, list)) or len(posteriors) != 2:
+            raise TypeError("posteriors must be a pair (f1_probs, f2_probs) of arrays")
+        f1 = check_posteriors(posteriors[0], name="posteriors[0]", n_classes=ny)
+        f2 = check_posteriors(posteriors[1], name="posteriors[1]", n_samples=f1.shape[0], n_classes=ny)
+        posteriors = (f1, f2)
+    timings["marginals"] = time.perf_counter() - t0
+
+    steps = ["pid"] + names
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(steps), desc="mmbounds.estimate", leave=False)
+
+    def _tick(step: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(step)
+            bar.update(1)
+
+    t0 = time.perf_counter()
+    parts = redundancy_uniqueness(m.p_x1y, m.p_x2y, method=method, tol=tol, backend=backend, device=device)
+    timings["pid"] = time.perf_counter() - t0
+    solver_info["broja"] = parts.info
+    _tick("pid")
+
+    values: list[Bound] = []
+    for name in names:
+        t0 = time.perf_counter()
+        if name == "synergy_lower_shared":
+            v, sol = synergy_lower_shared(m, parts=parts, return_solution=True)
+            solver_info["maxent"] = sol.info
+        elif name == "synergy_lower_shared_paper":
+            v = synergy_lower_shared_paper(m, parts=parts, method=method, tol=tol)
+        else:
+            v = BOUNDS[name][1](m, parts=parts)
+        values.append(Bound(name, BOUNDS[name][0], float(v), GUARANTEED[name], NOTES[name]))
+        timings[name] = time.perf_counter() - t0
+        _tick(name)
+    if bar is not None:
+        bar.close()
+    if posteriors is not None:
+        t0 = time.perf_counter()
+        for fn, base in (
+            (synergy_lower_disagreement_bhattacharyya, "synergy_lower_disagreement_bhattacharyya"),
+            (synergy_lower_disagreement_l2, "synergy_lower_disagreement_l2"),
+            (synergy_lower_disagreement_paper, "synergy_lower_disagreement_paper"),
+        ):
+            v = fn(m, parts=parts, posteriors=posteriors)
+            values.append(
+                Bound(
+                    base + "_classifiers", "lower", float(v), False,
+                    "estimate: trained-classifier posteriors on the paired samples; " + NOTES[base],
+                )
+            )
+        timings["classifier_disagreement"] = time.perf_counter() - t0
+
+    lowers = [(b.value, b.name) for b in values if b.side == "lower" and b.guaranteed]
+    uppers = [(b.value, b.name) for b in values if b.side == "upper" and b.guaranteed]
+    lo, lo_name = max(lowers + [(0.0, "nonnegativity")])
+    h_y = entropy(m.p_y)
+    trivial_upper = h_y - parts.min_mi  # I(X1,X2;Y) <= H(Y)
+    hi, hi_name = min(uppers + [(trivial_upper, "H(Y)-(R+U1+U2)")])
+    synergy_true = None
+    if joint is not None:
+        synergy_true = mutual_information(joint, (0, 1), 2) - parts.min_mi
+    messages = [
+        f"{k}: {v.status} (residual {v.residual:.2e})"
+        for k, v in solver_info.items()
+        if not v.converged
+    ]
+    if "synergy_upper_coupling" in names:
+        gap = coupling_gap(m)
+    else:
+        gap = float("nan")
+    n_support = int(broja_support(m.p_x1y, m.p_x2y).sum())
+    backend_used = "numpy" if backend == "auto" else backend
+    return EstimateResult(
+        redundancy=parts.redundancy,
+        unique1=parts.unique1,
+        unique2=parts.unique2,
+        synergy_lower=float(lo),
+        synergy_upper=float(hi),
+        synergy_lower_method=lo_name,
+        synergy_upper_method=hi_name,
+        bounds=tuple(values),
+        mi_x1y=parts.mi_x1y,
+        mi_x2y=parts.mi_x2y,
+        mi_x1x2=mutual_information(m.p_x1x2, 0, 1),
+        entropy_y=h_y,
+        synergy_true=synergy_true,
+        shape=m.shape,
+        n_support=n_support,
+        coupling_gap=gap,
+        consistency=m.consistency,
+        solver_info=MappingProxyType(solver_info),
+        timings=MappingProxyType(timings),
+        status="warning" if messages else "ok",
+        message="; ".join(messages),
+        backend=backend_used,
+        random_state=rng_seed,
+        mmbounds_version=_version(),
+        marginals=m,
+    )

@@ -1,0 +1,401 @@
+"""The three observable pairwise marginals, validated and made mutually consistent.
+
+Without labeled multimodal data, only ``p(x1, y)`` (from D1), ``p(x2, y)`` (from D2) and ``p(x1, x2)``
+(from the unlabeled pairs DM) can be observed. :class:`Marginals` holds them with axes always in the
+order ``(x1, x2, y)``, reports how much the sources disagree on their shared single-variable marginals
+(total variation), and reconciles them before any bound is computed.
+
+Reconciliation is maximum likelihood: the joint ``q`` maximising
+``n1 * sum p1(x1,y) log q(x1,y) + n2 * sum p2(x2,y) log q(x2,y) + nm * sum pm(x1,x2) log q(x1,x2)``,
+i.e. the weighted reverse I-projection of the three observed tables onto the marginals of one joint.
+The objective is concave in ``q``; EM (each source sees two of the three variables) increases it
+monotonically. The reconciled triple is the three marginals of ``q``: consistent by construction and
+realisable by a joint, with each source weighted by its sample size. Inputs that already agree are
+returned unchanged.
+
+References
+----------
+A. P. Dempster, N. M. Laird, D. B. Rubin, "Maximum likelihood from incomplete data via the EM
+algorithm", J. R. Stat. Soc. B 39(1), 1977.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_labels, check_scalar, check_table
+from .exceptions import ConvergenceWarning, InconsistentMarginalsWarning
+
+__all__ = ["Marginals", "ConsistencyReport"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyReport:
+    """How much the observed marginals disagree, as total-variation distances.
+
+    Attributes
+    ----------
+    tv_y : float
+        TV between ``p(y)`` implied by ``p(x1,y)`` and by ``p(x2,y)`` (D1 vs D2).
+    tv_x1 : float
+        TV between ``p(x1)`` implied by ``p(x1,y)`` and by ``p(x1,x2)`` (D1 vs DM).
+    tv_x2 : float
+        TV between ``p(x2)`` implied by ``p(x2,y)`` and by ``p(x1,x2)`` (D2 vs DM).
+    reconciled : bool
+        True when the tables were replaced by the maximum-likelihood consistent triple.
+    shift : tuple of float
+        TV moved in each table ``(p_x1y, p_x2y, p_x1x2)`` by the reconciliation (0 when not needed).
+    weights : tuple of float
+        Relative weights of the three sources (sample sizes, normalised).
+    n_iter : int
+        EM iterations used.
+    """
+
+    tv_y: float
+    tv_x1: float
+    tv_x2: float
+    reconciled: bool
+    shift: tuple[float, float, float]
+    weights: tuple[float, float, float]
+    n_iter: int
+
+    @property
+    def max_tv(self) -> float:
+        """Largest of the three disagreements."""
+        return max(self.tv_y, self.tv_x1, self.tv_x2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary."""
+        return {
+            "tv_y": self.tv_y,
+            "tv_x1": self.tv_x1,
+            "tv_x2": self.tv_x2,
+            "max_tv": self.max_tv,
+            "reconciled": self.reconciled,
+            "shift": list(self.shift),
+            "weights": list(self.weights),
+            "n_iter": self.n_iter,
+        }
+
+
+def _tv(a: np.ndarray, b: np.ndarray) -> float:
+    return 0.5 * float(np.abs(a - b).sum())
+
+
+def _reconcile_ml(
+    p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray, tol: float, max_iter: int
+) -> tuple[np.ndarray, int, float]:
+    """EM for the maximum-likelihood joint given three two-variable tables; returns (q, n_iter, err)."""
+    n1, ny = p1.shape
+    n2 = p2.shape[0]
+    q = np.full((n1, n2, ny), 1.0 / (n1 * n2 * ny))
+    w = w / w.sum()
+    prev = None
+    err = np.inf
+    it = 0
+    for it in range(1, max_iter + 1):
+        q1 = q.sum(axis=1, keepdims=True)  # (n1, 1, ny)
+        q2 = q.sum(axis=0, keepdims=True)  # (1, n2, ny)
+        q12 = q.sum(axis=2, keepdims=True)  # (n1, n2, 1)
+        c1 = np.divide(p1[:, None, :], q1, out=np.zeros_like(q1 * q), where=q1 > 0)
+        c2 = np.divide(p2[None, :, :], q2, out=np.zeros_like(q1 * q), where=q2 > 0)
+        c12 = np.divide(p12[:, :, None], q12, out=np.zeros_like(q1 * q), where=q12 > 0)
+        q = q * (w[0] * c1 + w[1] * c2 + w[2] * c12)
+        q /= q.sum()
+        margs = np.concatenate([q.sum(axis=1).ravel(), q.sum(axis=0).ravel(), q.sum(2).ravel()])
+        if prev is not None:
+            err = float(np.abs(margs - prev).max())
+            if err <= tol:
+                break
+        prev = margs
+    return q, it, err
+
+
+class Marginals:
+    """The pairwise marginals ``p(x1,y)``, ``p(x2,y)``, ``p(x1,x2)``, validated and consistent.
+
+    Parameters
+    ----------
+    p_x1y : array_like, shape (n_x1, n_y)
+        Joint of modality 1 and the label (from D1).
+    p_x2y : array_like, shape (n_x2, n_y)
+        Joint of modality 2 and the label (from D2).
+    p_x1x2 : array_like, shape (n_x1, n_x2)
+        Joint of the two modalities (from the unlabeled pairs DM).
+    normalize : bool, default False
+        Rescale each table to sum to 1 (pass counts).
+    sample_sizes : tuple of 3 numbers, optional
+        Sizes of D1, D2, DM; they weight the sources when reconciling (equal weights by default).
+    reconcile : bool, default True
+        Replace inconsistent tables by the maximum-likelihood consistent triple. With False,
+        inconsistent tables raise ``ValueError``.
+    atol : float, default 1e-9
+        Disagreement (TV) under which tables count as consistent and are kept unchanged.
+    warn_tv : float, default 0.05
+        Issue an :class:`InconsistentMarginalsWarning` when a disagreement exceeds this plus the
+        disagreement expected from sampling alone (with known ``sample_sizes``, about
+        ``0.5 * sqrt(k * (1/n_a + 1/n_b))`` for a variable with ``k`` values seen by sources of
+        sizes ``n_a`` and ``n_b``).
+    categories : tuple of 3 sequences, optional
+        Labels of the values of x1, x2 and y (default ``range(n)``).
+
+    Attributes
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray
+        Consistent, read-only tables (float64).
+    observed : tuple of ndarray
+        The validated tables before reconciliation (read-only).
+    consistency : ConsistencyReport
+        Disagreement of the observed tables and what the reconciliation changed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.full((2, 2, 2), 1 / 8)
+    >>> m = Marginals.from_joint(p)
+    >>> m.shape
+    (2, 2, 2)
+    >>> m.consistency.reconciled
+    False
+    """
+
+    __slots__ = (
+        "p_x1y", "p_x2y", "p_x1x2", "observed", "consistency", "categories", "sample_sizes",
+    )
+
+    def __init__(
+        self,
+        p_x1y: Any,
+        p_x2y: Any,
+        p_x1x2: Any,
+        *,
+        normalize: bool = False,
+        sample_sizes: Sequence[float] | None = None,
+        reconcile: bool = True,
+        atol: float = 1e-9,
+        warn_tv: float = 0.05,
+        categories: tuple[Sequence[Hashable], Sequence[Hashable], Sequence[Hashable]] | None = None,
+        tol: float = 1e-10,
+        max_iter: int = 5000,
+    ) -> None:
+        p1 = check_table(p_x1y, name="p_x1y", ndim=2, normalize=normalize)
+        p2 = check_table(p_x2y, name="p_x2y", ndim=2, normalize=normalize)
+        p12 = check_table(p_x1x2, name="p_x1x2", ndim=2, normalize=normalize)
+        check_scalar(atol, name="atol", min_val=0.0)
+        check_scalar(warn_tv, name="warn_tv", min_val=0.0)
+        if p1.shape[1] != p2.shape[1]:
+            raise ValueError(
+                f"p_x1y has {p1.shape[1]} label values but p_x2y has {p2.shape[1]}; "
+                "both must index the same y values"
+            )
+        if p12.shape != (p1.shape[0], p2.shape[0]):
+            raise ValueError(
+                f"p_x1x2 has shape {p12.shape} but p_x1y, p_x2y imply (|X1|, |X2|) = "
+                f"({p1.shape[0]}, {p2.shape[0]})"
+            )
+        if sample_sizes is None:
+            w = np.ones(3)
+        else:
+            if len(sample_sizes) != 3:
+                raise ValueError(f"sample_sizes must have 3 entries (D1, D2, DM), got {len(sample_sizes)}")
+            for nm, v in zip(("D1", "D2", "DM"), sample_sizes):
+                check_scalar(v, name=f"sample_sizes[{nm}]", min_val=0.0, include_min=False)
+            w = np.asarray(sample_sizes, dtype=np.float64)
+        tv_y = _tv(p1.sum(0), p2.sum(0))
+        tv_x1 = _tv(p1.sum(1), p12.sum(1))
+        tv_x2 = _tv(p2.sum(1), p12.sum(0))
+        worst = max(tv_y, tv_x1, tv_x2)
+        observed = (p1.copy(), p2.copy(), p12.copy())
+        for a in observed:
+            a.setflags(write=False)
+        n_iter, shift, reconciled = 0, (0.0, 0.0, 0.0), False
+        if worst > atol:
+            if not reconcile:
+                raise ValueError(
+                    f"the marginals disagree (TV: p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) "
+                    f"{tv_x2:.3g}); pass reconcile=True to use the maximum-likelihood consistent triple"
+                )
+            noise = (0.0, 0.0, 0.0)
+            if sample_sizes is not None:
+                na, nb, nm = (float(v) for v in sample_sizes)
+                k1, k2, ky = p1.shape[0], p2.shape[0], p1.shape[1]
+                noise = (
+                    0.5 * np.sqrt(ky * (1 / na + 1 / nb)),
+                    0.5 * np.sqrt(k1 * (1 / na + 1 / nm)),
+                    0.5 * np.sqrt(k2 * (1 / nb + 1 / nm)),
+                )
+            excess = max(t - n for t, n in zip((tv_y, tv_x1, tv_x2), noise))
+            if excess > warn_tv:
+                warnings.warn(
+                    f"the observed marginals disagree by up to {worst:.3g} in total variation "
+                    f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}); reconciled by maximum "
+                    "likelihood. Check that D1, D2 and DM come from the same population",
+                    InconsistentMarginalsWarning,
+                    stacklevel=2,
+                )
+            q, n_iter, err = _reconcile_ml(p1, p2, p12, w, tol, max_iter)
+            if err > 1e-6:
+                warnings.warn(
+                    f"reconciliation: EM changed the marginals by {err:.2e} in its last step after "
+                    f"{max_iter} iterations; increase max_iter",
+                    ConvergenceWarning,
+                    stacklevel=2,
+                )
+            new = (q.sum(axis=1), q.sum(axis=0), q.sum(axis=2))
+            shift = tuple(_tv(a, b) for a, b in zip(observed, new))
+            p1, p2, p12 = (np.clip(a, 0.0, None) for a in new)
+            reconciled = True
+        for a in (p1, p2, p12):
+            a.setflags(write=False)
+        if categories is None:
+            categories = (range(p1.shape[0]), range(p2.shape[0]), range(p1.shape[1]))
+        cats = tuple(tuple(c) for c in categories)
+        if tuple(len(c) for c in cats) != (p1.shape[0], p2.shape[0], p1.shape[1]):
+            raise ValueError(
+                f"categories have lengths {tuple(len(c) for c in cats)} but the tables imply "
+                f"{(p1.shape[0], p2.shape[0], p1.shape[1])}"
+            )
+        self.p_x1y, self.p_x2y, self.p_x1x2 = p1, p2, p12
+        self.observed = observed
+        self.categories = cats
+        self.sample_sizes = None if sample_sizes is None else tuple(float(v) for v in sample_sizes)
+        wn = w / w.sum()
+        self.consistency = ConsistencyReport(
+            tv_y, tv_x1, tv_x2, reconciled, shift, (float(wn[0]), float(wn[1]), float(wn[2])), n_iter
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, "consistency"):
+            raise AttributeError("Marginals is immutable")
+        object.__setattr__(self, name, value)
+
+    # ----------------------------------------------------------------------------- constructors
+    @classmethod
+    def from_joint(cls, p: Any, *, normalize: bool = False) -> Marginals:
+        """The three pairwise marginals of a full joint table ``p[x1, x2, y]``."""
+        p = check_table(p, name="p", ndim=3, normalize=normalize)
+        return cls(p.sum(axis=1), p.sum(axis=0), p.sum(axis=2))
+
+    @classmethod
+    def from_samples(
+        cls,
+        x1y: tuple[Any, Any],
+        x2y: tuple[Any, Any],
+        x1x2: tuple[Any, Any],
+        **kwargs: Any,
+    ) -> Marginals:
+        """Empirical marginals from discrete samples D1 = (x1, y), D2 = (x2, y), DM = (x1, x2).
+
+        Labels may be any hashable values; each variable's values seen in any source are mapped to one
+        shared index (sorted when sortable). Sample sizes weight the reconciliation.
+
+        Parameters
+        ----------
+        x1y, x2y, x1x2 : pair of 1-D sequences
+            The samples of each source, as ``(column_a, column_b)`` of equal length.
+        **kwargs
+            Passed to :class:`Marginals` (``reconcile``, ``warn_tv``, ...).
+
+        Examples
+        --------
+        >>> m = Marginals.from_samples((["a", "b"], [0, 1]), (["u", "v"], [0, 1]), (["a", "b"], ["u", "v"]))
+        >>> m.categories[0], m.shape
+        (('a', 'b'), (2, 2, 2))
+        """
+        cols = {}
+        for src, pair, names in (
+            ("x1y", x1y, ("x1", "y")),
+            ("x2y", x2y, ("x2", "y")),
+            ("x1x2", x1x2, ("x1", "x2")),
+        ):
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"{src} must be a pair (column, column) of samples, got {type(pair).__name__}")
+            a = check_labels(pair[0], name=f"{src}[0] ({names[0]})")
+            b = check_labels(pair[1], name=f"{src}[1] ({names[1]})")
+            if a.shape[0] != b.shape[0]:
+                raise ValueError(
+                    f"{src}: {names[0]} has {a.shape[0]} samples but {names[1]} has {b.shape[0]}"
+                )
+            cols[src] = (a, b)
+        cats = {
+            "x1": _categories(cols["x1y"][0], cols["x1x2"][0]),
+            "x2": _categories(cols["x2y"][0], cols["x1x2"][1]),
+            "y": _categories(cols["x1y"][1], cols["x2y"][1]),
+        }
+        if len(cats["y"]) < 2:
+            raise ValueError(
+                f"y has a single class ({cats['y'][0]!r}); interactions about a constant label are all 0"
+            )
+        idx = {v: _index(cats[v]) for v in cats}
+        t1 = _counts(cols["x1y"], idx["x1"], idx["y"])
+        t2 = _counts(cols["x2y"], idx["x2"], idx["y"])
+        t12 = _counts(cols["x1x2"], idx["x1"], idx["x2"])
+        sizes = tuple(float(cols[s][0].shape[0]) for s in ("x1y", "x2y", "x1x2"))
+        kwargs.setdefault("sample_sizes", sizes)
+        return cls(
+            t1, t2, t12, normalize=True, categories=(cats["x1"], cats["x2"], cats["y"]), **kwargs
+        )
+
+    # ----------------------------------------------------------------------------- views
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """``(|X1|, |X2|, |Y|)``."""
+        return (self.p_x1y.shape[0], self.p_x2y.shape[0], self.p_x1y.shape[1])
+
+    @property
+    def p_y(self) -> np.ndarray:
+        """``p(y)``."""
+        return self.p_x1y.sum(axis=0)
+
+    @property
+    def p_x1(self) -> np.ndarray:
+        """``p(x1)``."""
+        return self.p_x1y.sum(axis=1)
+
+    @property
+    def p_x2(self) -> np.ndarray:
+        """``p(x2)``."""
+        return self.p_x2y.sum(axis=1)
+
+    def swap(self) -> Marginals:
+        """The same marginals with the roles of X1 and X2 exchanged."""
+        return Marginals(
+            self.p_x2y, self.p_x1y, self.p_x1x2.T,
+            categories=(self.categories[1], self.categories[0], self.categories[2]),
+        )
+
+    def __repr__(self) -> str:
+        c = self.consistency
+        return (
+            f"Marginals(shape={self.shape}, max_tv={c.max_tv:.3g}, reconciled={c.reconciled})"
+        )
+
+
+def _categories(*cols: np.ndarray) -> tuple[Hashable, ...]:
+    seen: dict[Hashable, None] = {}
+    for c in cols:
+        for v in c.tolist():
+            seen.setdefault(v, None)
+    vals = list(seen)
+    try:
+        vals = sorted(vals)
+    except TypeError:
+        pass
+    return tuple(vals)
+
+
+def _index(cats: tuple[Hashable, ...]) -> dict[Hashable, int]:
+    return {v: i for i, v in enumerate(cats)}
+
+
+def _counts(pair: tuple[np.ndarray, np.ndarray], ia: dict, ib: dict) -> np.ndarray:
+    a = np.fromiter((ia[v] for v in pair[0].tolist()), dtype=np.int64, count=pair[0].shape[0])
+    b = np.fromiter((ib[v] for v in pair[1].tolist()), dtype=np.int64, count=pair[1].shape[0])
+    t = np.zeros((len(ia), len(ib)))
+    np.add.at(t, (a, b), 1.0)
+    return t

@@ -1,0 +1,262 @@
+"""A minimal array namespace so each solver is written once for numpy and torch.
+
+``get_namespace(*arrays, backend="auto", device=None)`` returns an object exposing the few operations
+our solvers use (array creation, elementwise maths, reductions, ``einsum`` and a symmetric positive
+definite solve). numpy is always available; torch is imported only inside this module's functions, the
+first time a tensor arrives or ``backend="torch"`` is requested, so ``import mmbounds`` never imports
+torch. Tensors are detected through ``sys.modules`` without importing torch (as array-api-compat does).
+
+All arrays created by a namespace are float64 on the namespace's device.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+__all__ = ["NumpyNamespace", "TorchNamespace", "get_namespace", "is_torch_array"]
+
+# Problems with at least this many cells go to torch on CUDA under backend="auto", when torch is
+# already imported and a GPU is visible (a large dense BROJA problem is about 1e7 cells).
+_AUTO_CUDA_CELLS = 2_000_000
+
+
+def is_torch_array(x: Any) -> bool:
+    """True if ``x`` is a ``torch.Tensor``; never imports torch."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+class NumpyNamespace:
+    """The namespace backed by numpy (float64, CPU)."""
+
+    name = "numpy"
+    device = "cpu"
+
+    def asarray(self, x: Any) -> np.ndarray:
+        if is_torch_array(x):
+            x = x.detach().cpu().numpy()
+        return np.asarray(x, dtype=np.float64)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        return np.asarray(x)
+
+    def zeros(self, shape: tuple[int, ...]) -> np.ndarray:
+        return np.zeros(shape)
+
+    def zeros_like(self, x: np.ndarray) -> np.ndarray:
+        return np.zeros_like(x)
+
+    def eye(self, n: int) -> np.ndarray:
+        return np.eye(n)
+
+    def exp(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(x)
+
+    def log(self, x: np.ndarray) -> np.ndarray:
+        return np.log(x)
+
+    def sqrt(self, x: np.ndarray) -> np.ndarray:
+        return np.sqrt(x)
+
+    def abs(self, x: np.ndarray) -> np.ndarray:
+        return np.abs(x)
+
+    def clip(self, x: np.ndarray, lo: float | None = None, hi: float | None = None) -> np.ndarray:
+        return np.clip(x, lo, hi)
+
+    def where(self, cond: np.ndarray, a: Any, b: Any) -> np.ndarray:
+        return np.where(cond, a, b)
+
+    def sum(self, x: np.ndarray, axis: int | tuple[int, ...] | None = None) -> np.ndarray:
+        return np.sum(x, axis=axis)
+
+    def max(self, x: np.ndarray, axis: int | None = None) -> np.ndarray:
+        return np.max(x, axis=axis)
+
+    def logsumexp(self, x: np.ndarray, axis: int) -> np.ndarray:
+        """``log(sum(exp(x), axis))``; all ``-inf`` slices give ``-inf`` without a warning."""
+        m = np.max(x, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0.0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(x - m), axis=axis))
+        return out + np.squeeze(m, axis=axis)
+
+    def einsum(self, subscripts: str, *operands: np.ndarray) -> np.ndarray:
+        return np.einsum(subscripts, *operands, optimize=True)
+
+    def isfinite(self, x: np.ndarray) -> np.ndarray:
+        return np.isfinite(x)
+
+    def all_finite(self, x: np.ndarray) -> bool:
+        return bool(np.all(np.isfinite(x)))
+
+    def item(self, x: Any) -> float:
+        return float(x)
+
+    def nonzero(self, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+        return np.nonzero(mask)
+
+    def solve(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Solve each system of a stack: ``a (..., n, n)``, ``b (..., n)``."""
+        return np.linalg.solve(a, b[..., None])[..., 0]
+
+    def cholesky(self, a: np.ndarray) -> Any | None:
+        """Cholesky factor of a symmetric positive definite ``a`` (overwritten); None if not SPD."""
+        from scipy.linalg import LinAlgError, cho_factor
+
+        try:
+            return cho_factor(a, lower=True, overwrite_a=True, check_finite=False)
+        except (LinAlgError, ValueError):
+            return None
+
+    def cho_solve(self, factor: Any, b: np.ndarray) -> np.ndarray:
+        """Solve ``a x = b`` given ``factor = cholesky(a)``."""
+        from scipy.linalg import cho_solve
+
+        return cho_solve(factor, b, check_finite=False)
+
+
+class TorchNamespace:
+    """The namespace backed by torch (float64 tensors on ``device``)."""
+
+    name = "torch"
+
+    def __init__(self, device: Any = None) -> None:
+        import torch
+
+        self._t = torch
+        self.device = torch.device(device) if device is not None else torch.device("cpu")
+
+    def asarray(self, x: Any) -> Any:
+        t = self._t
+        if isinstance(x, t.Tensor):
+            return x.detach().to(device=self.device, dtype=t.float64)
+        return t.as_tensor(np.asarray(x, dtype=np.float64), device=self.device)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        return x.detach().cpu().numpy()
+
+    def zeros(self, shape: tuple[int, ...]) -> Any:
+        return self._t.zeros(shape, dtype=self._t.float64, device=self.device)
+
+    def zeros_like(self, x: Any) -> Any:
+        return self._t.zeros_like(x)
+
+    def eye(self, n: int) -> Any:
+        return self._t.eye(n, dtype=self._t.float64, device=self.device)
+
+    def exp(self, x: Any) -> Any:
+        return self._t.exp(x)
+
+    def log(self, x: Any) -> Any:
+        return self._t.log(x)
+
+    def sqrt(self, x: Any) -> Any:
+        return self._t.sqrt(x)
+
+    def abs(self, x: Any) -> Any:
+        return self._t.abs(x)
+
+    def clip(self, x: Any, lo: float | None = None, hi: float | None = None) -> Any:
+        return self._t.clamp(x, min=lo, max=hi)
+
+    def where(self, cond: Any, a: Any, b: Any) -> Any:
+        t = self._t
+        if not isinstance(a, t.Tensor):
+            a = t.tensor(a, dtype=t.float64, device=self.device)
+        if not isinstance(b, t.Tensor):
+            b = t.tensor(b, dtype=t.float64, device=self.device)
+        return t.where(cond, a, b)
+
+    def sum(self, x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+        return self._t.sum(x) if axis is None else self._t.sum(x, dim=axis)
+
+    def max(self, x: Any, axis: int | None = None) -> Any:
+        return self._t.max(x) if axis is None else self._t.amax(x, dim=axis)
+
+    def logsumexp(self, x: Any, axis: int) -> Any:
+        return self._t.logsumexp(x, dim=axis)
+
+    def einsum(self, subscripts: str, *operands: Any) -> Any:
+        return self._t.einsum(subscripts, *operands)
+
+    def isfinite(self, x: Any) -> Any:
+        return self._t.isfinite(x)
+
+    def all_finite(self, x: Any) -> bool:
+        return bool(self._t.isfinite(x).all())
+
+    def item(self, x: Any) -> float:
+        return float(x)
+
+    def nonzero(self, mask: Any) -> tuple[Any, ...]:
+        return self._t.nonzero(mask, as_tuple=True)
+
+    def solve(self, a: Any, b: Any) -> Any:
+        """Solve each system of a stack: ``a (..., n, n)``, ``b (..., n)``."""
+        return self._t.linalg.solve(a, b.unsqueeze(-1)).squeeze(-1)
+
+    def cholesky(self, a: Any) -> Any | None:
+        """Lower Cholesky factor of a symmetric positive definite ``a``; None if not SPD."""
+        c, info = self._t.linalg.cholesky_ex(a)
+        if int(info) != 0 or not bool(self._t.isfinite(c).all()):
+            return None
+        return c
+
+    def cho_solve(self, factor: Any, b: Any) -> Any:
+        """Solve ``a x = b`` given ``factor = cholesky(a)``."""
+        return self._t.cholesky_solve(b.reshape(-1, 1), factor).reshape(b.shape)
+
+
+def _cuda_ready() -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and bool(torch.cuda.is_available())
+
+
+def get_namespace(
+    *arrays: Any,
+    backend: str = "auto",
+    device: Any = None,
+    n_cells: int | None = None,
+) -> NumpyNamespace | TorchNamespace:
+    """Pick the array namespace for ``arrays``.
+
+    Parameters
+    ----------
+    *arrays : array_like
+        The inputs of a solver (numpy arrays, nested lists or torch tensors).
+    backend : {"auto", "numpy", "torch"}
+        ``"auto"`` gives torch if any input is a tensor (on that tensor's device unless ``device`` is
+        given), or if ``n_cells`` is large and torch with CUDA is already imported; numpy otherwise.
+    device : str or torch.device, optional
+        Torch device (e.g. ``"cuda"``); ignored by numpy. Passing a device with ``backend="auto"``
+        selects torch.
+    n_cells : int, optional
+        Size of the problem, used only by ``"auto"`` to route very large problems to a GPU.
+
+    Returns
+    -------
+    NumpyNamespace or TorchNamespace
+
+    Raises
+    ------
+    ValueError
+        For an unknown backend, or a device other than the CPU with ``backend="numpy"``.
+    """
+    if backend not in ("auto", "numpy", "torch"):
+        raise ValueError(f"backend must be 'auto', 'numpy' or 'torch', got {backend!r}")
+    if backend == "numpy":
+        if device is not None and str(device) != "cpu":
+            raise ValueError(f"backend='numpy' runs on the CPU only, got device={device!r}")
+        return NumpyNamespace()
+    tensors = [a for a in arrays if is_torch_array(a)]
+    if backend == "torch" or tensors or device is not None:
+        if device is None and tensors:
+            device = tensors[0].device
+        return TorchNamespace(device)
+    if n_cells is not None and n_cells >= _AUTO_CUDA_CELLS and _cuda_ready():
+        return TorchNamespace("cuda")
+    return NumpyNamespace()

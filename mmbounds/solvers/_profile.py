@@ -1,0 +1,115 @@
+"""A profile lower bound on the minimum-entropy coupling of two distributions.
+
+For a coupling ``M`` of ``a`` and ``b`` write its *profile* ``F_M(t)`` for the mass held by cells of
+value at least ``t``. Because ``m ln(1/m) = ∫_0^1 m [m < t] dt / t`` for ``0 <= m <= 1``,
+
+.. math::
+
+    H(M) = \\frac{1}{\\ln 2} \\int_0^1 \\frac{1 - F_M(t)}{t}\\, dt ,
+
+so any pointwise upper bound ``U(t) >= F_M(t)`` valid for *every* coupling gives the certified lower
+bound ``H(M) >= (1/ln 2) ∫ (1 - U(t)) / t dt`` on the minimum-entropy coupling. This is the idea of the
+profile method of Compton, Katz, Qi, Greenewald and Kocaoglu (2023); the particular envelope ``U`` below is
+our own, built from four facts that hold for every coupling ``M`` and threshold ``t``:
+
+1. a cell ``M_ij >= t`` needs ``a_i >= t`` (its row) and ``b_j >= t`` (its column), so
+   ``F_M(t) <= P_a(t) = Σ_i a_i [a_i >= t]`` and likewise ``P_b(t)``;
+2. row ``i`` holds at most ``floor(a_i / t)`` cells ``>= t`` (they sum to at most ``a_i``), so the number
+   of such cells is ``N_M(t) <= n(t) = min(Σ_i floor(a_i/t), Σ_j floor(b_j/t))``;
+3. the ``k`` largest cells of ``M`` lie in at most ``k`` rows and ``k`` columns, so they sum to at most
+   ``C_k = min(A_k, B_k)`` (prefix sums of the sorted marginals; the majorization meet's prefix sums);
+4. hence ``t N_M(t) <= F_M(t) <= C_{N_M(t)}``, so ``N_M(t) <= N*(t) = max{k : k t <= C_k}``.
+
+With ``C`` non-decreasing, ``F_M(t) <= U(t) = min(P_a(t), P_b(t), C_{min(n(t), N*(t))})``. ``U`` is a step
+function whose steps lie among ``a_i/k``, ``b_j/k`` and ``C_k/k``, so the integral is a finite sum. The
+meet bound ``H(a ∧ b)`` (Cicalese, Gargano, Vaccaro 2019) is a different relaxation; the returned value is
+the larger of the two, so it is never below the meet and is strictly above it when the counting facts
+(2, 4) bite, e.g. ``a = (0.4, 0.3, 0.3)``, ``b = (0.5, 0.5)``: meet 1.571, profile 1.650, optimum 1.846.
+
+References
+----------
+S. Compton, D. Katz, B. Qi, K. Greenewald, M. Kocaoglu, "Minimum-entropy coupling approximation
+guarantees beyond the majorization barrier", AISTATS 2023 (arXiv 2302.11838).
+F. Cicalese, L. Gargano, U. Vaccaro, "Minimum-entropy couplings and their applications",
+IEEE Trans. Inf. Theory 65(6), 2019.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .coupling import meet_entropy
+
+__all__: list[str] = []
+
+_LN2 = float(np.log(2.0))
+#: absolute slack (bits) subtracted from the profile integral to absorb floating-point rounding.
+_MARGIN_BITS = 1e-12
+
+
+def _sorted_positive(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float64).ravel()
+    v = v[v > 0]
+    return np.sort(v)[::-1]
+
+
+def _profile_envelope(a: np.ndarray, b: np.ndarray, C: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``U(t)`` of the module docstring at the thresholds ``t`` (1-D array, all ``> 0``)."""
+    tt = t[:, None]
+    pa = np.sum(np.where(a[None, :] >= tt, a[None, :], 0.0), axis=1)
+    pb = np.sum(np.where(b[None, :] >= tt, b[None, :], 0.0), axis=1)
+    n_cells = np.minimum(
+        np.sum(np.floor(a[None, :] / tt), axis=1), np.sum(np.floor(b[None, :] / tt), axis=1)
+    )
+    k = np.arange(1, C.size + 1, dtype=np.float64)
+    # N*(t): C is concave and non-decreasing, so {k : k t <= C_k} is an initial run of integers;
+    # beyond C's length C_k = total (= C[-1]).
+    ok = k[None, :] * tt <= C[None, :]
+    n_star = np.where(ok.all(axis=1), np.floor(C[-1] / t), np.argmin(ok, axis=1))
+    m = np.minimum(n_cells, n_star).astype(np.int64)
+    C0 = np.concatenate([[0.0], C])
+    cm = C0[np.minimum(m, C.size)]
+    return np.minimum(np.minimum(pa, pb), cm)
+
+
+def profile_entropy_lower(a: np.ndarray, b: np.ndarray) -> float:
+    """The profile integral ``(1/ln 2) ∫_0^1 (1 - U(t)) / t dt`` in bits (see the module docstring).
+
+    ``a`` and ``b`` are non-negative with equal sums (normally 1; a common total ``s`` is handled by
+    scaling, ``H_s(M) = s H(M/s) - s log2 s`` for the unnormalized entropy ``-Σ M log2 M``).
+    """
+    a, b = _sorted_positive(a), _sorted_positive(b)
+    if a.size == 0 or b.size == 0:
+        return 0.0
+    s = float(a.sum())
+    a, b = a / s, b / s
+    n = max(a.size, b.size)
+    A = np.cumsum(np.pad(a, (0, n - a.size)))
+    B = np.cumsum(np.pad(b, (0, n - b.size)))
+    C = np.minimum(A, B)
+    kmax = a.size + b.size
+    k = np.arange(1, kmax + 1, dtype=np.float64)
+    brk = np.concatenate([
+        (a[:, None] / k[None, :]).ravel(),
+        (b[:, None] / k[None, :]).ravel(),
+        C / np.arange(1, C.size + 1),
+        [1.0],
+    ])
+    brk = np.unique(brk[(brk > 0) & (brk <= 1.0)])
+    lo, hi = brk[:-1], brk[1:]
+    mid = 0.5 * (lo + hi)
+    U = _profile_envelope(a, b, C, mid)
+    # Below the smallest breakpoint every cell count exceeds the support size, so U = 1 there.
+    u_first = _profile_envelope(a, b, C, np.array([0.5 * brk[0]]))[0]
+    if u_first < 1.0 - 1e-9:  # cannot happen for a valid pair of marginals; refuse to bound
+        return -np.inf
+    h = float(np.sum((1.0 - U) * np.log(hi / lo))) / _LN2
+    return s * h - s * np.log2(s) - _MARGIN_BITS
+
+
+def coupling_lower(a: np.ndarray, b: np.ndarray, method: str) -> float:
+    """Certified lower bound (bits) on the minimum-entropy coupling; ``method`` is meet or profile."""
+    h_meet = meet_entropy(a, b)
+    if method == "meet":
+        return h_meet
+    return max(h_meet, profile_entropy_lower(a, b))

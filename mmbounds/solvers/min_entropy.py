@@ -1,0 +1,390 @@
+"""Certified lower bounds on ``min { H(r) : r ∈ Δ12 }`` and low-entropy witnesses (the synergy upper bound).
+
+Δ12 is the set of tables ``r`` on ``X1 × X2 × Y`` with the three observed marginals ``p(x1, y)``,
+``p(x2, y)``, ``p(x1, x2)``. For every ``r ∈ Δ12``,
+``S(r) = H(X1,X2) + H(Y) - H_r(X1,X2,Y) - (R + U1 + U2)`` with ``R + U1 + U2`` fixed by the data, so
+
+.. math::
+
+    S \\le S_{max} = H(X1,X2) + H(Y) - (R + U1 + U2) - \\min_{r ∈ Δ12} H(r)
+      \\le H(X1,X2) + H(Y) - (R + U1 + U2) - L
+
+for any certified lower bound ``L`` on the minimum (DESIGN.md §3). A *witness* is a feasible ``r`` of low
+entropy: ``S(r) <= S_max``, so ``H(witness) - L`` bounds how loose the certified upper bound can be.
+
+This module provides
+
+* :func:`coupling_entropy_lower` — a lower bound on the minimum-entropy coupling of two distributions,
+  either the majorization meet or the (never weaker) profile bound of :mod:`._profile`;
+* :func:`min_entropy_lower_pairings` — the best such bound over the six ways of seeing a table of Δ12 as a
+  coupling (three unconditional, three conditional);
+* :func:`synergy_max` — the pairings bound, refined by a chord-relaxation branch-and-bound over Δ12 (exact
+  1-D solve for 2×2×2), with a witness from successive linear programming.
+
+References
+----------
+P. P. Liang, C. K. Ling, Y. Cheng et al., "Multimodal learning without labeled multimodal data:
+guarantees and applications", ICLR 2024 (arXiv 2306.04539), Theorem 4.
+S. Compton, D. Katz, B. Qi, K. Greenewald, M. Kocaoglu, "Minimum-entropy coupling approximation
+guarantees beyond the majorization barrier", AISTATS 2023.
+J. E. Falk, R. M. Soland, "An algorithm for separable nonconvex programming problems",
+Management Science 15(9), 1969.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_option, check_random_state, check_scalar
+from ..exceptions import ConvergenceWarning
+from ._chord_bnb import DeltaLP, branch_and_bound, entropy_bits, slp_descent
+from ._profile import coupling_lower
+from ._types import SolverInfo
+
+__all__ = [
+    "MinEntropySolution",
+    "coupling_entropy_lower",
+    "min_entropy_lower_pairings",
+    "synergy_max",
+]
+
+_METHODS = ("meet", "profile")
+
+
+def coupling_entropy_lower(a: np.ndarray, b: np.ndarray, *, method: str = "profile") -> float:
+    """Certified lower bound, in bits, on the entropy of every coupling of ``a`` and ``b``.
+
+    Parameters
+    ----------
+    a, b : ndarray
+        Non-negative vectors (any shape, flattened) with equal sums, normally 1.
+    method : {"profile", "meet"}
+        ``"meet"``: entropy of the majorization meet ``a ∧ b`` (Cicalese, Gargano, Vaccaro 2019).
+        ``"profile"``: the larger of the meet and the profile integral of :mod:`mmbounds.solvers._profile`
+        (Compton et al. 2023 style), so never below the meet.
+
+    Returns
+    -------
+    float
+        ``L <= min { H(M) : M 1 = a, M^T 1 = b, M >= 0 }`` in bits.
+
+    Notes
+    -----
+    Profile bound: ``H(M) = (1/ln 2) ∫_0^1 (1 - F_M(t)) / t dt`` with ``F_M(t)`` the mass of cells
+    ``>= t``; ``F_M`` is bounded above, for every coupling, using the marginal atoms ``>= t``, the number
+    of cells ``>= t`` a row or column can hold, and the meet's prefix sums.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a, b = np.array([0.4, 0.3, 0.3]), np.array([0.5, 0.5])
+    >>> round(coupling_entropy_lower(a, b, method="meet"), 3)
+    1.571
+    >>> round(coupling_entropy_lower(a, b), 3)
+    1.65
+    """
+    check_option(method, name="method", options=_METHODS)
+    return float(coupling_lower(np.asarray(a, float), np.asarray(b, float), method))
+
+
+def _conditional_bound(p_ab: np.ndarray, p_ac: np.ndarray, method: str) -> float:
+    """``H(A) + Σ_a p(a) L(p(b|a), p(c|a))`` for tables ``p(a, b)``, ``p(a, c)`` (rows indexed by a)."""
+    pa = p_ab.sum(axis=1)
+    total = 0.0
+    for i in np.flatnonzero(pa > 0):
+        total += pa[i] * coupling_lower(p_ab[i] / pa[i], p_ac[i] / pa[i], method)
+    pos = pa[pa > 0]
+    return float(total - np.dot(pos, np.log2(pos)))
+
+
+def min_entropy_lower_pairings(
+    p_x1y: np.ndarray,
+    p_x2y: np.ndarray,
+    p_x1x2: np.ndarray,
+    *,
+    method: str = "profile",
+) -> float:
+    """Best coupling bound on ``min_{r∈Δ12} H(r)`` over the six pairings of the marginals, in bits.
+
+    Parameters
+    ----------
+    p_x1y : ndarray, shape (n_x1, n_y)
+    p_x2y : ndarray, shape (n_x2, n_y)
+    p_x1x2 : ndarray, shape (n_x1, n_x2)
+        Consistent pairwise marginals (trusted; :class:`mmbounds.marginals.Marginals` validates them).
+    method : {"profile", "meet"}
+        Coupling bound used for each pairing (see :func:`coupling_entropy_lower`). ``"meet"`` gives the
+        paper's bound.
+
+    Returns
+    -------
+    float
+        The maximum of ``L(p(x1,x2), p(y))``, ``L(p(x1,y), p(x2))``, ``L(p(x2,y), p(x1))`` and
+        ``H(A) + Σ_a p(a) L(p(b|a), p(c|a))`` for ``A`` each of ``X1, X2, Y``; a certified lower bound.
+
+    Notes
+    -----
+    Every ``r ∈ Δ12`` is a coupling of ``p(x1,x2)`` and ``p(y)`` (and so on), and given ``X1 = x1`` its
+    slice ``r(x2, y | x1)`` couples ``p(x2|x1)`` and ``p(y|x1)``, while
+    ``H(r) = H(X1) + Σ p(x1) H(r(·,·|x1))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.zeros((2, 2, 2))
+    >>> for i in range(2):
+    ...     for j in range(2):
+    ...         p[i, j, i ^ j] = 0.25
+    >>> round(min_entropy_lower_pairings(p.sum(1), p.sum(0), p.sum(2)), 6)
+    2.0
+    """
+    check_option(method, name="method", options=_METHODS)
+    p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
+    p_y = p_x1y.sum(axis=0)
+    p_x1 = p_x1x2.sum(axis=1)
+    p_x2 = p_x1x2.sum(axis=0)
+    bounds = [
+        coupling_lower(p_x1x2, p_y, method),
+        coupling_lower(p_x1y, p_x2, method),
+        coupling_lower(p_x2y, p_x1, method),
+        _conditional_bound(p_x1x2, p_x1y, method),  # given x1: p(x2|x1), p(y|x1)
+        _conditional_bound(p_x1x2.T, p_x2y, method),  # given x2: p(x1|x2), p(y|x2)
+        _conditional_bound(p_x1y.T, p_x2y.T, method),  # given y: p(x1|y), p(x2|y)
+    ]
+    return float(max(bounds))
+
+
+@dataclass(frozen=True, slots=True)
+class MinEntropySolution:
+    """Certified lower bound on ``min_{r∈Δ12} H(r)`` and a low-entropy feasible table.
+
+    Attributes
+    ----------
+    entropy_lower : float
+        Certified lower bound ``L`` on the minimum joint entropy over Δ12, bits. The synergy upper bound is
+        ``H(X1,X2) + H(Y) - (R + U1 + U2) - entropy_lower``.
+    witness : ndarray, shape (n_x1, n_x2, n_y)
+        A table in Δ12 (read-only) with low entropy; its synergy ``S(witness) <= S_max``.
+    witness_entropy : float
+        ``H(witness)`` in bits (an upper value on the minimum).
+    gap : float
+        ``witness_entropy - entropy_lower`` in bits: how much of the synergy interval may be slack.
+    method : str
+        ``"exact-1d"`` (Δ12 is a point or a segment), ``"pairings"`` or ``"chord-bnb"`` (which one
+        supplied ``entropy_lower``).
+    info : SolverInfo
+        ``converged`` is ``gap <= gap_tol``; ``n_iter`` counts LPs; ``residual`` is the gap (bits);
+        ``status`` is ``"optimal"``, ``"max_iter"`` or ``"time_budget"``.
+    n_nodes : int
+        Branch-and-bound nodes evaluated.
+    pairings_lower : float
+        The pairings (coupling) bound alone, bits.
+    """
+
+    entropy_lower: float
+    witness: np.ndarray
+    witness_entropy: float
+    gap: float
+    method: str
+    info: SolverInfo
+    n_nodes: int
+    pairings_lower: float
+
+    def __repr__(self) -> str:
+        return (
+            "MinEntropySolution(\n"
+            f"  entropy_lower   = {self.entropy_lower:.6f} bits\n"
+            f"  witness_entropy = {self.witness_entropy:.6f} bits\n"
+            f"  gap             = {self.gap:.6f} bits\n"
+            f"  pairings_lower  = {self.pairings_lower:.6f} bits\n"
+            f"  method          = {self.method}\n"
+            f"  witness         = array{self.witness.shape}\n"
+            f"  n_nodes         = {self.n_nodes}\n"
+            f"  status          = {self.info.status}\n)"
+        )
+
+
+def _exact_low_dim(p_x1y, p_x2y, p_x1x2) -> np.ndarray | None:
+    """Minimum-entropy table of Δ12 when Δ12 is a point or a segment, else ``None``.
+
+    With an axis of size 1 the table is fixed by one marginal. For 2×2×2, Δ12 is ``r0 + t d`` with
+    ``d_ijk = (-1)^(i+j+k)`` (the only direction that keeps all three marginals) and ``t`` in an interval
+    fixed by ``r >= 0``; H is concave in ``t``, so its minimum is at an endpoint.
+    """
+    n1, ny = p_x1y.shape
+    n2 = p_x2y.shape[0]
+    if ny == 1:
+        return p_x1x2[:, :, None].copy()
+    if n1 == 1:
+        return p_x2y[None, :, :].copy()
+    if n2 == 1:
+        return p_x1y[:, None, :].copy()
+    if (n1, n2, ny) != (2, 2, 2):
+        return None
+    # particular solution with r[0,0,0] = 0, built from the marginals cell by cell
+    r0 = np.empty((2, 2, 2))
+    r0[0, 0, 0] = 0.0
+    r0[0, 0, 1] = p_x1x2[0, 0]
+    r0[0, 1, 0] = p_x1y[0, 0]
+    r0[1, 0, 0] = p_x2y[0, 0]
+    r0[0, 1, 1] = p_x1x2[0, 1] - r0[0, 1, 0]
+    r0[1, 0, 1] = p_x1x2[1, 0] - r0[1, 0, 0]
+    r0[1, 1, 0] = p_x1y[1, 0] - r0[1, 0, 0]
+    r0[1, 1, 1] = p_x1x2[1, 1] - r0[1, 1, 0]
+    d = np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]])
+    t_lo = float(np.max(-r0[d > 0]))
+    t_hi = float(np.min(r0[d < 0]))
+    if t_hi < t_lo:  # inconsistent by rounding only; collapse to the midpoint
+        t_lo = t_hi = 0.5 * (t_lo + t_hi)
+    ends = []
+    for t in (t_lo, t_hi):
+        r = np.clip(r0 + t * d, 0.0, None)
+        ends.append((entropy_bits(r), r))
+    return min(ends, key=lambda e: e[0])[1]
+
+
+def synergy_max(
+    p_x1y: np.ndarray,
+    p_x2y: np.ndarray,
+    p_x1x2: np.ndarray,
+    *,
+    time_budget_s: float = 1.0,
+    max_nodes: int = 20000,
+    gap_tol: float = 1e-3,
+    n_starts: int = 8,
+    method: str = "profile",
+    random_state=None,
+    progress: bool = False,
+    warn: bool = True,
+) -> MinEntropySolution:
+    """Certified lower bound on ``min_{r∈Δ12} H(r)`` and a witness table, for the synergy upper bound.
+
+    Parameters
+    ----------
+    p_x1y : ndarray, shape (n_x1, n_y)
+    p_x2y : ndarray, shape (n_x2, n_y)
+    p_x1x2 : ndarray, shape (n_x1, n_x2)
+        Consistent pairwise marginals (trusted; validate them with :class:`mmbounds.marginals.Marginals`).
+    time_budget_s : float
+        Wall-clock budget in seconds for the witness search plus branch-and-bound.
+    max_nodes : int
+        Maximum number of branch-and-bound nodes.
+    gap_tol : float
+        Stop when ``witness_entropy - entropy_lower <= gap_tol`` (bits).
+    n_starts : int
+        Random restarts of the successive-LP witness search.
+    method : {"profile", "meet"}
+        Coupling bound used for the pairings bound.
+    random_state : None, int or numpy.random.Generator
+        Seeds the random restarts.
+    progress : bool
+        Show a tqdm bar over branch-and-bound nodes.
+    warn : bool
+        Issue a :class:`~mmbounds.exceptions.ConvergenceWarning` when the budget ends with
+        ``gap > gap_tol`` (the bound is still certified, only less tight).
+
+    Returns
+    -------
+    MinEntropySolution
+        ``entropy_lower`` is ``max(pairings bound, branch-and-bound bound)``, both certified.
+
+    Notes
+    -----
+    Branch-and-bound relaxes each ``-r_c log2 r_c`` by its secant on the cell's box ``[l_c, u_c]``
+    (initially ``[0, min(p12[i,j], p1y[i,k], p2y[j,k])]``); the LP value over Δ12 is certified through
+    weak duality with the solver's multipliers (see :mod:`mmbounds.solvers._chord_bnb`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.random.default_rng(0).dirichlet(np.ones(8)).reshape(2, 2, 2)
+    >>> sol = synergy_max(p.sum(1), p.sum(0), p.sum(2), random_state=0)
+    >>> bool(sol.entropy_lower <= sol.witness_entropy + 1e-12), sol.method
+    (True, 'exact-1d')
+    """
+    check_scalar(time_budget_s, name="time_budget_s", min_val=0.0)
+    check_scalar(max_nodes, name="max_nodes", kind=int, min_val=1)
+    check_scalar(gap_tol, name="gap_tol", min_val=0.0)
+    check_scalar(n_starts, name="n_starts", kind=int, min_val=0)
+    check_option(method, name="method", options=_METHODS)
+    rng = check_random_state(random_state)
+    p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
+    t0 = time.perf_counter()
+    deadline = t0 + time_budget_s
+
+    lower_pair = min_entropy_lower_pairings(p_x1y, p_x2y, p_x1x2, method=method)
+
+    exact = _exact_low_dim(p_x1y, p_x2y, p_x1x2)
+    if exact is not None:
+        h = entropy_bits(exact)
+        # endpoints computed in floating point: allow for rounding in the cells (H is not Lipschitz at 0)
+        lower = max(lower_pair, h - 1e-10)
+        return _finish(exact, h, lower, lower_pair, "exact-1d", "optimal", 0, 0, gap_tol, t0, warn)
+
+    lp = DeltaLP.build(p_x1y, p_x2y, p_x1x2)
+    # witness search: successive LP from random vertices
+    best_x, best_h = None, np.inf
+    for _ in range(n_starts):
+        if time.perf_counter() >= deadline and best_x is not None:
+            break
+        x0, _ = lp.solve(rng.standard_normal(lp.n_cells))
+        if x0 is None:
+            continue
+        x, hx = slp_descent(lp, x0)
+        if hx < best_h:
+            best_x, best_h = x, hx
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=max_nodes, desc="chord-bnb", unit="node", leave=False)
+    try:
+        res = branch_and_bound(
+            lp,
+            incumbent=(best_x, best_h) if best_x is not None else None,
+            lower_floor=lower_pair,
+            deadline=deadline,
+            max_nodes=max_nodes,
+            gap_tol=gap_tol,
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    x, hx = res.best_x, res.best_h
+    if res.best_h < best_h - 1e-12:  # B&B found a better point: descend from it as well
+        x, hx = slp_descent(lp, res.best_x)
+    elif best_x is not None:
+        x, hx = best_x, best_h
+    x = lp.polish(x)
+    witness = lp.full(x)
+    h = entropy_bits(witness)
+    lower = max(lower_pair, min(res.lower, h))
+    meth = "chord-bnb" if res.lower > lower_pair else "pairings"
+    return _finish(witness, h, lower, lower_pair, meth, res.status, res.n_nodes, lp.n_lp,
+                   gap_tol, t0, warn)
+
+
+def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol, t0, warn):
+    gap = max(h - lower, 0.0)
+    converged = gap <= gap_tol
+    if converged:
+        status = "optimal"
+    elif warn:
+        warnings.warn(
+            f"synergy_max: gap {gap:.3g} bits > gap_tol={gap_tol:g} after {n_nodes} nodes "
+            f"({status}); the bound is certified but loose; increase time_budget_s or max_nodes",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    witness = np.ascontiguousarray(witness, dtype=np.float64)
+    witness.setflags(write=False)
+    info = SolverInfo(converged, int(n_lp), float(gap), status, meth,
+                      time.perf_counter() - t0)
+    return MinEntropySolution(float(lower), witness, float(h), float(gap), meth, info,
+                              int(n_nodes), float(lower_pair))

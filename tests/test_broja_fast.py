@@ -1,0 +1,165 @@
+"""Tests of the fast certified BROJA solver against the cvxpy reference and known tables."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mmbounds.exceptions import ConvergenceWarning
+from mmbounds.info import mutual_information
+from mmbounds.solvers.broja import broja_cvxpy
+from mmbounds.solvers.broja_fast import broja_fast
+
+
+def _dirichlet(shape: tuple[int, int, int], alpha: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.dirichlet(np.full(int(np.prod(shape)), alpha)).reshape(shape)
+
+
+def _canonical(name: str) -> np.ndarray:
+    p = np.zeros((2, 2, 4))
+    for a in range(2):
+        for b in range(2):
+            y = {"xor": a ^ b, "and": a & b, "copy_x1": a, "pair": 2 * a + b}.get(name, a)
+            if name == "copy_all":
+                p[a, a, a] = 0.5
+            else:
+                p[a, b, y] += 0.25
+    if name == "copy_all":
+        p = p / p.sum()
+    return p
+
+
+def _check_solution(p: np.ndarray, sol, tol: float) -> None:
+    q = sol.q
+    assert q.shape == p.shape
+    assert np.all(np.isfinite(q)) and np.all(q >= 0)
+    assert np.max(np.abs(q.sum(1) - p.sum(1))) <= 1e-8
+    assert np.max(np.abs(q.sum(0) - p.sum(0))) <= 1e-8
+    assert sol.info.status == "optimal" and sol.info.converged
+    assert 0.0 <= sol.info.residual <= tol
+    # min_mi is the value of the returned feasible joint
+    assert sol.min_mi == pytest.approx(mutual_information(q, (0, 1), 2), abs=1e-9)
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.1], ids=["dense", "sparse"])
+@pytest.mark.parametrize("shape", [(2, 2, 2), (3, 4, 2), (4, 3, 3), (6, 6, 4)])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_agrees_with_cvxpy(shape: tuple[int, int, int], alpha: float, seed: int) -> None:
+    p = _dirichlet(shape, alpha, seed)
+    sol = broja_fast(p.sum(1), p.sum(0), tol=1e-9)
+    ref = broja_cvxpy(p.sum(1), p.sum(0))
+    _check_solution(p, sol, 1e-9)
+    assert sol.min_mi == pytest.approx(ref.min_mi, abs=1e-6)
+    # certified interval [min_mi - gap, min_mi] contains the reference optimum
+    assert sol.min_mi - sol.info.residual - 1e-8 <= ref.min_mi <= sol.min_mi + 1e-8
+
+
+@settings(deadline=None, max_examples=15)
+@given(
+    n1=st.integers(1, 5),
+    n2=st.integers(1, 5),
+    ny=st.integers(1, 4),
+    alpha=st.sampled_from([0.1, 0.5, 1.0]),
+    seed=st.integers(0, 2**16),
+)
+def test_hypothesis_random_tables(n1: int, n2: int, ny: int, alpha: float, seed: int) -> None:
+    p = _dirichlet((n1, n2, ny), alpha, seed)
+    sol = broja_fast(p.sum(1), p.sum(0), tol=1e-8)
+    ref = broja_cvxpy(p.sum(1), p.sum(0))
+    _check_solution(p, sol, 1e-8)
+    assert sol.min_mi == pytest.approx(ref.min_mi, abs=1e-6)
+
+
+# min I_q*(X1,X2;Y) = R + U1 + U2 (DESIGN §2 reference values)
+CANONICAL = {
+    "xor": 0.0,
+    "and": 0.311278124459133,  # R = I(X1;Y) = I(X2;Y), U1 = U2 = 0
+    "copy_x1": 1.0,
+    "copy_all": 1.0,
+    "pair": 2.0,
+}
+
+
+@pytest.mark.parametrize("name", list(CANONICAL), ids=list(CANONICAL))
+def test_canonical_tables(name: str) -> None:
+    p = _canonical(name)
+    sol = broja_fast(p.sum(1), p.sum(0))
+    _check_solution(p, sol, 1e-9)
+    assert sol.min_mi == pytest.approx(CANONICAL[name], abs=1e-6)
+    assert sol.min_mi == pytest.approx(broja_cvxpy(p.sum(1), p.sum(0)).min_mi, abs=1e-6)
+
+
+def test_zero_rows_and_labels_are_quiet() -> None:
+    p = _dirichlet((4, 5, 3), 0.3, 7)
+    p[1] = 0.0  # an x1 that never occurs
+    p[:, 2] = 0.0  # an x2 that never occurs
+    p = np.concatenate([p, np.zeros((4, 5, 1))], axis=2)  # a label that never occurs
+    p /= p.sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sol = broja_fast(p.sum(1), p.sum(0))
+    _check_solution(p, sol, 1e-9)
+    assert np.all(sol.q[1] == 0) and np.all(sol.q[:, 2] == 0) and np.all(sol.q[..., 3] == 0)
+    assert sol.min_mi == pytest.approx(broja_cvxpy(p.sum(1), p.sum(0)).min_mi, abs=1e-6)
+
+
+def test_one_label_and_deterministic() -> None:
+    p = _dirichlet((3, 2, 1), 1.0, 3)
+    sol = broja_fast(p.sum(1), p.sum(0))
+    assert sol.min_mi == 0.0 and sol.info.residual == 0.0
+    np.testing.assert_allclose(sol.q[..., 0], np.outer(p.sum((1, 2)), p.sum((0, 2))))
+    # deterministic: a single cell
+    p = np.zeros((2, 3, 2))
+    p[1, 2, 0] = 1.0
+    sol = broja_fast(p.sum(1), p.sum(0))
+    assert sol.min_mi == pytest.approx(0.0, abs=1e-12)
+    assert sol.q[1, 2, 0] == pytest.approx(1.0)
+
+
+def test_convergence_warning() -> None:
+    p = _dirichlet((5, 5, 3), 1.0, 0)
+    with pytest.warns(ConvergenceWarning, match="max_iter"):
+        sol = broja_fast(p.sum(1), p.sum(0), max_iter=1)
+    assert sol.info.status == "max_iter" and not sol.info.converged
+    assert sol.info.residual > 1e-9
+    # still a feasible joint and an honest (upper) value
+    assert np.max(np.abs(sol.q.sum(1) - p.sum(1))) <= 1e-8
+    assert sol.min_mi >= broja_cvxpy(p.sum(1), p.sum(0)).min_mi - 1e-8
+
+
+@pytest.fixture
+def torch_module():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    return torch
+
+
+@pytest.mark.parametrize("shape", [(3, 4, 3), (6, 5, 4)])
+def test_numpy_torch_agree(torch_module, shape: tuple[int, int, int]) -> None:
+    p = _dirichlet(shape, 0.5, 11)
+    sol_np = broja_fast(p.sum(1), p.sum(0), backend="numpy")
+    t1 = torch_module.as_tensor(p.sum(1))
+    t2 = torch_module.as_tensor(p.sum(0))
+    sol_t = broja_fast(t1, t2)  # auto: tensors select torch
+    sol_t2 = broja_fast(p.sum(1), p.sum(0), backend="torch", device="cpu")
+    for sol in (sol_t, sol_t2):
+        assert isinstance(sol.q, np.ndarray)
+        _check_solution(p, sol, 1e-9)
+        assert sol.min_mi == pytest.approx(sol_np.min_mi, abs=1e-8)
+
+
+def test_import_does_not_import_torch() -> None:
+    code = (
+        "import sys, numpy as np; import mmbounds; "
+        "from mmbounds.solvers.broja_fast import broja_fast; "
+        "p = np.full((2, 2, 2), 0.125); broja_fast(p.sum(1), p.sum(0)); "
+        "assert 'torch' not in sys.modules, 'torch was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,122 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import mmbounds
+from mmbounds import EstimateResult, Marginals, estimate
+
+from .conftest import CANONICAL, random_table
+
+
+@pytest.mark.parametrize("name", sorted(CANONICAL))
+def test_canonical_through_estimate(name):
+    p, r, u1, u2, s = CANONICAL[name]
+    res = estimate(p)
+    assert isinstance(res, EstimateResult)
+    assert res.redundancy == pytest.approx(r, abs=1e-6)
+    assert res.unique1 == pytest.approx(u1, abs=1e-6)
+    assert res.unique2 == pytest.approx(u2, abs=1e-6)
+    assert res.synergy_true == pytest.approx(s, abs=1e-6)
+    assert res.synergy_lower - 1e-6 <= s <= res.synergy_upper + 1e-6
+
+
+def test_three_input_forms_agree():
+    rng = np.random.default_rng(0)
+    p = random_table(rng, (3, 4, 2), sparse=False)
+    a = estimate(p)
+    b = estimate((p.sum(1), p.sum(0), p.sum(2)))
+    c = estimate(Marginals.from_joint(p))
+    for other in (b, c):
+        assert other.redundancy == pytest.approx(a.redundancy, abs=1e-9)
+        assert other.synergy_lower == pytest.approx(a.synergy_lower, abs=1e-9)
+        assert other.synergy_upper == pytest.approx(a.synergy_upper, abs=1e-9)
+    assert b.synergy_true is None
+
+
+def test_samples_input_and_reconciliation():
+    rng = np.random.default_rng(1)
+    p = random_table(rng, (3, 3, 2), sparse=False)
+
+    def draw(n):
+        idx = rng.choice(p.size, size=n, p=p.ravel())
+        return np.unravel_index(idx, p.shape)
+
+    a, b, c = draw(3000), draw(3000), draw(6000)
+    names = np.array(["low", "mid", "high"])
+    res = estimate(x1=(names[a[0]], a[2]), x2=(b[1], b[2]), paired=(names[c[0]], c[1]))
+    assert res.consistency.reconciled
+    assert res.consistency.max_tv < 0.1
+    assert res.marginals.categories[0] == ("high", "low", "mid")
+    truth = mmbounds.pid(p)
+    assert res.redundancy == pytest.approx(truth.redundancy, abs=0.05)
+
+
+def test_result_is_frozen_and_exports():
+    res = estimate(CANONICAL["and"][0])
+    with pytest.raises(AttributeError):
+        res.redundancy = 1.0
+    d = res.to_dict()
+    json.dumps(d)
+    assert d["units"] == "bits"
+    assert {b["name"] for b in d["bounds"]} >= {"synergy_lower_shared", "synergy_upper_coupling"}
+    text = repr(res)
+    assert "R " in text and "[not guaranteed]" in text
+    assert "<table>" in res._repr_html_()
+    checks = res.checks
+    assert abs(checks["R+U1-I(X1;Y)"]) < 1e-9 and checks["upper-lower"] >= -1e-9
+    frame = res.to_frame()
+    assert set(frame["name"]) >= {"redundancy", "synergy_upper_coupling"}
+
+
+def test_best_bounds_use_guaranteed_only():
+    rng = np.random.default_rng(8)
+    for _ in range(20):
+        res = estimate(random_table(rng, (2, 2, 2), sparse=False))
+        valid_lower = [b.value for b in res.bounds if b.side == "lower" and b.guaranteed]
+        assert res.synergy_lower == pytest.approx(max([0.0] + valid_lower))
+        assert res.synergy_lower <= res.synergy_true + 1e-6 <= res.synergy_upper + 2e-6
+
+
+def test_classifier_posteriors_are_marked_as_estimates():
+    p = CANONICAL["and"][0]
+    f1 = np.array([[0.9, 0.1], [0.4, 0.6]])
+    f2 = np.array([[0.8, 0.2], [0.3, 0.7]])
+    res = estimate(p, posteriors=(f1, f2))
+    extra = [b for b in res.bounds if b.name.endswith("_classifiers")]
+    assert len(extra) == 3 and not any(b.guaranteed for b in extra)
+    with pytest.raises(ValueError, match=r"posteriors\[1\] has 3 rows but 2 paired"):
+        estimate(p, posteriors=(f1, np.full((3, 2), 0.5)))
+
+
+def test_bad_input_messages():
+    with pytest.raises(TypeError, match="missing"):
+        estimate(x1=([0, 1], [0, 1]))
+    with pytest.raises(TypeError, match="not both"):
+        estimate(CANONICAL["xor"][0], x1=([0], [0]), x2=([0], [0]), paired=([0], [0]))
+    with pytest.raises(ValueError, match="three tables"):
+        estimate((np.eye(2) / 2, np.eye(2) / 2))
+    with pytest.raises(ValueError, match="unknown bound"):
+        estimate(CANONICAL["xor"][0], bounds=["nope"])
+    with pytest.raises(ValueError, match="data contains 1 NaN"):
+        bad = CANONICAL["xor"][0].copy()
+        bad[0, 0, 0] = np.nan
+        estimate(bad)
+    with pytest.raises(ValueError, match="y has a single class"):
+        estimate(x1=([0, 1], [1, 1]), x2=([0, 1], [1, 1]), paired=([0, 1], [0, 1]))
+
+
+def test_seeded_results_reproducible():
+    p = random_table(np.random.default_rng(3), (3, 3, 3), sparse=True)
+    a = estimate(p, random_state=4).to_dict()
+    b = estimate(p, random_state=4).to_dict()
+    for key in ("redundancy", "synergy_lower", "synergy_upper"):
+        assert a[key] == b[key]
+
+
+def test_core_import_does_not_import_torch():
+    code = "import sys, mmbounds; mmbounds.estimate; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from mmbounds import InconsistentMarginalsWarning, Marginals
+
+from .conftest import random_table
+
+
+def test_consistent_tables_pass_unchanged():
+    rng = np.random.default_rng(0)
+    p = random_table(rng, (3, 4, 2), sparse=True)
+    m = Marginals(p.sum(1), p.sum(0), p.sum(2))
+    assert not m.consistency.reconciled
+    np.testing.assert_array_equal(m.p_x1y, p.sum(1))
+    np.testing.assert_array_equal(m.p_x1x2, p.sum(2))
+    assert m.consistency.max_tv < 1e-12
+
+
+def test_inconsistent_tables_are_reconciled_by_ml():
+    rng = np.random.default_rng(1)
+    p = random_table(rng, (3, 3, 2), sparse=False)
+    q = random_table(rng, (3, 3, 2), sparse=False)
+    with pytest.warns(InconsistentMarginalsWarning, match=r"disagree by up to 0\.\d+"):
+        m = Marginals(p.sum(1), q.sum(0), p.sum(2), sample_sizes=(100, 100, 100))
+    c = m.consistency
+    assert c.reconciled and c.max_tv > 0.05
+    # consistent afterwards: shared single-variable marginals agree
+    np.testing.assert_allclose(m.p_x1y.sum(0), m.p_x2y.sum(0), atol=1e-9)
+    np.testing.assert_allclose(m.p_x1y.sum(1), m.p_x1x2.sum(1), atol=1e-9)
+    np.testing.assert_allclose(m.p_x2y.sum(1), m.p_x1x2.sum(0), atol=1e-9)
+
+
+def test_reconciliation_weights_follow_sample_sizes():
+    rng = np.random.default_rng(2)
+    p = random_table(rng, (2, 2, 2), sparse=False)
+    q = random_table(rng, (2, 2, 2), sparse=False)
+    kw = {"warn_tv": 1.0}
+    heavy1 = Marginals(p.sum(1), q.sum(0), p.sum(2), sample_sizes=(10_000, 10, 10), **kw)
+    heavy2 = Marginals(p.sum(1), q.sum(0), p.sum(2), sample_sizes=(10, 10_000, 10), **kw)
+    # the source with most samples moves least
+    assert heavy1.consistency.shift[0] < heavy2.consistency.shift[0]
+    assert heavy2.consistency.shift[1] < heavy1.consistency.shift[1]
+
+
+def test_reconcile_false_raises():
+    p = np.full((2, 2, 2), 1 / 8)
+    bad = np.array([[0.1, 0.4], [0.1, 0.4]])
+    with pytest.raises(ValueError, match="pass reconcile=True"):
+        Marginals(p.sum(1), bad, p.sum(2), reconcile=False)
+
+
+def test_shape_mismatch_messages():
+    with pytest.raises(ValueError, match=r"p_x1x2 has shape \(2, 3\) but p_x1y, p_x2y imply"):
+        Marginals(np.full((2, 2), 0.25), np.full((2, 2), 0.25), np.full((2, 3), 1 / 6))
+    with pytest.raises(ValueError, match="p_x1y has 2 label values but p_x2y has 3"):
+        Marginals(np.full((2, 2), 0.25), np.full((2, 3), 1 / 6), np.full((2, 2), 0.25))
+
+
+def test_from_samples_labels_and_errors():
+    x1 = ["a", "b", "a", "b"]
+    y = ["cat", "dog", "cat", "dog"]
+    m = Marginals.from_samples((x1, y), ([1, 2, 1, 2], y), (x1, [1, 2, 2, 1]))
+    assert m.categories == (("a", "b"), (1, 2), ("cat", "dog"))
+    assert m.p_x1y[0, 0] == pytest.approx(0.5)
+    assert m.sample_sizes == (4.0, 4.0, 4.0)
+    with pytest.raises(ValueError, match="y has a single class"):
+        Marginals.from_samples((x1, ["c"] * 4), (x1, ["c"] * 4), (x1, x1))
+    with pytest.raises(ValueError, match="x1y: x1 has 4 samples but y has 3"):
+        Marginals.from_samples((x1, y[:3]), (x1, y), (x1, x1))
+    with pytest.raises(ValueError, match=r"x1x2\[1\] \(x2\) has 0 samples"):
+        Marginals.from_samples((x1, y), (x1, y), (x1, []))
+    with pytest.raises(ValueError, match="missing labels"):
+        Marginals.from_samples((["a", None], ["c", "d"]), (x1, y), (x1, x1))
+    with pytest.raises(TypeError, match="x2y must be a pair"):
+        Marginals.from_samples((x1, y), x1, (x1, x1))
+
+
+def test_immutable():
+    m = Marginals.from_joint(np.full((2, 2, 2), 1 / 8))
+    with pytest.raises(AttributeError):
+        m.p_x1y = None
+    with pytest.raises(ValueError):
+        m.p_x1y[0, 0] = 1.0

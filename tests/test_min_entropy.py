@@ -1,0 +1,251 @@
+"""Certified lower bounds on min H over Δ12 (the synergy upper bound) and their witnesses."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mmbounds.exceptions import ConvergenceWarning
+from mmbounds.info import entropy
+from mmbounds.solvers.coupling import meet_entropy
+from mmbounds.solvers.min_entropy import (
+    coupling_entropy_lower,
+    min_entropy_lower_pairings,
+    synergy_max,
+)
+
+FAST = {"time_budget_s": 0.15, "n_starts": 3, "warn": False}
+
+
+def _marginals(p):
+    return p.sum(axis=1), p.sum(axis=0), p.sum(axis=2)
+
+
+def _vertex_min(A, b, n_vars):
+    """Brute-force minimum entropy over {x >= 0 : A x = b}: enumerate bases (tiny problems only)."""
+    rank = np.linalg.matrix_rank(A)
+    best = np.inf
+    for cols in itertools.combinations(range(n_vars), rank):
+        sub = A[:, cols]
+        if np.linalg.matrix_rank(sub) < rank:
+            continue
+        z, *_ = np.linalg.lstsq(sub, b, rcond=None)
+        if z.min() < -1e-12 or np.max(np.abs(sub @ z - b)) > 1e-10:
+            continue
+        best = min(best, entropy(np.clip(z, 0.0, None)))
+    return best
+
+
+def _brute_mec(a, b):
+    na, nb = a.size, b.size
+    A = np.zeros((na + nb, na * nb))
+    for i, j in itertools.product(range(na), range(nb)):
+        A[i, i * nb + j] = 1.0
+        A[na + j, i * nb + j] = 1.0
+    return _vertex_min(A, np.concatenate([a, b]), na * nb)
+
+
+def _brute_delta12(p):
+    n1, n2, ny = p.shape
+    cells = list(itertools.product(range(n1), range(n2), range(ny)))
+    rows = []
+    for i, j in itertools.product(range(n1), range(n2)):
+        rows.append([float(c[0] == i and c[1] == j) for c in cells])
+    for i, k in itertools.product(range(n1), range(ny)):
+        rows.append([float(c[0] == i and c[2] == k) for c in cells])
+    for j, k in itertools.product(range(n2), range(ny)):
+        rows.append([float(c[1] == j and c[2] == k) for c in cells])
+    b = np.concatenate([p.sum(2).ravel(), p.sum(1).ravel(), p.sum(0).ravel()])
+    return _vertex_min(np.array(rows), b, len(cells))
+
+
+def _random_table(rng, shape, alpha, zero_frac=0.0):
+    p = rng.dirichlet(np.full(int(np.prod(shape)), alpha))
+    if zero_frac:
+        p[rng.random(p.size) < zero_frac] = 0.0
+        if p.sum() == 0:
+            p[0] = 1.0
+        p /= p.sum()
+    return p.reshape(shape)
+
+
+def _check_solution(p, sol, tol=1e-9):
+    h_true = entropy(p)
+    w = sol.witness
+    assert sol.entropy_lower <= h_true + tol
+    assert sol.entropy_lower <= sol.witness_entropy + 1e-12
+    assert sol.entropy_lower >= sol.pairings_lower - 1e-12
+    assert np.all(w >= 0)
+    for got, want in zip(_marginals(w), _marginals(p)):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    assert abs(entropy(w) - sol.witness_entropy) < 1e-9
+    assert not w.flags.writeable
+    assert np.isfinite([sol.entropy_lower, sol.witness_entropy, sol.gap]).all()
+
+
+# ----------------------------------------------------------------------------- coupling bounds
+
+
+def test_profile_beats_meet_on_known_pair():
+    a, b = np.array([0.4, 0.3, 0.3]), np.array([0.5, 0.5])
+    meet = coupling_entropy_lower(a, b, method="meet")
+    prof = coupling_entropy_lower(a, b, method="profile")
+    assert meet == pytest.approx(meet_entropy(a, b))
+    assert prof > meet + 0.05
+    assert prof <= _brute_mec(a, b) + 1e-12
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_profile_valid_against_brute_force_mec(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(25):
+        na, nb = rng.integers(2, 4, size=2)
+        alpha = rng.choice([0.3, 1.0, 3.0])
+        a, b = rng.dirichlet(np.full(na, alpha)), rng.dirichlet(np.full(nb, alpha))
+        if rng.random() < 0.4:  # ties and round numbers stress the step function
+            a, b = np.round(a, 1) + 1e-3, np.round(b, 1) + 1e-3
+            a, b = a / a.sum(), b / b.sum()
+        exact = _brute_mec(a, b)
+        meet = coupling_entropy_lower(a, b, method="meet")
+        prof = coupling_entropy_lower(a, b, method="profile")
+        assert meet <= prof + 1e-15
+        assert prof <= exact + 1e-9
+
+
+def test_coupling_bound_zero_cells_and_point_masses():
+    assert coupling_entropy_lower(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(
+        0.0, abs=1e-9
+    )
+    assert coupling_entropy_lower(np.array([0.5, 0.5, 0.0]), np.array([1.0])) == pytest.approx(
+        1.0, abs=1e-9
+    )
+
+
+def test_bad_method_raises():
+    with pytest.raises(ValueError, match="method"):
+        coupling_entropy_lower(np.ones(2) / 2, np.ones(2) / 2, method="nope")
+    p = np.full((2, 2, 2), 1 / 8)
+    with pytest.raises(ValueError, match="method"):
+        synergy_max(*_marginals(p), method="nope")
+
+
+@pytest.mark.parametrize("shape,alpha", [((2, 2, 2), 1.0), ((3, 3, 2), 0.3), ((4, 4, 3), 0.3)])
+def test_pairings_bound_valid_and_profile_not_weaker(shape, alpha):
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        p = _random_table(rng, shape, alpha)
+        meet = min_entropy_lower_pairings(*_marginals(p), method="meet")
+        prof = min_entropy_lower_pairings(*_marginals(p), method="profile")
+        assert meet <= prof + 1e-15
+        assert prof <= entropy(p) + 1e-9
+
+
+# ----------------------------------------------------------------------------- synergy_max
+
+
+def test_2x2x2_is_exact_against_vertex_enumeration():
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        p = _random_table(rng, (2, 2, 2), 1.0, zero_frac=0.15 * rng.random())
+        sol = synergy_max(*_marginals(p), gap_tol=1e-3, random_state=0)
+        _check_solution(p, sol)
+        assert sol.method == "exact-1d" and sol.info.converged
+        assert sol.witness_entropy - sol.entropy_lower <= 1e-3
+        assert sol.witness_entropy == pytest.approx(_brute_delta12(p), abs=1e-9)
+
+
+@pytest.mark.parametrize("shape", [(2, 2, 3), (3, 2, 2), (2, 3, 2)])
+def test_branch_and_bound_converges_on_small_polytopes(shape):
+    rng = np.random.default_rng(11)
+    for _ in range(4):
+        p = _random_table(rng, shape, 0.7)
+        sol = synergy_max(*_marginals(p), time_budget_s=10.0, gap_tol=1e-4, random_state=1)
+        _check_solution(p, sol)
+        exact = _brute_delta12(p)
+        assert sol.entropy_lower <= exact + 1e-9
+        assert sol.witness_entropy >= exact - 1e-9
+        assert sol.info.converged
+        assert sol.witness_entropy - exact <= 1e-4
+
+
+@pytest.mark.parametrize(
+    "shape,alpha,zero_frac",
+    [
+        ((2, 2, 2), 1.0, 0.0),
+        ((3, 3, 2), 0.3, 0.0),
+        ((4, 4, 3), 0.3, 0.0),
+        ((3, 3, 3), 1.0, 0.5),
+        ((4, 4, 3), 1.0, 0.6),
+        ((1, 3, 2), 1.0, 0.0),
+        ((3, 3, 1), 1.0, 0.0),
+    ],
+)
+def test_synergy_max_valid_on_random_tables(shape, alpha, zero_frac):
+    rng = np.random.default_rng(2024)
+    for _ in range(4):
+        p = _random_table(rng, shape, alpha, zero_frac)
+        sol = synergy_max(*_marginals(p), random_state=rng, **FAST)
+        _check_solution(p, sol)
+        meet = min_entropy_lower_pairings(*_marginals(p), method="meet")
+        assert sol.entropy_lower >= meet - 1e-12
+
+
+@pytest.mark.parametrize(
+    "name", ["xor", "and", "copy", "unique1", "pair", "point"]
+)
+def test_reference_tables(name):
+    p = np.zeros((2, 2, 2))
+    for i, j in itertools.product(range(2), range(2)):
+        y = {"xor": i ^ j, "and": i & j, "copy": i, "unique1": i, "pair": 0, "point": 0}[name]
+        if name == "copy" and i != j:
+            continue
+        if name == "point" and (i, j) != (0, 0):
+            continue
+        p[i, j, y] += 1.0
+    p /= p.sum()
+    sol = synergy_max(*_marginals(p), random_state=0)
+    _check_solution(p, sol)
+    if name == "xor":  # Δ12 = {xor}: marginals pin the table, so S_max = S = 1 bit
+        assert sol.entropy_lower == pytest.approx(2.0, abs=1e-9)
+
+
+def test_convergence_warning_and_status():
+    p = _random_table(np.random.default_rng(0), (4, 4, 3), 1.0)
+    with pytest.warns(ConvergenceWarning, match="max_nodes"):
+        sol = synergy_max(*_marginals(p), max_nodes=1, gap_tol=0.0, random_state=0)
+    assert sol.info.status == "max_iter"
+    assert not sol.info.converged
+    _check_solution(p, sol)
+
+
+def test_seeded_runs_are_reproducible():
+    p = _random_table(np.random.default_rng(1), (3, 3, 2), 0.5)
+    kw = {"time_budget_s": 30.0, "max_nodes": 50, "warn": False, "n_starts": 4}
+    s1 = synergy_max(*_marginals(p), random_state=5, **kw)
+    s2 = synergy_max(*_marginals(p), random_state=5, **kw)
+    assert s1.entropy_lower == s2.entropy_lower
+    np.testing.assert_array_equal(s1.witness, s2.witness)
+
+
+def test_repr_shows_shapes_not_arrays():
+    p = _random_table(np.random.default_rng(2), (2, 2, 2), 1.0)
+    text = repr(synergy_max(*_marginals(p), random_state=0))
+    assert "entropy_lower" in text and "array(2, 2, 2)" in text
+
+
+@settings(deadline=None, max_examples=25)
+@given(
+    shape=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)),
+    alpha=st.sampled_from([0.2, 0.5, 1.0, 3.0]),
+    zero_frac=st.sampled_from([0.0, 0.3]),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_property_certified_and_feasible(shape, alpha, zero_frac, seed):
+    rng = np.random.default_rng(seed)
+    p = _random_table(rng, shape, alpha, zero_frac)
+    sol = synergy_max(*_marginals(p), time_budget_s=0.1, n_starts=2, random_state=seed, warn=False)
+    _check_solution(p, sol)

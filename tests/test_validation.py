@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from mmbounds._validation import (
+    check_labels,
+    check_option,
+    check_posteriors,
+    check_random_state,
+    check_scalar,
+    check_table,
+)
+
+
+def test_check_table_copies_and_never_mutates():
+    p = np.full((2, 2, 2), 1 / 8)
+    before = p.copy()
+    out = check_table(p, name="p")
+    out[0, 0, 0] = 5
+    np.testing.assert_array_equal(p, before)
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([[0.5, np.nan], [0.25, 0.25]]), r"p_x1y contains 1 NaN"),
+        (np.array([[0.5, np.inf], [0.25, 0.25]]), r"p_x1y contains 1 NaN or infinite"),
+        (np.array([[0.7, -0.2], [0.25, 0.25]]), r"p_x1y has negative entries"),
+        (np.array([[0.5, 0.2], [0.25, 0.25]]), r"p_x1y must sum to 1 \(got 1.2\)"),
+        (np.zeros((2, 2)), r"p_x1y sums to 0"),
+        (np.ones(3) / 3, r"p_x1y must have 2 axes"),
+        (np.zeros((0, 2)), r"p_x1y is empty"),
+    ],
+)
+def test_check_table_errors(bad, match):
+    with pytest.raises(ValueError, match=match):
+        check_table(bad, name="p_x1y", ndim=2)
+
+
+def test_check_table_type_and_normalize():
+    with pytest.raises(TypeError, match="p must be a numeric array"):
+        check_table([["a", "b"]], name="p", ndim=2)
+    out = check_table(np.array([[1, 3], [2, 2]]), name="p", ndim=2, normalize=True)
+    assert out.sum() == pytest.approx(1.0)
+    assert out[0, 1] == pytest.approx(3 / 8)
+
+
+def test_scalars_options_and_random_state():
+    with pytest.raises(ValueError, match=r"tol == -1, must be > 0"):
+        check_scalar(-1, name="tol", min_val=0, include_min=False)
+    with pytest.raises(TypeError, match="max_iter must be"):
+        check_scalar(1.5, name="max_iter", kind=int)
+    with pytest.raises(ValueError, match="method must be one of"):
+        check_option("newton", name="method", options=("auto", "cvxpy"))
+    a = check_random_state(3).random(3)
+    b = check_random_state(3).random(3)
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(TypeError, match="random_state"):
+        check_random_state("seed")
+
+
+def test_labels_and_posteriors():
+    with pytest.raises(ValueError, match="y has 1 NaN"):
+        check_labels(np.array([0.0, np.nan]), name="y")
+    with pytest.raises(ValueError, match="x has 0 samples"):
+        check_labels([], name="x")
+    with pytest.raises(ValueError, match="must be 1-D"):
+        check_labels(np.zeros((3, 2)), name="x")
+    with pytest.raises(ValueError, match="rows of f must sum to 1"):
+        check_posteriors(np.array([[0.5, 0.2]]), name="f")
+    with pytest.raises(ValueError, match="f has 2 columns but the label has 3"):
+        check_posteriors(np.array([[0.5, 0.5]]), name="f", n_classes=3)
