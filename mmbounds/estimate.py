@@ -109,6 +109,10 @@ def estimate(
     device: str | None = None,
     random_state: Any = None,
     progress: bool = False,
+    discretizer: Any = None,
+    classifier: Any = None,
+    n_bootstrap: int = 0,
+    n_jobs: int | None = None,
 ) -> EstimateResult:
     """Redundancy, uniqueness and bounds on synergy without labeled multimodal data (bits).
 
@@ -139,6 +143,19 @@ def estimate(
         Seed for every randomised step.
     progress : bool
         Show a progress bar over the steps.
+    discretizer : None, dict, Discretizer or pair of those
+        Raw-data pipeline (sample input only): per-modality discretizer template, fitted once on
+        ``D_i`` and ``DM`` features of that modality (default: L2-normalize, PCA(5), k-means(20)).
+        Continuous 2-D features (numpy or torch) go through :func:`mmbounds.pipeline.estimate_raw`;
+        discrete 1-D columns pass through untouched.
+    classifier : None, "linear", "mlp" or estimator
+        Train unimodal classifiers on ``D1``, ``D2``; their posteriors on ``DM`` add disagreement
+        bounds marked as estimates (``guaranteed=False``).
+    n_bootstrap : int
+        Bootstrap replicates (``D1``, ``D2``, ``DM`` resampled independently, same discretizers);
+        percentile intervals go to ``result.extras['bootstrap']``.
+    n_jobs : int or None
+        joblib workers for the bootstrap (results do not depend on it).
 
     Returns
     -------
@@ -160,9 +177,24 @@ def estimate(
     >>> res = mmbounds.estimate(and_, method="cvxpy")
     >>> round(res.redundancy, 4), round(res.synergy_true, 4)
     (0.3113, 0.5)
-    >>> res.synergy_lower <= res.synergy_true <= res.synergy_upper
-    True
+    >>> round(res.synergy_lower, 4), round(res.synergy_upper, 4)
+    (0.5, 0.5)
     """
+    if data is None:
+        from .pipeline import estimate_raw, needs_pipeline
+
+        if needs_pipeline(x1, x2, paired, discretizer=discretizer, classifier=classifier,
+                          n_bootstrap=n_bootstrap):
+            return estimate_raw(
+                x1=x1, x2=x2, paired=paired, discretizer=discretizer, classifier=classifier,
+                n_bootstrap=n_bootstrap, n_jobs=n_jobs, random_state=random_state,
+                progress=progress, posteriors=posteriors, bounds=bounds, normalize=normalize,
+                reconcile=reconcile, method=method, tol=tol, backend=backend, device=device,
+            )
+    elif discretizer is not None or classifier is not None or n_bootstrap:
+        raise TypeError(
+            "discretizer, classifier and n_bootstrap need x1/x2/paired samples, not data"
+        )
     check_option(method, name="method", options=("auto", "cvxpy", "fast"))
     check_scalar(tol, name="tol", min_val=0.0, include_min=False)
     rng_seed = random_state if isinstance(random_state, (int, np.integer)) else None

@@ -1,0 +1,125 @@
+"""Bootstrap intervals, cluster sweeps and the Miller–Madow correction (mmbounds.uncertainty)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import mmbounds
+from mmbounds.data import make_pid_synthetic, random_joint, sample_joint
+from mmbounds.uncertainty import (
+    BootstrapResult,
+    bootstrap,
+    bootstrap_codes,
+    miller_madow_mutual_information,
+    sweep_clusters,
+)
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+FAST_BOUNDS = ("synergy_lower_shared", "synergy_upper_coupling")
+
+
+@pytest.fixture(scope="module")
+def discrete_sources():
+    p = random_joint((4, 3, 2), random_state=0)
+    a1, a2, ay = sample_joint(p, 400, random_state=1)
+    b1, b2, by = sample_joint(p, 400, random_state=2)
+    c1, c2, _ = sample_joint(p, 400, random_state=3)
+    return (a1, ay), (b2, by), (c1, c2)
+
+
+def _boot(sources, **kw):
+    x1, x2, paired = sources
+    return bootstrap_codes(x1, x2, paired, n_bootstrap=6, estimate_kwargs={"bounds": FAST_BOUNDS},
+                           **kw)
+
+
+def test_bootstrap_is_deterministic_and_independent_of_n_jobs(discrete_sources):
+    a = _boot(discrete_sources, random_state=7, n_jobs=1)
+    b = _boot(discrete_sources, random_state=7, n_jobs=1)
+    c = _boot(discrete_sources, random_state=7, n_jobs=2)
+    d = _boot(discrete_sources, random_state=8, n_jobs=1)
+    for name in a.replicates:
+        assert np.array_equal(a.replicates[name], b.replicates[name])
+        assert np.array_equal(a.replicates[name], c.replicates[name])
+    assert not np.array_equal(a.replicates["redundancy"], d.replicates["redundancy"])
+    assert a.intervals == c.intervals
+
+
+def test_bootstrap_intervals_cover_every_quantity(discrete_sources):
+    res = _boot(discrete_sources, random_state=0, confidence=0.9, progress=True)
+    assert isinstance(res, BootstrapResult) and res.n_bootstrap == 6
+    for name in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper",
+                 *FAST_BOUNDS):
+        lo, hi = res.intervals[name]
+        v = res.replicates[name]
+        assert v.shape == (6,) and lo <= hi
+        assert lo == pytest.approx(np.percentile(v, 5))
+        assert hi == pytest.approx(np.percentile(v, 95))
+    lo, hi = res.widened_synergy_interval
+    assert lo == res.intervals["synergy_lower"][0] and hi == res.intervals["synergy_upper"][1]
+    assert res.n_warnings >= 0 and "intervals" in res.to_dict()
+
+
+def test_estimate_n_bootstrap_attaches_result_and_matches_bootstrap():
+    d = make_pid_synthetic("redundancy", n_samples=600, dim=8, random_state=0)
+    x1, x2, y = d["x1"], d["x2"], d.y
+    kw = {"discretizer": {"n_clusters": 4, "n_threads": 1, "n_init": 1}, "bounds": FAST_BOUNDS}
+    res = mmbounds.estimate(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5,
+                            random_state=3, **kw)
+    again = mmbounds.estimate(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5,
+                              random_state=3, n_jobs=2, **kw)
+    boot = res.extras["bootstrap"]
+    assert boot.n_bootstrap == 5 and boot.seed == 3
+    assert boot.intervals == again.extras["bootstrap"].intervals
+    lo, hi = boot.intervals["redundancy"]
+    assert lo <= hi and 0.0 <= lo < 1.0
+    later = bootstrap(res, n_bootstrap=4, random_state=0, bounds=FAST_BOUNDS)
+    assert later.n_bootstrap == 4 and set(later.intervals) == set(boot.intervals)
+    with pytest.raises(ValueError, match=r"no samples in extras\['codes'\]"):
+        bootstrap(mmbounds.estimate(np.full((2, 2, 2), 1 / 8)))
+
+
+def test_bootstrap_parameter_errors(discrete_sources):
+    x1, x2, paired = discrete_sources
+    with pytest.raises(ValueError, match="n_bootstrap == 0, must be >= 1"):
+        bootstrap_codes(x1, x2, paired, n_bootstrap=0)
+    with pytest.raises(ValueError, match="confidence == 1.5, must be < 1"):
+        bootstrap_codes(x1, x2, paired, n_bootstrap=2, confidence=1.5)
+
+
+def test_miller_madow_formula_and_bias_direction():
+    plugin, mm = miller_madow_mutual_information([[30, 20], [20, 30]])
+    assert mm == pytest.approx(plugin - 1 / (2 * 100 * math.log(2)))
+    # independent 6 x 6 variables, 300 samples: the plug-in MI is biased up, MM removes most of it
+    rng = np.random.default_rng(0)
+    plug, corr = [], []
+    for _ in range(40):
+        t = np.zeros((6, 6))
+        np.add.at(t, (rng.integers(0, 6, 300), rng.integers(0, 6, 300)), 1)
+        a, b = miller_madow_mutual_information(t)
+        plug.append(a)
+        corr.append(b)
+    assert np.mean(plug) > 0.05 and abs(np.mean(corr)) < 0.3 * np.mean(plug)
+    with pytest.raises(ValueError, match="non-negative 2-D table"):
+        miller_madow_mutual_information([1.0, 2.0])
+
+
+def test_sweep_clusters_table():
+    d = make_pid_synthetic("uniqueness1", n_samples=800, dim=8, random_state=0)
+    x1, x2, y = d["x1"], d["x2"], d.y
+    sweep = sweep_clusters(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_clusters=(3, 6, 40),
+                           discretizer={"n_threads": 1, "n_init": 1}, truth=(x1, x2, y),
+                           random_state=0, bounds=FAST_BOUNDS)
+    assert sweep.columns[0] == "n_clusters" and sweep.columns[-1] == "S_true"
+    assert sweep.column("n_clusters") == [3, 6, 40]
+    per_cell = sweep.column("min_samples_per_cell")
+    assert per_cell[0] > per_cell[1] > per_cell[2] and per_cell[2] < 5  # no warning escapes
+    for row in sweep.rows:
+        lo, hi, s = row[4], row[5], row[-1]
+        assert lo - 1e-6 <= s <= hi + 1e-6
+    assert max(sweep.column("U1")) > 0.3
+    assert "ClusterSweep" in repr(sweep)
