@@ -38,7 +38,10 @@ def run(n_tables: int, seed: int, alpha: float, shape: tuple[int, int, int]) -> 
 def report(res: dict, tol: float = 1e-6) -> None:
     s = res["truth"]
     n = s.size
-    print(f"{n} tables, {res['seconds']:.1f} s ({1e3 * res['seconds'] / n:.2f} ms per table, all bounds)")
+    print(
+        f"{n} tables, {res['seconds']:.1f} s "
+        f"({1e3 * res['seconds'] / n:.2f} ms per table, all bounds)"
+    )
     print(f"mean true S = {s.mean():.4f} bits; tables with S > 0.6: {(s > 0.6).sum()}")
     print(f"{'bound':<44}{'violations':>11}{'mean |gap|':>12}{'gap (S>0.6)':>13}")
     best_lo = np.maximum.reduce(
@@ -53,7 +56,10 @@ def report(res: dict, tol: float = 1e-6) -> None:
         hi = gap[s > 0.6].mean() if np.any(s > 0.6) else float("nan")
         flag = "   (not guaranteed)" if name == "synergy_lower_disagreement_paper" else ""
         print(f"{name:<44}{viol:>11}{gap.mean():>12.4f}{hi:>13.4f}{flag}")
-    print("paper (Liang et al. 2024): lower-bound gap ≈ 0.18, upper-bound gap ≈ 0.62 (0.24 for S > 0.6)")
+    print(
+        "paper (Liang et al. 2024): lower-bound gap ≈ 0.18, upper-bound gap ≈ 0.62 "
+        "(0.24 for S > 0.6)"
+    )
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""mmbounds: multimodal interactions (redundancy, uniqueness, synergy) without labeled multimodal data.
+"""mmbounds: redundancy, uniqueness and synergy of two modalities without labeled multimodal data.
 
 All information quantities are in bits. The core imports numpy and scipy only; torch is imported
 inside the functions that need it.
@@ -34,7 +34,9 @@ from .info import (
     mutual_information,
 )
 from .marginals import ConsistencyReport, Marginals
+from .performance import PerformanceBounds, performance_bounds
 from .pid import PIDResult, pid
+from .pipeline import true_interactions
 from .result import EstimateResult
 
 
@@ -55,6 +57,9 @@ __all__ = [
     "Marginals",
     "ConsistencyReport",
     "pid",
+    "performance_bounds",
+    "PerformanceBounds",
+    "true_interactions",
     "PIDResult",
     "Bound",
     "BOUNDS",

@@ -81,7 +81,9 @@ def check_table(
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
     if arr.size == 0 or 0 in arr.shape:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); every axis needs at least one value")
+        raise ValueError(
+            f"{name} is empty (shape {arr.shape}); every axis needs at least one value"
+        )
     if not np.all(np.isfinite(arr)):
         n_bad = int(np.sum(~np.isfinite(arr)))
         raise ValueError(f"{name} contains {n_bad} NaN or infinite entries")
@@ -115,7 +117,8 @@ def check_scalar(
 ) -> Any:
     """Check a scalar parameter's type and range; return it unchanged.
 
-    Raises ``TypeError`` for a wrong type and ``ValueError`` for a value out of range, with messages of
+    Raises ``TypeError`` for a wrong type and ``ValueError`` for a value out of range, with
+    messages of
     the form ``"tol == -1, must be > 0"``.
     """
     if isinstance(x, bool) or not isinstance(x, kind):
@@ -190,8 +193,14 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
     return arr.copy()
 
 
-def check_posteriors(f: Any, *, name: str, n_samples: int | None = None,
-                     n_classes: int | None = None, atol: float = 1e-6) -> np.ndarray:
+def check_posteriors(
+    f: Any,
+    *,
+    name: str,
+    n_samples: int | None = None,
+    n_classes: int | None = None,
+    atol: float = 1e-6,
+) -> np.ndarray:
     """Validate an (n_samples, n_classes) array of class probabilities (rows sum to 1)."""
     f = _to_numpy(f)
     try:
@@ -201,7 +210,9 @@ def check_posteriors(f: Any, *, name: str, n_samples: int | None = None,
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_classes), got shape {arr.shape}")
     if n_samples is not None and arr.shape[0] != n_samples:
-        raise ValueError(f"{name} has {arr.shape[0]} rows but {n_samples} paired samples were given")
+        raise ValueError(
+            f"{name} has {arr.shape[0]} rows but {n_samples} paired samples were given"
+        )
     if n_classes is not None and arr.shape[1] != n_classes:
         raise ValueError(f"{name} has {arr.shape[1]} columns but the label has {n_classes} classes")
     if not np.all(np.isfinite(arr)):

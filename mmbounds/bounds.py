@@ -5,26 +5,36 @@ PID parts R, U1, U2 (computed once and passed as ``parts``). Lower bounds (DESIG
 
 ``synergy_lower_shared``
     ``S >= R - I(X1;X2) + min_{r in Δ12} I_r(X1;X2|Y)`` — the minimum of S over every joint with the
-    observed marginals (maximum entropy by IPF, certified through its dual bound). The tightest lower
+    observed marginals (maximum entropy by IPF, certified through its dual bound). The tightest
+    lower
     bound the three marginals allow.
 ``synergy_lower_shared_paper``
     The paper's looser relaxation: only ``p(x1,x2)`` and ``p(x1,y)`` are kept, which turns the
     minimisation into a BROJA program with X1 as the target. Valid, kept for reproduction.
 ``synergy_lower_disagreement_bhattacharyya`` / ``synergy_lower_disagreement_l2``
     ``S >= E_{p(x1,x2)}[-log2 sum_y sqrt(f1_y f2_y)] - (U1+U2)/2`` and
-    ``S >= alpha_l2 / (4 ln 2) - (U1+U2)/2`` with ``f_i = p(y|x_i)``. Guaranteed when the posteriors come
-    from the marginals (Bayes classifiers of the discrete variables); estimates with trained classifiers.
+    ``S >= alpha_l2 / (4 ln 2) - (U1+U2)/2`` with ``f_i = p(y|x_i)``. Guaranteed when the
+    posteriors come
+    from the marginals (Bayes classifiers of the discrete variables); estimates with trained
+    classifiers.
 ``synergy_lower_disagreement_paper``
     ``alpha_l2 - max(U1, U2)`` with the constant c = 1 of the paper's released code. **Not a valid
     bound**: it exceeds the true S on some tables. Reported for comparison only.
 
 Upper bound:
 
+Upper bounds all read ``S <= H(X1,X2) + H(Y) - L - (R+U1+U2)`` with ``L`` a certified lower bound on
+``min_{r in Δ12} H(r)``:
+
 ``synergy_upper_coupling``
-    ``S <= H(X1,X2) + H(Y) - L - (R+U1+U2)`` where ``L`` is a certified lower bound on
-    ``min_{r in Δ12} H(r)``: the best majorization-meet entropy over the pairings
-    ``(p(x1,x2), p(y))``, ``(p(x1,y), p(x2))``, ``(p(x2,y), p(x1))`` and the conditional pairings given
-    x1, given x2 and given y.
+    ``L`` = the best majorization-meet entropy over the pairings ``(p(x1,x2), p(y))``,
+    ``(p(x1,y), p(x2))``, ``(p(x2,y), p(x1))`` and the conditional pairings given x1, x2 and y
+    (the paper's bound, with all pairings).
+``synergy_upper_coupling_profile``
+    The same pairings with a stronger minimum-entropy-coupling lower bound (profile bound).
+``synergy_upper_bnb``
+    Branch-and-bound on the chord (secant) LP relaxation of ``min H`` over Δ12, certified through
+    LP duality; also returns a witness joint with the observed marginals and large synergy.
 
 References
 ----------
@@ -44,8 +54,9 @@ from .info import entropy, mutual_information
 from .marginals import Marginals
 from .pid import PIDParts, redundancy_uniqueness
 from .solvers.broja import broja
-from .solvers.coupling import greedy_coupling_entropy, meet_entropy, meet_entropy_rows
+from .solvers.coupling import greedy_coupling_entropy
 from .solvers.maxent import maxent_ipf
+from .solvers.min_entropy import min_entropy_lower_pairings, pairing_values, synergy_max
 
 __all__ = [
     "Bound",
@@ -57,6 +68,8 @@ __all__ = [
     "synergy_lower_disagreement_l2",
     "synergy_lower_disagreement_paper",
     "synergy_upper_coupling",
+    "synergy_upper_coupling_profile",
+    "synergy_upper_bnb",
     "coupling_lower_entropy",
     "coupling_gap",
 ]
@@ -77,7 +90,8 @@ class Bound:
     value : float
         Bits.
     guaranteed : bool
-        True when the inequality is proven for these inputs; False for estimates (trained classifiers)
+        True when the inequality is proven for these inputs; False for estimates (trained
+        classifiers)
         and for the paper's c = 1 disagreement variant.
     note : str
         One line on what the number is.
@@ -121,7 +135,8 @@ def synergy_lower_shared(
 ) -> Any:
     """Tightest lower bound on S from the three marginals (maximum entropy over Δ12), bits.
 
-    ``S_R = R - I(X1;X2) + H(X1,Y) + H(X2,Y) - H(Y) - Hmax`` with ``Hmax`` the certified upper bound on
+    ``S_R = R - I(X1;X2) + H(X1,Y) + H(X2,Y) - H(Y) - Hmax`` with ``Hmax`` the certified upper
+    bound on
     the maximum entropy of a table with the three marginals (IPF), so the value stays valid when IPF
     stops early. With ``return_solution=True`` returns ``(value, MaxEntSolution)``.
 
@@ -153,7 +168,8 @@ def synergy_lower_shared_paper(
 ) -> float:
     """The paper's relaxation of the shared-information bound (only p(x1,x2), p(x1,y) kept), bits.
 
-    ``R - I(X1;X2) + min I_r(X1;X2|Y)`` over ``r`` with ``r(x1,x2) = p(x1,x2)``, ``r(x1,y) = p(x1,y)``;
+    ``R - I(X1;X2) + min I_r(X1;X2|Y)`` over ``r`` with ``r(x1,x2) = p(x1,x2)``, ``r(x1,y) =
+    p(x1,y)``;
     the minimum equals ``min I_r(X2,Y;X1) - I(X1;Y)``, a BROJA program with target X1.
     """
     pp = _parts(m, parts, method=method, tol=tol)
@@ -242,38 +258,24 @@ def synergy_lower_disagreement_paper(
     return alpha - max(pp.unique1, pp.unique2)
 
 
-# --------------------------------------------------------------------------- coupling upper bound
-def _pairings(m: Marginals) -> dict[str, tuple[float, float]]:
-    """For each pairing: (certified meet lower bound, greedy feasible value) on the coupling entropy."""
-    p1, p2, p12 = m.p_x1y, m.p_x2y, m.p_x1x2
-    px1, px2, py = m.p_x1, m.p_x2, m.p_y
-    out = {
-        "(x1x2, y)": (meet_entropy(p12, py), greedy_coupling_entropy(p12, py)),
-        "(x1y, x2)": (meet_entropy(p1, px2), greedy_coupling_entropy(p1, px2)),
-        "(x2y, x1)": (meet_entropy(p2, px1), greedy_coupling_entropy(p2, px1)),
-    }
-    for name, base, weights, a, b in (
-        ("(x2, y | x1)", entropy(px1), px1, _conditional(p12), _conditional(p1)),
-        ("(x1, y | x2)", entropy(px2), px2, _conditional(p12.T), _conditional(p2)),
-        ("(x1, x2 | y)", entropy(py), py, _conditional(p1.T), _conditional(p2.T)),
-    ):
-        lo = base + float(np.dot(weights, meet_entropy_rows(a, b)))
-        hi = base + float(
-            sum(w * greedy_coupling_entropy(ra, rb) for w, ra, rb in zip(weights, a, b) if w > 0)
-        )
-        out[name] = (lo, hi)
-    return out
+# --------------------------------------------------------------------------- upper bounds
+def coupling_lower_entropy(m: Marginals, *, method: str = "meet") -> float:
+    """Certified lower bound (bits) on ``min_{r in Δ12} H(r)`` from minimum-entropy couplings.
+
+    The best over every pairing (:func:`mmbounds.solvers.min_entropy.pairing_values`) of the
+    majorization meet (``method="meet"``, the paper's) or the stronger profile bound
+    (``method="profile"``).
+    """
+    return min_entropy_lower_pairings(m.p_x1y, m.p_x2y, m.p_x1x2, method=method)
 
 
-def coupling_lower_entropy(m: Marginals) -> tuple[float, str]:
-    """Certified lower bound (bits) on ``min_{r in Δ12} H(r)`` from majorization meets, and its pairing."""
-    pairs = _pairings(m)
-    best = max(pairs, key=lambda k: pairs[k][0])
-    return pairs[best][0], best
+def _upper_from_entropy(m: Marginals, pp: PIDParts, entropy_lower: float) -> float:
+    """``S <= H(X1,X2) + H(Y) - L - (R+U1+U2)``, ``L`` a certified lower bound on min H over Δ12."""
+    return entropy(m.p_x1x2) + entropy(m.p_y) - entropy_lower - pp.min_mi
 
 
 def synergy_upper_coupling(m: Marginals, *, parts: PIDParts | None = None) -> float:
-    """Upper bound on S from minimum-entropy couplings (majorization meet), bits.
+    """Upper bound on S from minimum-entropy couplings (majorization meet, the paper's), bits.
 
     Examples
     --------
@@ -286,19 +288,56 @@ def synergy_upper_coupling(m: Marginals, *, parts: PIDParts | None = None) -> fl
     1.0
     """
     pp = _parts(m, parts)
-    low, _ = coupling_lower_entropy(m)
-    return entropy(m.p_x1x2) + entropy(m.p_y) - low - pp.min_mi
+    return _upper_from_entropy(m, pp, coupling_lower_entropy(m, method="meet"))
+
+
+def synergy_upper_coupling_profile(m: Marginals, *, parts: PIDParts | None = None) -> float:
+    """Upper bound on S from the profile minimum-entropy-coupling bound (never above the meet's)."""
+    pp = _parts(m, parts)
+    return _upper_from_entropy(m, pp, coupling_lower_entropy(m, method="profile"))
+
+
+def synergy_upper_bnb(
+    m: Marginals,
+    *,
+    parts: PIDParts | None = None,
+    budget_s: float = 5.0,
+    max_nodes: int = 200,
+    random_state: Any = None,
+    return_solution: bool = False,
+) -> Any:
+    """Certified upper bound on S by branch-and-bound on the chord relaxation of min H over Δ12.
+
+    Also finds a witness ``r`` in Δ12 (observed marginals) with small ``H(r)``; its synergy
+    ``S(r)`` is attained by a joint consistent with the data, so the largest synergy the data allow
+    lies in ``[S(witness), bound]``. With ``return_solution=True`` returns
+    ``(bound, S(witness), MinEntropySolution)``.
+    """
+    pp = _parts(m, parts)
+    sol = synergy_max(
+        m.p_x1y,
+        m.p_x2y,
+        m.p_x1x2,
+        time_budget_s=budget_s,
+        max_nodes=max_nodes,
+        random_state=random_state,
+        warn=False,
+    )
+    bound = _upper_from_entropy(m, pp, sol.entropy_lower)
+    if not return_solution:
+        return bound
+    return bound, _upper_from_entropy(m, pp, sol.witness_entropy), sol
 
 
 def coupling_gap(m: Marginals) -> float:
-    """Greedy minus meet coupling entropy (bits) for the pairing that gives the bound.
+    """How much an exact minimum-entropy coupling could tighten the meet bound, at most (bits).
 
-    How much the coupling bound could tighten if the minimum-entropy coupling of that relaxation were
-    solved exactly (an upper value on that slack, not a bound on S).
+    ``max_P greedy_P - max_P meet_P`` over the pairings ``P``: the greedy coupling is feasible for
+    its pairing, so the best bound any exact coupling computation could give lies below
+    ``max_P greedy_P``. Not a bound on S.
     """
-    pairs = _pairings(m)
-    best = max(pairs, key=lambda k: pairs[k][0])
-    return max(pairs[best][1] - pairs[best][0], 0.0)
+    greedy = pairing_values(m.p_x1y, m.p_x2y, m.p_x1x2, greedy_coupling_entropy)
+    return max(max(greedy.values()) - coupling_lower_entropy(m, method="meet"), 0.0)
 
 
 BOUNDS: dict[str, tuple[str, Callable[..., float]]] = {
@@ -308,5 +347,7 @@ BOUNDS: dict[str, tuple[str, Callable[..., float]]] = {
     "synergy_lower_disagreement_l2": ("lower", synergy_lower_disagreement_l2),
     "synergy_lower_disagreement_paper": ("lower", synergy_lower_disagreement_paper),
     "synergy_upper_coupling": ("upper", synergy_upper_coupling),
+    "synergy_upper_coupling_profile": ("upper", synergy_upper_coupling_profile),
+    "synergy_upper_bnb": ("upper", synergy_upper_bnb),
 }
 """Registry: name -> (side, function)."""

@@ -61,8 +61,15 @@ class UnimodalClassifier:
         Number of features (1 for a discrete column).
     """
 
-    def __init__(self, estimator: Any, classes: np.ndarray, columns: np.ndarray, model: str,
-                 n_features: int, discrete: bool) -> None:
+    def __init__(
+        self,
+        estimator: Any,
+        classes: np.ndarray,
+        columns: np.ndarray,
+        model: str,
+        n_features: int,
+        discrete: bool,
+    ) -> None:
         self.estimator_ = estimator
         self.classes_ = classes
         self._columns = columns  # columns[j] = estimator column of classes_[j], or -1
@@ -246,8 +253,9 @@ def posteriors_on_pairs(
         extra = [c for c in f_classes.tolist() if _index_of(cls, c) < 0]
         if extra:
             raise ValueError(f"{name} predicts classes {extra} that are not in classes")
-        raw = check_posteriors(f.predict_proba(X), name=f"{name}.predict_proba",
-                               n_samples=n1, n_classes=f_classes.size)
+        raw = check_posteriors(
+            f.predict_proba(X), name=f"{name}.predict_proba", n_samples=n1, n_classes=f_classes.size
+        )
         probs = np.zeros((n1, cls.size))
         for j, c in enumerate(f_classes.tolist()):
             probs[:, _index_of(cls, c)] = raw[:, j]
@@ -398,8 +406,9 @@ def _fit_mlp(X: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any]) ->
     opts = {**_MLP_DEFAULTS, **params}
     hidden = tuple(int(h) for h in opts["hidden_sizes"])
     epochs = int(check_scalar(opts["epochs"], name="epochs", kind=numbers.Integral, min_val=1))
-    batch = int(check_scalar(opts["batch_size"], name="batch_size", kind=numbers.Integral,
-                             min_val=1))
+    batch = int(
+        check_scalar(opts["batch_size"], name="batch_size", kind=numbers.Integral, min_val=1)
+    )
     classes, yi = np.unique(y, return_inverse=True)
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
@@ -416,8 +425,9 @@ def _fit_mlp(X: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any]) ->
             width = h
         layers.append(torch.nn.Linear(width, classes.size))
         net = torch.nn.Sequential(*layers)
-        opt = torch.optim.Adam(net.parameters(), lr=float(opts["lr"]),
-                               weight_decay=float(opts["weight_decay"]))
+        opt = torch.optim.Adam(
+            net.parameters(), lr=float(opts["lr"]), weight_decay=float(opts["weight_decay"])
+        )
         loss_fn = torch.nn.CrossEntropyLoss()
         n = xt.shape[0]
         net.train()

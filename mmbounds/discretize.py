@@ -227,8 +227,16 @@ class Discretizer:
         return self.fit(X).transform(X)
 
     _PARAMS = (
-        "normalize", "n_components", "n_clusters", "method", "n_init", "max_iter",
-        "minibatch_threshold", "discrete", "n_threads", "random_state",
+        "normalize",
+        "n_components",
+        "n_clusters",
+        "method",
+        "n_init",
+        "max_iter",
+        "minibatch_threshold",
+        "discrete",
+        "n_threads",
+        "random_state",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -339,12 +347,20 @@ class Discretizer:
             method = "minibatch" if z.shape[0] > self.minibatch_threshold else "kmeans"
         self.method_ = method
         if method == "kmeans":
-            km = KMeans(n_clusters=k, n_init=int(self.n_init), max_iter=int(self.max_iter),
-                        random_state=seed)
+            km = KMeans(
+                n_clusters=k,
+                n_init=int(self.n_init),
+                max_iter=int(self.max_iter),
+                random_state=seed,
+            )
         else:
-            km = MiniBatchKMeans(n_clusters=k, n_init=int(self.n_init),
-                                 max_iter=int(self.max_iter), batch_size=2048,
-                                 random_state=seed)
+            km = MiniBatchKMeans(
+                n_clusters=k,
+                n_init=int(self.n_init),
+                max_iter=int(self.max_iter),
+                batch_size=2048,
+                random_state=seed,
+            )
         km.fit(z)
         centers = km.cluster_centers_
         sizes = np.bincount(_nearest(z, centers), minlength=k)

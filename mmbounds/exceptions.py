@@ -19,7 +19,7 @@ class InconsistentMarginalsWarning(UserWarning):
 
 
 class EstimationWarning(UserWarning):
-    """A number is an estimate with a known weakness (few samples per cell, trained classifiers, ...)."""
+    """A number is an estimate with a known weakness (few samples per cell, trained classifiers)."""
 
 
 class SolverError(RuntimeError):

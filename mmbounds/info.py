@@ -1,7 +1,8 @@
 """Information measures on probability tables, in bits.
 
 All functions take a non-negative table ``p`` (any number of axes, summing to 1) and groups of axes.
-Zero cells contribute 0 (``0 log 0 = 0``), so no NaN and no warnings arise. Inputs are assumed valid;
+Zero cells contribute 0 (``0 log 0 = 0``), so no NaN and no warnings arise. Inputs are assumed
+valid;
 public entry points validate them with :func:`mmbounds._validation.check_table`.
 
 Conventions: ``I(A;B) = H(A) + H(B) - H(A,B)``; ``I(A;B|C) = H(A,C) + H(B,C) - H(A,B,C) - H(C)``;
@@ -103,7 +104,7 @@ def conditional_mutual_information(p: np.ndarray, a: Axes, b: Axes, c: Axes) -> 
 
 
 def co_information(p: np.ndarray) -> float:
-    """Co-information ``I(X1;X2;Y) = I(X1;Y) + I(X2;Y) - I(X1,X2;Y)`` of an ``(x1, x2, y)`` table, bits.
+    """Co-information ``I(X1;Y) + I(X2;Y) - I(X1,X2;Y)`` of an ``(x1, x2, y)`` table, in bits.
 
     Examples
     --------

@@ -1,8 +1,10 @@
 """The three observable pairwise marginals, validated and made mutually consistent.
 
-Without labeled multimodal data, only ``p(x1, y)`` (from D1), ``p(x2, y)`` (from D2) and ``p(x1, x2)``
+Without labeled multimodal data, only ``p(x1, y)`` (from D1), ``p(x2, y)`` (from D2) and ``p(x1,
+x2)``
 (from the unlabeled pairs DM) can be observed. :class:`Marginals` holds them with axes always in the
-order ``(x1, x2, y)``, reports how much the sources disagree on their shared single-variable marginals
+order ``(x1, x2, y)``, reports how much the sources disagree on their shared single-variable
+marginals
 (total variation), and reconciles them before any bound is computed.
 
 Reconciliation is maximum likelihood: the joint ``q`` maximising
@@ -90,7 +92,7 @@ def _tv(a: np.ndarray, b: np.ndarray) -> float:
 def _reconcile_ml(
     p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray, tol: float, max_iter: int
 ) -> tuple[np.ndarray, int, float]:
-    """EM for the maximum-likelihood joint given three two-variable tables; returns (q, n_iter, err)."""
+    """EM for the maximum-likelihood joint given three two-variable tables -> (q, n_iter, err)."""
     n1, ny = p1.shape
     n2 = p2.shape[0]
     q = np.full((n1, n2, ny), 1.0 / (n1 * n2 * ny))
@@ -98,7 +100,7 @@ def _reconcile_ml(
     prev = None
     err = np.inf
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
         q1 = q.sum(axis=1, keepdims=True)  # (n1, 1, ny)
         q2 = q.sum(axis=0, keepdims=True)  # (1, n2, ny)
         q12 = q.sum(axis=2, keepdims=True)  # (n1, n2, 1)
@@ -165,7 +167,13 @@ class Marginals:
     """
 
     __slots__ = (
-        "p_x1y", "p_x2y", "p_x1x2", "observed", "consistency", "categories", "sample_sizes",
+        "p_x1y",
+        "p_x2y",
+        "p_x1x2",
+        "observed",
+        "consistency",
+        "categories",
+        "sample_sizes",
     )
 
     def __init__(
@@ -202,7 +210,9 @@ class Marginals:
             w = np.ones(3)
         else:
             if len(sample_sizes) != 3:
-                raise ValueError(f"sample_sizes must have 3 entries (D1, D2, DM), got {len(sample_sizes)}")
+                raise ValueError(
+                    f"sample_sizes must have 3 entries (D1, D2, DM), got {len(sample_sizes)}"
+                )
             for nm, v in zip(("D1", "D2", "DM"), sample_sizes):
                 check_scalar(v, name=f"sample_sizes[{nm}]", min_val=0.0, include_min=False)
             w = np.asarray(sample_sizes, dtype=np.float64)
@@ -218,7 +228,8 @@ class Marginals:
             if not reconcile:
                 raise ValueError(
                     f"the marginals disagree (TV: p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) "
-                    f"{tv_x2:.3g}); pass reconcile=True to use the maximum-likelihood consistent triple"
+                    f"{tv_x2:.3g}); pass reconcile=True to use the maximum-likelihood consistent "
+                    "triple"
                 )
             noise = (0.0, 0.0, 0.0)
             if sample_sizes is not None:
@@ -233,7 +244,8 @@ class Marginals:
             if excess > warn_tv:
                 warnings.warn(
                     f"the observed marginals disagree by up to {worst:.3g} in total variation "
-                    f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}); reconciled by maximum "
+                    f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}); reconciled by "
+                    "maximum "
                     "likelihood. Check that D1, D2 and DM come from the same population",
                     InconsistentMarginalsWarning,
                     stacklevel=2,
@@ -246,6 +258,10 @@ class Marginals:
                     ConvergenceWarning,
                     stacklevel=2,
                 )
+            # EM starts from full support and only shrinks cells the data do not need
+            # geometrically; drop the residue (the marginals of one joint stay consistent)
+            q = np.where(q > 1e-12 * q.max(), q, 0.0)
+            q /= q.sum()
             new = (q.sum(axis=1), q.sum(axis=0), q.sum(axis=2))
             shift = tuple(_tv(a, b) for a, b in zip(observed, new))
             p1, p2, p12 = (np.clip(a, 0.0, None) for a in new)
@@ -266,7 +282,13 @@ class Marginals:
         self.sample_sizes = None if sample_sizes is None else tuple(float(v) for v in sample_sizes)
         wn = w / w.sum()
         self.consistency = ConsistencyReport(
-            tv_y, tv_x1, tv_x2, reconciled, shift, (float(wn[0]), float(wn[1]), float(wn[2])), n_iter
+            tv_y,
+            tv_x1,
+            tv_x2,
+            reconciled,
+            shift,
+            (float(wn[0]), float(wn[1]), float(wn[2])),
+            n_iter,
         )
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -291,7 +313,8 @@ class Marginals:
     ) -> Marginals:
         """Empirical marginals from discrete samples D1 = (x1, y), D2 = (x2, y), DM = (x1, x2).
 
-        Labels may be any hashable values; each variable's values seen in any source are mapped to one
+        Labels may be any hashable values; each variable's values seen in any source are mapped to
+        one
         shared index (sorted when sortable). Sample sizes weight the reconciliation.
 
         Parameters
@@ -303,7 +326,8 @@ class Marginals:
 
         Examples
         --------
-        >>> m = Marginals.from_samples((["a", "b"], [0, 1]), (["u", "v"], [0, 1]), (["a", "b"], ["u", "v"]))
+        >>> d1 = (["a", "b"], [0, 1])
+        >>> m = Marginals.from_samples(d1, (["u", "v"], [0, 1]), (["a", "b"], ["u", "v"]))
         >>> m.categories[0], m.shape
         (('a', 'b'), (2, 2, 2))
         """
@@ -314,7 +338,9 @@ class Marginals:
             ("x1x2", x1x2, ("x1", "x2")),
         ):
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise TypeError(f"{src} must be a pair (column, column) of samples, got {type(pair).__name__}")
+                raise TypeError(
+                    f"{src} must be a pair (column, column) of samples, got {type(pair).__name__}"
+                )
             a = check_labels(pair[0], name=f"{src}[0] ({names[0]})")
             b = check_labels(pair[1], name=f"{src}[1] ({names[1]})")
             if a.shape[0] != b.shape[0]:
@@ -329,7 +355,8 @@ class Marginals:
         }
         if len(cats["y"]) < 2:
             raise ValueError(
-                f"y has a single class ({cats['y'][0]!r}); interactions about a constant label are all 0"
+                f"y has a single class ({cats['y'][0]!r}); interactions about a constant label "
+                "are all 0"
             )
         idx = {v: _index(cats[v]) for v in cats}
         t1 = _counts(cols["x1y"], idx["x1"], idx["y"])
@@ -365,15 +392,15 @@ class Marginals:
     def swap(self) -> Marginals:
         """The same marginals with the roles of X1 and X2 exchanged."""
         return Marginals(
-            self.p_x2y, self.p_x1y, self.p_x1x2.T,
+            self.p_x2y,
+            self.p_x1y,
+            self.p_x1x2.T,
             categories=(self.categories[1], self.categories[0], self.categories[2]),
         )
 
     def __repr__(self) -> str:
         c = self.consistency
-        return (
-            f"Marginals(shape={self.shape}, max_tv={c.max_tv:.3g}, reconciled={c.reconciled})"
-        )
+        return f"Marginals(shape={self.shape}, max_tv={c.max_tv:.3g}, reconciled={c.reconciled})"
 
 
 def _categories(*cols: np.ndarray) -> tuple[Hashable, ...]:

@@ -3,7 +3,8 @@
     R  = I(X1;Y) + I(X2;Y) - I_q*(X1,X2;Y)      U1 = I(X1;Y) - R      U2 = I(X2;Y) - R
     S  = I_p(X1,X2;Y) - I_q*(X1,X2;Y)
 
-with ``q*`` the solution of the BROJA program (:mod:`mmbounds.solvers.broja`). R, U1 and U2 depend on
+with ``q*`` the solution of the BROJA program (:mod:`mmbounds.solvers.broja`). R, U1 and U2 depend
+on
 ``p(x1,y)`` and ``p(x2,y)`` only; S needs the full joint. With only the pairwise marginals, see
 :func:`mmbounds.estimate` for bounds on S.
 
@@ -92,7 +93,10 @@ class PIDResult:
         return {
             "R+U1-I(X1;Y)": self.redundancy + self.unique1 - self.mi_x1y,
             "R+U2-I(X2;Y)": self.redundancy + self.unique2 - self.mi_x2y,
-            "R+U1+U2+S-I(X1,X2;Y)": self.redundancy + self.unique1 + self.unique2 + self.synergy
+            "R+U1+U2+S-I(X1,X2;Y)": self.redundancy
+            + self.unique1
+            + self.unique2
+            + self.synergy
             - self.mi_x1x2y,
             "min(R,U1,U2,S)": min(self.redundancy, self.unique1, self.unique2, self.synergy),
         }

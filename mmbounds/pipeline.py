@@ -3,13 +3,13 @@ estimate, and attach what the user needs to judge the numbers (DESIGN.md §5).
 
 The flow for ``estimate(x1=(X1, y1), x2=(X2, y2), paired=(X1u, X2u))`` with continuous features:
 
-1. each modality's :class:`~mmbounds.discretize.Discretizer` is fitted **once** on everything seen of
-   that modality (``X_i`` of ``D_i`` and ``X_iu`` of ``DM``; a copy that is identical to the other is
-   used once) and applied to all of it, so a cluster index means the same thing in every source;
-   already discrete 1-D columns pass through untouched;
-2. optionally, unimodal classifiers are trained on ``D1``, ``D2`` (raw features) and their posteriors
-   on ``DM`` give the disagreement bounds; those are **estimates** (``guaranteed=False``), never
-   used for ``synergy_lower``;
+1. each modality's :class:`~mmbounds.discretize.Discretizer` is fitted **once** on everything
+   seen of that modality (``X_i`` of ``D_i`` and ``X_iu`` of ``DM``; an array identical to the
+   other is used once) and applied to all of it, so a cluster index means the same thing in every
+   source; already discrete 1-D columns pass through untouched;
+2. optionally, unimodal classifiers are trained on ``D1``, ``D2`` (raw features) and their
+   posteriors on ``DM`` give the disagreement bounds; those are **estimates**
+   (``guaranteed=False``), never used for ``synergy_lower``;
 3. :func:`mmbounds.estimate` runs on the discrete codes;
 4. ``result.extras`` receives the fitted discretizers, cluster sizes, samples per cell (with an
    :class:`~mmbounds.exceptions.EstimationWarning` when they are few), Miller–Madow corrected mutual
@@ -134,7 +134,7 @@ def _check_sources(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Validate ``D1``, ``D2``, ``DM``: pairs of equal length, finite features, labels present."""
     out: list[np.ndarray] = []
-    for (src, tag), s in zip(_SOURCES, (x1, x2, paired)):
+    for (src, _tag), s in zip(_SOURCES, (x1, x2, paired)):
         if s is None:
             raise TypeError(f"estimate() needs {src}=({'X, y' if src != 'paired' else 'X1u, X2u'})")
         if not isinstance(s, (tuple, list)) or len(s) != 2:
@@ -215,8 +215,9 @@ def _fit_discretizer(template: Any, data: Sequence[np.ndarray], seed: int) -> An
         d = clone(template)
     parts = [data[0]]
     for extra in data[1:]:
-        if not any(extra is p or (extra.shape == p.shape and np.array_equal(extra, p))
-                   for p in parts):
+        if not any(
+            extra is p or (extra.shape == p.shape and np.array_equal(extra, p)) for p in parts
+        ):
             parts.append(extra)
     d.fit(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0))
     return d
@@ -254,14 +255,16 @@ def _classifier_posteriors(
             f"classifier must have fit() and predict_proba(), got {type(classifier).__name__}"
         )
     models, kinds, inputs = [], [], []
-    for x, y, c, xu, cu, seed in ((x1, y1, c1, x1u, c1u, seeds[0]), (x2, y2, c2, x2u, c2u, seeds[1])):
-        if x.ndim == 1 and _is_discrete_column(x) or classifier == "empirical":
+    per_modality = ((x1, y1, c1, x1u, c1u, seeds[0]), (x2, y2, c2, x2u, c2u, seeds[1]))
+    for x, y, c, xu, cu, seed in per_modality:
+        if _is_discrete_column(x) or classifier == "empirical":
             # a discrete modality (or an explicit request): p(y | code) from the training counts
             model, train, test, kind = "empirical", c, cu, "empirical"
         else:
-            model, train, test = classifier, (x if x.ndim == 2 else x[:, None]), None, None
-            kind = classifier if isinstance(classifier, str) else "custom"
+            model = classifier
+            train = x if x.ndim == 2 else x[:, None]
             test = xu if xu.ndim == 2 else xu[:, None]
+            kind = classifier if isinstance(classifier, str) else "custom"
         f = fit_unimodal(train, y, model=model, classes=classes, random_state=seed)
         models.append(f)
         kinds.append(kind)
@@ -281,9 +284,7 @@ def _classifier_posteriors(
 # bias / samples per cell
 
 
-def _samples_per_cell(
-    shape: tuple[int, int, int], sizes: tuple[int, int, int]
-) -> dict[str, float]:
+def _samples_per_cell(shape: tuple[int, int, int], sizes: tuple[int, int, int]) -> dict[str, float]:
     n1, n2, ny = shape
     return {
         "x1y": sizes[0] / (n1 * ny),
@@ -292,8 +293,12 @@ def _samples_per_cell(
     }
 
 
-def _warn_few_samples(per_cell: dict[str, float], shape: tuple[int, int, int],
-                      sizes: tuple[int, int, int], threshold: float) -> None:
+def _warn_few_samples(
+    per_cell: dict[str, float],
+    shape: tuple[int, int, int],
+    sizes: tuple[int, int, int],
+    threshold: float,
+) -> None:
     worst = min(per_cell, key=per_cell.get)
     if per_cell[worst] >= threshold:
         return
@@ -432,8 +437,13 @@ def estimate_raw(
         raise TypeError("data= cannot be combined with x1/x2/paired samples")
     estimate_kwargs.pop("data", None)
     result = estimate(
-        x1=(c1, y1), x2=(c2, y2), paired=(c1u, c2u), posteriors=posteriors,
-        random_state=seed_int, progress=progress, **estimate_kwargs,
+        x1=(c1, y1),
+        x2=(c2, y2),
+        paired=(c1u, c2u),
+        posteriors=posteriors,
+        random_state=seed_int,
+        progress=progress,
+        **estimate_kwargs,
     )
 
     sizes = (int(y1.shape[0]), int(y2.shape[0]), int(c1u.shape[0]))
@@ -442,14 +452,27 @@ def estimate_raw(
     boot = None
     if n_bootstrap > 0:
         boot = bootstrap_codes(
-            (c1, y1), (c2, y2), (c1u, c2u),
+            (c1, y1),
+            (c2, y2),
+            (c1u, c2u),
             posteriors=result_posteriors(posteriors),
-            n_bootstrap=int(n_bootstrap), confidence=confidence, n_jobs=n_jobs,
-            progress=progress, random_state=rng, estimate_kwargs=estimate_kwargs,
+            n_bootstrap=int(n_bootstrap),
+            confidence=confidence,
+            n_jobs=n_jobs,
+            progress=progress,
+            random_state=rng,
+            estimate_kwargs=estimate_kwargs,
         )
+        boot = dataclasses.replace(boot, seed=seed_int)  # the integer that reproduces it
     frozen_codes = {}
-    for k, v in (("x1", c1), ("y1", y1), ("x2", c2), ("y2", y2), ("x1_paired", c1u),
-                 ("x2_paired", c2u)):
+    for k, v in (
+        ("x1", c1),
+        ("y1", y1),
+        ("x2", c2),
+        ("y2", y2),
+        ("x1_paired", c1u),
+        ("x2_paired", c2u),
+    ):
         v = np.array(v, copy=True)
         v.setflags(write=False)
         frozen_codes[k] = v
@@ -478,17 +501,21 @@ def result_posteriors(posteriors: Any) -> tuple[np.ndarray, np.ndarray] | None:
     """Posteriors as a pair of float64 numpy arrays (or None)."""
     if posteriors is None:
         return None
-    return (np.asarray(_to_numpy(posteriors[0]), dtype=np.float64),
-            np.asarray(_to_numpy(posteriors[1]), dtype=np.float64))
+    return (
+        np.asarray(_to_numpy(posteriors[0]), dtype=np.float64),
+        np.asarray(_to_numpy(posteriors[1]), dtype=np.float64),
+    )
 
 
-def _joint_counts(c1: np.ndarray, c2: np.ndarray, y: np.ndarray,
-                  cats: tuple[Sequence[Hashable], ...]) -> np.ndarray:
+def _joint_counts(
+    c1: np.ndarray, c2: np.ndarray, y: np.ndarray, cats: tuple[Sequence[Hashable], ...]
+) -> np.ndarray:
     idx = []
     for col, cat in zip((c1, c2, y), cats):
         lookup = {v: i for i, v in enumerate(cat)}
-        idx.append(np.fromiter((lookup[v] for v in col.tolist()), dtype=np.int64,
-                               count=col.shape[0]))
+        idx.append(
+            np.fromiter((lookup[v] for v in col.tolist()), dtype=np.int64, count=col.shape[0])
+        )
     p = np.zeros(tuple(len(c) for c in cats))
     np.add.at(p, tuple(idx), 1.0)
     return p
@@ -579,8 +606,9 @@ def true_interactions(
         for d, x in zip(discs, (a, b)):
             c.append(x if d is None else _codes(d, x))
         base = like.marginals.categories
-        cats = tuple(_sorted_union(base[i], np.unique(v).tolist()) for i, v in
-                     enumerate((c[0], c[1], lab)))
+        cats = tuple(
+            _sorted_union(base[i], np.unique(v).tolist()) for i, v in enumerate((c[0], c[1], lab))
+        )
     else:
         rng = check_random_state(random_state)
         seeds = [int(s) for s in rng.integers(0, _MAX_SEED, size=2)]

@@ -26,7 +26,8 @@ class EstimateResult:
     """Interactions between two modalities about a label, estimated without labeled multimodal data.
 
     All information quantities are in **bits**. R, U1 and U2 are exact functions of the observed
-    marginals ``p(x1,y)`` and ``p(x2,y)``; synergy is bounded: ``synergy_lower <= S <= synergy_upper``
+    marginals ``p(x1,y)`` and ``p(x2,y)``; synergy is bounded: ``synergy_lower <= S <=
+    synergy_upper``
     holds for every joint distribution with the (reconciled) observed marginals, using only the
     guaranteed bounds. Bounds that are estimates (trained classifiers) or not valid in general (the
     paper's c = 1 variant) are listed in ``bounds`` with ``guaranteed=False`` and never enter
@@ -46,12 +47,16 @@ class EstimateResult:
         ``I(X1;Y)``, ``I(X2;Y)``, ``I(X1;X2)``, ``H(Y)``.
     synergy_true : float or None
         The exact S when the full labeled joint was given (for validation); None otherwise.
+    synergy_witness : float or None
+        Synergy of a joint that has exactly the observed marginals (found by the branch-and-bound
+        search): the largest synergy the data allow lies in ``[synergy_witness, synergy_upper]``.
     shape : tuple of int
         ``(|X1|, |X2|, |Y|)``.
     n_support : int
         Cells of the BROJA program after pruning.
     coupling_gap : float
-        Greedy minus majorization-meet coupling entropy of the best pairing: how far the coupling bound
+        Greedy minus majorization-meet coupling entropy of the best pairing: how far the coupling
+        bound
         is from the best it could reach with an exact minimum-entropy coupling (at most this much).
     consistency : ConsistencyReport
         Disagreement of the observed marginals and their reconciliation.
@@ -84,6 +89,7 @@ class EstimateResult:
     mi_x1x2: float
     entropy_y: float
     synergy_true: float | None
+    synergy_witness: float | None
     shape: tuple[int, int, int]
     n_support: int
     coupling_gap: float
@@ -148,6 +154,7 @@ class EstimateResult:
             "synergy_lower_method": self.synergy_lower_method,
             "synergy_upper_method": self.synergy_upper_method,
             "synergy_true": self.synergy_true,
+            "synergy_witness": self.synergy_witness,
             "bounds": [b.to_dict() for b in self.bounds],
             "mi_x1y": self.mi_x1y,
             "mi_x2y": self.mi_x2y,
@@ -199,6 +206,10 @@ class EstimateResult:
         ]
         if self.synergy_true is not None:
             rows.append(("S", _fmt(self.synergy_true), "true synergy (labeled joint given)"))
+        if self.synergy_witness is not None:
+            rows.append(
+                ("S max>=", _fmt(self.synergy_witness), "synergy of a joint with these marginals")
+            )
         for b in self.bounds:
             tag = "" if b.guaranteed else "  [not guaranteed]"
             rows.append((" " + b.side, _fmt(b.value), b.name + tag))

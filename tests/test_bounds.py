@@ -115,14 +115,17 @@ def test_bhattacharyya_dominates_l2():
     rng = np.random.default_rng(3)
     for _ in range(30):
         m = Marginals.from_joint(random_table(rng, (3, 3, 3), sparse=False))
-        assert synergy_lower_disagreement_bhattacharyya(m) >= synergy_lower_disagreement_l2(m) - 1e-12
+        assert (
+            synergy_lower_disagreement_bhattacharyya(m) >= synergy_lower_disagreement_l2(m) - 1e-12
+        )
 
 
 def test_disagreement_from_posteriors_matches_marginals():
     rng = np.random.default_rng(4)
     p = random_table(rng, (3, 3, 2), sparse=False)
     m = Marginals.from_joint(p)
-    # paired samples drawn exactly in proportion: use the posteriors of every (x1, x2) cell, weighted
+    # paired samples drawn exactly in proportion: use the posteriors of every (x1, x2) cell,
+    # weighted
     f1 = p.sum(1) / p.sum((1, 2))[:, None]
     f2 = p.sum(0) / p.sum((0, 2))[:, None]
     n = 200_000

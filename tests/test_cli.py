@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from mmbounds.cli import main
 
@@ -39,11 +40,25 @@ def test_estimate_tables_and_overwrite(tmp_path, capsys):
 
 
 def test_estimate_csv_samples(tmp_path, capsys):
-    for name, rows in (("d1", "x1,y\na,0\nb,1\na,0\nb,1\n"), ("d2", "x2,y\nu,0\nv,1\nu,1\nv,0\n"),
-                       ("dm", "x1,x2\na,u\nb,v\na,v\nb,u\n")):
+    for name, rows in (
+        ("d1", "x1,y\na,0\nb,1\na,0\nb,1\n"),
+        ("d2", "x2,y\nu,0\nv,1\nu,1\nv,0\n"),
+        ("dm", "x1,x2\na,u\nb,v\na,v\nb,u\n"),
+    ):
         (tmp_path / f"{name}.csv").write_text(rows)
-    code = main(["estimate", "--d1", str(tmp_path / "d1.csv"), "--d2", str(tmp_path / "d2.csv"),
-                 "--dm", str(tmp_path / "dm.csv"), "--format", "csv"])
+    code = main(
+        [
+            "estimate",
+            "--d1",
+            str(tmp_path / "d1.csv"),
+            "--d2",
+            str(tmp_path / "d2.csv"),
+            "--dm",
+            str(tmp_path / "dm.csv"),
+            "--format",
+            "csv",
+        ]
+    )
     assert code == 0
     assert capsys.readouterr().out.startswith("name,side,bits,guaranteed")
 
@@ -60,3 +75,139 @@ def test_errors_are_one_line_with_exit_codes(tmp_path, capsys):
     assert "missing arrays" in capsys.readouterr().err
     assert main(["nonsense"]) == 2
     assert main(["info"]) == 0
+
+
+# --------------------------------------------------------------------------------------------------
+# datasets, figures, --plot, --help, overwrite rules
+
+
+def test_help_everywhere(capsys):
+    for argv in (
+        ["--help"],
+        ["demo", "--help"],
+        ["estimate", "--help"],
+        ["datasets", "--help"],
+        ["datasets", "list", "--help"],
+        ["datasets", "describe", "--help"],
+        ["datasets", "export", "--help"],
+        ["figures", "--help"],
+        ["info", "--help"],
+    ):
+        assert main(argv) == 0, argv
+        assert "usage: mmbounds" in capsys.readouterr().out
+
+
+def test_datasets_list_and_describe(capsys):
+    assert main(["datasets", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "xor" in out and "mfeat" in out and "synergy" in out
+    assert main(["datasets", "list", "--format", "json"]) == 0
+    names = [d["name"] for d in json.loads(capsys.readouterr().out)]
+    assert "digits_halves" in names
+    assert main(["datasets", "describe", "and", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["shape"] == [2, 2, 2]
+    assert main(["datasets", "describe", "mfeat"]) == 0
+    assert "n_classes: 10" in capsys.readouterr().out
+    assert main(["datasets", "describe", "xr"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mmbounds: error: unknown dataset 'xr'") and "xor" in err
+    assert err.count("\n") == 1
+    assert main(["datasets"]) == 2  # missing action
+
+
+def test_datasets_export_table_roundtrips_through_estimate(tmp_path, capsys):
+    f = tmp_path / "xor.npz"
+    assert main(["datasets", "export", "xor", "--out", str(f)]) == 0
+    assert capsys.readouterr().out.strip() == str(f)
+    assert main(["estimate", "--joint", str(f), "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert abs(d["synergy_true"] - 1.0) < 1e-6
+    assert main(["estimate", "--tables", str(f), "--format", "json"]) == 0
+    capsys.readouterr()
+    before = f.read_bytes()
+    assert main(["datasets", "export", "and", "--out", str(f)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert f.read_bytes() == before
+    assert main(["datasets", "export", "and", "--out", str(f), "--force"]) == 0
+    assert f.read_bytes() != before
+    assert main(["datasets", "export", "and", "--out", str(f), "--force", "--n-samples", "5"]) == 2
+
+
+def test_datasets_export_synthetic(tmp_path, capsys):
+    from mmbounds.data import load_npz
+
+    target = tmp_path / "syn"  # .npz is appended
+    assert (
+        main(
+            [
+                "datasets",
+                "export",
+                "synergy",
+                "--out",
+                str(target),
+                "--n-samples",
+                "50",
+                "--seed",
+                "3",
+            ]
+        )
+        == 0
+    )
+    data = load_npz(tmp_path / "syn.npz")
+    assert data.n_samples == 50 and data.modality_names == ("x1", "x2")
+    assert main(["datasets", "export", "synergy", "--out", str(target)]) == 2
+    assert main(["datasets", "export", "synergy", "--out", str(tmp_path / "no" / "x.npz")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_estimate_plot(tmp_path, capsys):
+    p = CANONICAL["xor"][0]
+    f = tmp_path / "j.npy"
+    np.save(f, p)
+    png = tmp_path / "r.png"
+    assert main(["estimate", "--joint", str(f), "--plot", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert "EstimateResult" in capsys.readouterr().out
+    before = png.read_bytes()
+    assert main(["estimate", "--joint", str(f), "--plot", str(png)]) == 2
+    assert png.read_bytes() == before
+    assert main(["estimate", "--joint", str(f), "--plot", str(png), "--force"]) == 0
+    assert main(["estimate", "--joint", str(f), "--plot", str(tmp_path / "r.txt")]) == 2
+    assert ".png, .pdf or .svg" in capsys.readouterr().err
+
+
+def test_malformed_inputs_and_debug(tmp_path, capsys):
+    bad = tmp_path / "bad.npy"
+    bad.write_bytes(b"\x93NUMPY garbage")
+    assert main(["estimate", "--joint", str(bad)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    two_d = tmp_path / "two_d.npy"
+    np.save(two_d, np.eye(2) / 2)
+    assert main(["estimate", "--joint", str(two_d)]) == 1  # wrong value: a failure, one line
+    err = capsys.readouterr().err
+    assert err.startswith("mmbounds: error:") and err.count("\n") == 1
+    csv_bad = tmp_path / "d1.csv"
+    csv_bad.write_text("x1,y\na,0,1\n")
+    assert main(["estimate", "--d1", str(csv_bad), "--d2", str(csv_bad), "--dm", str(csv_bad)]) == 2
+    with pytest.raises(Exception, match="file not found"):
+        main(["--debug", "estimate", "--tables", str(tmp_path / "missing.npz")])
+    with pytest.raises(Exception, match="file not found"):
+        main(["estimate", "--debug", "--tables", str(tmp_path / "missing.npz")])
+
+
+def test_figures_command(tmp_path, capsys):
+    out = tmp_path / "figs"
+    argv = ["figures", "--out", str(out), "--tiny", "--parts", "bitwise", "--no-progress"]
+    assert main(argv) == 0
+    assert "intervals_bitwise.png" in capsys.readouterr().out
+    assert (out / "intervals_bitwise.pdf").exists() and (out / "datasets_table.csv").exists()
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mmbounds: error:") and "--force" in err and err.count("\n") == 1
+    assert main(argv + ["--force"]) == 0
+    capsys.readouterr()
+    assert main(["figures", "--out", str(out), "--multibench", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["figures", "--out", str(out), "--workers", "0"]) == 2
+    assert main(["figures", "--out", str(out), "--parts", "nope"]) == 2
+    assert main(["figures"]) == 2  # --out is required

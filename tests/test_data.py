@@ -174,8 +174,9 @@ def test_synthetic_synergy_needs_both_modalities(synthetic):
 
 
 def test_synthetic_synergy_multiclass_labels_independent_of_each_latent():
-    d = make_pid_synthetic("synergy", n_samples=6000, dim=10, n_classes=3, return_latents=True,
-                           random_state=4)
+    d = make_pid_synthetic(
+        "synergy", n_samples=6000, dim=10, n_classes=3, return_latents=True, random_state=4
+    )
     assert np.bincount(d.y).min() > 1800
     z1 = d.metadata["latents"]["z1"].sum(axis=1)
     bins = np.digitize(z1, np.quantile(z1, [1 / 3, 2 / 3]))
@@ -195,8 +196,11 @@ def test_synthetic_structure_survives_discretization():
         p = np.zeros((c1.max() + 1, c2.max() + 1, 2))
         np.add.at(p, (c1, c2, d.y), 1.0)
         p /= p.sum()
-        return (mutual_information(p, 0, 2), mutual_information(p, 1, 2),
-                mutual_information(p, (0, 1), 2))
+        return (
+            mutual_information(p, 0, 2),
+            mutual_information(p, 1, 2),
+            mutual_information(p, (0, 1), 2),
+        )
 
     i1, i2, i12 = info("synergy")
     assert i1 < 0.02 and i2 < 0.02 and i12 > 0.5
@@ -208,12 +212,15 @@ def test_synthetic_structure_survives_discretization():
 
 @pytest.mark.parametrize("setting", list(SYNTHETIC_SETTINGS))
 def test_synthetic_seeded_shapes_balanced(setting):
-    a = make_pid_synthetic(setting, n_samples=400, dim=7, latent_dim=3, n_classes=2,
-                           random_state=11)
-    b = make_pid_synthetic(setting, n_samples=400, dim=7, latent_dim=3, n_classes=2,
-                           random_state=11)
-    c = make_pid_synthetic(setting, n_samples=400, dim=7, latent_dim=3, n_classes=2,
-                           random_state=12)
+    a = make_pid_synthetic(
+        setting, n_samples=400, dim=7, latent_dim=3, n_classes=2, random_state=11
+    )
+    b = make_pid_synthetic(
+        setting, n_samples=400, dim=7, latent_dim=3, n_classes=2, random_state=11
+    )
+    c = make_pid_synthetic(
+        setting, n_samples=400, dim=7, latent_dim=3, n_classes=2, random_state=12
+    )
     assert a["x1"].shape == (400, 7) and a["x2"].shape == (400, 7)
     assert np.array_equal(a["x1"], b["x1"]) and np.array_equal(a.y, b.y)
     assert not np.array_equal(a["x1"], c["x1"])
@@ -236,8 +243,11 @@ def test_synthetic_validation():
 
 def test_multimodal_data_pairs_subset_select_repr():
     rng = np.random.default_rng(0)
-    d = MultimodalData({"a": rng.normal(size=(6, 2)), "b": rng.normal(size=(6, 3)),
-                        "c": np.arange(6)}, y=np.array([0, 1] * 3), name="toy")
+    d = MultimodalData(
+        {"a": rng.normal(size=(6, 2)), "b": rng.normal(size=(6, 3)), "c": np.arange(6)},
+        y=np.array([0, 1] * 3),
+        name="toy",
+    )
     assert list(d.pairs()) == [("a", "b"), ("a", "c"), ("b", "c")]
     assert d.subset([0, 2]).n_samples == 2
     assert d.subset(np.arange(6) < 3)["b"].shape == (3, 3)
@@ -252,8 +262,7 @@ def test_multimodal_data_pairs_subset_select_repr():
         ({"a": np.array([[np.nan], [1.0]])}, [0, 1], ValueError, "modality 'a' contains 1 NaN"),
         ({"a": np.zeros((3, 2))}, [0, 1], ValueError, "modality 'a' has 3 samples but y has 2"),
         ({"a": np.zeros((1, 2))}, [0], ValueError, "y has 1 samples; at least 2"),
-        ({"a": np.zeros((2, 2))}, np.array([0, None], dtype=object), ValueError,
-         "missing labels"),
+        ({"a": np.zeros((2, 2))}, np.array([0, None], dtype=object), ValueError, "missing labels"),
         ({"a": np.zeros((2, 2, 2))}, [0, 1], ValueError, "flatten trailing axes"),
         ({}, [0, 1], TypeError, "non-empty dict"),
         ([np.zeros((2, 1))], [0, 1], TypeError, "non-empty dict"),
@@ -278,7 +287,12 @@ def test_mfeat_loads_all_views_balanced():
     d = load_mfeat(verify=True)
     assert d.modality_names == tuple(MFEAT_VIEWS)
     assert [d[v].shape for v in d.modality_names] == [
-        (2000, 76), (2000, 216), (2000, 64), (2000, 240), (2000, 47), (2000, 6)
+        (2000, 76),
+        (2000, 216),
+        (2000, 64),
+        (2000, 240),
+        (2000, 47),
+        (2000, 6),
     ]
     assert np.array_equal(np.bincount(d.y), np.full(10, 200))
     assert all(np.all(np.isfinite(x)) for x in d.modalities.values())
@@ -342,7 +356,9 @@ def test_multibench_affect_loads_flattens_and_binarizes(affect_pickle):
     path, content = affect_pickle
     d = load_multibench_affect(path)
     assert d.modality_names == ("vision", "audio", "text")
-    assert d["vision"].shape == (8, 12) and d["audio"].shape == (8, 8) and d["text"].shape == (8, 20)
+    assert (
+        d["vision"].shape == (8, 12) and d["audio"].shape == (8, 8) and d["text"].shape == (8, 20)
+    )
     assert d["vision"][0, 0] == 0.0 and d["audio"][1, 3] == 0.0  # NaN and -inf became 0
     assert np.array_equal(d.y, (content["test"]["labels"].ravel() > 0).astype(int))
     train = load_multibench_affect(path, "train", modalities=["text"])
@@ -384,10 +400,14 @@ def test_avmnist_loader(tmp_path):
     (tmp_path / "image").mkdir()
     (tmp_path / "audio").mkdir()
     for split, n in (("train", 20), ("test", 10)):
-        np.save(tmp_path / "image" / f"{split}_data.npy",
-                rng.integers(0, 256, (n, 784)).astype(np.float32))
-        np.save(tmp_path / "audio" / f"{split}_data.npy",
-                rng.integers(0, 256, (n, 6, 6)).astype(np.float32))
+        np.save(
+            tmp_path / "image" / f"{split}_data.npy",
+            rng.integers(0, 256, (n, 784)).astype(np.float32),
+        )
+        np.save(
+            tmp_path / "audio" / f"{split}_data.npy",
+            rng.integers(0, 256, (n, 6, 6)).astype(np.float32),
+        )
         np.save(tmp_path / f"{split}_labels.npy", rng.integers(0, 10, n))
     d = load_avmnist(tmp_path)
     assert d["image"].shape == (10, 784) and d["audio"].shape == (10, 36)
@@ -403,8 +423,12 @@ def test_avmnist_loader(tmp_path):
 
 def test_npz_round_trip_and_errors(tmp_path):
     rng = np.random.default_rng(0)
-    d = MultimodalData({"img": rng.normal(size=(5, 3)), "txt": np.arange(5)},
-                       y=np.array(["a", "b", "a", "b", "b"]), name="toy", description="five")
+    d = MultimodalData(
+        {"img": rng.normal(size=(5, 3)), "txt": np.arange(5)},
+        y=np.array(["a", "b", "a", "b", "b"]),
+        name="toy",
+        description="five",
+    )
     path = save_npz(tmp_path / "toy", d)
     assert path.name == "toy.npz"
     back = load_npz(path)
@@ -441,8 +465,9 @@ def _toy(n=100, k=3):
 
 def test_semi_supervised_split_disjoint_and_seeded():
     data = _toy()
-    s = semi_supervised_split(data, modalities=("m0", "m2"), fractions=(0.3, 0.2, 0.4, 0.1),
-                              random_state=0)
+    s = semi_supervised_split(
+        data, modalities=("m0", "m2"), fractions=(0.3, 0.2, 0.4, 0.1), random_state=0
+    )
     sets = [set(s.indices[k].tolist()) for k in ("d1", "d2", "dm", "test")]
     assert [len(x) for x in sets] == [30, 20, 40, 10]
     assert len(set.union(*sets)) == 100  # disjoint and covering
@@ -450,8 +475,9 @@ def test_semi_supervised_split_disjoint_and_seeded():
     assert np.array_equal(s.y1, data.y[s.indices["d1"]])
     assert np.array_equal(s.x2_paired, data["m2"][s.indices["dm"]])
     assert s.modalities == ("m0", "m2") and "n_test=10" in repr(s)
-    again = semi_supervised_split(data, modalities=("m0", "m2"),
-                                  fractions=(0.3, 0.2, 0.4, 0.1), random_state=0)
+    again = semi_supervised_split(
+        data, modalities=("m0", "m2"), fractions=(0.3, 0.2, 0.4, 0.1), random_state=0
+    )
     assert all(np.array_equal(s.indices[k], again.indices[k]) for k in s.indices)
     three = semi_supervised_split((data["m0"], data["m1"], data.y), random_state=1)
     assert three.y_test is None and three.x1.shape == (33, 2) and three.modalities == ("x1", "x2")
@@ -502,7 +528,9 @@ def test_registry():
 
 
 def test_importing_data_does_not_import_torch():
-    code = "import sys, mmbounds.data, mmbounds.discretize, mmbounds.classifiers; " \
-           "print('torch' in sys.modules)"
+    code = (
+        "import sys, mmbounds.data, mmbounds.discretize, mmbounds.classifiers; "
+        "print('torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

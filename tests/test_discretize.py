@@ -41,8 +41,9 @@ def test_transform_new_data_and_normalization():
     d = Discretizer(n_components=2, n_clusters=4, random_state=0, n_threads=1).fit(X)
     # row L2-normalization makes codes invariant to rescaling a row
     assert np.array_equal(d.transform(X * 3.0), d.transform(X))
-    raw = Discretizer(normalize=False, n_components=None, n_clusters=4, random_state=0,
-                      n_threads=1).fit(X)
+    raw = Discretizer(
+        normalize=False, n_components=None, n_clusters=4, random_state=0, n_threads=1
+    ).fit(X)
     assert raw.pca_ is None and raw.cluster_centers_.shape == (4, 8)
 
 
@@ -86,7 +87,11 @@ def test_torch_tensor_input_matches_numpy():
     torch.set_num_threads(1)
     X, _ = _blobs()
     a = Discretizer(random_state=3, n_threads=1).fit(X).transform(X)
-    b = Discretizer(random_state=3, n_threads=1).fit(torch.as_tensor(X)).transform(torch.as_tensor(X))
+    b = (
+        Discretizer(random_state=3, n_threads=1)
+        .fit(torch.as_tensor(X))
+        .transform(torch.as_tensor(X))
+    )
     assert np.array_equal(a, b)
     codes = Discretizer().fit_transform(torch.tensor([2, 0, 2]))
     assert codes.tolist() == [1, 0, 1]

@@ -194,9 +194,7 @@ def test_synergy_max_valid_on_random_tables(shape, alpha, zero_frac):
         assert sol.entropy_lower >= meet - 1e-12
 
 
-@pytest.mark.parametrize(
-    "name", ["xor", "and", "copy", "unique1", "pair", "point"]
-)
+@pytest.mark.parametrize("name", ["xor", "and", "copy", "unique1", "pair", "point"])
 def test_reference_tables(name):
     p = np.zeros((2, 2, 2))
     for i, j in itertools.product(range(2), range(2)):

@@ -28,8 +28,14 @@ def suites():
         d = make_pid_synthetic(s, n_samples=2000, dim=30, random_state=0)
         # the paper's relaxation is left out: on the redundancy suite both BROJA solvers stop
         # short on it (ConvergenceWarning, certified gap ~2e-7 to 6e-7 bits; reported to the lead)
-        res = _same_samples(d["x1"], d["x2"], d.y, discretizer=FAST, random_state=0,
-                            bounds=("synergy_lower_shared", "synergy_upper_coupling"))
+        res = _same_samples(
+            d["x1"],
+            d["x2"],
+            d.y,
+            discretizer=FAST,
+            random_state=0,
+            bounds=("synergy_lower_shared", "synergy_upper_coupling"),
+        )
         out[s] = (res, true_interactions(d["x1"], d["x2"], d.y, like=res))
     return out
 
@@ -44,8 +50,12 @@ def mfeat():
 
 @pytest.mark.parametrize(
     "field,winner",
-    [("redundancy", "redundancy"), ("unique1", "uniqueness1"), ("unique2", "uniqueness2"),
-     ("synergy_upper", "synergy")],
+    [
+        ("redundancy", "redundancy"),
+        ("unique1", "uniqueness1"),
+        ("unique2", "uniqueness2"),
+        ("synergy_upper", "synergy"),
+    ],
 )
 def test_suites_order_as_generated(suites, field, winner):
     values = {s: getattr(suites[s][0], field) for s in SUITES}
@@ -105,7 +115,10 @@ def test_extras_content_and_reproducibility(mfeat):
     mm = ex["miller_madow"]["mi_x1y"]
     assert mm["corrected"] < mm["plugin"] and mm["plugin"] == pytest.approx(a.mi_x1y, abs=1e-9)
     assert (a.redundancy, a.synergy_lower, a.synergy_upper) == (
-        b.redundancy, b.synergy_lower, b.synergy_upper)
+        b.redundancy,
+        b.synergy_lower,
+        b.synergy_upper,
+    )
     assert np.array_equal(ex["codes"]["x1"], b.extras["codes"]["x1"])
     # a fitted discretizer pair is reused as is
     c = _same_samples(x1, x2, y, discretizer=(d1, d2), random_state=99)
@@ -115,11 +128,11 @@ def test_extras_content_and_reproducibility(mfeat):
 def test_torch_tensors_equal_numpy():
     torch = pytest.importorskip("torch")
     d = make_pid_synthetic("uniqueness1", n_samples=600, dim=12, random_state=2)
-    a = _same_samples(d["x1"], d["x2"], d.y, discretizer={**FAST, "n_clusters": 6},
-                      random_state=0)
+    a = _same_samples(d["x1"], d["x2"], d.y, discretizer={**FAST, "n_clusters": 6}, random_state=0)
     t1, t2 = torch.as_tensor(d["x1"]), torch.as_tensor(d["x2"])
-    b = _same_samples(t1, t2, torch.as_tensor(d.y), discretizer={**FAST, "n_clusters": 6},
-                      random_state=0)
+    b = _same_samples(
+        t1, t2, torch.as_tensor(d.y), discretizer={**FAST, "n_clusters": 6}, random_state=0
+    )
     assert b.unique1 == pytest.approx(a.unique1, abs=1e-12)
     assert b.synergy_upper == pytest.approx(a.synergy_upper, abs=1e-12)
 
@@ -129,13 +142,23 @@ def test_discrete_column_passes_through_untouched():
     y = rng.integers(0, 2, 800)
     x1 = np.where(rng.random(800) < 0.8, y, 1 - y) + 10  # discrete codes 10, 11
     x2 = rng.normal(size=(800, 5)) + y[:, None]
-    res = mmbounds.estimate(x1=(x1, y), x2=(x2, y), paired=(x1, x2),
-                            discretizer={**FAST, "n_clusters": 4}, random_state=0)
+    res = mmbounds.estimate(
+        x1=(x1, y),
+        x2=(x2, y),
+        paired=(x1, x2),
+        discretizer={**FAST, "n_clusters": 4},
+        random_state=0,
+    )
     d1, d2 = res.extras["discretizers"]
     assert d1.passthrough_ and d1.categories_.tolist() == [10, 11]
     assert d2.n_clusters_ == 4
-    res2 = mmbounds.estimate(x1=(x1, y), x2=(x2, y), paired=(x1, x2),
-                             discretizer=(None, {**FAST, "n_clusters": 4}), random_state=0)
+    res2 = mmbounds.estimate(
+        x1=(x1, y),
+        x2=(x2, y),
+        paired=(x1, x2),
+        discretizer=(None, {**FAST, "n_clusters": 4}),
+        random_state=0,
+    )
     assert res2.shape == (2, 4, 2)
     # without any raw option and with 1-D columns only, the discrete path is unchanged
     c2 = res.extras["codes"]["x2"]
@@ -148,8 +171,13 @@ def test_disjoint_split_bounds_and_low_cell_warning():
     x1, x2, y = d["x1"], d["x2"], d.y
     match = r"p\(x1,x2\) has 0\.75 samples per cell \(300 samples over 20 x 20 cells\) < 5"
     with pytest.warns(EstimationWarning, match=match):
-        res = mmbounds.estimate(x1=(x1[:300], y[:300]), x2=(x2[300:600], y[300:600]),
-                                paired=(x1[600:], x2[600:]), discretizer=FAST, random_state=0)
+        res = mmbounds.estimate(
+            x1=(x1[:300], y[:300]),
+            x2=(x2[300:600], y[300:600]),
+            paired=(x1[600:], x2[600:]),
+            discretizer=FAST,
+            random_state=0,
+        )
     assert res.extras["samples_per_cell"]["x1x2"] == pytest.approx(300 / 400)
     # the discretizer of modality 1 was fitted on D1 and DM rows together
     assert int(res.extras["cluster_sizes"][0].sum()) == 600
@@ -178,8 +206,9 @@ def test_true_interactions_without_like_and_xor():
     t = true_interactions(a, b, a ^ b)
     assert t.synergy == pytest.approx(1.0, abs=0.02) and t.redundancy < 0.01
     X1 = np.c_[a + 0.01 * rng.normal(size=400), rng.normal(size=400) * 0.01]
-    t2 = true_interactions(X1, b, a ^ b, discretizer={**FAST, "n_clusters": 2,
-                                                     "normalize": False}, random_state=0)
+    t2 = true_interactions(
+        X1, b, a ^ b, discretizer={**FAST, "n_clusters": 2, "normalize": False}, random_state=0
+    )
     assert t2.synergy == pytest.approx(t.synergy, abs=1e-9)
 
 
@@ -218,7 +247,12 @@ def test_bad_inputs_raise_clear_errors():
     with pytest.raises(TypeError, match="n_bootstrap must be an int"):
         estimate_raw(x1=(X, y), x2=(X, y), paired=(X, X), n_bootstrap=1.5)
     with pytest.raises(ValueError, match="classifier must be 'linear'"):
-        mmbounds.estimate(x1=(X, y), x2=(X, y), paired=(X, X), classifier="forest",
-                          discretizer={**FAST, "n_clusters": 2})
+        mmbounds.estimate(
+            x1=(X, y),
+            x2=(X, y),
+            paired=(X, X),
+            classifier="forest",
+            discretizer={**FAST, "n_clusters": 2},
+        )
     with pytest.raises(ValueError, match="like has no fitted discretizers"):
         true_interactions(X, X, y, like=mmbounds.estimate(np.full((2, 2, 2), 1 / 8)))

@@ -33,8 +33,9 @@ def discrete_sources():
 
 def _boot(sources, **kw):
     x1, x2, paired = sources
-    return bootstrap_codes(x1, x2, paired, n_bootstrap=6, estimate_kwargs={"bounds": FAST_BOUNDS},
-                           **kw)
+    return bootstrap_codes(
+        x1, x2, paired, n_bootstrap=6, estimate_kwargs={"bounds": FAST_BOUNDS}, **kw
+    )
 
 
 def test_bootstrap_is_deterministic_and_independent_of_n_jobs(discrete_sources):
@@ -52,8 +53,14 @@ def test_bootstrap_is_deterministic_and_independent_of_n_jobs(discrete_sources):
 def test_bootstrap_intervals_cover_every_quantity(discrete_sources):
     res = _boot(discrete_sources, random_state=0, confidence=0.9, progress=True)
     assert isinstance(res, BootstrapResult) and res.n_bootstrap == 6
-    for name in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper",
-                 *FAST_BOUNDS):
+    for name in (
+        "redundancy",
+        "unique1",
+        "unique2",
+        "synergy_lower",
+        "synergy_upper",
+        *FAST_BOUNDS,
+    ):
         lo, hi = res.intervals[name]
         v = res.replicates[name]
         assert v.shape == (6,) and lo <= hi
@@ -68,10 +75,12 @@ def test_estimate_n_bootstrap_attaches_result_and_matches_bootstrap():
     d = make_pid_synthetic("redundancy", n_samples=600, dim=8, random_state=0)
     x1, x2, y = d["x1"], d["x2"], d.y
     kw = {"discretizer": {"n_clusters": 4, "n_threads": 1, "n_init": 1}, "bounds": FAST_BOUNDS}
-    res = mmbounds.estimate(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5,
-                            random_state=3, **kw)
-    again = mmbounds.estimate(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5,
-                              random_state=3, n_jobs=2, **kw)
+    res = mmbounds.estimate(
+        x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5, random_state=3, **kw
+    )
+    again = mmbounds.estimate(
+        x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5, random_state=3, n_jobs=2, **kw
+    )
     boot = res.extras["bootstrap"]
     assert boot.n_bootstrap == 5 and boot.seed == 3
     assert boot.intervals == again.extras["bootstrap"].intervals
@@ -111,9 +120,16 @@ def test_miller_madow_formula_and_bias_direction():
 def test_sweep_clusters_table():
     d = make_pid_synthetic("uniqueness1", n_samples=800, dim=8, random_state=0)
     x1, x2, y = d["x1"], d["x2"], d.y
-    sweep = sweep_clusters(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_clusters=(3, 6, 40),
-                           discretizer={"n_threads": 1, "n_init": 1}, truth=(x1, x2, y),
-                           random_state=0, bounds=FAST_BOUNDS)
+    sweep = sweep_clusters(
+        x1=(x1, y),
+        x2=(x2, y),
+        paired=(x1, x2),
+        n_clusters=(3, 6, 40),
+        discretizer={"n_threads": 1, "n_init": 1},
+        truth=(x1, x2, y),
+        random_state=0,
+        bounds=FAST_BOUNDS,
+    )
     assert sweep.columns[0] == "n_clusters" and sweep.columns[-1] == "S_true"
     assert sweep.column("n_clusters") == [3, 6, 40]
     per_cell = sweep.column("min_samples_per_cell")

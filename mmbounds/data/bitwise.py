@@ -2,7 +2,8 @@
 
 The bitwise tasks are the textbook interactions used to check a partial information decomposition
 (DESIGN.md §2, PAPER_NOTES "Synthetic study"): AND, OR, XOR, copies, and mixtures in which a shared
-bit is copied into both modalities and the label. Every table has axes ``(x1, x2, y)`` and sums to 1.
+bit is copied into both modalities and the label. Every table has axes ``(x1, x2, y)`` and sums to
+1.
 
 References
 ----------

@@ -146,7 +146,7 @@ class MultimodalData:
         yield from itertools.combinations(self.modalities, 2)
 
     def subset(self, indices: Sequence[int] | np.ndarray) -> MultimodalData:
-        """Return the samples at ``indices`` (integer positions or a boolean mask) as a new dataset."""
+        """Return the samples at ``indices`` (positions or a boolean mask) as a new dataset."""
         idx = np.asarray(indices)
         if idx.dtype == bool:
             if idx.shape != (self.n_samples,):
@@ -305,8 +305,10 @@ def load_mfeat(views: Sequence[str] | None = None, *, verify: bool = False) -> M
     >>> data.modalities["mor"].shape, data.modalities["zer"].shape
     ((2000, 6), (2000, 47))
     """
-    views = tuple(MFEAT_VIEWS) if views is None else _check_names(
-        views, available=tuple(MFEAT_VIEWS), name="views"
+    views = (
+        tuple(MFEAT_VIEWS)
+        if views is None
+        else _check_names(views, available=tuple(MFEAT_VIEWS), name="views")
     )
     modalities: dict[str, np.ndarray] = {}
     y = None

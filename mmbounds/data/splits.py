@@ -196,8 +196,16 @@ def same_samples_split(
     x1, x2, y, names = _as_pair(data_or_arrays, modalities)
     idx = np.arange(y.shape[0])
     return SemiSupervisedData(
-        x1=x1, y1=y, x2=x2, y2=y, x1_paired=x1, x2_paired=x2,
-        x1_test=x1, x2_test=x2, y_test=y, modalities=names,
+        x1=x1,
+        y1=y,
+        x2=x2,
+        y2=y,
+        x1_paired=x1,
+        x2_paired=x2,
+        x1_test=x1,
+        x2_test=x2,
+        y_test=y,
+        modalities=names,
         indices={"d1": idx, "d2": idx, "dm": idx, "test": idx},
     )
 
@@ -212,8 +220,11 @@ def _check_fractions(fractions: Any) -> list[float]:
             f"got {len(fractions)}"
         )
     out = [
-        float(check_scalar(f, name=f"fractions[{i}]", kind=numbers.Real, min_val=0.0,
-                           include_min=False))
+        float(
+            check_scalar(
+                f, name=f"fractions[{i}]", kind=numbers.Real, min_val=0.0, include_min=False
+            )
+        )
         for i, f in enumerate(fractions)
     ]
     if sum(out) > 1.0 + 1e-9:

@@ -1,10 +1,14 @@
 """A minimal array namespace so each solver is written once for numpy and torch.
 
-``get_namespace(*arrays, backend="auto", device=None)`` returns an object exposing the few operations
+``get_namespace(*arrays, backend="auto", device=None)`` returns an object exposing the few
+operations
 our solvers use (array creation, elementwise maths, reductions, ``einsum`` and a symmetric positive
-definite solve). numpy is always available; torch is imported only inside this module's functions, the
-first time a tensor arrives or ``backend="torch"`` is requested, so ``import mmbounds`` never imports
-torch. Tensors are detected through ``sys.modules`` without importing torch (as array-api-compat does).
+definite solve). numpy is always available; torch is imported only inside this module's functions,
+the
+first time a tensor arrives or ``backend="torch"`` is requested, so ``import mmbounds`` never
+imports
+torch. Tensors are detected through ``sys.modules`` without importing torch (as array-api-compat
+does).
 
 All arrays created by a namespace are float64 on the namespace's device.
 """
@@ -87,6 +91,14 @@ class NumpyNamespace:
     def einsum(self, subscripts: str, *operands: np.ndarray) -> np.ndarray:
         return np.einsum(subscripts, *operands, optimize=True)
 
+    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Batched matrix product (BLAS on each slice of contiguous stacks)."""
+        return np.matmul(a, b)
+
+    def permute(self, x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+        """``x`` with its axes reordered, as a C-contiguous copy (so products stay on BLAS)."""
+        return np.ascontiguousarray(np.transpose(x, axes))
+
     def isfinite(self, x: np.ndarray) -> np.ndarray:
         return np.isfinite(x)
 
@@ -102,6 +114,14 @@ class NumpyNamespace:
     def solve(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Solve each system of a stack: ``a (..., n, n)``, ``b (..., n)``."""
         return np.linalg.solve(a, b[..., None])[..., 0]
+
+    def inv(self, a: np.ndarray) -> np.ndarray:
+        """Inverse of each matrix of a stack ``a (..., n, n)``."""
+        return np.linalg.inv(a)
+
+    def index(self, idx: np.ndarray) -> np.ndarray:
+        """An integer index array usable on this namespace's arrays."""
+        return np.asarray(idx, dtype=np.intp)
 
     def cholesky(self, a: np.ndarray) -> Any | None:
         """Cholesky factor of a symmetric positive definite ``a`` (overwritten); None if not SPD."""
@@ -183,6 +203,14 @@ class TorchNamespace:
     def einsum(self, subscripts: str, *operands: Any) -> Any:
         return self._t.einsum(subscripts, *operands)
 
+    def matmul(self, a: Any, b: Any) -> Any:
+        """Batched matrix product."""
+        return self._t.matmul(a, b)
+
+    def permute(self, x: Any, axes: tuple[int, ...]) -> Any:
+        """``x`` with its axes reordered, as a contiguous copy."""
+        return x.permute(*axes).contiguous()
+
     def isfinite(self, x: Any) -> Any:
         return self._t.isfinite(x)
 
@@ -198,6 +226,14 @@ class TorchNamespace:
     def solve(self, a: Any, b: Any) -> Any:
         """Solve each system of a stack: ``a (..., n, n)``, ``b (..., n)``."""
         return self._t.linalg.solve(a, b.unsqueeze(-1)).squeeze(-1)
+
+    def inv(self, a: Any) -> Any:
+        """Inverse of each matrix of a stack ``a (..., n, n)``."""
+        return self._t.linalg.inv(a)
+
+    def index(self, idx: np.ndarray) -> Any:
+        """An integer index tensor on this namespace's device."""
+        return self._t.as_tensor(np.asarray(idx, dtype=np.int64), device=self.device)
 
     def cholesky(self, a: Any) -> Any | None:
         """Lower Cholesky factor of a symmetric positive definite ``a``; None if not SPD."""
@@ -229,7 +265,8 @@ def get_namespace(
     *arrays : array_like
         The inputs of a solver (numpy arrays, nested lists or torch tensors).
     backend : {"auto", "numpy", "torch"}
-        ``"auto"`` gives torch if any input is a tensor (on that tensor's device unless ``device`` is
+        ``"auto"`` gives torch if any input is a tensor (on that tensor's device unless ``device``
+        is
         given), or if ``n_cells`` is large and torch with CUDA is already imported; numpy otherwise.
     device : str or torch.device, optional
         Torch device (e.g. ``"cuda"``); ignored by numpy. Passing a device with ``backend="auto"``

@@ -1,28 +1,34 @@
-"""Chord relaxation and branch-and-bound for ``min { H(r) : r ∈ Δ12 }``, plus a local witness search.
+"""Chord relaxation and branch-and-bound for ``min { H(r) : r ∈ Δ12 }``, and a witness search.
 
 Δ12 is the polytope of tables ``r >= 0`` on ``X1 × X2 × Y`` with the three given pairwise marginals.
-Each cell obeys ``0 <= r_c <= u_c = min(p12[i, j], p1y[i, k], p2y[j, k])``; cells with ``u_c = 0`` are
-fixed at 0 and removed. On a box ``l <= r <= u`` the concave ``φ(r) = -r log2 r`` lies above its secant
+Each cell obeys ``0 <= r_c <= u_c = min(p12[i, j], p1y[i, k], p2y[j, k])``; cells with ``u_c = 0``
+are fixed at 0 and removed. On a box ``l <= r <= u`` the concave ``φ(r) = -r log2 r`` lies above
+its secant
 
 .. math:: s_c(r) = φ(l_c) + \\frac{φ(u_c) - φ(l_c)}{u_c - l_c} (r - l_c),
 
-and ``Σ_c s_c`` is the convex envelope of ``Σ_c φ(r_c)`` on the box (Falk and Soland 1969). So the LP
-``min { Σ_c s_c(r_c) : A r = b, l <= r <= u }`` is a lower bound on the minimum entropy over the box.
-Branch-and-bound splits the box of the cell with the largest secant error at the LP solution's value
-(ω-subdivision), so both children contain that solution and are non-empty; nodes are explored best-first.
+and ``Σ_c s_c`` is the convex envelope of ``Σ_c φ(r_c)`` on the box (Falk and Soland 1969). So the
+LP ``min { Σ_c s_c(r_c) : A r = b, l <= r <= u }`` is a lower bound on the minimum entropy over the
+box. Branch-and-bound splits the box of the cell with the largest secant error at the LP solution's
+value (ω-subdivision), so both children contain that solution and are non-empty; nodes are explored
+best-first.
 
-**Certification.** An LP solver's objective can sit slightly above the true LP optimum (tolerances), so it
-is not used as the bound. For *any* multipliers ``y`` weak duality with the box gives
+**Certification.** An LP solver's objective can sit slightly above the true LP optimum
+(tolerances), so it is not used as the bound. For *any* multipliers ``y`` weak duality with the box
+gives
 
-.. math:: \\min_{A r = b,\\, l <= r <= u} β^T r >= y^T b + Σ_c \\min(d_c l_c, d_c u_c),\\quad d = β - A^T y,
+.. math::
+
+    \\min_{A r = b,\\, l <= r <= u} β^T r >= y^T b + Σ_c \\min(d_c l_c, d_c u_c),
+    \\quad d = β - A^T y,
 
 which is evaluated in floating point from the solver's row duals and lowered by a small margin for
-rounding. Every LP solution satisfies ``A r = b`` up to the solver tolerance; the final witness is polished
-onto its support by least squares so its marginals match to ~1e-15.
+rounding. Every LP solution satisfies ``A r = b`` up to the solver tolerance; the final witness is
+polished onto its support by least squares so its marginals match to ~1e-15.
 
-**Witness search.** Successive linear programming: at a feasible ``r`` take ``g = ∇H(r)`` and move to
-``argmin { g^T x : x ∈ Δ12 }``; concavity gives ``H(x) <= H(r) + g^T (x - r) <= H(r)``, so the entropy
-never increases and the iteration stops at a vertex. It is restarted from random vertices.
+**Witness search.** Successive linear programming: at a feasible ``r`` take ``g = ∇H(r)`` and move
+to ``argmin { g^T x : x ∈ Δ12 }``; concavity gives ``H(x) <= H(r) + g^T (x - r) <= H(r)``, so the
+entropy never increases and the iteration stops at a vertex. It is restarted from random vertices.
 
 References
 ----------
@@ -45,9 +51,33 @@ __all__: list[str] = []
 
 _LN2 = float(np.log(2.0))
 _INV_LN2 = 1.0 / _LN2
-#: primal/dual tolerances handed to HiGHS (the bound does not rely on them; the witness polish does not
-#: either, but tight tolerances keep LP solutions close to Δ12).
+#: primal/dual tolerances handed to HiGHS. Neither the bound nor the witness polish relies on them,
+#: but tight tolerances keep LP solutions close to Δ12.
 _LP_TOL = 1e-10
+
+
+def _quiet_highs(highspy):
+    """A ``highspy.Highs`` object, created with the C-level stdout silenced.
+
+    HiGHS prints a licence banner from C++ the first time a solver is created; it would corrupt
+    machine-readable output (``mmbounds estimate --format json``).
+    """
+    import os
+    import sys
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable file descriptor 1 (embedded interpreters)
+        return highspy.Highs()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def phi(r: np.ndarray) -> np.ndarray:
@@ -66,8 +96,8 @@ def entropy_bits(r: np.ndarray) -> float:
 def secants(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Intercept ``α`` and slope ``β`` of the secant of φ on ``[lo, hi]`` (so ``α + β r <= φ(r)``).
 
-    For a degenerate interval (``hi - lo`` below 1e-14 relative) the constant ``min(φ(lo), φ(hi))`` is
-    used, which is still below φ on the interval by concavity.
+    For a degenerate interval (``hi - lo`` below 1e-14 relative) the constant ``min(φ(lo), φ(hi))``
+    is used, which is still below φ on the interval by concavity.
     """
     flo, fhi = phi(lo), phi(hi)
     width = hi - lo
@@ -110,9 +140,7 @@ class DeltaLP:
     def build(cls, p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> DeltaLP:
         n1, ny = p_x1y.shape
         n2 = p_x2y.shape[0]
-        u = np.minimum(
-            np.minimum(p_x1x2[:, :, None], p_x1y[:, None, :]), p_x2y[None, :, :]
-        )
+        u = np.minimum(np.minimum(p_x1x2[:, :, None], p_x1y[:, None, :]), p_x2y[None, :, :])
         cells = np.flatnonzero(u.ravel() > 0)
         i, j, k = np.unravel_index(cells, (n1, n2, ny))
         m = cells.size
@@ -132,7 +160,7 @@ class DeltaLP:
         if self._h is None:
             import highspy
 
-            h = highspy.Highs()
+            h = _quiet_highs(highspy)
             h.setOptionValue("output_flag", False)
             h.setOptionValue("primal_feasibility_tolerance", _LP_TOL)
             h.setOptionValue("dual_feasibility_tolerance", _LP_TOL)
@@ -185,7 +213,7 @@ class DeltaLP:
     def lagrangian_bound(
         self, cost: np.ndarray, y: np.ndarray | None, lo: np.ndarray, hi: np.ndarray
     ) -> float:
-        """Certified ``min { cost @ r : A r = b, lo <= r <= hi }`` lower bound from multipliers ``y``."""
+        """Certified lower bound on ``min { cost @ r : A r = b, lo <= r <= hi }`` from duals y."""
         if y is None:
             y = np.zeros(self.b.size)
         if self._At is None:
@@ -196,11 +224,13 @@ class DeltaLP:
         scale = float(np.abs(y * self.b).sum() + np.abs(terms).sum())
         return val - 1e-12 * (1.0 + scale) - 1e-13
 
-    def propagate(self, lo: np.ndarray, hi: np.ndarray, n_pass: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    def propagate(
+        self, lo: np.ndarray, hi: np.ndarray, n_pass: int = 3
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Interval propagation through the equalities ``Σ_{c ∈ row} r_c = b_row``.
 
-        ``r_c >= b_row - Σ_{c' ≠ c} hi_c'`` and ``r_c <= b_row - Σ_{c' ≠ c} lo_c'``; the new bounds are
-        relaxed by ``1e-14`` so floating-point rounding never cuts off a feasible point.
+        ``r_c >= b_row - Σ_{c' ≠ c} hi_c'`` and ``r_c <= b_row - Σ_{c' ≠ c} lo_c'``; the new bounds
+        are relaxed by ``1e-14`` so floating-point rounding never cuts off a feasible point.
         """
         if self._coo is None:
             coo = self.A.tocoo()
@@ -218,7 +248,7 @@ class DeltaLP:
             np.minimum.at(hi_c, cols, new_hi)
             nlo = np.maximum(lo, lo_c)
             nhi = np.minimum(hi, hi_c)
-            nlo = np.minimum(nlo, nhi)  # keep the box non-empty; an empty one means infeasible anyway
+            nlo = np.minimum(nlo, nhi)  # keep the box non-empty (an empty one is infeasible)
             if np.array_equal(nlo, lo) and np.array_equal(nhi, hi):
                 break
             lo, hi = nlo, nhi
@@ -230,19 +260,21 @@ class DeltaLP:
         return out.reshape(self.shape)
 
     def polish(self, x: np.ndarray) -> np.ndarray:
-        """Project ``x`` onto ``A r = b`` keeping its support (least squares); keep ``x`` if that fails."""
+        """Project ``x`` onto ``A r = b`` on its support (least squares); else keep ``x``."""
         supp = x > 1e-13
         if not supp.any():
             return x
-        As = self.A[:, supp].toarray()
-        z, *_ = np.linalg.lstsq(As, self.b, rcond=None)
-        if z.min() < 0 or np.max(np.abs(As @ z - self.b)) > 1e-13:
-            # fall back: least-squares correction of the whole vector, then clip
-            corr, *_ = np.linalg.lstsq(self.A.toarray(), self.b - self.A @ x, rcond=None)
-            z2 = np.clip(x + corr, 0.0, self.ub)
-            res_old = np.max(np.abs(self.A @ x - self.b))
-            res_new = np.max(np.abs(self.A @ z2 - self.b))
-            return z2 if res_new < res_old else x
+        As = self.A[:, supp]
+        if As.shape[1] <= 400:
+            z, *_ = np.linalg.lstsq(As.toarray(), self.b, rcond=None)
+        else:  # large supports: sparse least squares on the correction
+            from scipy.sparse.linalg import lsqr
+
+            corr = lsqr(As, self.b - As @ x[supp], atol=1e-15, btol=1e-15, iter_lim=2000)[0]
+            z = x[supp] + corr
+        res_old = np.max(np.abs(self.A @ x - self.b))
+        if z.min() < 0 or np.max(np.abs(As @ z - self.b)) >= res_old:
+            return x  # keep the LP point (feasible to the LP tolerance)
         out = np.zeros_like(x)
         out[supp] = z
         return out
@@ -253,8 +285,9 @@ def tighten_bounds(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Optimization-based bound tightening: certified ``min``/``max`` of each cell over Δ12 ∩ box.
 
-    Each new bound comes from :meth:`DeltaLP.lagrangian_bound`, so the box still contains every point of
-    Δ12 ∩ [lo, hi]; tighter boxes make tighter secants. Stops early (still valid) at ``deadline``.
+    Each new bound comes from :meth:`DeltaLP.lagrangian_bound`, so the box still contains every
+    point of Δ12 ∩ [lo, hi]; tighter boxes make tighter secants. Stops early (still valid) at
+    ``deadline``.
     """
     lo, hi = lo.copy(), hi.copy()
     m = lp.n_cells
@@ -275,10 +308,17 @@ def tighten_bounds(
     return lo, hi
 
 
-def slp_descent(lp: DeltaLP, x: np.ndarray, *, max_iter: int = 50) -> tuple[np.ndarray, float]:
-    """Successive-LP descent of ``H`` from the feasible point ``x``; returns (vertex, entropy bits)."""
+def slp_descent(
+    lp: DeltaLP, x: np.ndarray, *, max_iter: int = 50, deadline: float = np.inf
+) -> tuple[np.ndarray, float]:
+    """Successive-LP descent of ``H`` from the feasible point ``x``; returns (point, entropy bits).
+
+    Stops at a fixed point (a vertex), after ``max_iter`` LPs, or at ``deadline``.
+    """
     h = entropy_bits(x)
     for _ in range(max_iter):
+        if time.perf_counter() >= deadline:
+            break
         g = -np.log2(np.maximum(x, 1e-12)) - _INV_LN2
         xn, _ = lp.solve(g)
         if xn is None:
@@ -292,7 +332,7 @@ def slp_descent(lp: DeltaLP, x: np.ndarray, *, max_iter: int = 50) -> tuple[np.n
 
 @dataclass(order=True)
 class _Node:
-    """An open box: certified bound, LP solution ``x`` and its secant errors ``err`` (for branching)."""
+    """An open box: certified bound, LP solution ``x`` and its secant errors ``err``."""
 
     bound: float
     seq: int
@@ -321,14 +361,17 @@ def branch_and_bound(
     max_nodes: int,
     gap_tol: float,
     obbt: bool = True,
-    split: str = 'omega',
+    split: str = "omega",
     propagate: bool = True,
     progress=None,
 ) -> BnBResult:
     """Best-first chord branch-and-bound; the returned ``lower`` is certified (bits).
 
-    ``lower_floor`` is another valid lower bound (e.g. the pairings bound): it only serves the stopping
-    test ``best_h - max(lower, lower_floor) <= gap_tol``. ``incumbent`` seeds the best feasible point.
+    ``lower_floor`` is another valid lower bound (e.g. the pairings bound): it only serves the
+    stopping test ``best_h - max(lower, lower_floor) <= gap_tol``. ``incumbent`` seeds the best
+    feasible point. ``obbt`` tightens the root box by LP (at most a third of the budget); ``split``
+    is ``"omega"`` (at the LP value; both children non-empty) or ``"bisect"``; ``propagate`` runs
+    interval propagation on each child box. ``progress`` is an optional tqdm bar (one tick a node).
     """
     m = lp.n_cells
     best_x, best_h = incumbent if incumbent is not None else (None, np.inf)
@@ -372,8 +415,6 @@ def branch_and_bound(
             heapq.heappush(heap, _Node(bnd, seq, lo, hi, y, x, err))
         pending = []
         lower = min(closed_min, heap[0].bound if heap else np.inf, best_h)
-        if progress is not None:
-            progress.update(0)
         if not heap or best_h - max(lower, lower_floor) <= gap_tol:
             break
         if n_nodes >= max_nodes:

@@ -1,41 +1,70 @@
-"""Fast certified BROJA solver: Newton's method on an entropically smoothed dual, with continuation.
+"""Fast certified BROJA solver: a primal-dual interior-point method on the geometric-program dual.
 
 The BROJA program (DESIGN §2) asks for
 
     max  H_q(Y | X1, X2)   over q >= 0 with q(x1, y) = p(x1, y), q(x2, y) = p(x2, y),
 
-which is ``min I_q(X1,X2;Y) = H(Y) - max H_q(Y|X1,X2)``. For each ``y`` the slice ``q(., ., y)`` is a
-coupling of ``p(., y)`` and ``p(., y)``; cells with ``p(x1,y) = 0`` or ``p(x2,y) = 0`` are zero and are
-dropped.
+which is ``min I_q(X1,X2;Y) = H(Y) - max H_q(Y|X1,X2)``. For each ``y`` the slice ``q(., ., y)`` is
+a
+coupling of ``p(., y)`` and ``p(., y)``; cells with ``p(x1,y) = 0`` or ``p(x2,y) = 0`` are zero and
+are
+dropped, and so are the pairs ``(x1, x2)`` left without any allowed cell.
 
-**Dual.** For multipliers ``lam(x1,y)``, ``mu(x2,y)`` (nats) let
-``s(x1,x2) = logsumexp_y(-lam(x1,y) - mu(x2,y))`` over the ``y`` allowed for the pair. By the Gibbs
-variational principle, ``H(w) <= sum_y w_y (lam + mu) + s`` for every distribution ``w`` on ``y``, so
-whenever ``s <= 0`` on every pair, ``D(lam, mu) = sum lam p(x1,y) + sum mu p(x2,y)`` bounds
-``max H_q(Y|X1,X2)`` from above. Any ``(lam, mu)`` becomes feasible by adding ``max_x2 s(x1, x2)`` to
-``lam(x1, .)`` (then the same for ``mu``); this gives a certified **lower** bound ``H(Y) - D`` on the
-minimum. A joint that meets both marginals exactly gives the certified **upper** value.
+**Dual (a geometric program).** For potentials ``lam(x1,y)``, ``mu(x2,y)`` (nats) let
 
-**Smoothing.** Adding ``eps * H(X1,X2)`` to the primal makes the dual smooth and strictly convex (up
-to a gauge ``lam(., y) + a_y``, ``mu(., y) - a_y``)::
+    s_ij(lam, mu) = logsumexp_y ( -lam(i,y) - mu(j,y) )        (allowed y of the pair only).
 
-    F_eps(lam, mu) = sum lam p1 + sum mu p2 + eps * sum_{x1,x2} exp(s(x1, x2) / eps),
+By the Gibbs variational principle ``H(w) <= sum_y w_y (lam + mu) + s`` for every distribution
+``w``,
+so the convex program
 
-whose minimiser gives ``q(x1,x2) = exp(s / eps)`` and ``q(y | x1,x2) = softmax_y(-lam - mu)``. At
-``eps = 1`` the minimiser is the conditionally independent coupling ``p(x1,y) p(x2,y) / p(y)`` in
-closed form. We then decrease ``eps`` geometrically and follow the path with damped Newton steps (the
-Hessian is assembled from ``q(x1,x2) (diag(w) + (1/eps - 1) w w^T)`` blocks and solved by Cholesky).
-After each ``eps`` the iterate is certified: the dual bound above, and the primal value of the Newton
-joint made exactly feasible per ``y`` by the rounding of Altschuler, Weed and Rigollet. The solver stops
-when the certified duality gap, in bits, is at most ``tol``.
+    min  D(lam, mu) = <lam, p(x1,y)> + <mu, p(x2,y)>   s.t.  s_ij(lam, mu) <= 0  for every pair
+
+bounds ``max H(Y|X1,X2)`` from above, with no duality gap. Its multiplier of the pair constraint is
+the pair mass ``pi_ij = q(x1=i, x2=j)``, and ``q(y|i,j) = w_ij = softmax_y(-lam - mu)``, so the KKT
+conditions read (``sigma = -s`` the slack)
+
+    p(x1,y) = sum_j pi_ij w_ijy,   p(x2,y) = sum_i pi_ij w_ijy,   s + sigma = 0,   pi sigma = 0.
+
+**Interior point.** We follow the central path ``pi sigma = tau`` with Mehrotra's
+predictor-corrector
+(two solves per factorisation). Eliminating ``(d pi, d sigma)`` leaves, for ``d v = (d lam, d mu)``,
+
+    H d v = -r_d + J^T h,   H = sum_ij A_ij^T ( diag(q_ij) + rho_ij w_ij w_ij^T ) A_ij,
+    rho = pi / sigma - pi,   q_ij = pi_ij w_ij,
+
+where ``A_ij`` picks the ``lam(i, .)`` and ``mu(j, .)`` blocks. ``H = [[D1, C], [C^T, D2]]`` has
+``ny x ny`` diagonal blocks ``D1_i = diag(sum_j q_ij) + sum_j rho_ij w_ij w_ij^T`` (and ``D2_j``)
+and
+the dense coupling ``C[(i,y), (j,z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz``. We invert the ``D1_i``
+as a
+batch and factor the Schur complement ``S = D2 - C^T D1^{-1} C`` (one row and column per allowed
+``(x2, y)``; the side with fewer allowed cells is put there) by Cholesky. ``S`` is singular along
+the
+gauge ``lam(., y) + a_y, mu(., y) - a_y``; adding ``alpha e e^T`` on one ``mu`` per label picks the
+solution with that coordinate fixed. A step costs ``O(n1 n2 ny^2)`` for the blocks plus one product
+``(n1 ny) (n2 ny)^2`` and one Cholesky of size ``n2 ny`` (on allowed cells only).
+
+**Certificate.** After each step that is nearly centred at a small ``tau``, any ``(lam, mu)`` gives
+a
+certified lower bound on the minimum (:func:`.broja.dual_lower_bound`, which shifts the potentials
+to
+feasibility), and the joint ``pi w`` made to meet both marginals exactly per ``y`` (the rounding of
+Altschuler, Weed and Rigollet) gives the certified upper value. The solver stops when the
+difference,
+in bits, is at most ``tol``.
 
 References
 ----------
-N. Bertschinger, J. Rauh, E. Olbrich, J. Jost, N. Ay, "Quantifying unique information", Entropy 16(4),
+N. Bertschinger, J. Rauh, E. Olbrich, J. Jost, N. Ay, "Quantifying unique information", Entropy
+16(4),
 2014.
 S. Boyd and L. Vandenberghe, *Convex Optimization*, Cambridge University Press, 2004 (geometric
-programs, Newton's method, §4.5, §9.5).
-J. Altschuler, J. Weed, P. Rigollet, "Near-linear time approximation algorithms for optimal transport
+programs §4.5; primal-dual interior-point methods §11.7).
+S. Mehrotra, "On the implementation of a primal-dual interior point method", SIAM J. Optim. 2(4),
+1992.
+J. Altschuler, J. Weed, P. Rigollet, "Near-linear time approximation algorithms for optimal
+transport
 via Sinkhorn iteration", NeurIPS 2017 (Algorithm 2, rounding to the transport polytope).
 """
 
@@ -52,16 +81,20 @@ import numpy as np
 from ..exceptions import ConvergenceWarning
 from ._backend import get_namespace, is_torch_array
 from ._types import SolverInfo
-from .broja import BrojaSolution
+from .broja import BrojaSolution, dual_lower_bound
 
 __all__ = ["broja_fast"]
 
 LN2 = math.log(2.0)
-_EXP_CAP = 50.0  # exp() is continued linearly above this argument: F stays finite and convex
-_EPS_MIN = 1e-12  # below this the smoothed Hessian is too ill-conditioned to help
-_SHRINK = 10.0
-_RIDGES = (1e-15, 1e-12, 1e-9, 1e-6, 1e-3, 1.0)  # Levenberg-Marquardt damping, relative to max|H|  # eps decreases by this factor per level
-_STEPS_PER_LEVEL = 12  # Newton steps at most per smoothing level
+_STEP_TO_BOUNDARY = 0.99  # fraction of the largest step that keeps pi, sigma > 0
+_CERTIFY_BELOW = 1e-2  # certify once the path gap sum(pi sigma) (bits) is below this
+_START_SHIFT = 1.0  # initial slack added to every pair: sigma = 1 - log q(x1, x2) at the start
+_RIDGES = (0.0, 1e-14, 1e-12, 1e-10)  # relative ridges tried if Cholesky fails
+_METHOD = "ipm-mehrotra"
+_MIN_STEP = 1e-6  # a shorter step counts as a stall
+_MERIT_GROWTH = 2.0  # backtrack when a step multiplies infeasibility + path gap by more
+_REFINE = 4  # iterative-refinement steps on the unreduced Newton system
+_REFINE_OK = 1e-3  # a direction is trusted when refinement leaves this fraction of the rhs
 
 
 @dataclass
@@ -73,8 +106,19 @@ class _Problem:
     p2: Any  # (n2, ny)
     neg1: Any  # (n1, ny) 0 on allowed cells, -inf elsewhere
     neg2: Any  # (n2, ny)
-    idx: Any  # indices of the free variables in the flattened (lam, mu) vector
+    pad1: Any  # (n1, ny) 1 where p(x1, y) = 0 (keeps D1 invertible), else 0
+    pad2: Any  # (n2, ny)
+    live: Any  # (n1, n2) bool, pairs with at least one allowed cell
+    n_live: int
+    cols: Any  # flat (x2, y) indices of allowed cells: the Schur variables (None: all)
+    rows: Any  # flat (x1, y) indices of allowed cells (None: all)
+    bd_pos: tuple[Any, Any]  # positions in S of the block-diagonal D2 entries
+    bd_src: tuple[Any, Any, Any]  # the matching (x2, y, z) indices into D2
+    pin: Any  # positions in S of one mu per label (gauge)
+    pin_full: Any  # the same mu, as flat (x2, y) indices
     h_y: float  # H(Y) in nats
+    p1_np: np.ndarray
+    p2_np: np.ndarray
 
 
 def _to_np(x: Any) -> np.ndarray:
@@ -93,100 +137,189 @@ def _theta(pb: _Problem, lam: Any, mu: Any) -> Any:
     return (pb.neg1 - lam)[:, None, :] + (pb.neg2 - mu)[None, :, :]
 
 
-def _safe_lse(xp: Any, theta: Any) -> tuple[Any, Any]:
-    """``s = logsumexp_y theta`` and a finite copy (0 where a pair has no allowed ``y``)."""
-    s = xp.logsumexp(theta, axis=2)
-    return s, xp.where(xp.isfinite(s), s, 0.0)
-
-
-def _exp_capped(xp: Any, x: Any) -> Any:
-    """``exp(x)`` below ``_EXP_CAP`` and its tangent line above it (convex, C1, never overflows)."""
-    return xp.exp(xp.clip(x, None, _EXP_CAP)) * (1.0 + xp.clip(x - _EXP_CAP, 0.0, None))
-
-
-def _objective(pb: _Problem, lam: Any, mu: Any, eps: float) -> float:
-    xp = pb.xp
-    s, _ = _safe_lse(xp, _theta(pb, lam, mu))
-    mass = xp.sum(_exp_capped(xp, s / eps))
-    return xp.item(xp.sum(lam * pb.p1) + xp.sum(mu * pb.p2) + eps * mass)
-
-
-def _joint(pb: _Problem, lam: Any, mu: Any, eps: float) -> tuple[Any, Any]:
-    """Smoothed-optimal joint ``q(x1,x2,y)`` at ``(lam, mu)`` and the conditional ``w = q(y|x1,x2)``."""
+def _softmax(pb: _Problem, lam: Any, mu: Any) -> tuple[Any, Any]:
+    """``s = logsumexp_y theta`` (0 on dead pairs) and ``w = q(y | x1, x2)`` (0 on dead cells)."""
     xp = pb.xp
     theta = _theta(pb, lam, mu)
-    s, s_fin = _safe_lse(xp, theta)
-    w = xp.exp(theta - s_fin[:, :, None])
-    q12 = _exp_capped(xp, s / eps)
-    return q12[:, :, None] * w, w
+    s = xp.logsumexp(theta, axis=2)
+    s = xp.where(pb.live, s, 0.0)
+    return s, xp.exp(theta - s[:, :, None])
 
 
-def _hessian(pb: _Problem, q: Any, w: Any, eps: float) -> Any:
-    """Dense Hessian of ``F_eps`` over the free variables.
+def _take(x: Any, idx: Any, axis: int) -> Any:
+    if idx is None:
+        return x
+    return x[idx] if axis == 0 else x[..., idx]
 
-    Per pair the Hessian block is ``q12 (diag(w) + (1/eps - 1) w w^T) = diag(q) + (1/eps - 1) q w^T``
-    and it enters the ``(lam(x1), lam(x1))``, ``(mu(x2), mu(x2))`` and ``(lam(x1), mu(x2))`` blocks.
-    One ``mu(x2, y)`` per label is fixed (the gauge ``lam(., y) + a``, ``mu(., y) - a``). Pairs
-    whose mass underflowed leave near-null directions; the caller damps them (Levenberg-Marquardt).
+
+def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, float]:
+    """Assemble and factor the reduced Newton matrix (see the module docstring).
+
+    Returns ``(Dinv, X, F, alpha)``: the inverses of the ``D1_i`` (n1, ny, ny), ``X = D1^{-1} C``
+    restricted to the Schur columns (n1, ny, m), the Cholesky factor of ``S`` (or None) and the
+    gauge weight ``alpha`` added on the pinned ``mu``.
+
+    The coupling block of pair ``(i, j)`` is ``M_ij = diag(q_ij) + rho_ij w_ij w_ij^T``, so
+    ``X_i = D1_i^{-1} [M_i1 ... M_in2]`` and ``S = D2 - sum_i [M_ij]^T X_i`` are formed from
+    ``O(n1 n2 ny)`` vectors and three batched products of ``n1 n2^2 ny^2`` flops, a factor ``ny``
+    below the dense product ``C^T D1^{-1} C``.
     """
     xp = pb.xp
-    n1, n2, ny = q.shape
-    c = 1.0 / eps - 1.0
-    eye_y = xp.eye(ny)
-    a_blocks = c * xp.einsum("ijy,ijz->iyz", q, w) + xp.einsum("iy,yz->iyz", xp.sum(q, 1), eye_y)
-    c_blocks = c * xp.einsum("ijy,ijz->jyz", q, w) + xp.einsum("jy,yz->jyz", xp.sum(q, 0), eye_y)
-    cross = c * xp.einsum("ijy,ijz->iyjz", q, w) + xp.einsum("ijy,yz->iyjz", q, eye_y)
-    n_a, n_c = n1 * ny, n2 * ny
-    top = xp.einsum("iyz,ik->iykz", a_blocks, xp.eye(n1)).reshape(n_a, n_a)
-    bottom = xp.einsum("jyz,jk->jykz", c_blocks, xp.eye(n2)).reshape(n_c, n_c)
-    return _assemble(xp, top, cross.reshape(n_a, n_c), bottom)[pb.idx][:, pb.idx]
+    n1, n2, ny = w.shape
+    q = pi[:, :, None] * w
+    rho = pi / sig - pi
+    wr = rho[:, :, None] * w
+    eye = xp.eye(ny)
+    d1 = xp.matmul(xp.permute(wr, (0, 2, 1)), w) + xp.einsum(
+        "iy,yz->iyz", xp.sum(q, 1) + pb.pad1, eye
+    )
+    dinv = xp.inv(d1)
+    u = xp.matmul(w, dinv)  # (n1, n2, ny): u_ij = D1_i^{-1} w_ij (D1_i symmetric)
+    # X[i, y, (j, z)] = Dinv_i[y, z] q_ijz + rho_ij u_ijy w_ijz
+    x = dinv[:, :, None, :] * q[:, None, :, :] + (
+        xp.permute(rho[:, :, None] * u, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]
+    )
+    x = _take(x.reshape(n1, ny, n2 * ny), pb.cols, 2)
+    m = x.shape[-1]
+    # C^T X = sum_i q_ijy X_i[y, c] + sum_i rho_ij w_ijy (w_ij^T X_i)[c]
+    t1 = xp.matmul(xp.permute(q, (2, 1, 0)), xp.permute(x, (1, 0, 2)))  # (ny, n2, m)
+    pw = xp.permute(xp.matmul(w, x), (1, 0, 2))  # (n2, n1, m)
+    t2 = xp.matmul(xp.permute(wr, (1, 2, 0)), pw)  # (n2, ny, m)
+    ctx = xp.permute(t1, (1, 0, 2)).reshape(n2 * ny, m) + t2.reshape(n2 * ny, m)
+    s = -_take(ctx, pb.cols, 0)
+    d2 = xp.matmul(xp.permute(wr, (1, 2, 0)), xp.permute(w, (1, 0, 2)))  # (n2, ny, ny)
+    d2 = d2 + xp.einsum("jy,yz->jyz", xp.sum(q, 0) + pb.pad2, eye)
+    s[pb.bd_pos] += d2[pb.bd_src]
+    s = 0.5 * (s + s.T)
+    scale = xp.item(xp.max(xp.abs(s)))
+    s[pb.pin, pb.pin] = s[pb.pin, pb.pin] + scale
+    eye = xp.eye(m)
+    factor = None
+    for ridge in _RIDGES:  # the ridge is undone by the conjugate gradients in the caller
+        factor = xp.cholesky(s + (ridge * scale) * eye)
+        if factor is not None:
+            break
+    return dinv, x, factor, scale
 
 
-def _damped_factor(xp: Any, hess: Any, ridge: float) -> Any | None:
-    """Cholesky factor of ``hess + ridge * max|hess| * I`` (None if it is not positive definite)."""
-    scale = xp.item(xp.max(xp.abs(hess)))
-    return xp.cholesky(hess + (ridge * scale) * xp.eye(hess.shape[0]))
+def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
+    """Cholesky factor of the whole Newton matrix ``[[D1, C], [C^T, D2]]`` (with the gauge pins).
 
-
-def _solve(pb: _Problem, factor: Any, rhs: Any) -> Any:
-    """Solve with the Hessian factor on the free variables; fixed variables get 0."""
-    xp = pb.xp
-    out = xp.zeros(rhs.shape)
-    out[pb.idx] = xp.cho_solve(factor, rhs[pb.idx])
-    return out
-
-
-def _assemble(xp: Any, top: Any, cross: Any, bottom: Any) -> Any:
-    n_a, n_c = top.shape[0], bottom.shape[0]
-    hess = xp.zeros((n_a + n_c, n_a + n_c))
-    hess[:n_a, :n_a] = top
-    hess[:n_a, n_a:] = cross
-    hess[n_a:, :n_a] = cross.T
-    hess[n_a:, n_a:] = bottom
-    return hess
-
-
-def _rebalance(pb: _Problem, lam: Any, mu: Any, eps: float, rounds: int = 2) -> tuple[Any, Any]:
-    """Shift ``lam(x1, .)`` and ``mu(x2, .)`` by constants so that ``q(x1)``, ``q(x2)`` match ``p``.
-
-    Exact minimisation of ``F_eps`` over one constant per row (closed form), alternating between
-    the two blocks. Used after each decrease of ``eps``, where ``exp(s / eps)`` otherwise collapses.
+    Slower than the Schur route (size ``(n1 + n2) ny``) but backward stable: used at the end of the
+    path, where ``rho = pi / sigma`` reaches ``1e8`` and forming ``D2 - C^T D1^{-1} C`` cancels.
     """
     xp = pb.xp
-    log_r1 = xp.log(xp.sum(pb.p1, 1))
-    log_r2 = xp.log(xp.sum(pb.p2, 1))
-    for _ in range(rounds):
-        s, _ = _safe_lse(xp, _theta(pb, lam, mu))
-        lam = lam + (eps * (xp.logsumexp(s / eps, axis=1) - log_r1))[:, None]
-        s, _ = _safe_lse(xp, _theta(pb, lam, mu))
-        mu = mu + (eps * (xp.logsumexp(s / eps, axis=0) - log_r2))[:, None]
-    return lam, mu
+    n1, n2, ny = w.shape
+    q = pi[:, :, None] * w
+    wr = (pi / sig - pi)[:, :, None] * w
+    eye = xp.eye(ny)
+    d1 = xp.einsum("ijy,ijz->iyz", wr, w) + xp.einsum("iy,yz->iyz", xp.sum(q, 1) + pb.pad1, eye)
+    d2 = xp.einsum("ijy,ijz->jyz", wr, w) + xp.einsum("jy,yz->jyz", xp.sum(q, 0) + pb.pad2, eye)
+    c = (xp.einsum("ijy,ijz->iyjz", wr, w) + xp.einsum("ijy,yz->iyjz", q, eye)).reshape(
+        n1 * ny, n2 * ny
+    )
+    a, b = n1 * ny, n2 * ny
+    h = xp.zeros((a + b, a + b))
+    h[:a, :a] = xp.einsum("iyz,ik->iykz", d1, xp.eye(n1)).reshape(a, a)
+    h[a:, a:] = xp.einsum("jyz,jk->jykz", d2, xp.eye(n2)).reshape(b, b)
+    h[:a, a:] = c
+    h[a:, :a] = c.T
+    scale = xp.item(xp.max(xp.abs(h)))
+    pin = pb.pin_full + a
+    h[pin, pin] = h[pin, pin] + scale
+    factor = None
+    for ridge in _RIDGES:
+        factor = xp.cholesky(h + (ridge * scale) * xp.eye(a + b))
+        if factor is not None:
+            break
+    return ("full", factor)
+
+
+def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
+    """Solve ``[[D1, C], [C^T, D2]] (d lam, d mu) = (rhs1, rhs2)`` with the factors of
+    :func:`_factor`."""
+    xp = pb.xp
+    if len(fac) == 2:  # ("full", factor)
+        a = rhs1.shape[0] * rhs1.shape[1]
+        rhs = xp.zeros((a + rhs2.shape[0] * rhs2.shape[1],))
+        rhs[:a] = rhs1.reshape(-1)
+        rhs[a:] = rhs2.reshape(-1)
+        d = xp.cho_solve(fac[1], rhs)
+        return d[:a].reshape(rhs1.shape), d[a:].reshape(rhs2.shape)
+    dinv, x, factor, _ = fac
+    n1, ny = rhs1.shape
+    y1 = xp.einsum("iyz,iz->iy", dinv, rhs1)
+    b2 = _take(rhs2.reshape(-1), pb.cols, 0) - xp.einsum("iyc,iy->c", x, rhs1)
+    dmu_c = xp.cho_solve(factor, b2)
+    if pb.cols is None:
+        dmu = dmu_c
+    else:
+        dmu = xp.zeros((rhs2.shape[0] * ny,))
+        dmu[pb.cols] = dmu_c
+    dlam = y1 - xp.einsum("iyc,c->iy", x, dmu_c)
+    return dlam, dmu.reshape(rhs2.shape)
+
+
+def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
+    """Infeasibility plus path gap, ``|r1|_1 + |r2|_1 + |s + sigma|_1 + sum(pi sigma)``."""
+    return (
+        xp.item(xp.sum(xp.abs(r1))) + xp.item(xp.sum(xp.abs(r2))) + xp.item(xp.sum(xp.abs(rp)))
+        + path_gap
+    )
+
+
+def _direction(
+    pb: _Problem, fac: Any, w: Any, pi: Any, sig: Any, rp: Any, r1_: Any, r2_: Any, rc: Any
+) -> tuple[Any, Any, Any, Any, bool]:
+    """Newton direction for complementarity target ``rc``, with iterative refinement.
+
+    Returns ``(d lam, d mu, d pi, d sigma, trusted)``; ``trusted`` is False when refinement could
+    not
+    bring the residual of the unreduced system below ``_REFINE_OK`` times its right-hand side.
+    """
+    xp = pb.xp
+    q = pi[:, :, None] * w
+    h = (pi * rp - rc) / sig
+    hw = h[:, :, None] * w
+    rhs1, rhs2 = xp.sum(hw, 1) - r1_, xp.sum(hw, 0) - r2_
+    err0 = max(xp.item(xp.max(xp.abs(rhs1))), xp.item(xp.max(xp.abs(rhs2))), 1e-300)
+    dlam = dmu = dpi = dsig = None
+    err = err_prev = math.inf
+    for _ in range(1 + _REFINE):
+        el, em = _newton(pb, fac, rhs1, rhs2)
+        jdv = -(xp.einsum("ijy,iy->ij", w, el) + xp.einsum("ijy,jy->ij", w, em))
+        if dlam is None:
+            dlam, dmu = el, em
+            dpi = (pi * (jdv + rp) - rc) / sig
+            dsig = -rp - jdv
+        else:
+            dlam, dmu = dlam + el, dmu + em
+            dpi = dpi + pi * jdv / sig
+            dsig = dsig - jdv
+        # residual of the unreduced first block, G dv + J^T dpi = -r (the other two hold)
+        jdv = -(xp.einsum("ijy,iy->ij", w, dlam) + xp.einsum("ijy,jy->ij", w, dmu))
+        du = -(dlam[:, None, :] + dmu[None, :, :])
+        t = q * du + (dpi - pi * jdv)[:, :, None] * w
+        rhs1, rhs2 = xp.sum(t, 1) - r1_, xp.sum(t, 0) - r2_
+        err = max(xp.item(xp.max(xp.abs(rhs1))), xp.item(xp.max(xp.abs(rhs2))))
+        if not err < 0.5 * err_prev or err <= 1e-15:
+            break
+        err_prev = err
+    return dlam, dmu, dpi, dsig, err <= _REFINE_OK * err0 or err <= 1e-15
+
+
+def _max_step(xp: Any, x: Any, dx: Any) -> float:
+    """Largest ``a <= 1`` with ``x + a dx >= 0`` (``x > 0``)."""
+    neg = dx < 0
+    ratio = xp.where(neg, x / xp.where(neg, -dx, 1.0), 2.0)
+    return min(1.0, -xp.item(xp.max(-ratio)))
 
 
 def _round_feasible(pb: _Problem, q: Any) -> Any:
     """Make ``q`` meet both marginals for every ``y`` (Altschuler et al. 2017, Algorithm 2).
 
-    Rows are scaled down to at most ``p(x1,y)``, columns to at most ``p(x2,y)``, and the missing mass
+    Rows are scaled down to at most ``p(x1,y)``, columns to at most ``p(x2,y)``, and the missing
+    mass
     is added as the rank-one table ``err1 err2^T / |err1|_1``. The result changes ``q`` by at most
     twice its marginal error in l1 and stays inside the allowed cells.
     """
@@ -212,57 +345,60 @@ def _cond_entropy(xp: Any, q: Any) -> float:
     return -xp.item(xp.sum(q * xp.log(ratio)))
 
 
-def _dual_bound(pb: _Problem, lam: Any, mu: Any) -> float:
-    """Shift ``(lam, mu)`` to dual feasibility and return ``D`` (nats), an upper bound on max H."""
+def _dual_bound_xp(pb: _Problem, lam: Any, mu: Any) -> float:
+    """Lower bound (bits) on the minimum, on the namespace's device.
+
+    The same bound as :func:`.broja.dual_lower_bound` (shift ``lam(x1, .)`` by ``max_x2 s``), kept
+    on the device so a GPU solve does not copy ``n1 n2 ny`` cells back to the host.
+    """
     xp = pb.xp
-    s, _ = _safe_lse(xp, _theta(pb, lam, mu))
-    shift1 = xp.max(s, 1)
-    lam = lam + xp.where(xp.isfinite(shift1), shift1, 0.0)[:, None]
-    s, _ = _safe_lse(xp, _theta(pb, lam, mu))
-    shift2 = xp.max(s, 0)
-    mu = mu + xp.where(xp.isfinite(shift2), shift2, 0.0)[:, None]
-    return xp.item(xp.sum(lam * pb.p1) + xp.sum(mu * pb.p2))
+    s = xp.logsumexp(_theta(pb, lam, mu), axis=2)
+    s = xp.where(pb.live, s, -math.inf)
+    shift = xp.max(s, 1)  # every pruned x1 has a live pair
+    dual = xp.item(xp.sum(xp.where(pb.neg1 == 0, lam, 0.0) * pb.p1))
+    dual += xp.item(xp.sum(xp.where(pb.neg2 == 0, mu, 0.0) * pb.p2))
+    dual += xp.item(xp.sum(xp.sum(pb.p1, 1) * shift))
+    return max(pb.h_y - dual, 0.0) / LN2
 
 
-def _prepare(
-    p_x1y: np.ndarray, p_x2y: np.ndarray, xp: Any
-) -> tuple[_Problem, np.ndarray, np.ndarray, np.ndarray, Any, Any]:
-    """Prune zero rows/labels, build the allowed-cell masks and the closed-form ``eps = 1`` start."""
-    r1 = np.flatnonzero(p_x1y.sum(1) > 0)
-    r2 = np.flatnonzero(p_x2y.sum(1) > 0)
-    py = p_x1y.sum(0)
-    ry = np.flatnonzero((py > 0) & (p_x2y.sum(0) > 0))
-    p1 = p_x1y[np.ix_(r1, ry)]
-    p2 = p_x2y[np.ix_(r2, ry)]
-    py = py[ry]
+def _lower_bound(pb: _Problem, lam: Any, mu: Any) -> float:
+    if pb.xp.name == "numpy":
+        return dual_lower_bound(pb.p1_np, pb.p2_np, lam, mu)
+    return _dual_bound_xp(pb, lam, mu)
+
+
+def _prepare(p1: np.ndarray, p2: np.ndarray, xp: Any) -> _Problem:
+    """Masks, index maps and gauge pins of the pruned problem."""
+    n1, ny = p1.shape
+    n2 = p2.shape[0]
     ok1, ok2 = p1 > 0, p2 > 0
-    neg1 = np.where(ok1, 0.0, -np.inf)
-    neg2 = np.where(ok2, 0.0, -np.inf)
-    # eps = 1: q = p1 p2 / p(y), attained by lam = -log p1, mu = log p(y) - log p2
-    lam0 = np.where(ok1, -np.log(np.where(ok1, p1, 1.0)), 0.0)
-    mu0 = np.where(ok2, np.log(py) - np.log(np.where(ok2, p2, 1.0)), 0.0)
-    fixed2 = ok2.copy()
-    fixed2[np.argmax(p2, axis=0), np.arange(p2.shape[1])] = False  # gauge: one mu per label
-    free = np.flatnonzero(np.concatenate([ok1.ravel(), fixed2.ravel()]))
-    pb = _Problem(
+    live = (ok1.astype(np.float64) @ ok2.T.astype(np.float64)) > 0
+    flat1, flat2 = np.flatnonzero(ok1.ravel()), np.flatnonzero(ok2.ravel())
+    pos2 = np.full(n2 * ny, -1)
+    pos2[flat2] = np.arange(flat2.size)
+    # block-diagonal entries of D2 that survive in S: (j, y, z) with both (j, y), (j, z) allowed
+    jj, yy, zz = np.nonzero(ok2[:, :, None] & ok2[:, None, :])
+    pin = pos2[np.argmax(p2, axis=0) * ny + np.arange(ny)]
+    return _Problem(
         xp=xp,
         p1=xp.asarray(p1),
         p2=xp.asarray(p2),
-        neg1=xp.asarray(neg1),
-        neg2=xp.asarray(neg2),
-        idx=_index(xp, free),
-
-        h_y=_entropy_nats(py),
+        neg1=xp.asarray(np.where(ok1, 0.0, -np.inf)),
+        neg2=xp.asarray(np.where(ok2, 0.0, -np.inf)),
+        pad1=xp.asarray((~ok1).astype(np.float64)),
+        pad2=xp.asarray((~ok2).astype(np.float64)),
+        live=xp.asarray(live.astype(np.float64)) > 0,
+        n_live=int(live.sum()),
+        cols=None if flat2.size == n2 * ny else xp.index(flat2),
+        rows=None if flat1.size == n1 * ny else xp.index(flat1),
+        bd_pos=(xp.index(pos2[jj * ny + yy]), xp.index(pos2[jj * ny + zz])),
+        bd_src=(xp.index(jj), xp.index(yy), xp.index(zz)),
+        pin=xp.index(pin),
+        pin_full=xp.index(np.argmax(p2, axis=0) * ny + np.arange(ny)),
+        h_y=_entropy_nats(p1.sum(0)),
+        p1_np=p1,
+        p2_np=p2,
     )
-    return pb, r1, r2, ry, xp.asarray(lam0), xp.asarray(mu0)
-
-
-def _index(xp: Any, idx: np.ndarray) -> Any:
-    if xp.name == "torch":
-        import torch
-
-        return torch.as_tensor(idx, device=xp.device)
-    return idx
 
 
 def broja_fast(
@@ -276,7 +412,7 @@ def broja_fast(
     verbose: bool = False,
     progress: bool = False,
 ) -> BrojaSolution:
-    """Solve the BROJA program to a certified duality gap (smoothed-dual Newton with continuation).
+    """Solve the BROJA program to a certified duality gap (primal-dual interior point).
 
     Parameters
     ----------
@@ -288,34 +424,37 @@ def broja_fast(
         Target for the certified duality gap, in bits: on success the true minimum lies in
         ``[min_mi - tol, min_mi]``.
     max_iter : int
-        Maximum number of Newton steps, over all smoothing levels.
+        Maximum number of interior-point iterations (one factorisation each).
     backend : {"auto", "numpy", "torch"}
         Array library; ``"auto"`` follows the input type (see :func:`._backend.get_namespace`).
     device : str or torch.device, optional
         Torch device, e.g. ``"cuda"``.
     verbose : bool
-        Print one line per smoothing level (``eps``, Newton steps, bounds, gap).
+        Print one line per iteration (path parameter, step, bounds, gap).
     progress : bool
-        Show a tqdm bar over Newton steps (if tqdm is installed).
+        Show a tqdm bar over iterations (if tqdm is installed).
 
     Returns
     -------
     BrojaSolution
         ``q`` (numpy, shape ``(n_x1, n_x2, n_y)``) meets both marginals to rounding error;
         ``min_mi`` is ``I_q(X1,X2;Y)`` in bits (the certified upper value); ``info.residual`` is the
-        final certified gap in bits and ``info.n_iter`` the number of Newton steps.
+        final certified gap in bits and ``info.n_iter`` the number of iterations.
 
     Warns
     -----
     ConvergenceWarning
-        If the gap is still above ``tol`` after ``max_iter`` Newton steps (``status="max_iter"``) or
-        a step became non-finite (``status="numerical_error"``); the last certified pair is returned.
+        If the gap is still above ``tol`` after ``max_iter`` iterations (``status="max_iter"``) or
+        the iteration stalled or became non-finite (``status="numerical_error"``); the best
+        certified pair is returned.
 
     Notes
     -----
-    See the module docstring for the dual, its smoothing and the two certificates. A Newton step
-    costs one Cholesky factorisation of the Hessian over the allowed cells of ``p(x1,y)`` and
-    ``p(x2,y)``, at most ``((n_x1 + n_x2) n_y)^3 / 3`` flops.
+    See the module docstring for the dual geometric program, the Newton system and the two
+    certificates. An iteration costs ``O(n1 n2 ny^2)`` elementwise work, a product of
+    ``(n1 ny) x (n2 ny)^2`` flops and a Cholesky factorisation of size ``n2 ny`` (allowed cells
+    only;
+    the sides are swapped so that the factorised side is the smaller one).
 
     Examples
     --------
@@ -333,117 +472,132 @@ def broja_fast(
     n1, ny_full = p1_in.shape
     n2 = p2_in.shape[0]
     xp = get_namespace(p_x1y, p_x2y, backend=backend, device=device, n_cells=n1 * n2 * ny_full)
-    pb, r1, r2, ry, lam, mu = _prepare(p1_in, p2_in, xp)
+    r1 = np.flatnonzero(p1_in.sum(1) > 0)
+    r2 = np.flatnonzero(p2_in.sum(1) > 0)
+    ry = np.flatnonzero((p1_in.sum(0) > 0) & (p2_in.sum(0) > 0))
+    p1 = p1_in[np.ix_(r1, ry)]
+    p2 = p2_in[np.ix_(r2, ry)]
+    swap = np.count_nonzero(p1) < np.count_nonzero(p2)  # factorise on the side with fewer cells
+    if swap:
+        p1, p2 = p2, p1
 
-    def _embed(q_small: Any) -> np.ndarray:
+    def _finish(q_small: np.ndarray, upper: float, info: SolverInfo) -> BrojaSolution:
+        q_small = q_small.transpose(1, 0, 2) if swap else q_small
         out = np.zeros((n1, n2, ny_full))
-        out[np.ix_(r1, r2, ry)] = xp.to_numpy(q_small)
+        out[np.ix_(r1, r2, ry)] = q_small
         out.setflags(write=False)
-        return out
+        return BrojaSolution(out, upper, info)
 
-    if ry.size <= 1:  # one label: q = p(x1) p(x2), I = 0
-        q = xp.asarray(np.outer(p1_in.sum(1), p2_in.sum(1))[:, :, None] * (p1_in.sum(0) > 0))
-        out = np.asarray(xp.to_numpy(q)).copy()
-        out.setflags(write=False)
-        info = SolverInfo(True, 0, 0.0, "optimal", "smoothed-newton", time.perf_counter() - t0)
-        return BrojaSolution(out, 0.0, info)
+    if ry.size <= 1 or p1.shape[0] == 1 or p2.shape[0] == 1:
+        # one label, or one value of a source: the constraints fix q, q = p(x1, y) p(x2, y) / p(y)
+        py = p1.sum(0)
+        q = p1[:, None, :] * p2[None, :, :] / py[None, None, :]
+        upper = max(_entropy_nats(py) - _cond_entropy(get_namespace(q), q), 0.0) / LN2
+        info = SolverInfo(True, 0, 0.0, "optimal", _METHOD, time.perf_counter() - t0)
+        return _finish(q, upper, info)
+
+    pb = _prepare(p1, p2, xp)
+    ok1, ok2 = p1 > 0, p2 > 0
+    py = p1.sum(0)
+    # start: the conditionally independent coupling, strictly inside (sigma = shift - log q12)
+    lam = xp.asarray(np.where(ok1, -np.log(np.where(ok1, p1, 1.0)), 0.0) + _START_SHIFT)
+    mu = xp.asarray(np.where(ok2, np.log(py) - np.log(np.where(ok2, p2, 1.0)), 0.0))
+    s, w = _softmax(pb, lam, mu)
+    pi = xp.where(pb.live, xp.exp(s + _START_SHIFT), 0.0)
+    sig = xp.where(pb.live, -s, 1.0)
 
     bar = _progress_bar(max_iter, progress)
-    g_tol = max(1e-3 * tol, 1e-15)
-    eps = 1.0
-    shrink = _SHRINK
     best = None  # (gap, upper, q_feasible)
-    previous = None  # (lam, mu) centred at eps * shrink, for the extrapolated dual
     n_iter = 0
+    use_full = False
     status = "max_iter"
     while True:
-        # --- centre on F_eps with damped Newton -----------------------------------------------
-        f = _objective(pb, lam, mu, eps)
-        factor = None
-        for _ in range(_STEPS_PER_LEVEL):
-            q, w = _joint(pb, lam, mu, eps)
-            grad = _flat(xp, pb.p1 - xp.sum(q, 1), pb.p2 - xp.sum(q, 0))
-            if xp.item(xp.max(xp.abs(grad))) <= g_tol or n_iter >= max_iter:
+        q = pi[:, :, None] * w
+        r1_ = pb.p1 - xp.sum(q, 1)
+        r2_ = pb.p2 - xp.sum(q, 0)
+        rp = xp.where(pb.live, s + sig, 0.0)
+        path_gap = xp.item(xp.sum(pi * sig))
+        # --- certify -----------------------------------------------------------------------------
+        if path_gap / LN2 <= _CERTIFY_BELOW:
+            q_feas = _round_feasible(pb, q)
+            upper = max(pb.h_y - _cond_entropy(xp, q_feas), 0.0) / LN2
+            lower = _lower_bound(pb, lam, mu)
+            gap = max(upper - lower, 0.0)
+            if math.isfinite(gap) and (best is None or gap < best[0]):
+                best = (gap, upper, q_feas)
+            if verbose:
+                print(
+                    f"broja_fast: it={n_iter:3d} path_gap={path_gap / LN2:.2e} "
+                    f"lower={lower:.12f} upper={upper:.12f} gap={gap:.2e}"
+                )
+            if best is not None and best[0] <= tol:
+                status = "optimal"
                 break
-            hess = _hessian(pb, q, w, eps)
-            n_iter += 1
-            if bar is not None:
-                bar.update(1)
-            accepted = False
-            for ridge in _RIDGES:  # damp until the step gives a sufficient decrease
-                factor = _damped_factor(xp, hess, ridge)
-                if factor is None:
-                    continue
-                d = _solve(pb, factor, -grad)
-                slope = xp.item(xp.sum(grad * d))
-                if not (slope < 0.0 and xp.all_finite(d)):
-                    continue
-                dl, dm = _unflat(pb, d)
-                step = 1.0
-                while step > 1e-3:
-                    f_new = _objective(pb, lam + step * dl, mu + step * dm, eps)
-                    if f_new <= f + 0.25 * step * slope:
-                        accepted = True
-                        break
-                    step *= 0.5
-                if accepted:
-                    break
-            if not accepted:
-                break  # no decrease possible at this precision
-            lam, mu, f = lam + step * dl, mu + step * dm, f_new
-        if status == "numerical_error" or not (xp.all_finite(lam) and xp.all_finite(mu)):
+        elif verbose:
+            print(f"broja_fast: it={n_iter:3d} path_gap={path_gap / LN2:.2e}")
+        if n_iter >= max_iter:
+            break
+        n_iter += 1
+        if bar is not None:
+            bar.update(1)
+        # --- Mehrotra predictor-corrector --------------------------------------------------------
+        if use_full:
+            fac = _factor_full(pb, w, pi, sig)
+        else:
+            fac = _factor(pb, w, pi, sig)
+            if fac[3] is None:
+                use_full = True
+                fac = _factor_full(pb, w, pi, sig)
+        if fac[-1] is None:
             status = "numerical_error"
             break
-        # --- certify ----------------------------------------------------------------------------
-        q, w = _joint(pb, lam, mu, eps)
-        q_feas = _round_feasible(pb, q)
-        h_lower = _cond_entropy(xp, q_feas)
-        h_upper = _dual_bound(pb, lam, mu)
-        if previous is not None:  # Richardson: lam(eps) ~ lam0 + eps lam1 along the path
-            lam_x = (shrink * lam - previous[0]) / (shrink - 1.0)
-            mu_x = (shrink * mu - previous[1]) / (shrink - 1.0)
-            h_upper = min(h_upper, _dual_bound(pb, lam_x, mu_x))
-        gap = max(h_upper - h_lower, 0.0) / LN2
-        upper = max(pb.h_y - h_lower, 0.0) / LN2
-        if math.isfinite(gap) and (best is None or gap < best[0]):
-            best = (gap, upper, q_feas)
-        if verbose:
-            print(
-                f"broja_fast: eps={eps:.1e} newton={n_iter:4d} "
-                f"lower={(pb.h_y - h_upper) / LN2:.12f} upper={upper:.12f} gap={gap:.2e}"
+        tau = path_gap / pb.n_live
+
+        rc = pi * sig
+        _, _, dpi_a, dsig_a, ok_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
+        a_aff = min(_max_step(xp, pi, dpi_a), _max_step(xp, sig, dsig_a))
+        tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / pb.n_live
+        centring = min((tau_aff / tau) ** 3, 1.0)
+        rc = xp.where(pb.live, pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
+        dlam, dmu, dpi, dsig, ok = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
+        if not (ok and ok_a) and not use_full:
+            use_full = True  # the Schur route lost its accuracy: redo the step on the full matrix
+            n_iter -= 1
+            continue
+        step = min(1.0, _STEP_TO_BOUNDARY * min(_max_step(xp, pi, dpi), _max_step(xp, sig, dsig)))
+        merit = _merit(xp, r1_, r2_, rp, path_gap)
+        while True:  # backtrack on the residual merit: s is nonlinear in (lam, mu)
+            lam_n, mu_n = lam + step * dlam, mu + step * dmu
+            pi_n = pi + step * dpi
+            sig_n = xp.where(pb.live, sig + step * dsig, 1.0)
+            s_n, w_n = _softmax(pb, lam_n, mu_n)
+            q_n = pi_n[:, :, None] * w_n
+            merit_n = _merit(
+                xp,
+                pb.p1 - xp.sum(q_n, 1),
+                pb.p2 - xp.sum(q_n, 0),
+                xp.where(pb.live, s_n + sig_n, 0.0),
+                xp.item(xp.sum(pi_n * sig_n)),
             )
-        if best is not None and best[0] <= tol:
-            status = "optimal"
+            if merit_n <= _MERIT_GROWTH * merit or step < _MIN_STEP:
+                break
+            step *= 0.5
+        if step < _MIN_STEP or not math.isfinite(merit_n):
+            status = "numerical_error"
             break
-        if n_iter >= max_iter or eps <= _EPS_MIN:
-            break
-        # --- predict the centre at eps / shrink: dx/deps = -H^{-1} d(grad)/d(eps) ---------------
-        previous = (lam, mu)
-        eps_new = eps / shrink
-        factor = _damped_factor(xp, _hessian(pb, q, w, eps), _RIDGES[0])
-        lam_b, mu_b = _rebalance(pb, lam, mu, eps_new)
-        f_b = _objective(pb, lam_b, mu_b, eps_new)
-        if factor is not None:
-            s_pairs, _ = _safe_lse(xp, _theta(pb, lam, mu))
-            dq = q * (xp.where(xp.isfinite(s_pairs), s_pairs, 0.0) / eps**2)[:, :, None]
-            dx = _solve(pb, factor, -_flat(xp, xp.sum(dq, 1), xp.sum(dq, 0)))
-            dl, dm = _unflat(pb, (eps_new - eps) * dx)
-            if _objective(pb, lam + dl, mu + dm, eps_new) < f_b:
-                lam_b, mu_b = lam + dl, mu + dm
-        lam, mu, eps = lam_b, mu_b, eps_new
+        lam, mu, pi, sig, s, w = lam_n, mu_n, pi_n, sig_n, s_n, w_n
     if bar is not None:
         bar.close()
-    if best is None:  # no finite certificate at all: fall back to the independent coupling
-        q_feas = _round_feasible(pb, _joint(pb, *_prepare(p1_in, p2_in, xp)[4:], 1.0)[0])
-        h_lower = _cond_entropy(xp, q_feas)
-        best = (math.inf, max(pb.h_y - h_lower, 0.0) / LN2, q_feas)
-        status = "numerical_error"
+    if best is None:  # no certificate yet: the current joint, made feasible, with an infinite gap
+        q_feas = _round_feasible(pb, pi[:, :, None] * w)
+        best = (math.inf, max(pb.h_y - _cond_entropy(xp, q_feas), 0.0) / LN2, q_feas)
     gap, upper, q_feas = best
     if status != "optimal":
         reason = (
-            f"after {n_iter} Newton steps (max_iter={max_iter}); increase max_iter or loosen tol"
+            f"after {n_iter} iterations (max_iter={max_iter}); increase max_iter or loosen tol"
             if status == "max_iter"
-            else f"after {n_iter} Newton steps: a non-finite step; try backend='numpy' or a looser tol"
+            else f"after {n_iter} iterations: the iteration stalled; try backend='numpy', a "
+            "looser tol or method='cvxpy'"
         )
         warnings.warn(
             f"broja_fast: certified gap {gap:.2e} bits > tol={tol:.0e} {reason} ({status})",
@@ -455,26 +609,10 @@ def broja_fast(
         n_iter=n_iter,
         residual=gap,
         status=status,
-        method="smoothed-newton",
+        method=_METHOD,
         solve_time_s=time.perf_counter() - t0,
     )
-    return BrojaSolution(_embed(q_feas), upper, info)
-
-
-def _flat(xp: Any, a: Any, b: Any) -> Any:
-    return _concat(xp, a.reshape(-1), b.reshape(-1))
-
-
-def _concat(xp: Any, a: Any, b: Any) -> Any:
-    out = xp.zeros((a.shape[0] + b.shape[0],))
-    out[: a.shape[0]] = a
-    out[a.shape[0] :] = b
-    return out
-
-
-def _unflat(pb: _Problem, d: Any) -> tuple[Any, Any]:
-    n_a = pb.p1.shape[0] * pb.p1.shape[1]
-    return d[:n_a].reshape(pb.p1.shape), d[n_a:].reshape(pb.p2.shape)
+    return _finish(np.asarray(xp.to_numpy(q_feas)), upper, info)
 
 
 def _progress_bar(total: int, progress: bool) -> Any:
@@ -484,4 +622,4 @@ def _progress_bar(total: int, progress: bool) -> Any:
         from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc="broja_fast", unit="step", leave=False)
+    return tqdm(total=total, desc="broja_fast", unit="it", leave=False)

@@ -1,8 +1,9 @@
-"""Minimum-entropy coupling: a certified lower bound (majorization meet) and a feasible coupling (greedy).
+"""Minimum-entropy coupling: a certified lower bound (majorization meet) and a greedy coupling.
 
 For two distributions ``a`` and ``b``, every coupling ``c`` (a joint with marginals ``a`` and ``b``)
 is majorized by both, hence by their meet ``a ∧ b`` in the majorization lattice, so
-``H(c) >= H(a ∧ b)`` (Cicalese, Gargano and Vaccaro 2019). The greedy coupling of Kocaoglu et al. (2017)
+``H(c) >= H(a ∧ b)`` (Cicalese, Gargano and Vaccaro 2019). The greedy coupling of Kocaoglu et al.
+(2017)
 is feasible, so its entropy is an upper value on the minimum (within 0.53 bits of it, Compton 2022):
 use it to size the approximation gap, never as a bound on synergy.
 
@@ -34,7 +35,8 @@ def _sorted_desc(v: np.ndarray) -> np.ndarray:
 def majorization_meet(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The meet ``a ∧ b`` of two distributions in the majorization lattice.
 
-    Both are sorted decreasingly and padded with zeros to equal length; with prefix sums ``A``, ``B``
+    Both are sorted decreasingly and padded with zeros to equal length; with prefix sums ``A``,
+    ``B``
     the meet has prefix sums ``min(A_i, B_i)``.
 
     Parameters
@@ -74,7 +76,8 @@ def greedy_coupling_entropy(a: np.ndarray, b: np.ndarray) -> float:
     """Entropy (bits) of the greedy coupling of ``a`` and ``b`` (a feasible coupling).
 
     Repeatedly pairs the largest remaining masses of ``a`` and ``b``, assigns their minimum to the
-    pair and returns the remainder to its heap. The result upper-bounds the minimum coupling entropy.
+    pair and returns the remainder to its heap. The result upper-bounds the minimum coupling
+    entropy.
 
     Examples
     --------

@@ -1,4 +1,6 @@
-"""Certified lower bounds on ``min { H(r) : r ∈ Δ12 }`` and low-entropy witnesses (the synergy upper bound).
+"""Certified lower bounds on ``min { H(r) : r ∈ Δ12 }`` and low-entropy witnesses.
+
+These give the synergy upper bound.
 
 Δ12 is the set of tables ``r`` on ``X1 × X2 × Y`` with the three observed marginals ``p(x1, y)``,
 ``p(x2, y)``, ``p(x1, x2)``. For every ``r ∈ Δ12``,
@@ -9,17 +11,18 @@
     S \\le S_{max} = H(X1,X2) + H(Y) - (R + U1 + U2) - \\min_{r ∈ Δ12} H(r)
       \\le H(X1,X2) + H(Y) - (R + U1 + U2) - L
 
-for any certified lower bound ``L`` on the minimum (DESIGN.md §3). A *witness* is a feasible ``r`` of low
-entropy: ``S(r) <= S_max``, so ``H(witness) - L`` bounds how loose the certified upper bound can be.
+for any certified lower bound ``L`` on the minimum (DESIGN.md §3). A *witness* is a feasible ``r``
+of low entropy: ``S(r) <= S_max``, so ``H(witness) - L`` bounds how loose the certified upper bound
+can be.
 
 This module provides
 
-* :func:`coupling_entropy_lower` — a lower bound on the minimum-entropy coupling of two distributions,
-  either the majorization meet or the (never weaker) profile bound of :mod:`._profile`;
-* :func:`min_entropy_lower_pairings` — the best such bound over the six ways of seeing a table of Δ12 as a
-  coupling (three unconditional, three conditional);
-* :func:`synergy_max` — the pairings bound, refined by a chord-relaxation branch-and-bound over Δ12 (exact
-  1-D solve for 2×2×2), with a witness from successive linear programming.
+* :func:`coupling_entropy_lower` — a lower bound on the minimum-entropy coupling of two
+  distributions, either the majorization meet or the (never weaker) profile bound;
+* :func:`min_entropy_lower_pairings` — the best such bound over the six ways of seeing a table
+  of Δ12 as a coupling (three unconditional, three conditional);
+* :func:`synergy_max` — the pairings bound, refined by a chord-relaxation branch-and-bound over
+  Δ12 (exact 1-D solve for 2×2×2), with a witness from successive linear programming.
 
 References
 ----------
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +50,7 @@ from ._profile import coupling_lower
 from ._types import SolverInfo
 
 __all__ = [
+    "pairing_values",
     "MinEntropySolution",
     "coupling_entropy_lower",
     "min_entropy_lower_pairings",
@@ -64,8 +69,8 @@ def coupling_entropy_lower(a: np.ndarray, b: np.ndarray, *, method: str = "profi
         Non-negative vectors (any shape, flattened) with equal sums, normally 1.
     method : {"profile", "meet"}
         ``"meet"``: entropy of the majorization meet ``a ∧ b`` (Cicalese, Gargano, Vaccaro 2019).
-        ``"profile"``: the larger of the meet and the profile integral of :mod:`mmbounds.solvers._profile`
-        (Compton et al. 2023 style), so never below the meet.
+        ``"profile"``: the larger of the meet and the profile integral of
+        :mod:`mmbounds.solvers._profile` (Compton et al. 2023 style), so never below the meet.
 
     Returns
     -------
@@ -75,8 +80,8 @@ def coupling_entropy_lower(a: np.ndarray, b: np.ndarray, *, method: str = "profi
     Notes
     -----
     Profile bound: ``H(M) = (1/ln 2) ∫_0^1 (1 - F_M(t)) / t dt`` with ``F_M(t)`` the mass of cells
-    ``>= t``; ``F_M`` is bounded above, for every coupling, using the marginal atoms ``>= t``, the number
-    of cells ``>= t`` a row or column can hold, and the meet's prefix sums.
+    ``>= t``; ``F_M`` is bounded above, for every coupling, using the marginal atoms ``>= t``, the
+    number of cells ``>= t`` a row or column can hold, and the meet's prefix sums.
 
     Examples
     --------
@@ -91,14 +96,49 @@ def coupling_entropy_lower(a: np.ndarray, b: np.ndarray, *, method: str = "profi
     return float(coupling_lower(np.asarray(a, float), np.asarray(b, float), method))
 
 
-def _conditional_bound(p_ab: np.ndarray, p_ac: np.ndarray, method: str) -> float:
-    """``H(A) + Σ_a p(a) L(p(b|a), p(c|a))`` for tables ``p(a, b)``, ``p(a, c)`` (rows indexed by a)."""
+def _conditional_bound(
+    p_ab: np.ndarray, p_ac: np.ndarray, fn: Callable[[np.ndarray, np.ndarray], float]
+) -> float:
+    """``H(A) + Σ_a p(a) fn(p(b|a), p(c|a))`` for tables ``p(a, b)``, ``p(a, c)`` (rows: a)."""
     pa = p_ab.sum(axis=1)
     total = 0.0
     for i in np.flatnonzero(pa > 0):
-        total += pa[i] * coupling_lower(p_ab[i] / pa[i], p_ac[i] / pa[i], method)
+        total += pa[i] * fn(p_ab[i] / pa[i], p_ac[i] / pa[i])
     pos = pa[pa > 0]
     return float(total - np.dot(pos, np.log2(pos)))
+
+
+def pairing_values(
+    p_x1y: np.ndarray,
+    p_x2y: np.ndarray,
+    p_x1x2: np.ndarray,
+    fn: Callable[[np.ndarray, np.ndarray], float],
+) -> dict[str, float]:
+    """A coupling-entropy functional ``fn(a, b)`` applied to every pairing of the marginals.
+
+    Every ``r ∈ Δ12`` couples ``p(x1,x2)`` with ``p(y)``, ``p(x1,y)`` with ``p(x2)``, ``p(x2,y)``
+    with ``p(x1)``, and, given one variable, the conditionals of the other two
+    (``H(r) = H(A) + Σ_a p(a) H(r(·,·|a))``). With ``fn`` a certified lower bound on the minimum
+    coupling entropy every value is a lower bound on ``min_{r∈Δ12} H(r)``; with a feasible coupling
+    (greedy) every value is an upper value on that pairing's minimum.
+
+    Returns
+    -------
+    dict
+        Pairing name -> bits.
+    """
+    p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
+    p_y = p_x1y.sum(axis=0)
+    p_x1 = p_x1x2.sum(axis=1)
+    p_x2 = p_x1x2.sum(axis=0)
+    return {
+        "(x1x2, y)": float(fn(p_x1x2, p_y)),
+        "(x1y, x2)": float(fn(p_x1y, p_x2)),
+        "(x2y, x1)": float(fn(p_x2y, p_x1)),
+        "(x2, y | x1)": _conditional_bound(p_x1x2, p_x1y, fn),
+        "(x1, y | x2)": _conditional_bound(p_x1x2.T, p_x2y, fn),
+        "(x1, x2 | y)": _conditional_bound(p_x1y.T, p_x2y.T, fn),
+    }
 
 
 def min_entropy_lower_pairings(
@@ -115,21 +155,23 @@ def min_entropy_lower_pairings(
     p_x1y : ndarray, shape (n_x1, n_y)
     p_x2y : ndarray, shape (n_x2, n_y)
     p_x1x2 : ndarray, shape (n_x1, n_x2)
-        Consistent pairwise marginals (trusted; :class:`mmbounds.marginals.Marginals` validates them).
+        Consistent pairwise marginals (trusted; :class:`mmbounds.marginals.Marginals` validates
+        them).
     method : {"profile", "meet"}
-        Coupling bound used for each pairing (see :func:`coupling_entropy_lower`). ``"meet"`` gives the
-        paper's bound.
+        Coupling bound used for each pairing (see :func:`coupling_entropy_lower`). ``"meet"`` gives
+        the paper's bound.
 
     Returns
     -------
     float
         The maximum of ``L(p(x1,x2), p(y))``, ``L(p(x1,y), p(x2))``, ``L(p(x2,y), p(x1))`` and
-        ``H(A) + Σ_a p(a) L(p(b|a), p(c|a))`` for ``A`` each of ``X1, X2, Y``; a certified lower bound.
+        ``H(A) + Σ_a p(a) L(p(b|a), p(c|a))`` for ``A`` each of ``X1, X2, Y``; a certified lower
+        bound.
 
     Notes
     -----
-    Every ``r ∈ Δ12`` is a coupling of ``p(x1,x2)`` and ``p(y)`` (and so on), and given ``X1 = x1`` its
-    slice ``r(x2, y | x1)`` couples ``p(x2|x1)`` and ``p(y|x1)``, while
+    Every ``r ∈ Δ12`` is a coupling of ``p(x1,x2)`` and ``p(y)`` (and so on), and given ``X1 = x1``
+    its slice ``r(x2, y | x1)`` couples ``p(x2|x1)`` and ``p(y|x1)``, while
     ``H(r) = H(X1) + Σ p(x1) H(r(·,·|x1))``.
 
     Examples
@@ -143,19 +185,8 @@ def min_entropy_lower_pairings(
     2.0
     """
     check_option(method, name="method", options=_METHODS)
-    p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
-    p_y = p_x1y.sum(axis=0)
-    p_x1 = p_x1x2.sum(axis=1)
-    p_x2 = p_x1x2.sum(axis=0)
-    bounds = [
-        coupling_lower(p_x1x2, p_y, method),
-        coupling_lower(p_x1y, p_x2, method),
-        coupling_lower(p_x2y, p_x1, method),
-        _conditional_bound(p_x1x2, p_x1y, method),  # given x1: p(x2|x1), p(y|x1)
-        _conditional_bound(p_x1x2.T, p_x2y, method),  # given x2: p(x1|x2), p(y|x2)
-        _conditional_bound(p_x1y.T, p_x2y.T, method),  # given y: p(x1|y), p(x2|y)
-    ]
-    return float(max(bounds))
+    values = pairing_values(p_x1y, p_x2y, p_x1x2, lambda a, b: coupling_lower(a, b, method))
+    return max(values.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +196,8 @@ class MinEntropySolution:
     Attributes
     ----------
     entropy_lower : float
-        Certified lower bound ``L`` on the minimum joint entropy over Δ12, bits. The synergy upper bound is
-        ``H(X1,X2) + H(Y) - (R + U1 + U2) - entropy_lower``.
+        Certified lower bound ``L`` on the minimum joint entropy over Δ12, bits. The synergy upper
+        bound is ``H(X1,X2) + H(Y) - (R + U1 + U2) - entropy_lower``.
     witness : ndarray, shape (n_x1, n_x2, n_y)
         A table in Δ12 (read-only) with low entropy; its synergy ``S(witness) <= S_max``.
     witness_entropy : float
@@ -212,8 +243,8 @@ def _exact_low_dim(p_x1y, p_x2y, p_x1x2) -> np.ndarray | None:
     """Minimum-entropy table of Δ12 when Δ12 is a point or a segment, else ``None``.
 
     With an axis of size 1 the table is fixed by one marginal. For 2×2×2, Δ12 is ``r0 + t d`` with
-    ``d_ijk = (-1)^(i+j+k)`` (the only direction that keeps all three marginals) and ``t`` in an interval
-    fixed by ``r >= 0``; H is concave in ``t``, so its minimum is at an endpoint.
+    ``d_ijk = (-1)^(i+j+k)`` (the only direction that keeps all three marginals) and ``t`` in an
+    interval fixed by ``r >= 0``; H is concave in ``t``, so its minimum is at an endpoint.
     """
     n1, ny = p_x1y.shape
     n2 = p_x2y.shape[0]
@@ -261,14 +292,15 @@ def synergy_max(
     progress: bool = False,
     warn: bool = True,
 ) -> MinEntropySolution:
-    """Certified lower bound on ``min_{r∈Δ12} H(r)`` and a witness table, for the synergy upper bound.
+    """Certified lower bound on ``min_{r∈Δ12} H(r)`` and a low-entropy witness table in Δ12.
 
     Parameters
     ----------
     p_x1y : ndarray, shape (n_x1, n_y)
     p_x2y : ndarray, shape (n_x2, n_y)
     p_x1x2 : ndarray, shape (n_x1, n_x2)
-        Consistent pairwise marginals (trusted; validate them with :class:`mmbounds.marginals.Marginals`).
+        Consistent pairwise marginals (trusted; validate them with
+        :class:`mmbounds.marginals.Marginals`).
     time_budget_s : float
         Wall-clock budget in seconds for the witness search plus branch-and-bound.
     max_nodes : int
@@ -295,8 +327,8 @@ def synergy_max(
     Notes
     -----
     Branch-and-bound relaxes each ``-r_c log2 r_c`` by its secant on the cell's box ``[l_c, u_c]``
-    (initially ``[0, min(p12[i,j], p1y[i,k], p2y[j,k])]``); the LP value over Δ12 is certified through
-    weak duality with the solver's multipliers (see :mod:`mmbounds.solvers._chord_bnb`).
+    (initially ``[0, min(p12[i,j], p1y[i,k], p2y[j,k])]``); the LP value over Δ12 is certified
+    through weak duality with the solver's multipliers (see :mod:`mmbounds.solvers._chord_bnb`).
 
     Examples
     --------
@@ -321,7 +353,8 @@ def synergy_max(
     exact = _exact_low_dim(p_x1y, p_x2y, p_x1x2)
     if exact is not None:
         h = entropy_bits(exact)
-        # endpoints computed in floating point: allow for rounding in the cells (H is not Lipschitz at 0)
+        # endpoints computed in floating point: allow for rounding in the cells (H is not
+        # Lipschitz at 0)
         lower = max(lower_pair, h - 1e-10)
         return _finish(exact, h, lower, lower_pair, "exact-1d", "optimal", 0, 0, gap_tol, t0, warn)
 
@@ -334,7 +367,7 @@ def synergy_max(
         x0, _ = lp.solve(rng.standard_normal(lp.n_cells))
         if x0 is None:
             continue
-        x, hx = slp_descent(lp, x0)
+        x, hx = slp_descent(lp, x0, deadline=deadline)
         if hx < best_h:
             best_x, best_h = x, hx
 
@@ -358,7 +391,7 @@ def synergy_max(
             bar.close()
     x, hx = res.best_x, res.best_h
     if res.best_h < best_h - 1e-12:  # B&B found a better point: descend from it as well
-        x, hx = slp_descent(lp, res.best_x)
+        x, hx = slp_descent(lp, res.best_x, deadline=deadline + 0.1 * time_budget_s)
     elif best_x is not None:
         x, hx = best_x, best_h
     x = lp.polish(x)
@@ -366,8 +399,9 @@ def synergy_max(
     h = entropy_bits(witness)
     lower = max(lower_pair, min(res.lower, h))
     meth = "chord-bnb" if res.lower > lower_pair else "pairings"
-    return _finish(witness, h, lower, lower_pair, meth, res.status, res.n_nodes, lp.n_lp,
-                   gap_tol, t0, warn)
+    return _finish(
+        witness, h, lower, lower_pair, meth, res.status, res.n_nodes, lp.n_lp, gap_tol, t0, warn
+    )
 
 
 def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol, t0, warn):
@@ -384,7 +418,7 @@ def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol,
         )
     witness = np.ascontiguousarray(witness, dtype=np.float64)
     witness.setflags(write=False)
-    info = SolverInfo(converged, int(n_lp), float(gap), status, meth,
-                      time.perf_counter() - t0)
-    return MinEntropySolution(float(lower), witness, float(h), float(gap), meth, info,
-                              int(n_nodes), float(lower_pair))
+    info = SolverInfo(converged, int(n_lp), float(gap), status, meth, time.perf_counter() - t0)
+    return MinEntropySolution(
+        float(lower), witness, float(h), float(gap), meth, info, int(n_nodes), float(lower_pair)
+    )

@@ -1,0 +1,216 @@
+"""Every plotting function draws, labels its axes in bits (accuracy for accuracy plots), saves to
+PNG and PDF, and raises no warning (warnings are errors in this test run)."""
+
+import dataclasses
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+import mmbounds  # noqa: E402
+from mmbounds import plotting  # noqa: E402
+from mmbounds.data import random_joint  # noqa: E402
+from mmbounds.uncertainty import BootstrapResult  # noqa: E402
+
+from .conftest import CANONICAL  # noqa: E402
+
+
+def _ax(width=7.0, height=4.0):
+    return Figure(figsize=(width, height), layout="constrained").subplots()
+
+
+def _save(ax, tmp_path, name):
+    paths = []
+    for ext in ("png", "pdf"):
+        p = tmp_path / f"{name}.{ext}"
+        ax.figure.savefig(p)
+        assert p.stat().st_size > 1000
+        paths.append(p)
+    return paths
+
+
+def _legend_texts(ax):
+    leg = ax.get_legend()
+    return [] if leg is None else [t.get_text() for t in leg.get_texts()]
+
+
+@pytest.fixture(scope="module")
+def result_and():
+    return mmbounds.estimate(CANONICAL["and"][0], method="cvxpy")
+
+
+@pytest.fixture(scope="module")
+def result_random():
+    return mmbounds.estimate(random_joint((3, 3, 2), alpha=0.5, random_state=1))
+
+
+def test_okabe_ito_palette_and_styles():
+    assert len(set(plotting.OKABE_ITO.values())) == 9
+    colours = {plotting.bound_style(n)[0] for n in mmbounds.BOUNDS}
+    assert colours <= set(plotting.OKABE_ITO.values())
+    markers = [plotting.bound_style(n)[1] for n in mmbounds.BOUNDS]
+    assert len(set(markers)) == len(markers), "each registered bound needs its own marker"
+    # unknown (future) bounds get a stable style and a readable label
+    colour, marker = plotting.bound_style("synergy_upper_chord")
+    assert (colour, marker) == plotting.bound_style("synergy_upper_chord")
+    assert colour in plotting.OKABE_ITO.values()
+    assert plotting.bound_label("synergy_upper_chord_bnb") == "upper: chord bnb"
+    assert plotting.bound_label("synergy_lower_shared_classifiers").endswith("trained classifiers")
+
+
+def test_bounds_vs_truth(tmp_path):
+    rng = np.random.default_rng(0)
+    s = rng.uniform(0, 1, 200)
+    bounds = {
+        "synergy_lower_shared": s - 0.1,
+        "synergy_lower_disagreement_paper": s + 0.05,
+        "synergy_upper_coupling": s + 0.3,
+    }
+    ax = plotting.plot_bounds_vs_truth(
+        s, bounds, guaranteed={"synergy_lower_disagreement_paper": False}, ax=_ax()
+    )
+    assert "bits" in ax.get_xlabel() and "bits" in ax.get_ylabel()
+    texts = _legend_texts(ax)
+    assert any("y = x" in t for t in texts)
+    assert any("not guaranteed" in t for t in texts)
+    hollow = [c for c in ax.collections if "not guaranteed" in c.get_label()]
+    assert hollow and all(np.all(c.get_facecolor()[:, 3] == 0) for c in hollow)
+    _save(ax, tmp_path, "scatter")
+
+
+def test_bounds_vs_truth_subsamples_and_checks_shapes():
+    s = np.linspace(0, 1, 500)
+    ax = plotting.plot_bounds_vs_truth(s, {"synergy_lower_shared": s}, max_points=50, ax=_ax())
+    assert ax.collections[0].get_offsets().shape[0] == 50
+    assert "50 drawn" in ax.get_title()
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_bounds_vs_truth(s, {"synergy_lower_shared": s[:-1]}, ax=_ax())
+
+
+def test_dataset_intervals_from_results_and_dicts(tmp_path, result_and, result_random):
+    witness_row = plotting.interval_row(result_random, "with witness")
+    witness_row["synergy_witness"] = 0.2
+    rows = [result_and, result_random]
+    ax = plotting.plot_dataset_intervals(rows, labels=["and", "random"], ax=_ax(9, 3))
+    assert ax.get_xlabel() == "synergy S (bits)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["and", "random"]
+    assert "true S" in _legend_texts(ax)
+    ax = plotting.plot_dataset_intervals([witness_row], ax=_ax(9, 2.5))
+    texts = _legend_texts(ax)
+    assert any("witness" in t for t in texts)
+    assert any("not guaranteed" in t for t in texts)
+    _save(ax, tmp_path, "intervals")
+    ax = plotting.plot_dataset_intervals([witness_row], show_unguaranteed=False, ax=_ax(9, 2.5))
+    assert not any("not guaranteed" in t for t in _legend_texts(ax))
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_dataset_intervals([], ax=_ax())
+
+
+def test_decomposition(tmp_path):
+    ax = plotting.plot_decomposition(
+        ["a", "b"],
+        [0.3, 0.1],
+        [0.0, 0.5],
+        [0.1, 0.0],
+        [0.2, 0.0],
+        [0.6, 0.4],
+        synergy_true=[0.5, np.nan],
+        ax=_ax(),
+    )
+    assert "bits" in ax.get_xlabel()
+    texts = _legend_texts(ax)
+    assert {"R", "U1", "U2"} <= set(texts)
+    assert any("true S" in t for t in texts)
+    _save(ax, tmp_path, "decomposition")
+    with pytest.raises(ValueError, match="unique1"):
+        plotting.plot_decomposition(["a"], [0.1], [0.1, 0.2], [0.1], [0.0], [0.1], ax=_ax())
+
+
+def test_accuracy_intervals(tmp_path):
+    ax = plotting.plot_accuracy_intervals(
+        ["mosei", "toy"],
+        [0.52, 0.3],
+        [1.07, 0.8],
+        actual=[[0.82, 0.88], None],
+        unimodal=[0.78, None],
+        chance=[0.5, 0.1],
+        ax=_ax(),
+    )
+    assert ax.get_xlabel() == "accuracy"
+    texts = _legend_texts(ax)
+    assert any("clipped" in t for t in texts) and any("measured" in t for t in texts)
+    _save(ax, tmp_path, "accuracy")
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_accuracy_intervals(["a"], [0.1, 0.2], [0.3], ax=_ax())
+
+
+def test_ssl_results(tmp_path):
+    means = np.array([[0.70, 0.74], [0.55, np.nan]])
+    ax = plotting.plot_ssl_results(
+        ["mosi", "toy"],
+        ["agreement", "disagreement-aware"],
+        means,
+        errors=np.full((2, 2), 0.02),
+        ax=_ax(),
+    )
+    assert ax.get_ylabel() == "accuracy"
+    assert _legend_texts(ax) == ["agreement", "disagreement-aware"]
+    _save(ax, tmp_path, "ssl")
+    with pytest.raises(ValueError, match="groups, methods"):
+        plotting.plot_ssl_results(["a"], ["m"], np.zeros((2, 1)), ax=_ax())
+
+
+def test_bootstrap_intervals(tmp_path):
+    ax = plotting.plot_bootstrap_intervals(
+        ["redundancy", "synergy_lower_shared"],
+        [0.3, 0.1],
+        [0.25, 0.05],
+        [0.35, 0.2],
+        confidence=0.9,
+        ax=_ax(),
+    )
+    assert ax.get_xlabel() == "bits"
+    assert "90% bootstrap interval" in _legend_texts(ax)
+    _save(ax, tmp_path, "bootstrap")
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_bootstrap_intervals(["a"], [0.1, 0.2], [0.0], [0.3], ax=_ax())
+
+
+def test_plot_result_with_bootstrap_and_witness(tmp_path, result_random):
+    boot = BootstrapResult(
+        n_bootstrap=20,
+        confidence=0.9,
+        intervals={
+            "redundancy": (0.0, 0.5),
+            "synergy_lower": (0.0, 0.2),
+            "synergy_upper": (0.5, 1.5),
+        },
+        replicates={},
+    )
+    res = dataclasses.replace(result_random, synergy_witness=0.25, extras={"bootstrap": boot})
+    ax = res.plot(ax=_ax(8.5, 3.2))
+    assert ax.get_xlabel() == "bits"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["R", "U1", "U2", "S"]
+    texts = _legend_texts(ax)
+    assert "90% bootstrap interval" in texts and "true S" in texts
+    assert any("witness" in t for t in texts)
+    assert plotting.witness_value(res) == 0.25
+    _save(ax, tmp_path, "result")
+
+
+def test_plot_result_pyplot_default(tmp_path, result_and):
+    import matplotlib.pyplot as plt
+
+    ax = result_and.plot()
+    try:
+        assert ax.get_xlabel() == "bits"
+        assert plotting.witness_value(result_and) == pytest.approx(
+            0.5, abs=1e-6
+        )  # AND: S max = 0.5
+        ax.figure.savefig(tmp_path / "result.png")
+    finally:
+        plt.close(ax.figure)
