@@ -89,12 +89,13 @@ LN2 = math.log(2.0)
 _STEP_TO_BOUNDARY = 0.99  # fraction of the largest step that keeps pi, sigma > 0
 _CERTIFY_BELOW = 1e-2  # certify once the path gap sum(pi sigma) (bits) is below this
 _START_SHIFT = 1.0  # initial slack added to every pair: sigma = 1 - log q(x1, x2) at the start
-_RIDGES = (0.0, 1e-14, 1e-12, 1e-10)  # relative ridges tried if Cholesky fails
+_RIDGES = (0.0, 1e-14, 1e-12, 1e-10, 1e-8, 1e-6)  # relative ridges tried if Cholesky fails
 _METHOD = "ipm-mehrotra"
 _MIN_STEP = 1e-6  # a shorter step counts as a stall
 _MERIT_GROWTH = 2.0  # backtrack when a step multiplies infeasibility + path gap by more
-_REFINE = 4  # iterative-refinement steps on the unreduced Newton system
-_REFINE_OK = 1e-3  # a direction is trusted when refinement leaves this fraction of the rhs
+_CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
+_CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
+_REFINE_OK = 1e-3  # a direction is trusted when CG leaves this fraction of the rhs
 
 
 @dataclass
@@ -152,6 +153,12 @@ def _take(x: Any, idx: Any, axis: int) -> Any:
     return x[idx] if axis == 0 else x[..., idx]
 
 
+def eye_idx(xp: Any, m: int) -> tuple[Any, Any]:
+    """Index pair of the diagonal of an ``m x m`` array."""
+    idx = xp.index(np.arange(m))
+    return idx, idx
+
+
 def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, float]:
     """Assemble and factor the reduced Newton matrix (see the module docstring).
 
@@ -193,13 +200,16 @@ def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, flo
     s = 0.5 * (s + s.T)
     scale = xp.item(xp.max(xp.abs(s)))
     s[pb.pin, pb.pin] = s[pb.pin, pb.pin] + scale
+    # symmetric diagonal scaling: a unit diagonal keeps the ridges relative to each row's size
+    dg = xp.sqrt(xp.clip(s[eye_idx(xp, m)], 1e-300, None))
+    s = s / dg[:, None] / dg[None, :]
     eye = xp.eye(m)
     factor = None
     for ridge in _RIDGES:  # the ridge is undone by the conjugate gradients in the caller
-        factor = xp.cholesky(s + (ridge * scale) * eye)
+        factor = xp.cholesky(s + ridge * eye)
         if factor is not None:
             break
-    return dinv, x, factor, scale
+    return dinv, x, None if factor is None else (factor, dg), scale
 
 
 def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
@@ -232,14 +242,14 @@ def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
         factor = xp.cholesky(h + (ridge * scale) * xp.eye(a + b))
         if factor is not None:
             break
-    return ("full", factor)
+    return ("full", factor, scale)
 
 
 def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
     """Solve ``[[D1, C], [C^T, D2]] (d lam, d mu) = (rhs1, rhs2)`` with the factors of
     :func:`_factor`."""
     xp = pb.xp
-    if len(fac) == 2:  # ("full", factor)
+    if isinstance(fac[0], str):  # ("full", factor, alpha)
         a = rhs1.shape[0] * rhs1.shape[1]
         rhs = xp.zeros((a + rhs2.shape[0] * rhs2.shape[1],))
         rhs[:a] = rhs1.reshape(-1)
@@ -250,7 +260,7 @@ def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
     n1, ny = rhs1.shape
     y1 = xp.einsum("iyz,iz->iy", dinv, rhs1)
     b2 = _take(rhs2.reshape(-1), pb.cols, 0) - xp.einsum("iyc,iy->c", x, rhs1)
-    dmu_c = xp.cho_solve(factor, b2)
+    dmu_c = xp.cho_solve(factor[0], b2 / factor[1]) / factor[1]
     if pb.cols is None:
         dmu = dmu_c
     else:
@@ -268,43 +278,77 @@ def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
     )
 
 
+def _apply(pb: _Problem, q: Any, rho: Any, w: Any, alpha: float, v1: Any, v2: Any) -> tuple[Any, Any]:
+    """``(H + alpha E) (v1, v2)`` matrix-free, ``O(n1 n2 ny)``: the Newton matrix of the module
+    docstring (plus the pads of dead cells and the gauge pins ``E``) applied to a direction."""
+    xp = pb.xp
+    du = v1[:, None, :] + v2[None, :, :]
+    t = q * du + (rho * xp.sum(w * du, 2))[:, :, None] * w
+    o1 = xp.sum(t, 1) + pb.pad1 * v1
+    o2 = (xp.sum(t, 0) + pb.pad2 * v2).reshape(-1)
+    o2[pb.pin_full] = o2[pb.pin_full] + alpha * v2.reshape(-1)[pb.pin_full]
+    return o1, o2.reshape(v2.shape)
+
+
 def _direction(
     pb: _Problem, fac: Any, w: Any, pi: Any, sig: Any, rp: Any, r1_: Any, r2_: Any, rc: Any
 ) -> tuple[Any, Any, Any, Any, bool]:
-    """Newton direction for complementarity target ``rc``, with iterative refinement.
+    """Newton direction for complementarity target ``rc``, by preconditioned conjugate gradients.
 
-    Returns ``(d lam, d mu, d pi, d sigma, trusted)``; ``trusted`` is False when refinement could
-    not
-    bring the residual of the unreduced system below ``_REFINE_OK`` times its right-hand side.
+    The reduced system ``H d v = rhs`` is solved by CG with the exact operator applied
+    matrix-free (:func:`_apply`) and the factorisation ``fac`` as preconditioner, so a Schur
+    complement that lost digits to cancellation late on the path only costs a few more cheap
+    iterations. Returns ``(d lam, d mu, d pi, d sigma, trusted)``; ``trusted`` is False when CG
+    could not bring the residual below ``_REFINE_OK`` times the right-hand side.
     """
     xp = pb.xp
     q = pi[:, :, None] * w
+    rho = pi / sig - pi
+    alpha = fac[-1]
     h = (pi * rp - rc) / sig
     hw = h[:, :, None] * w
-    rhs1, rhs2 = xp.sum(hw, 1) - r1_, xp.sum(hw, 0) - r2_
-    err0 = max(xp.item(xp.max(xp.abs(rhs1))), xp.item(xp.max(xp.abs(rhs2))), 1e-300)
-    dlam = dmu = dpi = dsig = None
-    err = err_prev = math.inf
-    for _ in range(1 + _REFINE):
-        el, em = _newton(pb, fac, rhs1, rhs2)
-        jdv = -(xp.einsum("ijy,iy->ij", w, el) + xp.einsum("ijy,jy->ij", w, em))
-        if dlam is None:
-            dlam, dmu = el, em
-            dpi = (pi * (jdv + rp) - rc) / sig
-            dsig = -rp - jdv
-        else:
-            dlam, dmu = dlam + el, dmu + em
-            dpi = dpi + pi * jdv / sig
-            dsig = dsig - jdv
-        # residual of the unreduced first block, G dv + J^T dpi = -r (the other two hold)
-        jdv = -(xp.einsum("ijy,iy->ij", w, dlam) + xp.einsum("ijy,jy->ij", w, dmu))
-        du = -(dlam[:, None, :] + dmu[None, :, :])
-        t = q * du + (dpi - pi * jdv)[:, :, None] * w
-        rhs1, rhs2 = xp.sum(t, 1) - r1_, xp.sum(t, 0) - r2_
-        err = max(xp.item(xp.max(xp.abs(rhs1))), xp.item(xp.max(xp.abs(rhs2))))
-        if not err < 0.5 * err_prev or err <= 1e-15:
-            break
-        err_prev = err
+    b1, b2 = xp.sum(hw, 1) - r1_, xp.sum(hw, 0) - r2_
+
+    def norm(a1: Any, a2: Any) -> float:
+        return max(xp.item(xp.max(xp.abs(a1))), xp.item(xp.max(xp.abs(a2))))
+
+    def dot(a1: Any, a2: Any, c1: Any, c2: Any) -> float:
+        return xp.item(xp.sum(a1 * c1)) + xp.item(xp.sum(a2 * c2))
+
+    err0 = max(norm(b1, b2), 1e-300)
+    target = max(_CG_RTOL * err0, 1e-16)
+    x1, x2 = _newton(pb, fac, b1, b2)
+    h1, h2 = _apply(pb, q, rho, w, alpha, x1, x2)
+    r1, r2 = b1 - h1, b2 - h2
+    err = norm(r1, r2)
+    best = (err, x1, x2)
+    if err > target:
+        z1, z2 = _newton(pb, fac, r1, r2)
+        p1, p2 = z1, z2
+        rz = dot(r1, r2, z1, z2)
+        for _ in range(_CG_MAX):
+            a1, a2 = _apply(pb, q, rho, w, alpha, p1, p2)
+            pap = dot(p1, p2, a1, a2)
+            if not (pap > 0 and math.isfinite(pap)):
+                break
+            step = rz / pap
+            x1, x2 = x1 + step * p1, x2 + step * p2
+            r1, r2 = r1 - step * a1, r2 - step * a2
+            err = norm(r1, r2)
+            if err < best[0]:
+                best = (err, x1, x2)
+            if err <= target:
+                break
+            z1, z2 = _newton(pb, fac, r1, r2)
+            rz_new = dot(r1, r2, z1, z2)
+            p1, p2 = z1 + (rz_new / rz) * p1, z2 + (rz_new / rz) * p2
+            rz = rz_new
+        h1, h2 = _apply(pb, q, rho, w, alpha, best[1], best[2])  # true residual of the best
+        err = norm(b1 - h1, b2 - h2)
+    dlam, dmu = best[1], best[2]
+    jdv = -(xp.einsum("ijy,iy->ij", w, dlam) + xp.einsum("ijy,jy->ij", w, dmu))
+    dpi = (pi * (jdv + rp) - rc) / sig
+    dsig = -rp - jdv
     return dlam, dmu, dpi, dsig, err <= _REFINE_OK * err0 or err <= 1e-15
 
 
@@ -545,10 +589,10 @@ def broja_fast(
             fac = _factor_full(pb, w, pi, sig)
         else:
             fac = _factor(pb, w, pi, sig)
-            if fac[3] is None:
+            if fac[2] is None:
                 use_full = True
                 fac = _factor_full(pb, w, pi, sig)
-        if fac[-1] is None:
+        if fac[-2] is None:
             status = "numerical_error"
             break
         tau = path_gap / pb.n_live
