@@ -221,7 +221,10 @@ def check_posteriors(
         raise ValueError(f"{name} has negative probabilities (min {arr.min():.4g})")
     np.clip(arr, 0.0, None, out=arr)
     sums = arr.sum(axis=1)
-    worst = float(np.max(np.abs(sums - 1.0))) if arr.shape[0] else 0.0
-    if worst > atol:
-        raise ValueError(f"rows of {name} must sum to 1 (worst row sums to {1 + worst:.6g})")
+    if arr.shape[0]:
+        worst_row = int(np.argmax(np.abs(sums - 1.0)))
+        if abs(sums[worst_row] - 1.0) > atol:
+            raise ValueError(
+                f"rows of {name} must sum to 1 (worst row sums to {sums[worst_row]:.6g})"
+            )
     return arr / sums[:, None]

@@ -335,6 +335,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .figures import PARTS as FIGURE_PARTS
+
     parser = argparse.ArgumentParser(
         prog="mmbounds",
         description="Redundancy, uniqueness and synergy bounds without labeled multimodal data "
@@ -436,15 +438,7 @@ def _parser() -> argparse.ArgumentParser:
         "--parts",
         nargs="+",
         metavar="PART",
-        choices=(
-            "synthetic",
-            "bitwise",
-            "synthetic_features",
-            "shipped",
-            "multibench",
-            "performance",
-            "ssl",
-        ),
+        choices=FIGURE_PARTS,
         help="only these parts (default: all that apply)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")

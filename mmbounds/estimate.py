@@ -327,7 +327,8 @@ def estimate(
     uppers = [(b.value, b.name) for b in values if b.side == "upper" and b.guaranteed]
     lo, lo_name = max(lowers + [(0.0, "nonnegativity")])
     h_y = entropy(m.p_y)
-    trivial_upper = h_y - parts.min_mi  # I(X1,X2;Y) <= H(Y)
+    # I(X1,X2;Y) <= H(Y); R+U1+U2 lowered by the certified BROJA gap, as in every upper bound
+    trivial_upper = h_y - parts.min_mi + max(parts.info.residual, 0.0)
     hi, hi_name = min(uppers + [(trivial_upper, "H(Y)-(R+U1+U2)")])
     synergy_true = None
     if joint is not None:

@@ -56,6 +56,16 @@ __all__ = [
 ]
 
 #: Table counts of the synthetic study per mode: (Dirichlet(1), Dirichlet(0.3)).
+PARTS = (
+    "synthetic",
+    "bitwise",
+    "synthetic_features",
+    "shipped",
+    "multibench",
+    "performance",
+    "ssl",
+)
+"""The parts :func:`regenerate` can build, in the order it builds them (``parts=`` picks some)."""
 N_TABLES = {"full": (100_000, 10_000), "quick": (300, 150), "tiny": (12, 6)}
 #: Samples per synthetic-feature setting per mode (the paper used 20,000).
 N_SYNTHETIC_SAMPLES = {"full": 20_000, "quick": 4_000, "tiny": 600}
@@ -964,15 +974,7 @@ def regenerate(
         If ``multibench`` does not exist or holds no recognisable data.
     """
     mode = "tiny" if tiny else ("quick" if quick else "full")
-    all_parts = [
-        "synthetic",
-        "bitwise",
-        "synthetic_features",
-        "shipped",
-        "multibench",
-        "performance",
-        "ssl",
-    ]
+    all_parts = list(PARTS)
     chosen = list(all_parts if parts is None else parts)
     unknown = [p for p in chosen if p not in all_parts]
     if unknown:

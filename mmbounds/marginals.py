@@ -56,6 +56,11 @@ class ConsistencyReport:
         Relative weights of the three sources (sample sizes, normalised).
     n_iter : int
         EM iterations used.
+    unreachable : float
+        Largest mass one observed table puts on cells that no joint with the other two tables can
+        have (a cell ``(x1, x2)`` with no ``y`` where ``p(x1,y) > 0`` and ``p(x2,y) > 0``, and
+        likewise for the other tables). Positive means no joint has all three tables, even when
+        the single-variable marginals agree; such tables are reconciled too.
     """
 
     tv_y: float
@@ -65,6 +70,7 @@ class ConsistencyReport:
     shift: tuple[float, float, float]
     weights: tuple[float, float, float]
     n_iter: int
+    unreachable: float = 0.0
 
     @property
     def max_tv(self) -> float:
@@ -82,11 +88,22 @@ class ConsistencyReport:
             "shift": list(self.shift),
             "weights": list(self.weights),
             "n_iter": self.n_iter,
+            "unreachable": self.unreachable,
         }
 
 
 def _tv(a: np.ndarray, b: np.ndarray) -> float:
     return 0.5 * float(np.abs(a - b).sum())
+
+
+def _unreachable_mass(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> float:
+    """Largest mass a table puts on cells that no joint with the other two tables can reach."""
+    cells = (p12[:, :, None] > 0) & (p1[:, None, :] > 0) & (p2[None, :, :] > 0)
+    return max(
+        float(p12[~cells.any(axis=2)].sum()),
+        float(p1[~cells.any(axis=1)].sum()),
+        float(p2[~cells.any(axis=0)].sum()),
+    )
 
 
 def _reconcile_ml(
@@ -220,16 +237,23 @@ class Marginals:
         tv_x1 = _tv(p1.sum(1), p12.sum(1))
         tv_x2 = _tv(p2.sum(1), p12.sum(0))
         worst = max(tv_y, tv_x1, tv_x2)
+        lost = _unreachable_mass(p1, p2, p12)
         observed = (p1.copy(), p2.copy(), p12.copy())
         for a in observed:
             a.setflags(write=False)
         n_iter, shift, reconciled = 0, (0.0, 0.0, 0.0), False
-        if worst > atol:
+        unreachable = (
+            f"; mass {lost:.3g} lies on cells that no joint with the other two tables can have "
+            "(no joint has these three tables)"
+            if lost > atol
+            else ""
+        )
+        if worst > atol or lost > atol:
             if not reconcile:
                 raise ValueError(
                     f"the marginals disagree (TV: p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) "
-                    f"{tv_x2:.3g}); pass reconcile=True to use the maximum-likelihood consistent "
-                    "triple"
+                    f"{tv_x2:.3g}){unreachable}; pass reconcile=True to use the "
+                    "maximum-likelihood consistent triple"
                 )
             noise = (0.0, 0.0, 0.0)
             if sample_sizes is not None:
@@ -241,12 +265,13 @@ class Marginals:
                     0.5 * np.sqrt(k2 * (1 / nb + 1 / nm)),
                 )
             excess = max(t - n for t, n in zip((tv_y, tv_x1, tv_x2), noise))
-            if excess > warn_tv:
+            # contradictions between sparse tables also arise from sampling: same allowance
+            if excess > warn_tv or lost - max(noise) > warn_tv:
                 warnings.warn(
                     f"the observed marginals disagree by up to {worst:.3g} in total variation "
-                    f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}); reconciled by "
-                    "maximum "
-                    "likelihood. Check that D1, D2 and DM come from the same population",
+                    f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}){unreachable}; "
+                    "reconciled by maximum likelihood. Check that D1, D2 and DM come from the "
+                    "same population",
                     InconsistentMarginalsWarning,
                     stacklevel=2,
                 )
@@ -289,6 +314,7 @@ class Marginals:
             shift,
             (float(wn[0]), float(wn[1]), float(wn[2])),
             n_iter,
+            lost,
         )
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -403,10 +429,11 @@ class Marginals:
         return f"Marginals(shape={self.shape}, max_tv={c.max_tv:.3g}, reconciled={c.reconciled})"
 
 
-def _categories(*cols: np.ndarray) -> tuple[Hashable, ...]:
+def _categories(*cols: Any) -> tuple[Hashable, ...]:
+    """The values seen in any of ``cols`` (arrays or sequences), once each, sorted when sortable."""
     seen: dict[Hashable, None] = {}
     for c in cols:
-        for v in c.tolist():
+        for v in c.tolist() if isinstance(c, np.ndarray) else list(c):
             seen.setdefault(v, None)
     vals = list(seen)
     try:

@@ -38,6 +38,7 @@ import numpy as np
 from ._validation import _is_tensor, _to_numpy, check_labels, check_random_state, check_scalar
 from .discretize import Discretizer
 from .exceptions import EstimationWarning
+from .marginals import _categories
 from .pid import PIDResult, pid
 from .result import EstimateResult
 
@@ -441,7 +442,8 @@ def estimate_raw(
         x2=(c2, y2),
         paired=(c1u, c2u),
         posteriors=posteriors,
-        random_state=seed_int,
+        # an int is recorded in the result; a Generator is passed on so it seeds the estimate too
+        random_state=seed_int if seed_int is not None else rng,
         progress=progress,
         **estimate_kwargs,
     )
@@ -521,19 +523,6 @@ def _joint_counts(
     return p
 
 
-def _sorted_union(*cols: Any) -> tuple[Hashable, ...]:
-    seen: dict[Hashable, None] = {}
-    for c in cols:
-        for v in list(c):
-            seen.setdefault(v, None)
-    vals = list(seen)
-    try:
-        vals = sorted(vals)
-    except TypeError:
-        pass
-    return tuple(vals)
-
-
 def true_interactions(
     X1: Any,
     X2: Any,
@@ -607,7 +596,7 @@ def true_interactions(
             c.append(x if d is None else _codes(d, x))
         base = like.marginals.categories
         cats = tuple(
-            _sorted_union(base[i], np.unique(v).tolist()) for i, v in enumerate((c[0], c[1], lab))
+            _categories(base[i], np.unique(v).tolist()) for i, v in enumerate((c[0], c[1], lab))
         )
     else:
         rng = check_random_state(random_state)
@@ -619,6 +608,6 @@ def true_interactions(
                 c.append(x)
             else:
                 c.append(_codes(_fit_discretizer(templates[i], (x,), seeds[i]), x))
-        cats = tuple(_sorted_union(np.unique(v).tolist()) for v in (c[0], c[1], lab))
+        cats = tuple(_categories(np.unique(v).tolist()) for v in (c[0], c[1], lab))
     p = _joint_counts(c[0], c[1], lab, cats)
     return pid(p, normalize=True, method=method, tol=tol)

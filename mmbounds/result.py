@@ -226,8 +226,9 @@ class EstimateResult:
             f"H(Y)={self.entropy_y:.4f}"
         )
         lines.append(
-            f"  marginals: max TV disagreement {c.max_tv:.3g}, reconciled={c.reconciled}; "
-            f"total {sum(self.timings.values()):.3f} s"
+            f"  marginals: max TV disagreement {c.max_tv:.3g}"
+            + (f", unreachable mass {c.unreachable:.3g}" if c.unreachable > 0 else "")
+            + f", reconciled={c.reconciled}; total {sum(self.timings.values()):.3f} s"
         )
         if self.message:
             lines.append(f"  note: {self.message}")

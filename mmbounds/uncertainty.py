@@ -132,8 +132,14 @@ def _one_replicate(
     post = None if posteriors is None else (posteriors[0][idx[2]], posteriors[1][idx[2]])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # the same seed drives the estimate's own randomised steps (branch-and-bound restarts)
         res = estimate(
-            x1=(a1, b1), x2=(a2, b2), paired=(am, bm), posteriors=post, **estimate_kwargs
+            x1=(a1, b1),
+            x2=(a2, b2),
+            paired=(am, bm),
+            posteriors=post,
+            random_state=seed,
+            **estimate_kwargs,
         )
     out = {k: float(getattr(res, k)) for k in _MAIN}
     out.update({b.name: float(b.value) for b in res.bounds})

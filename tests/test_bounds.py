@@ -12,7 +12,9 @@ from mmbounds.bounds import (
     synergy_lower_disagreement_l2,
     synergy_lower_disagreement_paper,
     synergy_lower_shared,
+    synergy_lower_shared_paper,
     synergy_upper_coupling,
+    synergy_upper_coupling_profile,
 )
 from mmbounds.pid import redundancy_uniqueness
 from mmbounds.solvers.coupling import (
@@ -164,3 +166,32 @@ def test_upper_bound_is_exact_for_xor_and_deterministic_gates():
     for name in ("xor", "and", "unique1", "redundant"):
         p, *_, s = CANONICAL[name]
         assert synergy_upper_coupling(Marginals.from_joint(p)) == pytest.approx(s, abs=1e-9)
+
+
+def test_inexact_broja_solve_loosens_bounds_instead_of_breaking_them(monkeypatch):
+    # a solver value above the true minimum (by its certified gap) must not tighten any bound
+    import dataclasses
+
+    import mmbounds.bounds as bounds_mod
+
+    p = random_table(np.random.default_rng(5), (3, 3, 2), sparse=False)
+    m = Marginals.from_joint(p)
+    parts = redundancy_uniqueness(m.p_x1y, m.p_x2y, method="cvxpy")
+    gap = 0.05
+    bad = dataclasses.replace(
+        parts,
+        min_mi=parts.min_mi + gap,
+        info=dataclasses.replace(parts.info, residual=gap + parts.info.residual),
+    )
+    for fn in (synergy_upper_coupling, synergy_upper_coupling_profile):
+        assert fn(m, parts=bad) >= fn(m, parts=parts) - 1e-12
+    exact = synergy_lower_shared_paper(m, parts=parts, method="cvxpy")
+    real_broja = bounds_mod.broja
+
+    def off_by_gap(*args, **kwargs):
+        sol = real_broja(*args, **kwargs)
+        info = dataclasses.replace(sol.info, residual=gap + sol.info.residual)
+        return dataclasses.replace(sol, min_mi=sol.min_mi + gap, info=info)
+
+    monkeypatch.setattr(bounds_mod, "broja", off_by_gap)
+    assert synergy_lower_shared_paper(m, parts=parts, method="cvxpy") <= exact + 1e-12

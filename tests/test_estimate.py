@@ -116,10 +116,13 @@ def test_seeded_results_reproducible():
         assert a[key] == b[key]
 
 
-def test_core_import_does_not_import_torch():
-    code = "import sys, mmbounds; mmbounds.estimate; print('torch' in sys.modules)"
+def test_core_import_does_not_import_torch_or_matplotlib():
+    code = (
+        "import sys, mmbounds, mmbounds.cli, mmbounds.uncertainty; mmbounds.estimate; "
+        "print('torch' in sys.modules, 'matplotlib' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
 
 
 def test_branch_and_bound_upper_bound_and_witness_in_estimate():

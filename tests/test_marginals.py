@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+import mmbounds
 from mmbounds import InconsistentMarginalsWarning, Marginals
 
 from .conftest import random_table
@@ -61,7 +62,10 @@ def test_from_samples_labels_and_errors():
     y = ["cat", "dog", "cat", "dog"]
     m = Marginals.from_samples((x1, y), ([1, 2, 1, 2], y), (x1, [1, 2, 2, 1]))
     assert m.categories == (("a", "b"), (1, 2), ("cat", "dog"))
-    assert m.p_x1y[0, 0] == pytest.approx(0.5)
+    assert m.observed[0][0, 0] == pytest.approx(0.5)
+    # the pairs (a, 2) and (b, 1) contradict D1 and D2 (a -> cat, 2 -> dog): reconciled, no
+    # warning for 4 samples a source (sampling alone explains it)
+    assert m.consistency.unreachable == pytest.approx(0.5) and m.consistency.reconciled
     assert m.sample_sizes == (4.0, 4.0, 4.0)
     with pytest.raises(ValueError, match="y has a single class"):
         Marginals.from_samples((x1, ["c"] * 4), (x1, ["c"] * 4), (x1, x1))
@@ -81,3 +85,20 @@ def test_immutable():
         m.p_x1y = None
     with pytest.raises(ValueError):
         m.p_x1y[0, 0] = 1.0
+
+
+def test_unrealizable_tables_are_reconciled_not_rejected():
+    # single-variable marginals agree exactly, yet no joint has all three tables:
+    # y = x1, y = 1 - x2 and x1 = x2 contradict each other
+    p_x1y = np.array([[0.5, 0.0], [0.0, 0.5]])
+    p_x2y = np.array([[0.0, 0.5], [0.5, 0.0]])
+    p_x1x2 = np.array([[0.4, 0.1], [0.1, 0.4]])
+    with pytest.raises(ValueError, match=r"mass 0\.8 .*no joint has these three tables"):
+        Marginals(p_x1y, p_x2y, p_x1x2, reconcile=False)
+    with pytest.warns(InconsistentMarginalsWarning, match=r"mass 0\.8 .*no joint"):
+        m = Marginals(p_x1y, p_x2y, p_x1x2)
+    assert m.consistency.reconciled
+    support = (m.p_x1x2[:, :, None] > 0) & (m.p_x1y[:, None, :] > 0) & (m.p_x2y[None] > 0)
+    assert m.p_x1x2[~support.any(axis=2)].sum() == 0.0
+    res = mmbounds.estimate(m, method="cvxpy")
+    assert 0.0 <= res.synergy_lower <= res.synergy_upper + 1e-9

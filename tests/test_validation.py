@@ -65,7 +65,9 @@ def test_labels_and_posteriors():
         check_labels([], name="x")
     with pytest.raises(ValueError, match="must be 1-D"):
         check_labels(np.zeros((3, 2)), name="x")
-    with pytest.raises(ValueError, match="rows of f must sum to 1"):
+    with pytest.raises(ValueError, match=r"rows of f must sum to 1 \(worst row sums to 0\.7\)"):
         check_posteriors(np.array([[0.5, 0.2]]), name="f")
+    with pytest.raises(ValueError, match=r"worst row sums to 1\.3\b"):
+        check_posteriors(np.array([[0.5, 0.5], [0.8, 0.5]]), name="f")
     with pytest.raises(ValueError, match="f has 2 columns but the label has 3"):
         check_posteriors(np.array([[0.5, 0.5]]), name="f", n_classes=3)

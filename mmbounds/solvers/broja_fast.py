@@ -94,6 +94,7 @@ _METHOD = "ipm-mehrotra"
 _MIN_STEP = 1e-6  # a shorter step counts as a stall
 _MERIT_GROWTH = 2.0  # backtrack when a step multiplies infeasibility + path gap by more
 _CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
+_CG_MAX_STALE = 200  # ... when the preconditioner is a factorisation from an earlier iterate
 _CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
 _REFINE_OK = 1e-3  # a direction is trusted when CG leaves this fraction of the rhs
 
@@ -201,7 +202,10 @@ def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, flo
     scale = xp.item(xp.max(xp.abs(s)))
     s[pb.pin, pb.pin] = s[pb.pin, pb.pin] + scale
     # symmetric diagonal scaling: a unit diagonal keeps the ridges relative to each row's size
-    dg = xp.sqrt(xp.clip(s[eye_idx(xp, m)], 1e-300, None))
+    diag = s[eye_idx(xp, m)]
+    if not xp.item(xp.max(-diag)) < 0:  # a non-positive pivot: S lost its digits to cancellation
+        return dinv, x, None, scale
+    dg = xp.sqrt(diag)
     s = s / dg[:, None] / dg[None, :]
     eye = xp.eye(m)
     factor = None
@@ -291,7 +295,16 @@ def _apply(pb: _Problem, q: Any, rho: Any, w: Any, alpha: float, v1: Any, v2: An
 
 
 def _direction(
-    pb: _Problem, fac: Any, w: Any, pi: Any, sig: Any, rp: Any, r1_: Any, r2_: Any, rc: Any
+    pb: _Problem,
+    fac: Any,
+    w: Any,
+    pi: Any,
+    sig: Any,
+    rp: Any,
+    r1_: Any,
+    r2_: Any,
+    rc: Any,
+    cg_max: int = 40,
 ) -> tuple[Any, Any, Any, Any, bool]:
     """Newton direction for complementarity target ``rc``, by preconditioned conjugate gradients.
 
@@ -326,7 +339,7 @@ def _direction(
         z1, z2 = _newton(pb, fac, r1, r2)
         p1, p2 = z1, z2
         rz = dot(r1, r2, z1, z2)
-        for _ in range(_CG_MAX):
+        for _ in range(cg_max):
             a1, a2 = _apply(pb, q, rho, w, alpha, p1, p2)
             pap = dot(p1, p2, a1, a2)
             if not (pap > 0 and math.isfinite(pap)):
@@ -554,6 +567,7 @@ def broja_fast(
     best = None  # (gap, upper, q_feasible)
     n_iter = 0
     use_full = False
+    last_fac = None  # the last Schur factorisation that succeeded
     status = "max_iter"
     while True:
         q = pi[:, :, None] * w
@@ -585,11 +599,16 @@ def broja_fast(
         if bar is not None:
             bar.update(1)
         # --- Mehrotra predictor-corrector --------------------------------------------------------
+        stale = False
         if use_full:
             fac = _factor_full(pb, w, pi, sig)
         else:
             fac = _factor(pb, w, pi, sig)
-            if fac[2] is None:
+            if fac[2] is not None:
+                last_fac = fac
+            elif last_fac is not None:
+                fac, stale = last_fac, True  # precondition CG with the last good factorisation
+            else:
                 use_full = True
                 fac = _factor_full(pb, w, pi, sig)
         if fac[-2] is None:
@@ -598,12 +617,13 @@ def broja_fast(
         tau = path_gap / pb.n_live
 
         rc = pi * sig
-        _, _, dpi_a, dsig_a, ok_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
+        cg_max = _CG_MAX_STALE if stale else _CG_MAX
+        _, _, dpi_a, dsig_a, ok_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc, cg_max)
         a_aff = min(_max_step(xp, pi, dpi_a), _max_step(xp, sig, dsig_a))
         tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / pb.n_live
         centring = min((tau_aff / tau) ** 3, 1.0)
         rc = xp.where(pb.live, pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
-        dlam, dmu, dpi, dsig, ok = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
+        dlam, dmu, dpi, dsig, ok = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc, cg_max)
         if not (ok and ok_a) and not use_full:
             use_full = True  # the Schur route lost its accuracy: redo the step on the full matrix
             n_iter -= 1
