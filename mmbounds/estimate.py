@@ -59,6 +59,9 @@ AUTO_BNB_CELLS = 500
 """Above this many cells of X1×X2×Y, ``bounds="auto"`` skips the branch-and-bound upper bound."""
 AUTO_PROFILE_CELLS = 20_000
 """Above this many cells, ``bounds="auto"`` skips the profile coupling bound."""
+AUTO_PAPER_CELLS = 20_000
+"""Above this many cells, ``bounds="auto"`` skips the paper's relaxation of the shared-information
+bound: it is never larger than ``synergy_lower_shared`` and needs a second BROJA solve."""
 GUARANTEED = {name: name != "synergy_lower_disagreement_paper" for name in BOUNDS}
 
 
@@ -141,8 +144,10 @@ def estimate(
         label values). Adds disagreement bounds marked as estimates (``guaranteed=False``).
     bounds : "auto", "all" or sequence of str
         Names from :data:`mmbounds.bounds.BOUNDS` to compute. ``"auto"``: all of them, except the
-        branch-and-bound upper bound above ``AUTO_BNB_CELLS`` cells of X1×X2×Y and the profile
-        coupling bound above ``AUTO_PROFILE_CELLS`` cells (their cost grows fastest).
+        branch-and-bound upper bound above ``AUTO_BNB_CELLS`` cells of X1×X2×Y, the profile
+        coupling bound above ``AUTO_PROFILE_CELLS`` cells (their cost grows fastest) and the paper's
+        shared-information relaxation above ``AUTO_PAPER_CELLS`` (never tighter than the
+        max-entropy bound, and it costs a second BROJA solve).
     upper_budget_s, upper_max_nodes :
         Budget of the branch-and-bound upper bound (seconds, nodes). The node cap normally binds
         first, which keeps results reproducible; the bound is certified whenever it stops.
@@ -248,6 +253,9 @@ def estimate(
             names.remove("synergy_upper_bnb")
         if n_cells > AUTO_PROFILE_CELLS:
             names.remove("synergy_upper_coupling_profile")
+        if n_cells > AUTO_PAPER_CELLS:
+            # dominated by synergy_lower_shared (its feasible set contains all of Δ12)
+            names.remove("synergy_lower_shared_paper")
     if posteriors is not None:
         if not isinstance(posteriors, (tuple, list)) or len(posteriors) != 2:
             raise TypeError("posteriors must be a pair (f1_probs, f2_probs) of arrays")
