@@ -1,19 +1,25 @@
-"""Time the BROJA solvers (cvxpy reference vs the fast certified solver) on seeded tables.
+"""Time the BROJA solvers (cvxpy reference vs the fast certified solver) and the full estimate.
 
 For each support size and table kind ("dense": one Dirichlet(1) joint; "clustered": each label owns
-a
-block of x1 and x2 values, so p(x1, y) and p(x2, y) are sparse) both solvers run on the same
-marginals in
-this process. Printed per row: wall time (best of ``--repeats``), peak memory (tracemalloc on numpy,
-``torch.cuda.max_memory_allocated`` on a GPU), the speed ratio and the largest |min_mi difference|
-in bits.
+a block of x1 and x2 values, so p(x1, y) and p(x2, y) are sparse) both solvers run on the same
+marginals in this process. Printed per row: wall time (best of ``--repeats``), peak memory
+(tracemalloc on numpy, ``torch.cuda.max_memory_allocated`` on a GPU), the speed ratio and
+|min_mi difference| in bits. A second table times the full ``mmbounds.estimate(joint,
+method="fast")`` against ``method="cvxpy"`` on the same joints.
 
-    python benchmarks/solvers.py --sizes 20x20x2 50x50x10 --repeats 3
-    python benchmarks/solvers.py --sizes 100x100x10 --skip-cvxpy
-    python benchmarks/solvers.py --cvxpy-max-cells 100000   # also cvxpy at 100x100x10 (minutes)
+Above ``--cvxpy-max-cells`` support cells (default 25,000: 100x100x10 is 100,000) the cvxpy BROJA
+solve runs once (no repeats, no memory trace) and the cvxpy estimate is skipped unless
+``--cvxpy-estimate-all`` is given: it takes minutes there. The output says which was done.
+
+    python benchmarks/solvers.py                         # 20x20x2, 50x50x10, 100x100x10
+    python benchmarks/solvers.py --sizes 20x20x2 --repeats 10
+    python benchmarks/solvers.py --cvxpy-estimate-all    # also the cvxpy estimate at 100x100x10
+    python benchmarks/solvers.py --skip-cvxpy            # fast solver and fast estimate only
     python benchmarks/solvers.py --sizes 1000x1000x10 --device cuda --skip-cvxpy
+    git archive <rev> mmbounds | tar -x -C /tmp/base     # then, same process, interleaved:
+    python benchmarks/solvers.py --skip-cvxpy --baseline /tmp/base
 
-On a busy 2-core machine, OPENBLAS_NUM_THREADS=1 often makes the numpy path faster (and stabler).
+Run with OMP_NUM_THREADS=1 on a busy machine (the fast solver limits BLAS to one thread itself).
 """
 
 from __future__ import annotations
@@ -84,14 +90,27 @@ def _run(fn: Any, repeats: int, gpu: bool, memory: bool = True) -> tuple[float, 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=None, help="supports like 50x50x10")
-    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3, help="best of this many runs")
     parser.add_argument("--device", default=None, help="torch device for broja_fast, e.g. cuda")
-    parser.add_argument("--skip-cvxpy", action="store_true", help="time broja_fast only")
+    parser.add_argument("--skip-cvxpy", action="store_true", help="time the fast paths only")
     parser.add_argument(
         "--cvxpy-max-cells",
         type=int,
         default=25_000,
-        help="skip cvxpy (reported as nan, 'skipped') above this n1*n2*ny; it takes minutes",
+        help="above this n1*n2*ny the cvxpy BROJA solve runs once and the cvxpy estimate is "
+        "skipped (see --cvxpy-estimate-all)",
+    )
+    parser.add_argument(
+        "--cvxpy-estimate-all",
+        action="store_true",
+        help="also run estimate(method='cvxpy') above --cvxpy-max-cells (minutes at 100x100x10)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="folder holding an older copy of the mmbounds package (e.g. made with `git archive "
+        "<rev> mmbounds | tar -x -C DIR`): its broja_fast and fast estimate are timed against "
+        "this checkout's in the same process, interleaved",
     )
     parser.add_argument("--tol", type=float, default=1e-9, help="certified gap, bits")
     parser.add_argument("--seed", type=int, default=0)
@@ -108,33 +127,53 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             pass
     backend = "torch" if args.device is not None else "numpy"
-    header = (
-        f"{'size':>13} {'kind':>9} {'cvxpy_s':>8} {'cvx_MiB':>8} {'fast_s':>8} {'fast_MiB':>8} "
-        f"{'speedup':>8} {'|dI| bits':>10} {'gap bits':>9} {'newton':>6} status"
-    )
-    print(header)
+    tables = []
     for size in sizes:
         n1, n2, ny = (int(v) for v in size.lower().split("x"))
         for kind, make in (("dense", dense_table), ("clustered", clustered_table)):
-            p = make(n1, n2, ny, np.random.default_rng(args.seed))
-            p1, p2 = p.sum(1), p.sum(0)
-            tf, mf, fast = _run(
-                lambda p1=p1, p2=p2: broja_fast(
-                    p1, p2, tol=args.tol, backend=backend, device=args.device
-                ),
-                args.repeats,
-                gpu,
+            tables.append(
+                (size, kind, n1 * n2 * ny, make(n1, n2, ny, np.random.default_rng(args.seed)))
             )
-            if args.skip_cvxpy or n1 * n2 * ny > args.cvxpy_max_cells:
-                tc = mc = diff = np.nan
-            else:
-                tc, mc, ref = _run(lambda p1=p1, p2=p2: broja_cvxpy(p1, p2), args.repeats, False)
-                diff = abs(ref.min_mi - fast.min_mi)
-            print(
-                f"{size:>13} {kind:>9} {tc:8.3f} {mc:8.1f} {tf:8.3f} {mf:8.1f} {tc / tf:8.1f} "
-                f"{diff:10.2e} {fast.info.residual:9.1e} {fast.info.n_iter:6d} {fast.info.status}",
-                flush=True,
+
+    print(f"BROJA solve: broja_cvxpy vs broja_fast (tol={args.tol:g} bits; best of {args.repeats})")
+    header = (
+        f"{'size':>13} {'kind':>9} {'cvxpy_s':>8} {'cvx_MiB':>8} {'fast_s':>8} {'fast_MiB':>8} "
+        f"{'speedup':>8} {'|dI| bits':>10} {'gap bits':>9} {'iters':>5} status"
+    )
+    print(header)
+    notes = []
+    for size, kind, cells, p in tables:
+        p1, p2 = p.sum(1), p.sum(0)
+        tf, mf, fast = _run(
+            lambda p1=p1, p2=p2: broja_fast(
+                p1, p2, tol=args.tol, backend=backend, device=args.device
+            ),
+            args.repeats,
+            gpu,
+        )
+        if args.skip_cvxpy:
+            tc = mc = diff = np.nan
+        else:
+            large = cells > args.cvxpy_max_cells
+            if large:
+                notes.append(f"{size} {kind}: broja_cvxpy timed once, without a memory trace")
+            tc, mc, ref = _run(
+                lambda p1=p1, p2=p2: broja_cvxpy(p1, p2),
+                1 if large else args.repeats,
+                False,
+                memory=not large,
             )
+            diff = abs(ref.min_mi - fast.min_mi)
+        print(
+            f"{size:>13} {kind:>9} {tc:8.3f} {mc:8.1f} {tf:8.3f} {mf:8.1f} {tc / tf:8.1f} "
+            f"{diff:10.2e} {fast.info.residual:9.1e} {fast.info.n_iter:5d} {fast.info.status}",
+            flush=True,
+        )
+    for note in notes:
+        print("note:", note)
+    if args.skip_cvxpy:
+        print("note: cvxpy skipped (--skip-cvxpy)")
+
     try:
         import mmbounds
 
@@ -144,32 +183,122 @@ def main(argv: list[str] | None = None) -> int:
     if not has_estimate:
         print("mmbounds.estimate is not available yet: full-estimate timings skipped")
         return 0
-    print("\nfull mmbounds.estimate(joint, method=...) (two BROJA solves + IPF + closed forms)")
-    print(f"{'size':>13} {'kind':>9} {'cvxpy_s':>8} {'fast_s':>8} {'speedup':>8} {'|dR| bits':>10}")
-    for size in sizes:
-        n1, n2, ny = (int(v) for v in size.lower().split("x"))
-        for kind, make in (("dense", dense_table), ("clustered", clustered_table)):
-            p = make(n1, n2, ny, np.random.default_rng(args.seed))
-            tf, _, fast = _run(
-                lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
-                args.repeats,
+    print(
+        "\nfull mmbounds.estimate(joint, method=...) (bounds='auto': BROJA, IPF, coupling bounds; "
+        f"best of {args.repeats})"
+    )
+    print(
+        f"{'size':>13} {'kind':>9} {'cvxpy_s':>8} {'fast_s':>8} {'speedup':>8} {'|dR| bits':>10} "
+        f"{'|dS_lo|':>9} {'|dS_hi|':>9}"
+    )
+    notes = []
+    for size, kind, cells, p in tables:
+        tf, _, fast = _run(
+            lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
+            args.repeats,
+            False,
+            memory=False,
+        )
+        run_cvxpy = not args.skip_cvxpy and (
+            cells <= args.cvxpy_max_cells or args.cvxpy_estimate_all
+        )
+        if run_cvxpy:
+            large = cells > args.cvxpy_max_cells
+            tc, _, ref = _run(
+                lambda p=p: mmbounds.estimate(p, method="cvxpy", random_state=0),
+                1 if large else args.repeats,
                 False,
                 memory=False,
             )
-            if args.skip_cvxpy or n1 * n2 * ny > args.cvxpy_max_cells:
-                tc, diff = np.nan, np.nan  # cvxpy skipped
-            else:
-                tc, _, ref = _run(
-                    lambda p=p: mmbounds.estimate(p, method="cvxpy", random_state=0),
-                    args.repeats,
-                    False,
-                    memory=False,
+            diffs = [
+                abs(_redundancy(ref) - _redundancy(fast)),
+                abs(ref.synergy_lower - fast.synergy_lower),
+                abs(ref.synergy_upper - fast.synergy_upper),
+            ]
+        else:
+            tc, diffs = np.nan, [np.nan] * 3
+            if not args.skip_cvxpy:
+                notes.append(
+                    f"{size} {kind}: estimate(method='cvxpy') skipped (minutes; "
+                    "--cvxpy-estimate-all runs it)"
                 )
-                diff = abs(_redundancy(ref) - _redundancy(fast))
-            print(
-                f"{size:>13} {kind:>9} {tc:8.3f} {tf:8.3f} {tc / tf:8.1f} {diff:10.2e}", flush=True
-            )
+        print(
+            f"{size:>13} {kind:>9} {tc:8.3f} {tf:8.3f} {tc / tf:8.1f} {diffs[0]:10.2e} "
+            f"{diffs[1]:9.1e} {diffs[2]:9.1e}",
+            flush=True,
+        )
+    for note in notes:
+        print("note:", note)
+    if args.baseline is not None:
+        _compare_baseline(args, tables)
     return 0
+
+
+def _load_baseline(folder: str) -> Any:
+    """Import ``folder/mmbounds`` under the name ``mmbounds_baseline`` (relative imports inside)."""
+    import importlib.util
+
+    root = Path(folder).resolve() / "mmbounds"
+    spec = importlib.util.spec_from_file_location(
+        "mmbounds_baseline", root / "__init__.py", submodule_search_locations=[str(root)]
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"--baseline: no mmbounds package under {folder}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mmbounds_baseline"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _compare_baseline(args: Any, tables: list[Any]) -> None:
+    """Baseline vs current broja_fast and estimate(method="fast"), interleaved runs, best of."""
+    import importlib
+
+    import mmbounds
+
+    base = _load_baseline(args.baseline)
+    base_fast = importlib.import_module("mmbounds_baseline.solvers.broja_fast").broja_fast
+    print(f"\nbaseline ({args.baseline}) vs this checkout, numpy, best of {args.repeats} each")
+    print(
+        f"{'size':>13} {'kind':>9} {'what':>9} {'base_s':>8} {'now_s':>8} {'speedup':>8} "
+        f"{'|d| bits':>9} {'base_it':>7} {'now_it':>6}"
+    )
+    for size, kind, _, p in tables:
+        p1, p2 = p.sum(1), p.sum(0)
+        runs = {
+            "broja": (
+                lambda p1=p1, p2=p2: base_fast(p1, p2, tol=args.tol),
+                lambda p1=p1, p2=p2: broja_fast(p1, p2, tol=args.tol),
+            ),
+            "estimate": (
+                lambda p=p: base.estimate(p, method="fast", tol=args.tol, random_state=0),
+                lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
+            ),
+        }
+        for what, (fb, fn) in runs.items():
+            tb = tn = np.inf
+            for _ in range(args.repeats):  # interleaved, so both see the same machine load
+                t0 = time.perf_counter()
+                rb = fb()
+                tb = min(tb, time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                rn = fn()
+                tn = min(tn, time.perf_counter() - t0)
+            if what == "broja":
+                diff = abs(rb.min_mi - rn.min_mi)
+                its = (rb.info.n_iter, rn.info.n_iter)
+            else:
+                vb = [rb.synergy_lower, rb.synergy_upper, _redundancy(rb)]
+                vb += [b.value for b in rb.bounds]
+                vn = [rn.synergy_lower, rn.synergy_upper, _redundancy(rn)]
+                vn += [b.value for b in rn.bounds]
+                diff = max(abs(x - y) for x, y in zip(vb, vn))
+                its = (rb.solver_info["broja"].n_iter, rn.solver_info["broja"].n_iter)
+            print(
+                f"{size:>13} {kind:>9} {what:>9} {tb:8.4f} {tn:8.4f} {tb / tn:8.2f} "
+                f"{diff:9.1e} {its[0]:7d} {its[1]:6d}",
+                flush=True,
+            )
 
 
 def _redundancy(result: Any) -> float:

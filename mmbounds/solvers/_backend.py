@@ -33,6 +33,12 @@ def is_torch_array(x: Any) -> bool:
     return torch is not None and isinstance(x, torch.Tensor)
 
 
+# the ufunc reductions behind np.sum / np.max, without their Python-level dispatch (the solvers
+# reduce small arrays thousands of times per solve)
+_add_reduce = np.add.reduce
+_max_reduce = np.maximum.reduce
+
+
 class NumpyNamespace:
     """The namespace backed by numpy (float64, CPU)."""
 
@@ -75,10 +81,10 @@ class NumpyNamespace:
         return np.where(cond, a, b)
 
     def sum(self, x: np.ndarray, axis: int | tuple[int, ...] | None = None) -> np.ndarray:
-        return np.sum(x, axis=axis)
+        return _add_reduce(x, axis=axis)
 
     def max(self, x: np.ndarray, axis: int | None = None) -> np.ndarray:
-        return np.max(x, axis=axis)
+        return _max_reduce(x, axis=axis)
 
     def logsumexp(self, x: np.ndarray, axis: int) -> np.ndarray:
         """``log(sum(exp(x), axis))``; all ``-inf`` slices give ``-inf`` without a warning."""
@@ -98,6 +104,13 @@ class NumpyNamespace:
     def permute(self, x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
         """``x`` with its axes reordered, as a C-contiguous copy (so products stay on BLAS)."""
         return np.ascontiguousarray(np.transpose(x, axes))
+
+    def transpose(self, x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+        """``x`` with its axes reordered, as a view (``matmul`` reads strided stacks directly)."""
+        return np.transpose(x, axes)
+
+    def copy(self, x: np.ndarray) -> np.ndarray:
+        return x.copy()
 
     def isfinite(self, x: np.ndarray) -> np.ndarray:
         return np.isfinite(x)
@@ -124,19 +137,23 @@ class NumpyNamespace:
         return np.asarray(idx, dtype=np.intp)
 
     def cholesky(self, a: np.ndarray) -> Any | None:
-        """Cholesky factor of a symmetric positive definite ``a`` (overwritten); None if not SPD."""
-        from scipy.linalg import LinAlgError, cho_factor
+        """Cholesky factor of a symmetric positive definite ``a`` (overwritten); None if not SPD.
 
-        try:
-            return cho_factor(a, lower=True, overwrite_a=True, check_finite=False)
-        except (LinAlgError, ValueError):
-            return None
+        LAPACK ``potrf`` is called directly (as ``scipy.linalg.cho_factor`` does, without its
+        per-call argument checks): the interior-point solvers factor a small matrix per iteration.
+        """
+        potrf, _ = _lapack_cholesky(a.dtype)
+        c, info = potrf(a, lower=1, clean=0, overwrite_a=1)
+        return None if info != 0 else (c, True)
 
     def cho_solve(self, factor: Any, b: np.ndarray) -> np.ndarray:
         """Solve ``a x = b`` given ``factor = cholesky(a)``."""
-        from scipy.linalg import cho_solve
-
-        return cho_solve(factor, b, check_finite=False)
+        c = factor[0]
+        _, potrs = _lapack_cholesky(c.dtype)
+        x, info = potrs(c, b, lower=1)
+        if info != 0:
+            raise ValueError(f"potrs: illegal value in argument {-info}")
+        return x
 
 
 class TorchNamespace:
@@ -211,6 +228,13 @@ class TorchNamespace:
         """``x`` with its axes reordered, as a contiguous copy."""
         return x.permute(*axes).contiguous()
 
+    def transpose(self, x: Any, axes: tuple[int, ...]) -> Any:
+        """``x`` with its axes reordered, as a view."""
+        return x.permute(*axes)
+
+    def copy(self, x: Any) -> Any:
+        return x.clone()
+
     def isfinite(self, x: Any) -> Any:
         return self._t.isfinite(x)
 
@@ -245,6 +269,19 @@ class TorchNamespace:
     def cho_solve(self, factor: Any, b: Any) -> Any:
         """Solve ``a x = b`` given ``factor = cholesky(a)``."""
         return self._t.cholesky_solve(b.reshape(-1, 1), factor).reshape(b.shape)
+
+
+_LAPACK: dict[Any, tuple[Any, Any]] = {}
+
+
+def _lapack_cholesky(dtype: Any) -> tuple[Any, Any]:
+    """``(potrf, potrs)`` of scipy's LAPACK for ``dtype`` (looked up once per dtype)."""
+    key = np.dtype(dtype)
+    if key not in _LAPACK:
+        from scipy.linalg import get_lapack_funcs
+
+        _LAPACK[key] = tuple(get_lapack_funcs(("potrf", "potrs"), dtype=key))
+    return _LAPACK[key]
 
 
 def _cuda_ready() -> bool:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .coupling import meet_entropy
+from .coupling import meet_entropy, meet_entropy_rows
 
 __all__: list[str] = []
 
@@ -83,8 +83,15 @@ def profile_entropy_lower(a: np.ndarray, b: np.ndarray) -> float:
     C = np.minimum(A, B)  # concave, non-decreasing: C_k / k is non-increasing
     K = min(L, _MAX_MULTIPLE)
     k = np.arange(1, K + 1, dtype=np.float64)
-    ratios_a = np.sort((a[:, None] / k[None, :]).ravel())
-    ratios_b = np.sort((b[:, None] / k[None, :]).ravel())
+    ratios_a = (a[:, None] / k[None, :]).ravel()
+    ratios_b = (b[:, None] / k[None, :]).ravel()
+    if K < L:
+        # below max / K the floor counts are dropped (cells_at_most), so a ratio there with k > 1 is
+        # no step of U: leaving it out only merges intervals where U is constant
+        ratios_a = ratios_a[(ratios_a >= a[0] / K) | (np.arange(ratios_a.size) % K == 0)]
+        ratios_b = ratios_b[(ratios_b >= b[0] / K) | (np.arange(ratios_b.size) % K == 0)]
+    ratios_a = np.sort(ratios_a)
+    ratios_b = np.sort(ratios_b)
     c_ratio = np.sort(C / np.arange(1, L + 1))
     brk = np.unique(np.concatenate([ratios_a, ratios_b, c_ratio, [1.0]]))
     brk = brk[(brk > 0) & (brk <= 1.0)]
@@ -114,9 +121,108 @@ def profile_entropy_lower(a: np.ndarray, b: np.ndarray) -> float:
     return s * h - s * np.log2(s) - _MARGIN_BITS
 
 
+def profile_entropy_lower_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`profile_entropy_lower` of each pair of rows of ``a (m, k_a)`` and ``b (m, k_b)``.
+
+    The same envelope and integral, vectorised over the rows: each row's breakpoints (the ratios
+    ``a_i / k``, ``b_j / k``, ``C_k / k`` and 1) are sorted in one ``argsort``, and the counts and
+    masses ``>= t`` at the step midpoints are reverse cumulative sums along that order (every ``t``
+    lies strictly between two consecutive distinct breakpoints, so "at or after the position" is
+    "``>= t``"). Entries absent from a row (zero atoms, ``k`` beyond that row's ``K`` or ``L``)
+    are moved onto the row's smallest breakpoint, where they only add empty intervals.
+    Rows of zeros give 0.
+    """
+    a = np.where(np.asarray(a, dtype=np.float64) > 0, a, 0.0)
+    b = np.where(np.asarray(b, dtype=np.float64) > 0, b, 0.0)
+    n_rows = a.shape[0]
+    out = np.zeros(n_rows)
+    na, nb = np.count_nonzero(a, axis=1), np.count_nonzero(b, axis=1)
+    rows = np.flatnonzero((na > 0) & (nb > 0))
+    if rows.size == 0:
+        return out
+    na, nb = na[rows], nb[rows]
+    # each side keeps only as many columns as its fullest row has atoms
+    a = -np.sort(-a[rows], axis=1)[:, : int(na.max())]
+    b = -np.sort(-b[rows], axis=1)[:, : int(nb.max())]
+    n_r = rows.size
+    s = a.sum(axis=1)
+    a, b = a / s[:, None], b / s[:, None]
+    width = max(a.shape[1], b.shape[1])
+    big_l = np.maximum(na, nb)  # (r,)
+    kk = np.minimum(big_l, _MAX_MULTIPLE)
+    k_max = int(min(width, _MAX_MULTIPLE))
+    cum_a = np.cumsum(np.pad(a, ((0, 0), (0, width - a.shape[1]))), axis=1)
+    cum_b = np.cumsum(np.pad(b, ((0, 0), (0, width - b.shape[1]))), axis=1)
+    C = np.minimum(cum_a, cum_b)  # (r, width); as in the scalar version up to each row's L
+    k = np.arange(1, k_max + 1, dtype=np.float64)
+    kw = np.arange(1, width + 1)
+    ok_k = k[None, :] <= kk[:, None]  # (r, k_max)
+
+    def ratios(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rat = v[:, :, None] / k[None, None, :]
+        valid = (v[:, :, None] > 0) & ok_k[:, None, :]
+        return np.where(valid, rat, 0.0).reshape(n_r, -1), valid.reshape(n_r, -1)
+
+    ra, va = ratios(a)
+    rb, vb = ratios(b)
+    vc = kw[None, :] <= big_l[:, None]
+    rc = np.where(vc, C / kw[None, :], 0.0)
+    vals = np.concatenate([ra, rb, rc, np.ones((n_r, 1))], axis=1)
+    n_a, n_b = ra.shape[1], rb.shape[1]
+    label = np.zeros(vals.shape, dtype=np.int8)  # 1: a ratio, 2: b ratio, 3: C ratio
+    label[:, :n_a][va] = 1
+    label[:, n_a : n_a + n_b][vb] = 2
+    label[:, n_a + n_b : n_a + n_b + width][vc] = 3
+    # masses: the ratios with k = 1 carry their atom
+    weight_a = np.zeros(vals.shape)
+    weight_b = np.zeros(vals.shape)
+    weight_a[:, 0:n_a:k_max] = a
+    weight_b[:, n_a : n_a + n_b : k_max] = b
+    vals = np.minimum(vals, 1.0)  # brk <= 1 (rounding can leave C_L a hair above 1)
+    order = np.argsort(vals, axis=1)  # ties only bound empty intervals: any order will do
+    brk = np.take_along_axis(vals, order, axis=1)
+    label = np.take_along_axis(label, order, axis=1)
+    weight_a = np.take_along_axis(weight_a, order, axis=1)
+    weight_b = np.take_along_axis(weight_b, order, axis=1)
+    n_absent = np.count_nonzero(brk <= 0, axis=1)
+    first = brk[np.arange(n_r), n_absent]  # smallest breakpoint of each row
+    brk = np.where(brk > 0, brk, first[:, None])
+    t = np.empty_like(brk)
+    t[:, 0] = 0.5 * brk[:, 0]
+    t[:, 1:] = 0.5 * (brk[:, :-1] + brk[:, 1:])
+
+    def at_or_after(x: np.ndarray) -> np.ndarray:
+        return np.cumsum(x[:, ::-1], axis=1)[:, ::-1]
+
+    cells_a = at_or_after(label == 1).astype(np.float64)
+    cells_b = at_or_after(label == 2).astype(np.float64)
+    n_star = at_or_after(label == 3)
+    cut = kk < big_l  # the floor counts are only valid for t >= max / K
+    cells_a[cut[:, None] & (t < (a[:, 0] / kk)[:, None])] = np.inf
+    cells_b[cut[:, None] & (t < (b[:, 0] / kk)[:, None])] = np.inf
+    m = np.minimum(np.minimum(cells_a, cells_b), n_star)
+    m = np.minimum(m, big_l[:, None]).astype(np.int64)
+    C0 = np.concatenate([np.zeros((n_r, 1)), C], axis=1)
+    U = np.minimum(
+        np.minimum(at_or_after(weight_a), at_or_after(weight_b)), np.take_along_axis(C0, m, axis=1)
+    )
+    h = np.sum((1.0 - U[:, 1:]) * np.log(brk[:, 1:] / brk[:, :-1]), axis=1) / _LN2
+    val = s * h - s * np.log2(s) - _MARGIN_BITS
+    out[rows] = np.where(U[:, 0] < 1.0 - 1e-9, -np.inf, val)
+    return out
+
+
 def coupling_lower(a: np.ndarray, b: np.ndarray, method: str) -> float:
     """Certified lower bound (bits) on the minimum-entropy coupling (``method``: meet|profile)."""
     h_meet = meet_entropy(a, b)
     if method == "meet":
         return h_meet
     return max(h_meet, profile_entropy_lower(a, b))
+
+
+def coupling_lower_rows(a: np.ndarray, b: np.ndarray, method: str) -> np.ndarray:
+    """:func:`coupling_lower` of each pair of rows of ``a (m, k_a)`` and ``b (m, k_b)``."""
+    h_meet = meet_entropy_rows(a, b)
+    if method == "meet":
+        return h_meet
+    return np.maximum(h_meet, profile_entropy_lower_rows(a, b))

@@ -45,8 +45,8 @@ gauge ``lam(., y) + a_y, mu(., y) - a_y``; adding ``alpha e e^T`` on one ``mu`` 
 solution with that coordinate fixed. A step costs ``O(n1 n2 ny^2)`` for the blocks plus one product
 ``(n1 ny) (n2 ny)^2`` and one Cholesky of size ``n2 ny`` (on allowed cells only).
 
-**Certificate.** After each step that is nearly centred at a small ``tau``, any ``(lam, mu)`` gives
-a
+**Certificate.** Once the path gap ``sum(pi sigma)`` is within ``100 tol`` (and for the last
+iterate of a run that stops early), any ``(lam, mu)`` gives a
 certified lower bound on the minimum (:func:`.broja.dual_lower_bound`, which shifts the potentials
 to
 feasibility), and the joint ``pi w`` made to meet both marginals exactly per ``y`` (the rounding of
@@ -81,21 +81,24 @@ import numpy as np
 from ..exceptions import ConvergenceWarning
 from ._backend import get_namespace, is_torch_array
 from ._types import SolverInfo
-from .broja import BrojaSolution, dual_lower_bound
+from .broja import BrojaSolution
 
 __all__ = ["broja_fast"]
 
 LN2 = math.log(2.0)
-_STEP_TO_BOUNDARY = 0.99  # fraction of the largest step that keeps pi, sigma > 0
+_STEP_TO_BOUNDARY = 0.995  # fraction of the largest step that keeps pi, sigma > 0
 _CERTIFY_BELOW = 1e-2  # certify once the path gap sum(pi sigma) (bits) is below this
+_CERTIFY_TOLS = 100.0  # ... and below this many times tol (plus once at the end of a failed run)
 _START_SHIFT = 1.0  # initial slack added to every pair: sigma = 1 - log q(x1, x2) at the start
 _RIDGES = (0.0, 1e-14, 1e-12, 1e-10, 1e-8, 1e-6)  # relative ridges tried if Cholesky fails
 _METHOD = "ipm-mehrotra"
 _MIN_STEP = 1e-6  # a shorter step counts as a stall
-_MERIT_GROWTH = 2.0  # backtrack when a step multiplies infeasibility + path gap by more
+_MERIT_GROWTH = 10.0  # backtrack when a step multiplies infeasibility + path gap by more
+_BACKTRACK = 0.5  # step shrink factor of the merit backtracking
 _CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
 _CG_MAX_STALE = 200  # ... when the preconditioner is a factorisation from an earlier iterate
 _CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
+_FULL_MAX = 2500  # a failed Schur factorisation moves to the full matrix up to this size
 _REFINE_OK = 1e-3  # a direction is trusted when CG leaves this fraction of the rhs
 _STALE_OK = 1e-9  # ... or this fraction, with a preconditioner from an earlier iterate
 
@@ -113,6 +116,7 @@ class _Problem:
     pad2: Any  # (n2, ny)
     live: Any  # (n1, n2) bool, pairs with at least one allowed cell
     n_live: int
+    n_full: int  # size of the full Newton matrix, (n1 + n2) ny
     cols: Any  # flat (x2, y) indices of allowed cells: the Schur variables (None: all)
     rows: Any  # flat (x1, y) indices of allowed cells (None: all)
     bd_pos: tuple[Any, Any]  # positions in S of the block-diagonal D2 entries
@@ -120,8 +124,6 @@ class _Problem:
     pin: Any  # positions in S of one mu per label (gauge)
     pin_full: Any  # the same mu, as flat (x2, y) indices
     h_y: float  # H(Y) in nats
-    p1_np: np.ndarray
-    p2_np: np.ndarray
 
 
 def _to_np(x: Any) -> np.ndarray:
@@ -161,6 +163,12 @@ def _eye_idx(xp: Any, m: int) -> tuple[Any, Any]:
     return idx, idx
 
 
+def _add_diag(a: Any, v: Any) -> None:
+    """Add ``v (b, n)`` to the diagonals of the contiguous stack ``a (b, n, n)``, in place."""
+    n = a.shape[-1]
+    a.reshape(a.shape[0], n * n)[:, :: n + 1] += v
+
+
 def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, float]:
     """Assemble and factor the reduced Newton matrix (see the module docstring).
 
@@ -178,43 +186,53 @@ def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, flo
     q = pi[:, :, None] * w
     rho = pi / sig - pi
     wr = rho[:, :, None] * w
-    eye = xp.eye(ny)
-    d1 = xp.matmul(xp.permute(wr, (0, 2, 1)), w) + xp.einsum(
-        "iy,yz->iyz", xp.sum(q, 1) + pb.pad1, eye
-    )
+    tv = xp.transpose  # strided views: batched products read them without copies
+    d1 = xp.matmul(tv(wr, (0, 2, 1)), w)
+    _add_diag(d1, xp.sum(q, 1) + pb.pad1)
     dinv = xp.inv(d1)
     u = xp.matmul(w, dinv)  # (n1, n2, ny): u_ij = D1_i^{-1} w_ij (D1_i symmetric)
     # X[i, y, (j, z)] = Dinv_i[y, z] q_ijz + rho_ij u_ijy w_ijz
-    x = dinv[:, :, None, :] * q[:, None, :, :] + (
-        xp.permute(rho[:, :, None] * u, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]
-    )
+    x = dinv[:, :, None, :] * q[:, None, :, :]
+    x += tv(rho[:, :, None] * u, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]
     x = _take(x.reshape(n1, ny, n2 * ny), pb.cols, 2)
     m = x.shape[-1]
     # C^T X = sum_i q_ijy X_i[y, c] + sum_i rho_ij w_ijy (w_ij^T X_i)[c]
-    t1 = xp.matmul(xp.permute(q, (2, 1, 0)), xp.permute(x, (1, 0, 2)))  # (ny, n2, m)
-    pw = xp.permute(xp.matmul(w, x), (1, 0, 2))  # (n2, n1, m)
-    t2 = xp.matmul(xp.permute(wr, (1, 2, 0)), pw)  # (n2, ny, m)
-    ctx = xp.permute(t1, (1, 0, 2)).reshape(n2 * ny, m) + t2.reshape(n2 * ny, m)
-    s = -_take(ctx, pb.cols, 0)
-    d2 = xp.matmul(xp.permute(wr, (1, 2, 0)), xp.permute(w, (1, 0, 2)))  # (n2, ny, ny)
-    d2 = d2 + xp.einsum("jy,yz->jyz", xp.sum(q, 0) + pb.pad2, eye)
+    pw = xp.matmul(w, x)  # (n1, n2, m)
+    ctx = xp.matmul(tv(wr, (1, 2, 0)), tv(pw, (1, 0, 2)))  # (n2, ny, m)
+    del pw
+    ctx += tv(xp.matmul(tv(q, (2, 1, 0)), tv(x, (1, 0, 2))), (1, 0, 2))  # (ny, n2, m) -> (n2, ..)
+    s = _take(ctx.reshape(n2 * ny, m), pb.cols, 0)
+    s = -0.5 * (s + s.T)
+    d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))  # (n2, ny, ny)
+    _add_diag(d2, xp.sum(q, 0) + pb.pad2)
     s[pb.bd_pos] += d2[pb.bd_src]
-    s = 0.5 * (s + s.T)
     scale = xp.item(xp.max(xp.abs(s)))
     s[pb.pin, pb.pin] = s[pb.pin, pb.pin] + scale
     # symmetric diagonal scaling: a unit diagonal keeps the ridges relative to each row's size
-    diag = s[_eye_idx(xp, m)]
+    diag_idx = _eye_idx(xp, m)
+    diag = s[diag_idx]
     if not xp.item(xp.max(-diag)) < 0:  # a non-positive pivot: S lost its digits to cancellation
         return dinv, x, None, scale
-    dg = xp.sqrt(diag)
-    s = s / dg[:, None] / dg[None, :]
-    eye = xp.eye(m)
+    dg = 1.0 / xp.sqrt(diag)
+    s *= dg[:, None]
+    s *= dg[None, :]
+    s[diag_idx] = 1.0
     factor = None
     for ridge in _RIDGES:  # the ridge is undone by the conjugate gradients in the caller
-        factor = xp.cholesky(s + ridge * eye)
+        a = xp.copy(s)
+        if ridge:
+            a[diag_idx] += ridge
+        factor = xp.cholesky(a)
         if factor is not None:
             break
-    return dinv, x, None if factor is None else (factor, dg), scale
+    return dinv, x, None if factor is None else (factor, 1.0 / dg), scale
+
+
+def _block_diag_idx(xp: Any, n: int, k: int, offset: int) -> tuple[Any, Any]:
+    """Index of ``n`` diagonal ``k x k`` blocks from ``(offset, offset)`` on, shape (n, k, k)."""
+    base = offset + k * np.arange(n)[:, None, None]
+    ar = np.arange(k)
+    return xp.index(base + ar[None, :, None]), xp.index(base + ar[None, None, :])
 
 
 def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
@@ -227,24 +245,29 @@ def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     n1, n2, ny = w.shape
     q = pi[:, :, None] * w
     wr = (pi / sig - pi)[:, :, None] * w
-    eye = xp.eye(ny)
-    d1 = xp.einsum("ijy,ijz->iyz", wr, w) + xp.einsum("iy,yz->iyz", xp.sum(q, 1) + pb.pad1, eye)
-    d2 = xp.einsum("ijy,ijz->jyz", wr, w) + xp.einsum("jy,yz->jyz", xp.sum(q, 0) + pb.pad2, eye)
-    c = (xp.einsum("ijy,ijz->iyjz", wr, w) + xp.einsum("ijy,yz->iyjz", q, eye)).reshape(
-        n1 * ny, n2 * ny
-    )
+    tv = xp.transpose
+    d1 = xp.matmul(tv(wr, (0, 2, 1)), w)
+    _add_diag(d1, xp.sum(q, 1) + pb.pad1)
+    d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))
+    _add_diag(d2, xp.sum(q, 0) + pb.pad2)
+    c = wr[:, :, :, None] * w[:, :, None, :]  # (i, j, y, z)
+    c.reshape(n1, n2, ny * ny)[:, :, :: ny + 1] += q
     a, b = n1 * ny, n2 * ny
     h = xp.zeros((a + b, a + b))
-    h[:a, :a] = xp.einsum("iyz,ik->iykz", d1, xp.eye(n1)).reshape(a, a)
-    h[a:, a:] = xp.einsum("jyz,jk->jykz", d2, xp.eye(n2)).reshape(b, b)
-    h[:a, a:] = c
-    h[a:, :a] = c.T
-    scale = xp.item(xp.max(xp.abs(h)))
+    h[:a, a:] = tv(c, (0, 2, 1, 3)).reshape(a, b)
+    h[a:, :a] = tv(h[:a, a:], (1, 0))
+    h[_block_diag_idx(xp, n1, ny, 0)] = d1
+    h[_block_diag_idx(xp, n2, ny, a)] = d2
+    diag = _eye_idx(xp, a + b)
+    scale = xp.item(xp.max(h[diag]))  # = max |h_ij|: h is positive semidefinite
     pin = pb.pin_full + a
     h[pin, pin] = h[pin, pin] + scale
     factor = None
     for ridge in _RIDGES:
-        factor = xp.cholesky(h + (ridge * scale) * xp.eye(a + b))
+        g = xp.copy(h)
+        if ridge:
+            g[diag] += ridge * scale
+        factor = xp.cholesky(g)
         if factor is not None:
             break
     return ("full", factor, scale)
@@ -263,15 +286,16 @@ def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
         return d[:a].reshape(rhs1.shape), d[a:].reshape(rhs2.shape)
     dinv, x, factor, _ = fac
     n1, ny = rhs1.shape
-    y1 = xp.einsum("iyz,iz->iy", dinv, rhs1)
-    b2 = _take(rhs2.reshape(-1), pb.cols, 0) - xp.einsum("iyc,iy->c", x, rhs1)
+    x2d = x.reshape(n1 * ny, x.shape[-1])
+    y1 = xp.matmul(dinv, rhs1[:, :, None])[:, :, 0]
+    b2 = _take(rhs2.reshape(-1), pb.cols, 0) - rhs1.reshape(-1) @ x2d
     dmu_c = xp.cho_solve(factor[0], b2 / factor[1]) / factor[1]
     if pb.cols is None:
         dmu = dmu_c
     else:
         dmu = xp.zeros((rhs2.shape[0] * ny,))
         dmu[pb.cols] = dmu_c
-    dlam = y1 - xp.einsum("iyc,c->iy", x, dmu_c)
+    dlam = y1 - (x2d @ dmu_c).reshape(n1, ny)
     return dlam, dmu.reshape(rhs2.shape)
 
 
@@ -363,7 +387,7 @@ def _direction(
         h1, h2 = _apply(pb, q, rho, w, alpha, best[1], best[2])  # true residual of the best
         err = norm(b1 - h1, b2 - h2)
     dlam, dmu = best[1], best[2]
-    jdv = -(xp.einsum("ijy,iy->ij", w, dlam) + xp.einsum("ijy,jy->ij", w, dmu))
+    jdv = -xp.sum(w * (dlam[:, None, :] + dmu[None, :, :]), 2)
     dpi = (pi * (jdv + rp) - rc) / sig
     dsig = -rp - jdv
     return dlam, dmu, dpi, dsig, err <= trust * err0 or err <= 1e-15
@@ -422,9 +446,16 @@ def _dual_bound_xp(pb: _Problem, lam: Any, mu: Any) -> float:
     return max(pb.h_y - dual, 0.0) / LN2
 
 
+def _certify(pb: _Problem, q: Any, lam: Any, mu: Any) -> tuple[float, float, Any, float]:
+    """``(gap, upper, q_feasible, lower)`` (bits) for the joint ``q`` and the potentials."""
+    q_feas = _round_feasible(pb, q)
+    upper = max(pb.h_y - _cond_entropy(pb.xp, q_feas), 0.0) / LN2
+    lower = _lower_bound(pb, lam, mu)
+    return max(upper - lower, 0.0), upper, q_feas, lower
+
+
 def _lower_bound(pb: _Problem, lam: Any, mu: Any) -> float:
-    if pb.xp.name == "numpy":
-        return dual_lower_bound(pb.p1_np, pb.p2_np, lam, mu)
+    """Certified lower bound (bits): :func:`.broja.dual_lower_bound` on the pruned problem."""
     return _dual_bound_xp(pb, lam, mu)
 
 
@@ -450,6 +481,7 @@ def _prepare(p1: np.ndarray, p2: np.ndarray, xp: Any) -> _Problem:
         pad2=xp.asarray((~ok2).astype(np.float64)),
         live=xp.asarray(live.astype(np.float64)) > 0,
         n_live=int(live.sum()),
+        n_full=(n1 + n2) * ny,
         cols=None if flat2.size == n2 * ny else xp.index(flat2),
         rows=None if flat1.size == n1 * ny else xp.index(flat1),
         bd_pos=(xp.index(pos2[jj * ny + yy]), xp.index(pos2[jj * ny + zz])),
@@ -457,8 +489,6 @@ def _prepare(p1: np.ndarray, p2: np.ndarray, xp: Any) -> _Problem:
         pin=xp.index(pin),
         pin_full=xp.index(np.argmax(p2, axis=0) * ny + np.arange(ny)),
         h_y=_entropy_nats(p1.sum(0)),
-        p1_np=p1,
-        p2_np=p2,
     )
 
 
@@ -606,6 +636,10 @@ def _solve(
     sig = xp.where(pb.live, -s, 1.0)
 
     bar = _progress_bar(max_iter, progress)
+    # the certified gap tracks the path gap (it is not smaller in practice): certify from a path gap
+    # of _CERTIFY_TOLS * tol on (and at the end of an unsuccessful run), not on every iterate
+    certify_below = min(_CERTIFY_BELOW, _CERTIFY_TOLS * tol)
+    certified = False
     best = None  # (gap, upper, q_feasible)
     n_iter = 0
     use_full = False
@@ -618,11 +652,9 @@ def _solve(
         rp = xp.where(pb.live, s + sig, 0.0)
         path_gap = xp.item(xp.sum(pi * sig))
         # --- certify -----------------------------------------------------------------------------
-        if path_gap / LN2 <= _CERTIFY_BELOW:
-            q_feas = _round_feasible(pb, q)
-            upper = max(pb.h_y - _cond_entropy(xp, q_feas), 0.0) / LN2
-            lower = _lower_bound(pb, lam, mu)
-            gap = max(upper - lower, 0.0)
+        certified = path_gap / LN2 <= certify_below
+        if certified:
+            gap, upper, q_feas, lower = _certify(pb, q, lam, mu)
             if math.isfinite(gap) and (best is None or gap < best[0]):
                 best = (gap, upper, q_feas)
             if verbose:
@@ -648,7 +680,7 @@ def _solve(
             fac = _factor(pb, w, pi, sig)
             if fac[2] is not None:
                 last_fac = fac
-            elif last_fac is not None:
+            elif last_fac is not None and pb.n_full > _FULL_MAX:
                 fac, stale = last_fac, True  # precondition CG with the last good factorisation
             else:
                 use_full = True
@@ -687,13 +719,17 @@ def _solve(
             )
             if merit_n <= _MERIT_GROWTH * merit or step < _MIN_STEP:
                 break
-            step *= 0.5
+            step *= _BACKTRACK
         if step < _MIN_STEP or not math.isfinite(merit_n):
             status = "numerical_error"
             break
         lam, mu, pi, sig, s, w = lam_n, mu_n, pi_n, sig_n, s_n, w_n
     if bar is not None:
         bar.close()
+    if status != "optimal" and not certified and path_gap / LN2 <= _CERTIFY_BELOW:
+        gap, upper, q_feas, _ = _certify(pb, q, lam, mu)  # the last iterate, near the path's end
+        if math.isfinite(gap) and (best is None or gap < best[0]):
+            best = (gap, upper, q_feas)
     if best is None:  # no certificate yet: the current joint, made feasible, with an infinite gap
         q_feas = _round_feasible(pb, pi[:, :, None] * w)
         best = (math.inf, max(pb.h_y - _cond_entropy(xp, q_feas), 0.0) / LN2, q_feas)

@@ -46,7 +46,7 @@ import numpy as np
 from .._validation import check_option, check_random_state, check_scalar
 from ..exceptions import ConvergenceWarning
 from ._chord_bnb import DeltaLP, branch_and_bound, entropy_bits, slp_descent
-from ._profile import coupling_lower
+from ._profile import coupling_lower, coupling_lower_rows
 from ._types import SolverInfo
 
 __all__ = [
@@ -96,15 +96,29 @@ def coupling_entropy_lower(a: np.ndarray, b: np.ndarray, *, method: str = "profi
     return float(coupling_lower(np.asarray(a, float), np.asarray(b, float), method))
 
 
+RowsFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
 def _conditional_bound(
-    p_ab: np.ndarray, p_ac: np.ndarray, fn: Callable[[np.ndarray, np.ndarray], float]
+    p_ab: np.ndarray,
+    p_ac: np.ndarray,
+    fn: Callable[[np.ndarray, np.ndarray], float],
+    rows_fn: RowsFn | None = None,
 ) -> float:
-    """``H(A) + Σ_a p(a) fn(p(b|a), p(c|a))`` for tables ``p(a, b)``, ``p(a, c)`` (rows: a)."""
+    """``H(A) + Σ_a p(a) fn(p(b|a), p(c|a))`` for tables ``p(a, b)``, ``p(a, c)`` (rows: a).
+
+    ``rows_fn``, when given, evaluates ``fn`` on all the rows at once (same values).
+    """
     pa = p_ab.sum(axis=1)
-    total = 0.0
-    for i in np.flatnonzero(pa > 0):
-        total += pa[i] * fn(p_ab[i] / pa[i], p_ac[i] / pa[i])
-    pos = pa[pa > 0]
+    idx = np.flatnonzero(pa > 0)
+    pos = pa[idx]
+    if rows_fn is not None:
+        vals = rows_fn(p_ab[idx] / pos[:, None], p_ac[idx] / pos[:, None])
+        total = float(np.dot(pos, vals))
+    else:
+        total = 0.0
+        for i in idx:
+            total += pa[i] * fn(p_ab[i] / pa[i], p_ac[i] / pa[i])
     return float(total - np.dot(pos, np.log2(pos)))
 
 
@@ -113,6 +127,8 @@ def pairing_values(
     p_x2y: np.ndarray,
     p_x1x2: np.ndarray,
     fn: Callable[[np.ndarray, np.ndarray], float],
+    *,
+    rows_fn: RowsFn | None = None,
 ) -> dict[str, float]:
     """A coupling-entropy functional ``fn(a, b)`` applied to every pairing of the marginals.
 
@@ -121,6 +137,9 @@ def pairing_values(
     (``H(r) = H(A) + Σ_a p(a) H(r(·,·|a))``). With ``fn`` a certified lower bound on the minimum
     coupling entropy every value is a lower bound on ``min_{r∈Δ12} H(r)``; with a feasible coupling
     (greedy) every value is an upper value on that pairing's minimum.
+
+    ``rows_fn(A, B)``, optional, returns ``fn`` of every pair of rows of two stacks at once; it is
+    used for the conditional pairings (one coupling per value of the conditioning variable).
 
     Returns
     -------
@@ -135,9 +154,9 @@ def pairing_values(
         "(x1x2, y)": float(fn(p_x1x2, p_y)),
         "(x1y, x2)": float(fn(p_x1y, p_x2)),
         "(x2y, x1)": float(fn(p_x2y, p_x1)),
-        "(x2, y | x1)": _conditional_bound(p_x1x2, p_x1y, fn),
-        "(x1, y | x2)": _conditional_bound(p_x1x2.T, p_x2y, fn),
-        "(x1, x2 | y)": _conditional_bound(p_x1y.T, p_x2y.T, fn),
+        "(x2, y | x1)": _conditional_bound(p_x1x2, p_x1y, fn, rows_fn),
+        "(x1, y | x2)": _conditional_bound(p_x1x2.T, p_x2y, fn, rows_fn),
+        "(x1, x2 | y)": _conditional_bound(p_x1y.T, p_x2y.T, fn, rows_fn),
     }
 
 
@@ -185,7 +204,13 @@ def min_entropy_lower_pairings(
     2.0
     """
     check_option(method, name="method", options=_METHODS)
-    values = pairing_values(p_x1y, p_x2y, p_x1x2, lambda a, b: coupling_lower(a, b, method))
+    values = pairing_values(
+        p_x1y,
+        p_x2y,
+        p_x1x2,
+        lambda a, b: coupling_lower(a, b, method),
+        rows_fn=lambda a, b: coupling_lower_rows(a, b, method),
+    )
     return max(values.values())
 
 
