@@ -29,7 +29,6 @@ from ._validation import (
 from .bounds import (
     BOUNDS,
     Bound,
-    coupling_gap,
     synergy_lower_disagreement_bhattacharyya,
     synergy_lower_disagreement_l2,
     synergy_lower_disagreement_paper,
@@ -347,10 +346,6 @@ def estimate(
         for k, v in solver_info.items()
         if not v.converged and k != "bnb"
     ]
-    if "synergy_upper_coupling" in names:
-        gap = coupling_gap(m)
-    else:
-        gap = float("nan")
     n_support = int(broja_support(m.p_x1y, m.p_x2y).sum())
     backend_used = "numpy" if backend == "auto" else backend
     return EstimateResult(
@@ -370,7 +365,6 @@ def estimate(
         synergy_witness=None if witness is None else float(witness),
         shape=m.shape,
         n_support=n_support,
-        coupling_gap=gap,
         consistency=m.consistency,
         solver_info=MappingProxyType(solver_info),
         timings=MappingProxyType(timings),

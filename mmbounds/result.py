@@ -54,10 +54,6 @@ class EstimateResult:
         ``(|X1|, |X2|, |Y|)``.
     n_support : int
         Cells of the BROJA program after pruning.
-    coupling_gap : float
-        Greedy minus majorization-meet coupling entropy of the best pairing: how far the coupling
-        bound
-        is from the best it could reach with an exact minimum-entropy coupling (at most this much).
     consistency : ConsistencyReport
         Disagreement of the observed marginals and their reconciliation.
     solver_info : Mapping[str, SolverInfo]
@@ -92,7 +88,6 @@ class EstimateResult:
     synergy_witness: float | None
     shape: tuple[int, int, int]
     n_support: int
-    coupling_gap: float
     consistency: ConsistencyReport
     solver_info: Mapping[str, SolverInfo]
     timings: Mapping[str, float]
@@ -114,6 +109,17 @@ class EstimateResult:
     def upper_bounds(self) -> dict[str, float]:
         """Every upper bound on S by name (bits)."""
         return {b.name: b.value for b in self.bounds if b.side == "upper"}
+
+    @property
+    def coupling_gap(self) -> float:
+        """How much exact minimum-entropy couplings could tighten the meet bound, at most (bits).
+
+        Greedy minus majorization-meet coupling entropy over the pairings
+        (:func:`mmbounds.bounds.coupling_gap`); computed on demand from :attr:`marginals`.
+        """
+        from .bounds import coupling_gap
+
+        return coupling_gap(self.marginals)
 
     @property
     def mi_total_interval(self) -> tuple[float, float]:
