@@ -495,7 +495,7 @@ def _multibench_datasets(path: Path) -> list[Any]:
 
 
 # --------------------------------------------------------------------------------------------------
-# performance and SSL (optional parts written by colleagues' modules)
+# performance and SSL (optional parts, read from the benchmark outputs when present)
 
 
 def _accuracy_interval(obj: Any) -> tuple[float, float] | None:

@@ -26,15 +26,12 @@ def suites():
     out = {}
     for s in SUITES:
         d = make_pid_synthetic(s, n_samples=2000, dim=30, random_state=0)
-        # the paper's relaxation is left out: on the redundancy suite both BROJA solvers stop
-        # short on it (ConvergenceWarning, certified gap ~2e-7 to 6e-7 bits; reported to the lead)
         res = _same_samples(
             d["x1"],
             d["x2"],
             d.y,
             discretizer=FAST,
             random_state=0,
-            bounds=("synergy_lower_shared", "synergy_upper_coupling"),
         )
         out[s] = (res, true_interactions(d["x1"], d["x2"], d.y, like=res))
     return out
