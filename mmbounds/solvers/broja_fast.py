@@ -302,7 +302,9 @@ def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
 def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
     """Infeasibility plus path gap, ``|r1|_1 + |r2|_1 + |s + sigma|_1 + sum(pi sigma)``."""
     return (
-        xp.item(xp.sum(xp.abs(r1))) + xp.item(xp.sum(xp.abs(r2))) + xp.item(xp.sum(xp.abs(rp)))
+        xp.item(xp.sum(xp.abs(r1)))
+        + xp.item(xp.sum(xp.abs(r2)))
+        + xp.item(xp.sum(xp.abs(rp)))
         + path_gap
     )
 
