@@ -236,6 +236,8 @@ def estimate(
     check_random_state(random_state)
     check_scalar(upper_budget_s, name="upper_budget_s", min_val=0.0, include_min=False)
     check_scalar(upper_max_nodes, name="upper_max_nodes", kind=int, min_val=1)
+    if isinstance(bounds, str) and bounds not in ("all", "auto"):
+        bounds = [bounds]
     names = list(BOUNDS) if bounds in ("all", "auto") else list(bounds)
     for n in names:
         if n not in BOUNDS:

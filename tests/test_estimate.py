@@ -100,6 +100,10 @@ def test_bad_input_messages():
         estimate((np.eye(2) / 2, np.eye(2) / 2))
     with pytest.raises(ValueError, match="unknown bound"):
         estimate(CANONICAL["xor"][0], bounds=["nope"])
+    with pytest.raises(ValueError, match="unknown bound 'nope'"):
+        estimate(CANONICAL["xor"][0], bounds="nope")
+    one = estimate(CANONICAL["and"][0], bounds="synergy_lower_shared")
+    assert [b.name for b in one.bounds] == ["synergy_lower_shared"]
     with pytest.raises(ValueError, match="data contains 1 NaN"):
         bad = CANONICAL["xor"][0].copy()
         bad[0, 0, 0] = np.nan
