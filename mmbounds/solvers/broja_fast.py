@@ -79,7 +79,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import ConvergenceWarning
-from ._backend import get_namespace, is_torch_array
+from ._backend import NumpyNamespace, get_namespace, is_torch_array
 from ._types import SolverInfo
 from .broja import BrojaSolution
 
@@ -252,6 +252,8 @@ def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     _add_diag(d2, xp.sum(q, 0) + pb.pad2)
     c = wr[:, :, :, None] * w[:, :, None, :]  # (i, j, y, z)
     c.reshape(n1, n2, ny * ny)[:, :, :: ny + 1] += q
+    if isinstance(xp, NumpyNamespace):
+        return _factor_block(pb, d1, d2, c)
     a, b = n1 * ny, n2 * ny
     h = xp.zeros((a + b, a + b))
     h[:a, a:] = tv(c, (0, 2, 1, 3)).reshape(a, b)
@@ -273,10 +275,57 @@ def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     return ("full", factor, scale)
 
 
+def _factor_block(pb: _Problem, d1: Any, d2: Any, c: Any) -> tuple[Any, ...]:
+    """The Cholesky factor of :func:`_factor_full`'s matrix, computed blockwise (numpy only).
+
+    With the ``lam`` variables first the lower factor is ``[[L1, 0], [W^T, LS]]``: ``L1`` the
+    Cholesky factors of the ``D1_i`` (a batch), ``W = L1^{-1} C`` and ``LS`` the Cholesky factor of
+    ``D2 - W^T W`` (plus the gauge pins). This is the blocked (right-looking) Cholesky of the whole
+    matrix, so it is as backward stable as factoring it densely, at the cost of the Schur route.
+    """
+    n1, n2, ny, _ = c.shape
+    a, b = n1 * ny, n2 * ny
+    cb = c.transpose(0, 2, 1, 3).reshape(n1, ny, b)  # C_i = rows (i, .) of C
+    d2full = np.zeros((b, b))
+    d2v = d2full.reshape(n2, ny, n2, ny)
+    idx = np.arange(n2)
+    d2v[idx, :, idx, :] = d2
+    scale = max(float(np.max(np.diagonal(d1, axis1=1, axis2=2))), float(np.max(d2full.diagonal())))
+    pin = pb.pin_full
+    d2full[pin, pin] += scale
+    for ridge in _RIDGES:
+        r = ridge * scale
+        d1r = d1
+        if ridge:
+            d1r = d1.copy()
+            _add_diag(d1r, np.full(d1.shape[:2], r))
+        try:
+            l1 = np.linalg.cholesky(d1r)
+        except np.linalg.LinAlgError:
+            continue
+        wb = np.linalg.solve(l1, cb).reshape(a, b)  # (n1 ny, n2 ny)
+        sm = d2full - wb.T @ wb
+        if ridge:
+            sm[np.diag_indices(b)] += r
+        factor = pb.xp.cholesky(sm)
+        if factor is not None:
+            return ("block", (l1, wb, factor), scale)
+    return ("block", None, scale)
+
+
 def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
     """Solve ``[[D1, C], [C^T, D2]] (d lam, d mu) = (rhs1, rhs2)`` with the factors of
     :func:`_factor`."""
     xp = pb.xp
+    if isinstance(fac[0], str) and fac[0] == "block":
+        l1, wb, factor = fac[1]
+        y1 = np.linalg.solve(l1, rhs1[:, :, None])  # (n1, ny, 1)
+        y1f = y1.reshape(-1)
+        # LS LS^T x2 = rhs2 - W^T y1 after the forward step; then back-substitute for x1
+        x2 = xp.cho_solve(factor, rhs2.reshape(-1) - wb.T @ y1f)
+        z1 = (y1f - wb @ x2).reshape(rhs1.shape[0], rhs1.shape[1], 1)
+        x1 = np.linalg.solve(np.swapaxes(l1, 1, 2), z1)
+        return x1[:, :, 0], x2.reshape(rhs2.shape)
     if isinstance(fac[0], str):  # ("full", factor, alpha)
         a = rhs1.shape[0] * rhs1.shape[1]
         rhs = xp.zeros((a + rhs2.shape[0] * rhs2.shape[1],))
