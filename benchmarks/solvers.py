@@ -39,6 +39,7 @@ from mmbounds.solvers.broja import broja_cvxpy
 from mmbounds.solvers.broja_fast import broja_fast
 
 DEFAULT_SIZES = ["20x20x2", "50x50x10", "100x100x10"]
+_PID_FIELDS = ("redundancy", "unique1", "unique2")
 
 
 def dense_table(n1: int, n2: int, ny: int, rng: np.random.Generator) -> np.ndarray:
@@ -112,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         "<rev> mmbounds | tar -x -C DIR`): its broja_fast and fast estimate are timed against "
         "this checkout's in the same process, interleaved",
     )
+    parser.add_argument(
+        "--ref-max-cells",
+        type=int,
+        default=100_000,
+        help="with --device: compare with the numpy fast estimate up to this many cells",
+    )
     parser.add_argument("--tol", type=float, default=1e-9, help="certified gap, bits")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -135,9 +142,13 @@ def main(argv: list[str] | None = None) -> int:
                 (size, kind, n1 * n2 * ny, make(n1, n2, ny, np.random.default_rng(args.seed)))
             )
 
-    print(f"BROJA solve: broja_cvxpy vs broja_fast (tol={args.tol:g} bits; best of {args.repeats})")
+    ref_name = "broja_fast numpy" if args.device is not None else "broja_cvxpy"
+    print(
+        f"BROJA solve: {ref_name} vs broja_fast on {backend} "
+        f"(tol={args.tol:g} bits; best of {args.repeats})"
+    )
     header = (
-        f"{'size':>13} {'kind':>9} {'cvxpy_s':>8} {'cvx_MiB':>8} {'fast_s':>8} {'fast_MiB':>8} "
+        f"{'size':>13} {'kind':>9} {'ref_s':>8} {'ref_MiB':>8} {'fast_s':>8} {'fast_MiB':>8} "
         f"{'speedup':>8} {'|dI| bits':>10} {'gap bits':>9} {'iters':>5} status"
     )
     print(header)
@@ -151,9 +162,14 @@ def main(argv: list[str] | None = None) -> int:
             args.repeats,
             gpu,
         )
-        if args.skip_cvxpy:
-            tc = mc = diff = np.nan
-        else:
+        tc = mc = diff = np.nan
+        if args.device is not None:  # reference: the numpy fast solver (cvxpy: hours at 1e7)
+            if cells <= args.ref_max_cells:
+                tc, mc, ref = _run(
+                    lambda p1=p1, p2=p2: broja_fast(p1, p2, tol=args.tol, backend="numpy"), 1, False
+                )
+                diff = abs(ref.min_mi - fast.min_mi)
+        elif not args.skip_cvxpy:
             large = cells > args.cvxpy_max_cells
             if large:
                 notes.append(f"{size} {kind}: broja_cvxpy timed once, without a memory trace")
@@ -171,38 +187,46 @@ def main(argv: list[str] | None = None) -> int:
         )
     for note in notes:
         print("note:", note)
-    if args.skip_cvxpy:
+    if args.skip_cvxpy and args.device is None:
         print("note: cvxpy skipped (--skip-cvxpy)")
 
-    try:
-        import mmbounds
+    import mmbounds
 
-        has_estimate = hasattr(mmbounds, "estimate")
-    except ImportError:
-        has_estimate = False
-    if not has_estimate:
-        print("mmbounds.estimate is not available yet: full-estimate timings skipped")
-        return 0
+    gpu_ref = "numpy fast" if args.device is not None else "cvxpy"
     print(
-        "\nfull mmbounds.estimate(joint, method=...) (bounds='auto': BROJA, IPF, coupling bounds; "
-        f"best of {args.repeats})"
+        f"\nfull mmbounds.estimate(joint) (bounds='auto'; best of {args.repeats}): "
+        f"{'torch on ' + str(args.device) if args.device else 'numpy'} vs {gpu_ref} reference"
     )
     print(
-        f"{'size':>13} {'kind':>9} {'cvxpy_s':>8} {'fast_s':>8} {'speedup':>8} {'|dR| bits':>10} "
-        f"{'|dS_lo|':>9} {'|dS_hi|':>9}"
+        f"{'size':>13} {'kind':>9} {'ref_s':>8} {'fast_s':>8} {'speedup':>8} {'peak_MiB':>8} "
+        f"{'|dPID|':>8} {'|dBound|':>8} {'broja_gap':>9} {'ipf_err':>8}"
     )
     notes = []
+    breakdown = []
     for size, kind, cells, p in tables:
-        tf, _, fast = _run(
-            lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
+        tf, mf, fast = _run(
+            lambda p=p: mmbounds.estimate(
+                p, method="fast", tol=args.tol, random_state=0, backend=backend, device=args.device
+            ),
             args.repeats,
-            False,
+            gpu,
             memory=False,
         )
-        run_cvxpy = not args.skip_cvxpy and (
-            cells <= args.cvxpy_max_cells or args.cvxpy_estimate_all
-        )
-        if run_cvxpy:
+        ref, tc = None, np.nan
+        if args.device is not None:  # the reference is the numpy fast path (cvxpy: hours at 1e7)
+            if cells <= args.ref_max_cells:
+                tc, _, ref = _run(
+                    lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
+                    1,
+                    False,
+                    memory=False,
+                )
+            else:
+                notes.append(
+                    f"{size} {kind}: no reference above --ref-max-cells={args.ref_max_cells} "
+                    "(the certified BROJA gap and the IPF marginal error are the check)"
+                )
+        elif not args.skip_cvxpy and (cells <= args.cvxpy_max_cells or args.cvxpy_estimate_all):
             large = cells > args.cvxpy_max_cells
             tc, _, ref = _run(
                 lambda p=p: mmbounds.estimate(p, method="cvxpy", random_state=0),
@@ -210,23 +234,32 @@ def main(argv: list[str] | None = None) -> int:
                 False,
                 memory=False,
             )
-            diffs = [
-                abs(_redundancy(ref) - _redundancy(fast)),
-                abs(ref.synergy_lower - fast.synergy_lower),
-                abs(ref.synergy_upper - fast.synergy_upper),
-            ]
-        else:
-            tc, diffs = np.nan, [np.nan] * 3
-            if not args.skip_cvxpy:
-                notes.append(
-                    f"{size} {kind}: estimate(method='cvxpy') skipped (minutes; "
-                    "--cvxpy-estimate-all runs it)"
-                )
+        elif not args.skip_cvxpy:
+            notes.append(
+                f"{size} {kind}: estimate(method='cvxpy') skipped (minutes; "
+                "--cvxpy-estimate-all runs it)"
+            )
+        d_pid = d_bound = np.nan
+        if ref is not None:
+            d_pid = max(abs(getattr(ref, k) - getattr(fast, k)) for k in _PID_FIELDS)
+            d_bound = max(
+                abs(a.value - b.value) for a, b in zip(ref.bounds, fast.bounds, strict=True)
+            )
         print(
-            f"{size:>13} {kind:>9} {tc:8.3f} {tf:8.3f} {tc / tf:8.1f} {diffs[0]:10.2e} "
-            f"{diffs[1]:9.1e} {diffs[2]:9.1e}",
+            f"{size:>13} {kind:>9} {tc:8.3f} {tf:8.3f} {tc / tf:8.1f} {mf:8.1f} {d_pid:8.1e} "
+            f"{d_bound:8.1e} {fast.solver_info['broja'].residual:9.1e} "
+            f"{fast.solver_info['maxent'].residual:8.1e}",
             flush=True,
         )
+        if cells >= 1_000_000:
+            steps = ", ".join(f"{k} {v:.3f}" for k, v in fast.timings.items())
+            breakdown.append(
+                f"{size} {kind}: backend={fast.backend}, broja iterations "
+                f"{fast.solver_info['broja'].n_iter}, ipf sweeps "
+                f"{fast.solver_info['maxent'].n_iter}; seconds per step: {steps}"
+            )
+    for line in breakdown:
+        print("steps:", line)
     for note in notes:
         print("note:", note)
     if args.baseline is not None:
@@ -288,9 +321,9 @@ def _compare_baseline(args: Any, tables: list[Any]) -> None:
                 diff = abs(rb.min_mi - rn.min_mi)
                 its = (rb.info.n_iter, rn.info.n_iter)
             else:
-                vb = [rb.synergy_lower, rb.synergy_upper, _redundancy(rb)]
+                vb = [rb.synergy_lower, rb.synergy_upper] + [getattr(rb, k) for k in _PID_FIELDS]
                 vb += [b.value for b in rb.bounds]
-                vn = [rn.synergy_lower, rn.synergy_upper, _redundancy(rn)]
+                vn = [rn.synergy_lower, rn.synergy_upper] + [getattr(rn, k) for k in _PID_FIELDS]
                 vn += [b.value for b in rn.bounds]
                 diff = max(abs(x - y) for x, y in zip(vb, vn))
                 its = (rb.solver_info["broja"].n_iter, rn.solver_info["broja"].n_iter)
@@ -299,14 +332,6 @@ def _compare_baseline(args: Any, tables: list[Any]) -> None:
                 f"{diff:9.1e} {its[0]:7d} {its[1]:6d}",
                 flush=True,
             )
-
-
-def _redundancy(result: Any) -> float:
-    """Redundancy (bits) of an ``EstimateResult``, whatever the attribute is called."""
-    for name in ("redundancy", "R"):
-        if hasattr(result, name):
-            return float(getattr(result, name))
-    return float("nan")
 
 
 if __name__ == "__main__":

@@ -138,13 +138,15 @@ def synergy_lower_shared(
     tol: float = 1e-9,
     max_iter: int = 5000,
     return_solution: bool = False,
+    backend: str = "auto",
+    device: Any = None,
 ) -> Any:
     """Tightest lower bound on S from the three marginals (maximum entropy over Δ12), bits.
 
     ``S_R = R - I(X1;X2) + H(X1,Y) + H(X2,Y) - H(Y) - Hmax`` with ``Hmax`` the certified upper
-    bound on
-    the maximum entropy of a table with the three marginals (IPF), so the value stays valid when IPF
-    stops early. With ``return_solution=True`` returns ``(value, MaxEntSolution)``.
+    bound on the maximum entropy of a table with the three marginals (IPF), so the value stays
+    valid when IPF stops early. With ``return_solution=True`` returns ``(value, MaxEntSolution)``.
+    ``backend`` and ``device`` choose where IPF runs (:func:`mmbounds.solvers.maxent.maxent_ipf`).
 
     Examples
     --------
@@ -157,7 +159,9 @@ def synergy_lower_shared(
     0.0
     """
     pp = _parts(m, parts)
-    sol = maxent_ipf(m.p_x1y, m.p_x2y, m.p_x1x2, tol=tol, max_iter=max_iter)
+    sol = maxent_ipf(
+        m.p_x1y, m.p_x2y, m.p_x1x2, tol=tol, max_iter=max_iter, backend=backend, device=device
+    )
     value = (
         pp.redundancy
         - mutual_information(m.p_x1x2, 0, 1)

@@ -40,6 +40,7 @@ from .info import entropy, mutual_information
 from .marginals import Marginals
 from .pid import redundancy_uniqueness
 from .result import EstimateResult
+from .solvers._backend import get_namespace
 from .solvers.broja import broja_support
 
 __all__ = ["estimate"]
@@ -292,7 +293,9 @@ def estimate(
     for name in names:
         t0 = time.perf_counter()
         if name == "synergy_lower_shared":
-            v, sol = synergy_lower_shared(m, parts=parts, return_solution=True)
+            v, sol = synergy_lower_shared(
+                m, parts=parts, return_solution=True, backend=backend, device=device
+            )
             solver_info["maxent"] = sol.info
         elif name == "synergy_lower_shared_paper":
             v = synergy_lower_shared_paper(m, parts=parts, method=method, tol=tol)
@@ -349,7 +352,9 @@ def estimate(
         if not v.converged and k != "bnb"
     ]
     n_support = int(broja_support(m.p_x1y, m.p_x2y).sum())
-    backend_used = "numpy" if backend == "auto" else backend
+    backend_used = get_namespace(
+        m.p_x1y, backend=backend, device=device, n_cells=int(np.prod(m.shape))
+    ).name
     return EstimateResult(
         redundancy=parts.redundancy,
         unique1=parts.unique1,

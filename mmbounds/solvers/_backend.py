@@ -136,6 +136,18 @@ class NumpyNamespace:
         """An integer index array usable on this namespace's arrays."""
         return np.asarray(idx, dtype=np.intp)
 
+    def cholesky_batched(self, a: np.ndarray) -> np.ndarray | None:
+        """Lower Cholesky factors of a stack ``a (..., n, n)``; None if any is not SPD."""
+        try:
+            return np.linalg.cholesky(a)
+        except np.linalg.LinAlgError:
+            return None
+
+    def solve_lower(self, low: np.ndarray, b: np.ndarray, trans: bool = False) -> np.ndarray:
+        """Solve ``L x = b`` (or ``L^T x = b``) for a stack of lower-triangular ``low (..., n, n)``
+        and right-hand sides ``b (..., n, k)``."""
+        return np.linalg.solve(np.swapaxes(low, -1, -2) if trans else low, b)
+
     def cholesky(self, a: np.ndarray) -> Any | None:
         """Cholesky factor of a symmetric positive definite ``a`` (overwritten); None if not SPD.
 
@@ -171,7 +183,10 @@ class TorchNamespace:
         t = self._t
         if isinstance(x, t.Tensor):
             return x.detach().to(device=self.device, dtype=t.float64)
-        return t.as_tensor(np.asarray(x, dtype=np.float64), device=self.device)
+        a = np.asarray(x, dtype=np.float64)
+        if not a.flags.writeable:  # torch shares memory with numpy and wants it writeable
+            a = a.copy()
+        return t.as_tensor(a, device=self.device)
 
     def to_numpy(self, x: Any) -> np.ndarray:
         return x.detach().cpu().numpy()
@@ -258,6 +273,20 @@ class TorchNamespace:
     def index(self, idx: np.ndarray) -> Any:
         """An integer index tensor on this namespace's device."""
         return self._t.as_tensor(np.asarray(idx, dtype=np.int64), device=self.device)
+
+    def cholesky_batched(self, a: Any) -> Any | None:
+        """Lower Cholesky factors of a stack ``a (..., n, n)``; None if any is not SPD."""
+        c, info = self._t.linalg.cholesky_ex(a)
+        if bool((info != 0).any()) or not bool(self._t.isfinite(c).all()):
+            return None
+        return c
+
+    def solve_lower(self, low: Any, b: Any, trans: bool = False) -> Any:
+        """Solve ``L x = b`` (or ``L^T x = b``) for a stack of lower-triangular ``low (..., n, n)``
+        and right-hand sides ``b (..., n, k)``."""
+        if trans:
+            return self._t.linalg.solve_triangular(low.mT, b, upper=True)
+        return self._t.linalg.solve_triangular(low, b, upper=False)
 
     def cholesky(self, a: Any) -> Any | None:
         """Lower Cholesky factor of a symmetric positive definite ``a``; None if not SPD."""

@@ -79,7 +79,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import ConvergenceWarning
-from ._backend import NumpyNamespace, get_namespace, is_torch_array
+from ._backend import get_namespace, is_torch_array
 from ._types import SolverInfo
 from .broja import BrojaSolution
 
@@ -99,6 +99,9 @@ _CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
 _CG_MAX_STALE = 200  # ... when the preconditioner is a factorisation from an earlier iterate
 _CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
 _FULL_MAX = 2500  # a failed Schur factorisation moves to the full matrix up to this size
+# the Schur route holds an (n1, n2, m) intermediate (m Schur columns): above this many elements
+# (512 MiB) the blockwise factorisation of the full matrix is used from the start
+_SCHUR_MAX_ELEMS = 2**26
 _REFINE_OK = 1e-3  # a direction is trusted when CG leaves this fraction of the rhs
 _STALE_OK = 1e-9  # ... or this fraction, with a preconditioner from an earlier iterate
 
@@ -238,8 +241,9 @@ def _block_diag_idx(xp: Any, n: int, k: int, offset: int) -> tuple[Any, Any]:
 def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     """Cholesky factor of the whole Newton matrix ``[[D1, C], [C^T, D2]]`` (with the gauge pins).
 
-    Slower than the Schur route (size ``(n1 + n2) ny``) but backward stable: used at the end of the
-    path, where ``rho = pi / sigma`` reaches ``1e8`` and forming ``D2 - C^T D1^{-1} C`` cancels.
+    Costlier than the Schur route on a CPU but backward stable: used at the end of the path, where
+    ``rho = pi / sigma`` reaches ``1e8`` and forming ``D2 - C^T D1^{-1} C`` cancels, and from the
+    start on a GPU or when the Schur route's intermediates would not fit (``_SCHUR_MAX_ELEMS``).
     """
     xp = pb.xp
     n1, n2, ny = w.shape
@@ -250,64 +254,57 @@ def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     _add_diag(d1, xp.sum(q, 1) + pb.pad1)
     d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))
     _add_diag(d2, xp.sum(q, 0) + pb.pad2)
-    c = wr[:, :, :, None] * w[:, :, None, :]  # (i, j, y, z)
-    c.reshape(n1, n2, ny * ny)[:, :, :: ny + 1] += q
-    if isinstance(xp, NumpyNamespace):
-        return _factor_block(pb, d1, d2, c)
-    a, b = n1 * ny, n2 * ny
-    h = xp.zeros((a + b, a + b))
-    h[:a, a:] = tv(c, (0, 2, 1, 3)).reshape(a, b)
-    h[a:, :a] = tv(h[:a, a:], (1, 0))
-    h[_block_diag_idx(xp, n1, ny, 0)] = d1
-    h[_block_diag_idx(xp, n2, ny, a)] = d2
-    diag = _eye_idx(xp, a + b)
-    scale = xp.item(xp.max(h[diag]))  # = max |h_ij|: h is positive semidefinite
-    pin = pb.pin_full + a
-    h[pin, pin] = h[pin, pin] + scale
-    factor = None
-    for ridge in _RIDGES:
-        g = xp.copy(h)
-        if ridge:
-            g[diag] += ridge * scale
-        factor = xp.cholesky(g)
-        if factor is not None:
-            break
-    return ("full", factor, scale)
+    # C_i = rows (i, .) of C: C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz
+    cb = tv(wr, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]  # (i, y, j, z)
+    del wr
+    ar = xp.index(np.arange(ny))
+    cb[:, ar, :, ar] += tv(q, (2, 0, 1))  # the y = z entries; indexed dims come first: (y, i, j)
+    return _factor_block(pb, d1, d2, cb.reshape(n1, ny, n2 * ny))
 
 
-def _factor_block(pb: _Problem, d1: Any, d2: Any, c: Any) -> tuple[Any, ...]:
-    """The Cholesky factor of :func:`_factor_full`'s matrix, computed blockwise (numpy only).
+def _block_diagonal(xp: Any, d: Any) -> Any:
+    """The dense ``(n ny, n ny)`` matrix with the blocks ``d (n, ny, ny)`` on its diagonal."""
+    n, k, _ = d.shape
+    out = xp.zeros((n * k, n * k))
+    out[_block_diag_idx(xp, n, k, 0)] = d
+    return out
+
+
+def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
+    """The Cholesky factor of the whole Newton matrix, computed blockwise.
 
     With the ``lam`` variables first the lower factor is ``[[L1, 0], [W^T, LS]]``: ``L1`` the
     Cholesky factors of the ``D1_i`` (a batch), ``W = L1^{-1} C`` and ``LS`` the Cholesky factor of
     ``D2 - W^T W`` (plus the gauge pins). This is the blocked (right-looking) Cholesky of the whole
-    matrix, so it is as backward stable as factoring it densely, at the cost of the Schur route.
+    matrix, so it is as backward stable as factoring it densely; its cost is one product
+    ``W^T W`` of ``(n2 ny)^2 (n1 ny)`` flops, which a GPU runs at its matrix-product speed.
+    ``cb`` (n1, ny, n2 ny) holds the rows of ``C``.
     """
-    n1, n2, ny, _ = c.shape
-    a, b = n1 * ny, n2 * ny
-    cb = c.transpose(0, 2, 1, 3).reshape(n1, ny, b)  # C_i = rows (i, .) of C
-    d2full = np.zeros((b, b))
-    d2v = d2full.reshape(n2, ny, n2, ny)
-    idx = np.arange(n2)
-    d2v[idx, :, idx, :] = d2
-    scale = max(float(np.max(np.diagonal(d1, axis1=1, axis2=2))), float(np.max(d2full.diagonal())))
+    xp = pb.xp
+    n1, ny, b = cb.shape
+    k = ny + 1
+    scale = max(
+        xp.item(xp.max(d1.reshape(n1, ny * ny)[:, ::k])),
+        xp.item(xp.max(d2.reshape(d2.shape[0], ny * ny)[:, ::k])),
+    )
     pin = pb.pin_full
-    d2full[pin, pin] += scale
+    diag = _eye_idx(xp, b)
     for ridge in _RIDGES:
         r = ridge * scale
         d1r = d1
         if ridge:
-            d1r = d1.copy()
-            _add_diag(d1r, np.full(d1.shape[:2], r))
-        try:
-            l1 = np.linalg.cholesky(d1r)
-        except np.linalg.LinAlgError:
+            d1r = xp.copy(d1)
+            _add_diag(d1r, xp.zeros(d1.shape[:2]) + r)
+        l1 = xp.cholesky_batched(d1r)
+        if l1 is None:
             continue
-        wb = np.linalg.solve(l1, cb).reshape(a, b)  # (n1 ny, n2 ny)
-        sm = d2full - wb.T @ wb
+        wb = xp.solve_lower(l1, cb).reshape(n1 * ny, b)  # (n1 ny, n2 ny)
+        sm = _block_diagonal(xp, d2)
+        sm -= xp.matmul(xp.transpose(wb, (1, 0)), wb)
+        sm[pin, pin] = sm[pin, pin] + scale
         if ridge:
-            sm[np.diag_indices(b)] += r
-        factor = pb.xp.cholesky(sm)
+            sm[diag] = sm[diag] + r
+        factor = xp.cholesky(sm)
         if factor is not None:
             return ("block", (l1, wb, factor), scale)
     return ("block", None, scale)
@@ -315,24 +312,16 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, c: Any) -> tuple[Any, ...]:
 
 def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
     """Solve ``[[D1, C], [C^T, D2]] (d lam, d mu) = (rhs1, rhs2)`` with the factors of
-    :func:`_factor`."""
+    :func:`_factor` or :func:`_factor_full`."""
     xp = pb.xp
-    if isinstance(fac[0], str) and fac[0] == "block":
+    if isinstance(fac[0], str):  # ("block", (L1, W, LS), alpha)
         l1, wb, factor = fac[1]
-        y1 = np.linalg.solve(l1, rhs1[:, :, None])  # (n1, ny, 1)
-        y1f = y1.reshape(-1)
+        y1f = xp.solve_lower(l1, rhs1[:, :, None]).reshape(-1)
         # LS LS^T x2 = rhs2 - W^T y1 after the forward step; then back-substitute for x1
-        x2 = xp.cho_solve(factor, rhs2.reshape(-1) - wb.T @ y1f)
-        z1 = (y1f - wb @ x2).reshape(rhs1.shape[0], rhs1.shape[1], 1)
-        x1 = np.linalg.solve(np.swapaxes(l1, 1, 2), z1)
+        x2 = xp.cho_solve(factor, rhs2.reshape(-1) - xp.matmul(xp.transpose(wb, (1, 0)), y1f))
+        z1 = (y1f - xp.matmul(wb, x2)).reshape(rhs1.shape[0], rhs1.shape[1], 1)
+        x1 = xp.solve_lower(l1, z1, trans=True)
         return x1[:, :, 0], x2.reshape(rhs2.shape)
-    if isinstance(fac[0], str):  # ("full", factor, alpha)
-        a = rhs1.shape[0] * rhs1.shape[1]
-        rhs = xp.zeros((a + rhs2.shape[0] * rhs2.shape[1],))
-        rhs[:a] = rhs1.reshape(-1)
-        rhs[a:] = rhs2.reshape(-1)
-        d = xp.cho_solve(fac[1], rhs)
-        return d[:a].reshape(rhs1.shape), d[a:].reshape(rhs2.shape)
     dinv, x, factor, _ = fac
     n1, ny = rhs1.shape
     x2d = x.reshape(n1 * ny, x.shape[-1])
@@ -346,6 +335,17 @@ def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
         dmu[pb.cols] = dmu_c
     dlam = y1 - (x2d @ dmu_c).reshape(n1, ny)
     return dlam, dmu.reshape(rhs2.shape)
+
+
+def _full_from_start(pb: _Problem, n1: int, n2: int) -> bool:
+    """Factor the full Newton matrix blockwise from the first iteration?
+
+    Yes on a GPU (its cost is one large matrix product there, and it never loses digits) and when
+    the Schur route's ``(n1, n2, m)`` intermediate would exceed ``_SCHUR_MAX_ELEMS`` elements.
+    """
+    m = pb.n_full // (n1 + n2) * n2 if pb.cols is None else int(pb.cols.shape[0])
+    device = getattr(pb.xp.device, "type", pb.xp.device)
+    return str(device) != "cpu" or n1 * n2 * m > _SCHUR_MAX_ELEMS
 
 
 def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
@@ -693,7 +693,7 @@ def _solve(
     certified = False
     best = None  # (gap, upper, q_feasible)
     n_iter = 0
-    use_full = False
+    use_full = _full_from_start(pb, p1.shape[0], p2.shape[0])
     last_fac = None  # the last Schur factorisation that succeeded
     status = "max_iter"
     while True:
@@ -710,14 +710,18 @@ def _solve(
                 best = (gap, upper, q_feas)
             if verbose:
                 print(
-                    f"broja_fast: it={n_iter:3d} path_gap={path_gap / LN2:.2e} "
-                    f"lower={lower:.12f} upper={upper:.12f} gap={gap:.2e}"
+                    f"broja_fast: it={n_iter:3d} t={time.perf_counter() - t0:.3f}s "
+                    f"path_gap={path_gap / LN2:.2e} lower={lower:.12f} upper={upper:.12f} "
+                    f"gap={gap:.2e}"
                 )
             if best is not None and best[0] <= tol:
                 status = "optimal"
                 break
         elif verbose:
-            print(f"broja_fast: it={n_iter:3d} path_gap={path_gap / LN2:.2e}")
+            print(
+                f"broja_fast: it={n_iter:3d} t={time.perf_counter() - t0:.3f}s "
+                f"path_gap={path_gap / LN2:.2e}{' (full)' if use_full else ''}"
+            )
         if n_iter >= max_iter:
             break
         n_iter += 1

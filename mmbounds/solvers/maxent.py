@@ -20,14 +20,16 @@ Ann. Probab. 3(1), 1975.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..exceptions import ConvergenceWarning
-from ..info import entropy
+from ._backend import get_namespace
 from ._types import SolverInfo
 
 __all__ = ["MaxEntSolution", "maxent_ipf", "maxent_support", "feasible_support"]
@@ -116,10 +118,9 @@ def feasible_support(
     return out
 
 
-def _ratio(target: np.ndarray, current: np.ndarray) -> np.ndarray:
-    out = np.ones_like(target)
-    np.divide(target, current, out=out, where=current > 0)
-    return out
+def _ratio(xp: Any, target: Any, current: Any) -> Any:
+    """``target / current``, and 1 where ``current`` is 0."""
+    return xp.where(current > 0, target / xp.where(current > 0, current, 1.0), 1.0)
 
 
 def maxent_ipf(
@@ -133,6 +134,8 @@ def maxent_ipf(
     reduce_support: bool = True,
     max_lp_cells: int = 20_000,
     progress: bool = False,
+    backend: str = "auto",
+    device: Any = None,
 ) -> MaxEntSolution:
     """Maximum-entropy table with three pairwise marginals (IPF, certified entropy bound).
 
@@ -154,6 +157,11 @@ def maxent_ipf(
         Size limit for the support LP.
     progress : bool
         Show a tqdm progress bar.
+    backend : {"auto", "numpy", "torch"}
+        Array library of the sweeps (see :func:`._backend.get_namespace`; ``"auto"`` sends tables
+        of at least two million cells to a CUDA GPU when torch is imported and one is visible).
+    device : str or torch.device, optional
+        Torch device, e.g. ``"cuda"``.
 
     Returns
     -------
@@ -172,15 +180,16 @@ def maxent_ipf(
         is recorded in ``info.status`` only: ``entropy_upper`` is certified whenever IPF stops.
     """
     mask = maxent_support(p_x1y, p_x2y, p_x1x2)
+    xp = get_namespace(p_x1y, backend=backend, device=device, n_cells=mask.size)
     first = min(200, max_iter)
     if reduce_support and first < max_iter and 0 < mask.sum() <= max_lp_cells:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            sol = _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, first, check_every, False)
+            sol = _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, first, check_every, False, xp)
         if sol.info.converged:
             return sol
         mask = feasible_support(p_x1y, p_x2y, p_x1x2, mask)
-    return _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress)
+    return _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp)
 
 
 def _ipf(
@@ -192,6 +201,7 @@ def _ipf(
     max_iter: int,
     check_every: int,
     progress: bool,
+    xp: Any,
 ) -> MaxEntSolution:
     """IPF on the cells of ``mask`` (log-potentials tracked for the certified bound)."""
     t0 = time.perf_counter()
@@ -204,11 +214,10 @@ def _ipf(
                 "can reach; reconcile the marginals first (Marginals(..., reconcile=True))"
             )
     n_supp = int(mask.sum())
-    r = np.where(mask, 1.0 / n_supp, 0.0)
-    log12 = np.zeros_like(p_x1x2)
-    log1y = np.zeros_like(p_x1y)
-    log2y = np.zeros_like(p_x2y)
-    err = np.inf
+    r = xp.asarray(np.where(mask, 1.0 / n_supp, 0.0))
+    t12, t1y, t2y = xp.asarray(p_x1x2), xp.asarray(p_x1y), xp.asarray(p_x2y)
+    log12, log1y, log2y = xp.zeros_like(t12), xp.zeros_like(t1y), xp.zeros_like(t2y)
+    err = math.inf
     it = 0
     status = "max_iter"
     bar = None
@@ -217,23 +226,23 @@ def _ipf(
 
         bar = tqdm(total=max_iter, desc="ipf", leave=False)
     for it in range(1, max_iter + 1):
-        f = _ratio(p_x1x2, r.sum(axis=2))
+        f = _ratio(xp, t12, xp.sum(r, 2))
         r *= f[:, :, None]
-        log12 += np.log(np.where(f > 0, f, 1.0))
-        f = _ratio(p_x1y, r.sum(axis=1))
+        log12 += xp.log(xp.where(f > 0, f, 1.0))
+        f = _ratio(xp, t1y, xp.sum(r, 1))
         r *= f[:, None, :]
-        log1y += np.log(np.where(f > 0, f, 1.0))
-        f = _ratio(p_x2y, r.sum(axis=0))
+        log1y += xp.log(xp.where(f > 0, f, 1.0))
+        f = _ratio(xp, t2y, xp.sum(r, 0))
         r *= f[None, :, :]
-        log2y += np.log(np.where(f > 0, f, 1.0))
+        log2y += xp.log(xp.where(f > 0, f, 1.0))
         if bar is not None:
             bar.update(1)
         if it % check_every == 0 or it == max_iter:
             err = max(
-                float(np.abs(r.sum(axis=2) - p_x1x2).max()),
-                float(np.abs(r.sum(axis=1) - p_x1y).max()),
+                xp.item(xp.max(xp.abs(xp.sum(r, 2) - t12))),
+                xp.item(xp.max(xp.abs(xp.sum(r, 1) - t1y))),
             )
-            if not np.isfinite(err):
+            if not math.isfinite(err):
                 status = "numerical_error"
                 break
             if err <= tol:
@@ -243,14 +252,17 @@ def _ipf(
         bar.close()
     # certified bound: r_phi = r is a normalized Gibbs table with potentials log12 + log1y + log2y
     # relative to the uniform start, so log r = -log n_supp + phi on the support.
-    phi_dot_p = float(
-        np.sum(log12[p_x1x2 > 0] * p_x1x2[p_x1x2 > 0])
-        + np.sum(log1y[p_x1y > 0] * p_x1y[p_x1y > 0])
-        + np.sum(log2y[p_x2y > 0] * p_x2y[p_x2y > 0])
+    phi_dot_p = xp.item(
+        xp.sum(xp.where(t12 > 0, log12 * t12, 0.0))
+        + xp.sum(xp.where(t1y > 0, log1y * t1y, 0.0))
+        + xp.sum(xp.where(t2y > 0, log2y * t2y, 0.0))
     )
-    log_z = float(np.log(r.sum()))  # ~0; keeps the bound exact if r drifted from sum 1
-    upper_nats = np.log(n_supp) - phi_dot_p + log_z
-    h = entropy(r / r.sum())
+    total = xp.item(xp.sum(r))
+    log_z = math.log(total)  # ~0; keeps the bound exact if r drifted from sum 1
+    upper_nats = math.log(n_supp) - phi_dot_p + log_z
+    # H(r / total) in bits, on the device (info.entropy's zero-safe sum, without a host copy)
+    rn = r / total
+    h = -xp.item(xp.sum(xp.where(rn > 0, rn * xp.log(xp.where(rn > 0, rn, 1.0)), 0.0))) / LN2
     upper = max(upper_nats / LN2, h)
     if status == "max_iter" and err > 1e-5:
         warnings.warn(
@@ -260,6 +272,7 @@ def _ipf(
             ConvergenceWarning,
             stacklevel=2,
         )
-    r.setflags(write=False)
+    r_np = np.array(xp.to_numpy(r), dtype=np.float64)
+    r_np.setflags(write=False)
     info = SolverInfo(status == "optimal", it, float(err), status, "ipf", time.perf_counter() - t0)
-    return MaxEntSolution(r, h, float(upper), info)
+    return MaxEntSolution(r_np, h, float(upper), info)

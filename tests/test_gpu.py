@@ -1,0 +1,115 @@
+"""The torch backend on a CUDA GPU agrees with numpy (skipped where no GPU is visible).
+
+The blockwise factorisation that the GPU uses from the first iteration is also checked on the CPU
+(numpy and torch), so CI without a GPU still runs the same numerics.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mmbounds
+import mmbounds.solvers.broja_fast as broja_fast_module
+from mmbounds.solvers._backend import get_namespace
+from mmbounds.solvers.broja import broja_cvxpy
+from mmbounds.solvers.broja_fast import broja_fast
+from mmbounds.solvers.maxent import maxent_ipf
+
+
+def _cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+cuda = pytest.mark.skipif(not _cuda_available(), reason="no CUDA GPU visible")
+
+
+def _clustered(n1: int, n2: int, ny: int, seed: int) -> np.ndarray:
+    """Each label owns a block of x1 and x2 values (sparse p(x1, y), p(x2, y))."""
+    rng = np.random.default_rng(seed)
+    p = np.zeros((n1, n2, ny))
+    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
+    for y in range(ny):
+        i = np.concatenate([b1[y], b1[(y + 1) % ny][:1]])
+        j = np.concatenate([b2[y], b2[(y + 1) % ny][:1]])
+        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
+    return p / p.sum()
+
+
+TABLES = {
+    "dense": lambda: np.random.default_rng(3).dirichlet(np.ones(24 * 18 * 5)).reshape(24, 18, 5),
+    "clustered": lambda: _clustered(24, 18, 5, seed=4),
+}
+
+
+@pytest.fixture
+def block_from_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``broja_fast`` factor the full matrix blockwise from the first iteration (GPU path)."""
+    monkeypatch.setattr(broja_fast_module, "_SCHUR_MAX_ELEMS", 0)
+
+
+@pytest.mark.parametrize("kind", sorted(TABLES))
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_blockwise_route_agrees_with_cvxpy(block_from_start: None, kind: str, backend: str) -> None:
+    if backend == "torch":
+        torch = pytest.importorskip("torch")
+        torch.set_num_threads(1)
+    p = TABLES[kind]()
+    ref = broja_cvxpy(p.sum(1), p.sum(0))
+    sol = broja_fast(
+        p.sum(1), p.sum(0), backend=backend, device="cpu" if backend == "torch" else None
+    )
+    assert sol.info.status == "optimal"
+    assert sol.info.residual <= 1e-9
+    assert abs(sol.min_mi - ref.min_mi) <= 1e-6
+    np.testing.assert_allclose(sol.q.sum(1), p.sum(1), atol=1e-12)
+    np.testing.assert_allclose(sol.q.sum(0), p.sum(0), atol=1e-12)
+
+
+def test_ipf_torch_cpu_matches_numpy() -> None:
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    p = TABLES["clustered"]()
+    a = maxent_ipf(p.sum(1), p.sum(0), p.sum(2), backend="numpy")
+    b = maxent_ipf(p.sum(1), p.sum(0), p.sum(2), backend="torch", device="cpu")
+    assert a.info.n_iter == b.info.n_iter
+    assert abs(a.entropy_upper - b.entropy_upper) <= 1e-10
+    np.testing.assert_allclose(a.r, b.r, atol=1e-14)
+    assert isinstance(b.r, np.ndarray) and not b.r.flags.writeable
+
+
+@cuda
+@pytest.mark.parametrize("kind", sorted(TABLES))
+def test_cuda_broja_matches_numpy(kind: str) -> None:
+    p = TABLES[kind]()
+    ref = broja_fast(p.sum(1), p.sum(0), backend="numpy")
+    sol = broja_fast(p.sum(1), p.sum(0), backend="torch", device="cuda")
+    assert sol.info.status == "optimal"
+    assert abs(sol.min_mi - ref.min_mi) <= 1e-9
+    assert isinstance(sol.q, np.ndarray)
+
+
+@cuda
+@pytest.mark.parametrize("kind", sorted(TABLES))
+def test_cuda_estimate_matches_numpy(kind: str) -> None:
+    p = TABLES[kind]()
+    ref = mmbounds.estimate(p, random_state=0, backend="numpy")
+    res = mmbounds.estimate(p, random_state=0, backend="torch", device="cuda")
+    assert res.backend == "torch" and ref.backend == "numpy"
+    for field in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper"):
+        assert abs(getattr(res, field) - getattr(ref, field)) <= 1e-8, field
+    for a, b in zip(ref.bounds, res.bounds, strict=True):
+        assert a.name == b.name and abs(a.value - b.value) <= 1e-8, a.name
+
+
+@cuda
+def test_auto_backend_sends_large_problems_to_cuda() -> None:
+    import torch  # noqa: F401  (auto routing needs torch imported)
+
+    assert get_namespace(np.zeros((2, 2)), n_cells=10**7).name == "torch"
+    assert get_namespace(np.zeros((2, 2)), n_cells=10**3).name == "numpy"
+    assert get_namespace(np.zeros((2, 2)), backend="numpy", n_cells=10**7).name == "numpy"
