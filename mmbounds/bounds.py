@@ -218,16 +218,24 @@ def disagreement(
         return float(np.mean(_divergence(f1, f2, kind)))
     f1 = _conditional(m.p_x1y)
     f2 = _conditional(m.p_x2y)
-    d = _divergence(f1[:, None, :], f2[None, :, :], kind)
+    d = _divergence(f1, f2, kind, pairwise=True)
     w = m.p_x1x2
     return float(np.sum(np.where(w > 0, w * d, 0.0)))
 
 
-def _divergence(f1: np.ndarray, f2: np.ndarray, kind: str) -> np.ndarray:
+def _divergence(f1: np.ndarray, f2: np.ndarray, kind: str, pairwise: bool = False) -> np.ndarray:
+    """Row-wise divergence of two stacks of label distributions (``pairwise``: every row of
+    ``f1`` against every row of ``f2``, by matrix products instead of an ``n1 n2 ny`` array)."""
     if kind == "l2":
-        return np.sum((f1 - f2) ** 2, axis=-1)
+        if not pairwise:
+            return np.sum((f1 - f2) ** 2, axis=-1)
+        sq1, sq2 = np.sum(f1 * f1, axis=1), np.sum(f2 * f2, axis=1)
+        return np.maximum(sq1[:, None] + sq2[None, :] - 2.0 * (f1 @ f2.T), 0.0)
     if kind == "bhattacharyya":
-        bc = np.sum(np.sqrt(f1 * f2), axis=-1)
+        if pairwise:
+            bc = np.sqrt(f1) @ np.sqrt(f2).T
+        else:
+            bc = np.sum(np.sqrt(f1 * f2), axis=-1)
         with np.errstate(divide="ignore"):
             return -np.log2(np.clip(bc, 1e-300, 1.0))
     raise ValueError(f"kind must be 'l2' or 'bhattacharyya'; got {kind!r}")

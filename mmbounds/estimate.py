@@ -102,7 +102,7 @@ def _as_marginals(
             )
         return Marginals(*data, normalize=normalize, reconcile=reconcile), None
     joint = check_table(data, name="data", ndim=3, normalize=normalize)
-    return Marginals.from_joint(joint), joint
+    return Marginals._from_checked_joint(joint), joint
 
 
 def estimate(

@@ -96,14 +96,32 @@ def _tv(a: np.ndarray, b: np.ndarray) -> float:
     return 0.5 * float(np.abs(a - b).sum())
 
 
+def reachable_cells(
+    p1: np.ndarray, p2: np.ndarray, p12: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells of ``p12``, ``p1``, ``p2`` that a joint with the three tables can make positive.
+
+    A joint lives on the cells ``(x1, x2, y)`` whose three marginal cells are all positive; a
+    marginal cell is reachable when at least one such cell projects onto it. Computed with three
+    products of 0/1 matrices, without forming the ``n1 n2 ny`` support.
+
+    Returns
+    -------
+    (reach12, reach1, reach2) : tuple of bool ndarray
+        Shapes of ``p12`` (n1, n2), ``p1`` (n1, ny) and ``p2`` (n2, ny).
+    """
+    a1, a2, a12 = (np.asarray(t > 0, dtype=np.float64) for t in (p1, p2, p12))
+    return (
+        (p12 > 0) & ((a1 @ a2.T) > 0),
+        (p1 > 0) & ((a12 @ a2) > 0),
+        (p2 > 0) & ((a12.T @ a1) > 0),
+    )
+
+
 def _unreachable_mass(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> float:
     """Largest mass a table puts on cells that no joint with the other two tables can reach."""
-    cells = (p12[:, :, None] > 0) & (p1[:, None, :] > 0) & (p2[None, :, :] > 0)
-    return max(
-        float(p12[~cells.any(axis=2)].sum()),
-        float(p1[~cells.any(axis=1)].sum()),
-        float(p2[~cells.any(axis=0)].sum()),
-    )
+    r12, r1, r2 = reachable_cells(p1, p2, p12)
+    return max(float(p12[~r12].sum()), float(p1[~r1].sum()), float(p2[~r2].sum()))
 
 
 def _reconcile_ml(
@@ -326,7 +344,11 @@ class Marginals:
     @classmethod
     def from_joint(cls, p: Any, *, normalize: bool = False) -> Marginals:
         """The three pairwise marginals of a full joint table ``p[x1, x2, y]``."""
-        p = check_table(p, name="p", ndim=3, normalize=normalize)
+        return cls._from_checked_joint(check_table(p, name="p", ndim=3, normalize=normalize))
+
+    @classmethod
+    def _from_checked_joint(cls, p: np.ndarray) -> Marginals:
+        """:meth:`from_joint` for a table that ``check_table`` has already validated."""
         return cls(p.sum(axis=1), p.sum(axis=0), p.sum(axis=2))
 
     @classmethod

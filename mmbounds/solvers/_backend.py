@@ -217,10 +217,9 @@ class TorchNamespace:
 
     def where(self, cond: Any, a: Any, b: Any) -> Any:
         t = self._t
-        if not isinstance(a, t.Tensor):
+        # a Python scalar beside a float64 tensor keeps float64 and costs no host-to-device copy
+        if not isinstance(a, t.Tensor) and not isinstance(b, t.Tensor):
             a = t.tensor(a, dtype=t.float64, device=self.device)
-        if not isinstance(b, t.Tensor):
-            b = t.tensor(b, dtype=t.float64, device=self.device)
         return t.where(cond, a, b)
 
     def sum(self, x: Any, axis: int | tuple[int, ...] | None = None) -> Any:

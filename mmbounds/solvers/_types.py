@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["SolverInfo"]
+__all__ = ["SolverInfo", "materialize"]
+
+
+def materialize(obj: Any, name: str) -> Any:
+    """The array in field ``name`` of the frozen record ``obj``, built on first access.
+
+    A solver may store a zero-argument function instead of a large array (say, a GPU result that
+    would otherwise be copied to the host whether or not anyone reads it); the first access calls
+    it and keeps the array.
+    """
+    value = getattr(obj, name)
+    if callable(value):
+        value = value()
+        object.__setattr__(obj, name, value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..exceptions import ConvergenceWarning, SolverError
 from ..info import entropy, mutual_information
-from ._types import SolverInfo
+from ._types import SolverInfo, materialize
 
 __all__ = ["BrojaSolution", "broja", "broja_cvxpy", "broja_support", "dual_lower_bound"]
 
@@ -49,15 +50,21 @@ class BrojaSolution:
     ----------
     q : ndarray, shape (n_x1, n_x2, n_y)
         The optimal joint (read-only); it has the two prescribed marginals up to ``info.residual``.
+        Solvers may hand over a function that builds it: it is then built on first access (a GPU
+        solve copies its ``n1 n2 ny`` cells to the host only if they are asked for).
     min_mi : float
         ``I_q*(X1,X2;Y)`` in bits, the minimum of the program.
     info : SolverInfo
         Status, iterations, residual and time of the solve.
     """
 
-    q: np.ndarray
+    _q: Any = field(repr=False)
     min_mi: float
     info: SolverInfo
+
+    @property
+    def q(self) -> np.ndarray:
+        return materialize(self, "_q")
 
 
 def broja_support(p_x1y: np.ndarray, p_x2y: np.ndarray) -> np.ndarray:

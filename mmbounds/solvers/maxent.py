@@ -23,18 +23,24 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..exceptions import ConvergenceWarning
+from ..marginals import reachable_cells
 from ._backend import get_namespace
-from ._types import SolverInfo
+from ._types import SolverInfo, materialize
 
 __all__ = ["MaxEntSolution", "maxent_ipf", "maxent_support", "feasible_support"]
 
 LN2 = float(np.log(2.0))
+# IPF factors are raised to a power omega (over-relaxation; 1 is plain IPF) chosen from the
+# contraction rate of the first plain sweeps, at most this; about five times fewer sweeps on
+# clustered tables. The iteration falls back to plain IPF when a check shows no progress.
+_OVERRELAX_MAX = 1.9
+_PLAIN_SWEEPS = 50  # plain sweeps before the relaxation is chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +50,8 @@ class MaxEntSolution:
     Attributes
     ----------
     r : ndarray, shape (n_x1, n_x2, n_y)
-        Last IPF iterate (read-only); its marginals match the inputs to ``info.residual``.
+        Last IPF iterate (read-only); its marginals match the inputs to ``info.residual``. Copied
+        from the solver's device on first access.
     entropy : float
         ``H(r)`` of the iterate, bits.
     entropy_upper : float
@@ -54,10 +61,14 @@ class MaxEntSolution:
         ``residual`` is the max absolute marginal error of ``r``.
     """
 
-    r: np.ndarray
+    _r: Any = field(repr=False)
     entropy: float
     entropy_upper: float
     info: SolverInfo
+
+    @property
+    def r(self) -> np.ndarray:
+        return materialize(self, "_r")
 
 
 def maxent_support(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> np.ndarray:
@@ -179,45 +190,67 @@ def maxent_ipf(
         When ``max_iter`` sweeps end with a marginal error above 1e-5. Slower convergence below that
         is recorded in ``info.status`` only: ``entropy_upper`` is certified whenever IPF stops.
     """
-    mask = maxent_support(p_x1y, p_x2y, p_x1x2)
-    xp = get_namespace(p_x1y, backend=backend, device=device, n_cells=mask.size)
+    n1, ny = p_x1y.shape
+    xp = get_namespace(p_x1y, backend=backend, device=device, n_cells=n1 * p_x2y.shape[0] * ny)
     first = min(200, max_iter)
-    if reduce_support and first < max_iter and 0 < mask.sum() <= max_lp_cells:
+    if (
+        reduce_support
+        and first < max_iter
+        and 0 < _support_size(p_x1y, p_x2y, p_x1x2) <= max_lp_cells
+    ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            sol = _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, first, check_every, False, xp)
+            sol = _ipf(p_x1y, p_x2y, p_x1x2, None, tol, first, check_every, False, xp)
         if sol.info.converged:
             return sol
-        mask = feasible_support(p_x1y, p_x2y, p_x1x2, mask)
-    return _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp)
+        mask = feasible_support(p_x1y, p_x2y, p_x1x2)
+        return _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp)
+    return _ipf(p_x1y, p_x2y, p_x1x2, None, tol, max_iter, check_every, progress, xp)
+
+
+def _support_size(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> int:
+    """Number of cells of :func:`maxent_support`, without forming it."""
+    a1, a2 = np.asarray(p_x1y > 0, dtype=np.float64), np.asarray(p_x2y > 0, dtype=np.float64)
+    return int(round(float(np.sum((p_x1x2 > 0) * (a1 @ a2.T)))))
 
 
 def _ipf(
     p_x1y: np.ndarray,
     p_x2y: np.ndarray,
     p_x1x2: np.ndarray,
-    mask: np.ndarray,
+    mask: np.ndarray | None,
     tol: float,
     max_iter: int,
     check_every: int,
     progress: bool,
     xp: Any,
 ) -> MaxEntSolution:
-    """IPF on the cells of ``mask`` (log-potentials tracked for the certified bound)."""
+    """IPF on the cells of ``mask`` (None: :func:`maxent_support`, built on the namespace's
+    device); log-potentials are tracked for the certified bound."""
     t0 = time.perf_counter()
-    for name, marg, axes in (("p_x1x2", p_x1x2, 2), ("p_x1y", p_x1y, 1), ("p_x2y", p_x2y, 0)):
-        reach = mask.any(axis=axes)
-        lost = float(marg[~reach].sum())
+    if mask is None:
+        reach = reachable_cells(p_x1y, p_x2y, p_x1x2)
+    else:
+        reach = (mask.any(axis=2), mask.any(axis=1), mask.any(axis=0))
+    for name, marg, ok in zip(("p_x1x2", "p_x1y", "p_x2y"), (p_x1x2, p_x1y, p_x2y), reach):
+        lost = float(marg[~ok].sum())
         if lost > 0:
             raise ValueError(
                 f"{name} puts mass {lost:.3g} on cells that no joint with the other two marginals "
                 "can reach; reconcile the marginals first (Marginals(..., reconcile=True))"
             )
-    n_supp = int(mask.sum())
-    r = xp.asarray(np.where(mask, 1.0 / n_supp, 0.0))
     t12, t1y, t2y = xp.asarray(p_x1x2), xp.asarray(p_x1y), xp.asarray(p_x2y)
+    if mask is None:
+        n_supp = _support_size(p_x1y, p_x2y, p_x1x2)
+        on = (t12 > 0)[:, :, None] & (t1y > 0)[:, None, :] & (t2y > 0)[None, :, :]
+        r = xp.where(on, xp.zeros_like(t12)[:, :, None] + 1.0 / n_supp, 0.0)
+        del on
+    else:
+        n_supp = int(mask.sum())
+        r = xp.asarray(np.where(mask, 1.0 / n_supp, 0.0))
     log12, log1y, log2y = xp.zeros_like(t12), xp.zeros_like(t1y), xp.zeros_like(t2y)
-    err = math.inf
+    err = best_err = last_err = window_err = math.inf
+    window_it = grace = 0
     it = 0
     status = "max_iter"
     bar = None
@@ -225,22 +258,25 @@ def _ipf(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=max_iter, desc="ipf", leave=False)
+    omega, adapted = 1.0, False
     for it in range(1, max_iter + 1):
-        f = _ratio(xp, t12, xp.sum(r, 2))
-        r *= f[:, :, None]
-        log12 += xp.log(xp.where(f > 0, f, 1.0))
-        f = _ratio(xp, t1y, xp.sum(r, 1))
-        r *= f[:, None, :]
-        log1y += xp.log(xp.where(f > 0, f, 1.0))
-        f = _ratio(xp, t2y, xp.sum(r, 0))
-        r *= f[None, :, :]
-        log2y += xp.log(xp.where(f > 0, f, 1.0))
+        # over-relaxed IPF: each factor f is applied as f**omega; r stays the Gibbs table of the
+        # accumulated log-potentials, so the certificate below holds for every iterate
+        for target, log_pot, axis, expand in (
+            (t12, log12, 2, (slice(None), slice(None), None)),
+            (t1y, log1y, 1, (slice(None), None, slice(None))),
+            (t2y, log2y, 0, (None, slice(None), slice(None))),
+        ):
+            step = omega * xp.log(_ratio(xp, target, xp.sum(r, axis)))
+            r *= xp.exp(step)[expand]
+            log_pot += step
         if bar is not None:
             bar.update(1)
         if it % check_every == 0 or it == max_iter:
             err = max(
                 xp.item(xp.max(xp.abs(xp.sum(r, 2) - t12))),
                 xp.item(xp.max(xp.abs(xp.sum(r, 1) - t1y))),
+                xp.item(xp.max(xp.abs(xp.sum(r, 0) - t2y))),
             )
             if not math.isfinite(err):
                 status = "numerical_error"
@@ -248,6 +284,17 @@ def _ipf(
             if err <= tol:
                 status = "optimal"
                 break
+            if omega > 1.0 and (err > 1e3 * best_err or (it >= grace and err > last_err)):
+                omega = 1.0  # over-relaxation stopped making progress: back to plain IPF
+            elif not adapted and it >= _PLAIN_SWEEPS:
+                # plain IPF's contraction per sweep, measured over its last sweeps, gives the SOR
+                # relaxation 2 / (1 + sqrt(1 - rho)); its error first jumps, then falls faster
+                rho = min((err / window_err) ** (1.0 / (it - window_it)), 1.0)
+                omega, adapted = min(2.0 / (1.0 + math.sqrt(1.0 - rho)), _OVERRELAX_MAX), True
+                grace = it + 3 * check_every
+            if it <= _PLAIN_SWEEPS - 3 * check_every:
+                window_err, window_it = err, it
+            best_err, last_err = min(best_err, err), err
     if bar is not None:
         bar.close()
     # certified bound: r_phi = r is a normalized Gibbs table with potentials log12 + log1y + log2y
@@ -272,7 +319,11 @@ def _ipf(
             ConvergenceWarning,
             stacklevel=2,
         )
-    r_np = np.array(xp.to_numpy(r), dtype=np.float64)
-    r_np.setflags(write=False)
+
+    def build() -> np.ndarray:  # the table on the host, when first asked for
+        out = np.array(xp.to_numpy(r), dtype=np.float64)
+        out.setflags(write=False)
+        return out
+
     info = SolverInfo(status == "optimal", it, float(err), status, "ipf", time.perf_counter() - t0)
-    return MaxEntSolution(r_np, h, float(upper), info)
+    return MaxEntSolution(build, h, float(upper), info)
