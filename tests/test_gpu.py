@@ -55,6 +55,7 @@ def block_from_start(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("kind", sorted(TABLES))
 @pytest.mark.parametrize("backend", ["numpy", "torch"])
 def test_blockwise_route_agrees_with_cvxpy(block_from_start: None, kind: str, backend: str) -> None:
+    pytest.importorskip("cvxpy")
     if backend == "torch":
         torch = pytest.importorskip("torch")
         torch.set_num_threads(1)

@@ -136,6 +136,10 @@ class NumpyNamespace:
         """An integer index array usable on this namespace's arrays."""
         return np.asarray(idx, dtype=np.intp)
 
+    def segment_sum(self, x: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Sums of ``x[offsets[s]:offsets[s + 1]]`` (non-empty runs)."""
+        return np.add.reduceat(x, offsets[:-1])
+
     def cholesky_batched(self, a: np.ndarray) -> np.ndarray | None:
         """Lower Cholesky factors of a stack ``a (..., n, n)``; None if any is not SPD."""
         try:
@@ -272,6 +276,10 @@ class TorchNamespace:
     def index(self, idx: np.ndarray) -> Any:
         """An integer index tensor on this namespace's device."""
         return self._t.as_tensor(np.asarray(idx, dtype=np.int64), device=self.device)
+
+    def segment_sum(self, x: Any, offsets: Any) -> Any:
+        """Sums of ``x[offsets[s]:offsets[s + 1]]`` (non-empty runs)."""
+        return self._t.segment_reduce(x, "sum", offsets=offsets)
 
     def cholesky_batched(self, a: Any) -> Any | None:
         """Lower Cholesky factors of a stack ``a (..., n, n)``; None if any is not SPD."""

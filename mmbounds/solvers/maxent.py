@@ -39,8 +39,12 @@ LN2 = float(np.log(2.0))
 # IPF factors are raised to a power omega (over-relaxation; 1 is plain IPF) chosen from the
 # contraction rate of the first plain sweeps, at most this; about five times fewer sweeps on
 # clustered tables. The iteration falls back to plain IPF when a check shows no progress.
-_OVERRELAX_MAX = 1.9
+_OVERRELAX_MAX = 1.99
 _PLAIN_SWEEPS = 50  # plain sweeps before the relaxation is chosen
+_GRACE = 30  # sweeps an over-relaxed iteration gets before its progress is judged
+_REESTIMATE = 100  # sweeps between re-estimates of the relaxation
+# IPF works on the support cells alone when they are fewer than 1/_SPARSE_BELOW of the table
+_SPARSE_BELOW = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,136 @@ def feasible_support(
 def _ratio(xp: Any, target: Any, current: Any) -> Any:
     """``target / current``, and 1 where ``current`` is 0."""
     return xp.where(current > 0, target / xp.where(current > 0, current, 1.0), 1.0)
+
+
+class _Relaxation:
+    """The over-relaxation ``omega`` of IPF, chosen from the contraction it observes (internal).
+
+    Plain IPF (``omega = 1``) runs ``_PLAIN_SWEEPS`` sweeps; its error contraction per sweep
+    ``rho`` then gives the SOR choice ``2 / (1 + sqrt(1 - rho))``. Every ``_REESTIMATE`` sweeps
+    the contraction ``lam`` seen under ``omega`` is turned back into ``rho`` through the SOR
+    relation ``(lam + omega - 1)^2 = lam omega^2 rho`` and ``omega`` is raised when that calls for
+    more (slow modes show up late). An over-relaxed iteration first raises the error, so progress
+    is judged only after ``_GRACE`` sweeps; without progress over that many sweeps IPF goes back
+    to ``omega = 1`` for good, which always converges.
+    """
+
+    def __init__(self) -> None:
+        self.omega = 1.0
+        self.state = "plain"  # -> "relaxed" -> "off"
+        self.since = 0
+        self.best = math.inf
+        self.history: list[tuple[int, float]] = []
+
+    def _err_before(self, it: int, sweeps: int) -> tuple[int, float] | None:
+        """The last check at least ``sweeps`` sweeps before ``it``."""
+        for past in reversed(self.history):
+            if past[0] <= it - sweeps:
+                return past
+        return None
+
+    def _set(self, rho: float, it: int) -> None:
+        omega = min(2.0 / (1.0 + math.sqrt(max(1.0 - rho, 0.0))), _OVERRELAX_MAX)
+        if omega > self.omega * 1.001:
+            self.omega, self.state, self.since = omega, "relaxed", it
+
+    def update(self, it: int, err: float) -> None:
+        """Record the marginal error after sweep ``it`` and adjust ``omega``."""
+        if self.state == "relaxed" and it >= self.since + _GRACE:
+            past = self._err_before(it, _GRACE)
+            if err > 1e3 * self.best or (
+                past is not None and past[0] > self.since and err > past[1]
+            ):
+                self.omega, self.state = 1.0, "off"
+        if self.state == "plain" and it >= _PLAIN_SWEEPS:
+            past = self._err_before(it, _GRACE)
+            if past is not None and 0 < err < past[1]:
+                self._set((err / past[1]) ** (1.0 / (it - past[0])), it)
+        elif self.state == "relaxed" and it >= self.since + _GRACE + _REESTIMATE:
+            past = self._err_before(it, _REESTIMATE)
+            if past is not None and 0 < err < past[1]:
+                lam, w = (err / past[1]) ** (1.0 / (it - past[0])), self.omega
+                self._set((lam + w - 1.0) ** 2 / (lam * w * w), it)
+        self.best = min(self.best, err)
+        self.history.append((it, err))
+
+
+def mask_size(p_x1y: np.ndarray, p_x2y: np.ndarray) -> int:
+    """Number of cells ``n1 n2 ny`` of the joint table."""
+    return p_x1y.shape[0] * p_x2y.shape[0] * p_x1y.shape[1]
+
+
+class _Dense:
+    """IPF on the full ``(n1, n2, ny)`` table: marginals are axis sums (internal)."""
+
+    _AXES = (2, 1, 0)
+    _EXPAND = (
+        (slice(None), slice(None), None),
+        (slice(None), None, slice(None)),
+        (None, slice(None), slice(None)),
+    )
+
+    def __init__(self, xp: Any) -> None:
+        self.xp = xp
+
+    def targets(self, *tables: Any) -> list[Any]:
+        return list(tables)
+
+    def marginal(self, r: Any, which: int) -> Any:
+        """``p12``, ``p1y`` or ``p2y`` (``which`` = 0, 1, 2) of ``r``."""
+        return self.xp.sum(r, self._AXES[which])
+
+    def scale(self, r: Any, factor: Any, which: int) -> None:
+        """Multiply ``r`` in place by a factor shaped like marginal ``which``."""
+        r *= factor[self._EXPAND[which]]
+
+    def to_table(self, r: Any, shape: tuple[int, int, int]) -> np.ndarray:
+        return np.array(self.xp.to_numpy(r), dtype=np.float64)
+
+
+class _Sparse:
+    """IPF on the support cells only, a vector in ``(x1, x2, y)`` order (internal).
+
+    Used when the support is a small part of the table (clustered labels): a marginal is a sum
+    over contiguous runs of the cells sorted by its key (a segment sum, deterministic on every
+    device), and scaling gathers the factor of each cell's key.
+    """
+
+    def __init__(self, xp: Any, mask: np.ndarray) -> None:
+        self.xp = xp
+        i, j, k = np.nonzero(mask)  # sorted by (i, j, k)
+        self.cells = (i, j, k)
+        n1, n2, ny = mask.shape
+        self.shapes = ((n1, n2), (n1, ny), (n2, ny))
+        self.segment, self.perms, self.offsets, self.uniq = [], [], [], []
+        for which, key in enumerate((i * n2 + j, i * ny + k, j * ny + k)):
+            perm = None if which == 0 else np.argsort(key, kind="stable")
+            ks = key if perm is None else key[perm]
+            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+            seg = np.empty(key.size, dtype=np.intp)  # each cell's run number
+            seg[perm if perm is not None else slice(None)] = np.repeat(
+                np.arange(starts.size), np.diff(np.r_[starts, ks.size])
+            )
+            self.segment.append(xp.index(seg))
+            self.perms.append(None if perm is None else xp.index(perm))
+            self.offsets.append(xp.index(np.r_[starts, ks.size]))
+            self.uniq.append(xp.index(ks[starts]))
+
+    def targets(self, *tables: Any) -> list[Any]:
+        """The marginal tables restricted to the keys that support cells reach."""
+        return [t.reshape(-1)[u] for t, u in zip(tables, self.uniq)]
+
+    def marginal(self, r: Any, which: int) -> Any:
+        perm = self.perms[which]
+        return self.xp.segment_sum(r if perm is None else r[perm], self.offsets[which])
+
+    def scale(self, r: Any, factor: Any, which: int) -> None:
+        r *= factor[self.segment[which]]
+
+    def to_table(self, r: Any, shape: tuple[int, int, int]) -> np.ndarray:
+        out = np.zeros(shape)
+        out[self.cells] = self.xp.to_numpy(r)
+        return out
 
 
 def maxent_ipf(
@@ -240,17 +374,23 @@ def _ipf(
                 "can reach; reconcile the marginals first (Marginals(..., reconcile=True))"
             )
     t12, t1y, t2y = xp.asarray(p_x1x2), xp.asarray(p_x1y), xp.asarray(p_x2y)
-    if mask is None:
-        n_supp = _support_size(p_x1y, p_x2y, p_x1x2)
-        on = (t12 > 0)[:, :, None] & (t1y > 0)[:, None, :] & (t2y > 0)[None, :, :]
-        r = xp.where(on, xp.zeros_like(t12)[:, :, None] + 1.0 / n_supp, 0.0)
-        del on
+    n_supp = _support_size(p_x1y, p_x2y, p_x1x2) if mask is None else int(mask.sum())
+    if n_supp * _SPARSE_BELOW < mask_size(p_x1y, p_x2y):
+        if mask is None:
+            mask = maxent_support(p_x1y, p_x2y, p_x1x2)
+        lay: _Dense | _Sparse = _Sparse(xp, mask)
+        r = xp.zeros((n_supp,)) + 1.0 / n_supp
     else:
-        n_supp = int(mask.sum())
-        r = xp.asarray(np.where(mask, 1.0 / n_supp, 0.0))
+        lay = _Dense(xp)
+        if mask is None:  # built on the device: no n1 n2 ny host array to copy over
+            on = (t12 > 0)[:, :, None] & (t1y > 0)[:, None, :] & (t2y > 0)[None, :, :]
+            r = xp.where(on, xp.zeros_like(t12)[:, :, None] + 1.0 / n_supp, 0.0)
+            del on
+        else:
+            r = xp.asarray(np.where(mask, 1.0 / n_supp, 0.0))
+    t12, t1y, t2y = lay.targets(t12, t1y, t2y)
     log12, log1y, log2y = xp.zeros_like(t12), xp.zeros_like(t1y), xp.zeros_like(t2y)
-    err = best_err = last_err = window_err = math.inf
-    window_it = grace = 0
+    err = math.inf
     it = 0
     status = "max_iter"
     bar = None
@@ -258,25 +398,20 @@ def _ipf(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=max_iter, desc="ipf", leave=False)
-    omega, adapted = 1.0, False
+    relax = _Relaxation()
     for it in range(1, max_iter + 1):
         # over-relaxed IPF: each factor f is applied as f**omega; r stays the Gibbs table of the
         # accumulated log-potentials, so the certificate below holds for every iterate
-        for target, log_pot, axis, expand in (
-            (t12, log12, 2, (slice(None), slice(None), None)),
-            (t1y, log1y, 1, (slice(None), None, slice(None))),
-            (t2y, log2y, 0, (None, slice(None), slice(None))),
-        ):
-            step = omega * xp.log(_ratio(xp, target, xp.sum(r, axis)))
-            r *= xp.exp(step)[expand]
+        for which, (target, log_pot) in enumerate(((t12, log12), (t1y, log1y), (t2y, log2y))):
+            step = relax.omega * xp.log(_ratio(xp, target, lay.marginal(r, which)))
+            lay.scale(r, xp.exp(step), which)
             log_pot += step
         if bar is not None:
             bar.update(1)
         if it % check_every == 0 or it == max_iter:
             err = max(
-                xp.item(xp.max(xp.abs(xp.sum(r, 2) - t12))),
-                xp.item(xp.max(xp.abs(xp.sum(r, 1) - t1y))),
-                xp.item(xp.max(xp.abs(xp.sum(r, 0) - t2y))),
+                xp.item(xp.max(xp.abs(lay.marginal(r, which) - target)))
+                for which, target in enumerate((t12, t1y, t2y))
             )
             if not math.isfinite(err):
                 status = "numerical_error"
@@ -284,17 +419,7 @@ def _ipf(
             if err <= tol:
                 status = "optimal"
                 break
-            if omega > 1.0 and (err > 1e3 * best_err or (it >= grace and err > last_err)):
-                omega = 1.0  # over-relaxation stopped making progress: back to plain IPF
-            elif not adapted and it >= _PLAIN_SWEEPS:
-                # plain IPF's contraction per sweep, measured over its last sweeps, gives the SOR
-                # relaxation 2 / (1 + sqrt(1 - rho)); its error first jumps, then falls faster
-                rho = min((err / window_err) ** (1.0 / (it - window_it)), 1.0)
-                omega, adapted = min(2.0 / (1.0 + math.sqrt(1.0 - rho)), _OVERRELAX_MAX), True
-                grace = it + 3 * check_every
-            if it <= _PLAIN_SWEEPS - 3 * check_every:
-                window_err, window_it = err, it
-            best_err, last_err = min(best_err, err), err
+            relax.update(it, err)
     if bar is not None:
         bar.close()
     # certified bound: r_phi = r is a normalized Gibbs table with potentials log12 + log1y + log2y
@@ -321,7 +446,7 @@ def _ipf(
         )
 
     def build() -> np.ndarray:  # the table on the host, when first asked for
-        out = np.array(xp.to_numpy(r), dtype=np.float64)
+        out = lay.to_table(r, (p_x1y.shape[0], p_x2y.shape[0], p_x1y.shape[1]))
         out.setflags(write=False)
         return out
 

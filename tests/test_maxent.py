@@ -1,0 +1,107 @@
+"""IPF for the maximum-entropy table: layouts, over-relaxation, certificate, support logic."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mmbounds.solvers.maxent as maxent_module
+from mmbounds.exceptions import ConvergenceWarning
+from mmbounds.info import entropy
+from mmbounds.marginals import reachable_cells
+from mmbounds.solvers.maxent import maxent_ipf, maxent_support
+
+
+def clustered(n1: int, n2: int, ny: int, seed: int) -> np.ndarray:
+    """Each label owns a block of x1 and x2 values, and reaches one value into the next block."""
+    rng = np.random.default_rng(seed)
+    p = np.zeros((n1, n2, ny))
+    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
+    for y in range(ny):
+        i = np.concatenate([b1[y], b1[(y + 1) % ny][:2]])
+        j = np.concatenate([b2[y], b2[(y + 1) % ny][:2]])
+        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
+    return p / p.sum()
+
+
+def margins(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return p.sum(1), p.sum(0), p.sum(2)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sparse_and_dense_layouts_agree(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    p = clustered(40, 30, 6, seed)
+    monkeypatch.setattr(maxent_module, "_SPARSE_BELOW", 0)  # never sparse
+    dense = maxent_ipf(*margins(p))
+    monkeypatch.setattr(maxent_module, "_SPARSE_BELOW", 10**9)  # always sparse
+    sparse = maxent_ipf(*margins(p))
+    assert dense.info.n_iter == sparse.info.n_iter
+    assert sparse.entropy_upper == pytest.approx(dense.entropy_upper, abs=1e-12)
+    np.testing.assert_allclose(sparse.r, dense.r, atol=1e-15)
+    assert not sparse.r.flags.writeable
+
+
+def test_overrelaxation_needs_fewer_sweeps_for_the_same_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    p = clustered(120, 120, 10, seed=0)
+    relaxed = maxent_ipf(*margins(p))
+    monkeypatch.setattr(maxent_module, "_OVERRELAX_MAX", 1.0)  # plain IPF
+    plain = maxent_ipf(*margins(p))
+    assert relaxed.info.status == plain.info.status == "optimal"
+    assert relaxed.info.n_iter < 0.6 * plain.info.n_iter
+    assert relaxed.entropy_upper == pytest.approx(plain.entropy_upper, abs=1e-6)
+    # the joint itself has the three marginals, so its entropy is below the certified maximum
+    assert entropy(p) <= relaxed.entropy_upper + 1e-12
+    np.testing.assert_allclose(relaxed.r.sum(2), p.sum(2), atol=1e-8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n1=st.integers(2, 6),
+    n2=st.integers(2, 6),
+    ny=st.integers(2, 4),
+    density=st.floats(0.2, 1.0),
+    seed=st.integers(0, 2**31 - 1),
+    sparse=st.booleans(),
+)
+def test_certificate_holds_on_random_tables(
+    n1: int, n2: int, ny: int, density: float, seed: int, sparse: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.full(n1 * n2 * ny, 0.5)).reshape(n1, n2, ny)
+    p[rng.random(p.shape) > density] = 0.0
+    if p.sum() == 0:
+        p[0, 0, 0] = 1.0
+    p /= p.sum()
+    old = maxent_module._SPARSE_BELOW
+    maxent_module._SPARSE_BELOW = 10**9 if sparse else 0
+    try:
+        for max_iter in (3, 2000):  # a stopped run is loose but still certified
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                sol = maxent_ipf(*margins(p), max_iter=max_iter, reduce_support=False)
+            assert entropy(p) <= sol.entropy_upper + 1e-9
+    finally:
+        maxent_module._SPARSE_BELOW = old
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n1=st.integers(1, 5),
+    n2=st.integers(1, 5),
+    ny=st.integers(1, 4),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_reachable_cells_match_the_support(n1: int, n2: int, ny: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    p1, p2, p12 = (rng.random(s) * (rng.random(s) < 0.6) for s in ((n1, ny), (n2, ny), (n1, n2)))
+    cells = maxent_support(p1, p2, p12)
+    r12, r1, r2 = reachable_cells(p1, p2, p12)
+    np.testing.assert_array_equal(r12, cells.any(axis=2))
+    np.testing.assert_array_equal(r1, cells.any(axis=1))
+    np.testing.assert_array_equal(r2, cells.any(axis=0))
