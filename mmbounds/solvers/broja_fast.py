@@ -35,15 +35,16 @@ predictor-corrector
 
 where ``A_ij`` picks the ``lam(i, .)`` and ``mu(j, .)`` blocks. ``H = [[D1, C], [C^T, D2]]`` has
 ``ny x ny`` diagonal blocks ``D1_i = diag(sum_j q_ij) + sum_j rho_ij w_ij w_ij^T`` (and ``D2_j``)
-and
-the dense coupling ``C[(i,y), (j,z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz``. We invert the ``D1_i``
-as a
-batch and factor the Schur complement ``S = D2 - C^T D1^{-1} C`` (one row and column per allowed
-``(x2, y)``; the side with fewer allowed cells is put there) by Cholesky. ``S`` is singular along
-the
-gauge ``lam(., y) + a_y, mu(., y) - a_y``; adding ``alpha e e^T`` on one ``mu`` per label picks the
-solution with that coordinate fixed. A step costs ``O(n1 n2 ny^2)`` for the blocks plus one product
-``(n1 ny) (n2 ny)^2`` and one Cholesky of size ``n2 ny`` (on allowed cells only).
+and the dense coupling ``C[(i,y), (j,z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz``. It is factored
+by blocked Cholesky: the ``D1_i`` as a batch (``L1``), then ``W = L1^{-1} C`` and the Schur
+complement ``S = D2 - W^T W`` (one row and column per allowed ``(x2, y)``; the side with fewer
+allowed cells is put there). This is backward stable, unlike forming ``D1^{-1}`` explicitly, which
+loses digits late on the path where ``rho = pi / sigma`` reaches ``1e8``. ``S`` is singular along
+the gauge ``lam(., y) + a_y, mu(., y) - a_y``; adding ``alpha e e^T`` on one ``mu`` per label picks
+the solution with that coordinate fixed. A step costs ``O(n1 n2 ny^2)`` elementwise work, the
+product ``W^T W`` (``n1 ny m^2`` flops for ``m <= n2 ny`` allowed cells, a matrix product that a
+GPU runs at full speed) and one Cholesky factorisation of size ``m``. Each direction is refined by
+conjugate gradients on the exact operator.
 
 **Certificate.** Once the path gap ``sum(pi sigma)`` is within ``100 tol`` (and for the last
 iterate of a run that stops early), any ``(lam, mu)`` gives a
@@ -96,16 +97,9 @@ _MIN_STEP = 1e-6  # a shorter step counts as a stall
 _MERIT_GROWTH = 10.0  # backtrack when a step multiplies infeasibility + path gap by more
 _BACKTRACK = 0.5  # step shrink factor of the merit backtracking
 _CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
-_CG_MAX_STALE = 200  # ... when the preconditioner is a factorisation from an earlier iterate
 _CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
-_FULL_MAX = 2500  # a failed Schur factorisation moves to the full matrix up to this size
-# the Schur route holds an (n1, n2, m) intermediate (m Schur columns): above this many elements
-# (512 MiB) the blockwise factorisation of the full matrix is used from the start
-_SCHUR_MAX_ELEMS = 2**26
 _GRAM_SPLIT = 4096  # the Gram product W^T W of the blockwise factorisation is done in blocks
 _GRAM_BLOCKS = 4  # ... this many per side, above this many columns
-_REFINE_OK = 1e-3  # a direction is trusted when CG leaves this fraction of the rhs
-_STALE_OK = 1e-9  # ... or this fraction, with a preconditioner from an earlier iterate
 
 
 @dataclass
@@ -121,9 +115,7 @@ class _Problem:
     pad2: Any  # (n2, ny)
     live: Any  # (n1, n2) bool, pairs with at least one allowed cell
     n_live: int
-    n_full: int  # size of the full Newton matrix, (n1 + n2) ny
     cols: Any  # flat (x2, y) indices of allowed cells: the Schur variables (None: all)
-    rows: Any  # flat (x1, y) indices of allowed cells (None: all)
     bd_pos: tuple[Any, Any]  # positions in S of the block-diagonal D2 entries
     bd_src: tuple[Any, Any, Any]  # the matching (x2, y, z) indices into D2
     pin: Any  # positions in S of one mu per label (gauge)
@@ -174,65 +166,6 @@ def _add_diag(a: Any, v: Any) -> None:
     a.reshape(a.shape[0], n * n)[:, :: n + 1] += v
 
 
-def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, Any, Any, float]:
-    """Assemble and factor the reduced Newton matrix (see the module docstring).
-
-    Returns ``(Dinv, X, F, alpha)``: the inverses of the ``D1_i`` (n1, ny, ny), ``X = D1^{-1} C``
-    restricted to the Schur columns (n1, ny, m), the Cholesky factor of ``S`` (or None) and the
-    gauge weight ``alpha`` added on the pinned ``mu``.
-
-    The coupling block of pair ``(i, j)`` is ``M_ij = diag(q_ij) + rho_ij w_ij w_ij^T``, so
-    ``X_i = D1_i^{-1} [M_i1 ... M_in2]`` and ``S = D2 - sum_i [M_ij]^T X_i`` are formed from
-    ``O(n1 n2 ny)`` vectors and three batched products of ``n1 n2^2 ny^2`` flops, a factor ``ny``
-    below the dense product ``C^T D1^{-1} C``.
-    """
-    xp = pb.xp
-    n1, n2, ny = w.shape
-    q = pi[:, :, None] * w
-    rho = pi / sig - pi
-    wr = rho[:, :, None] * w
-    tv = xp.transpose  # strided views: batched products read them without copies
-    d1 = xp.matmul(tv(wr, (0, 2, 1)), w)
-    _add_diag(d1, xp.sum(q, 1) + pb.pad1)
-    dinv = xp.inv(d1)
-    u = xp.matmul(w, dinv)  # (n1, n2, ny): u_ij = D1_i^{-1} w_ij (D1_i symmetric)
-    # X[i, y, (j, z)] = Dinv_i[y, z] q_ijz + rho_ij u_ijy w_ijz
-    x = dinv[:, :, None, :] * q[:, None, :, :]
-    x += tv(rho[:, :, None] * u, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]
-    x = _take(x.reshape(n1, ny, n2 * ny), pb.cols, 2)
-    m = x.shape[-1]
-    # C^T X = sum_i q_ijy X_i[y, c] + sum_i rho_ij w_ijy (w_ij^T X_i)[c]
-    pw = xp.matmul(w, x)  # (n1, n2, m)
-    ctx = xp.matmul(tv(wr, (1, 2, 0)), tv(pw, (1, 0, 2)))  # (n2, ny, m)
-    del pw
-    ctx += tv(xp.matmul(tv(q, (2, 1, 0)), tv(x, (1, 0, 2))), (1, 0, 2))  # (ny, n2, m) -> (n2, ..)
-    s = _take(ctx.reshape(n2 * ny, m), pb.cols, 0)
-    s = -0.5 * (s + s.T)
-    d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))  # (n2, ny, ny)
-    _add_diag(d2, xp.sum(q, 0) + pb.pad2)
-    s[pb.bd_pos] += d2[pb.bd_src]
-    scale = xp.item(xp.max(xp.abs(s)))
-    s[pb.pin, pb.pin] = s[pb.pin, pb.pin] + scale
-    # symmetric diagonal scaling: a unit diagonal keeps the ridges relative to each row's size
-    diag_idx = _eye_idx(xp, m)
-    diag = s[diag_idx]
-    if not xp.item(xp.max(-diag)) < 0:  # a non-positive pivot: S lost its digits to cancellation
-        return dinv, x, None, scale
-    dg = 1.0 / xp.sqrt(diag)
-    s *= dg[:, None]
-    s *= dg[None, :]
-    s[diag_idx] = 1.0
-    factor = None
-    for ridge in _RIDGES:  # the ridge is undone by the conjugate gradients in the caller
-        a = xp.copy(s)
-        if ridge:
-            a[diag_idx] += ridge
-        factor = xp.cholesky(a)
-        if factor is not None:
-            break
-    return dinv, x, None if factor is None else (factor, 1.0 / dg), scale
-
-
 def _block_diag_idx(xp: Any, n: int, k: int, offset: int) -> tuple[Any, Any]:
     """Index of ``n`` diagonal ``k x k`` blocks from ``(offset, offset)`` on, shape (n, k, k)."""
     base = offset + k * np.arange(n)[:, None, None]
@@ -240,12 +173,10 @@ def _block_diag_idx(xp: Any, n: int, k: int, offset: int) -> tuple[Any, Any]:
     return xp.index(base + ar[None, :, None]), xp.index(base + ar[None, None, :])
 
 
-def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
-    """Cholesky factor of the whole Newton matrix ``[[D1, C], [C^T, D2]]`` (with the gauge pins).
+def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
+    """Assemble and factor the Newton matrix ``[[D1, C], [C^T, D2]]`` (with the gauge pins).
 
-    Costlier than the Schur route on a CPU but backward stable: used at the end of the path, where
-    ``rho = pi / sigma`` reaches ``1e8`` and forming ``D2 - C^T D1^{-1} C`` cancels, and from the
-    start on a GPU or when the Schur route's intermediates would not fit (``_SCHUR_MAX_ELEMS``).
+    Returns ``("block", (L1, W, LS) or None, alpha)`` from :func:`_factor_block`.
     """
     xp = pb.xp
     n1, n2, ny = w.shape
@@ -262,14 +193,6 @@ def _factor_full(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     ar = xp.index(np.arange(ny))
     cb[:, ar, :, ar] += tv(q, (2, 0, 1))  # the y = z entries; indexed dims come first: (y, i, j)
     return _factor_block(pb, d1, d2, cb.reshape(n1, ny, n2 * ny))
-
-
-def _block_diagonal(xp: Any, d: Any) -> Any:
-    """The dense ``(n ny, n ny)`` matrix with the blocks ``d (n, ny, ny)`` on its diagonal."""
-    n, k, _ = d.shape
-    out = xp.zeros((n * k, n * k))
-    out[_block_diag_idx(xp, n, k, 0)] = d
-    return out
 
 
 def _sub_gram(xp: Any, out: Any, a: Any) -> None:
@@ -302,17 +225,21 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
     Cholesky factors of the ``D1_i`` (a batch), ``W = L1^{-1} C`` and ``LS`` the Cholesky factor of
     ``D2 - W^T W`` (plus the gauge pins). This is the blocked (right-looking) Cholesky of the whole
     matrix, so it is as backward stable as factoring it densely; its cost is one product
-    ``W^T W`` of ``(n2 ny)^2 (n1 ny)`` flops, which a GPU runs at its matrix-product speed.
-    ``cb`` (n1, ny, n2 ny) holds the rows of ``C``.
+    ``W^T W`` of ``m^2 (n1 ny)`` flops (``m`` the allowed ``(x2, y)`` cells, at most ``n2 ny``),
+    which a GPU runs at its matrix-product speed. ``cb`` (n1, ny, n2 ny) holds the rows of ``C``;
+    the ``mu`` of cells with ``p(x2, y) = 0`` are decoupled (their rows of the matrix are the unit
+    pads) and are left out, as in the Schur route.
     """
     xp = pb.xp
-    n1, ny, b = cb.shape
+    n1, ny, _ = cb.shape
     k = ny + 1
     scale = max(
         xp.item(xp.max(d1.reshape(n1, ny * ny)[:, ::k])),
         xp.item(xp.max(d2.reshape(d2.shape[0], ny * ny)[:, ::k])),
     )
-    pin = pb.pin_full
+    cb = _take(cb, pb.cols, 2)
+    b = cb.shape[-1]
+    pin = pb.pin
     diag = _eye_idx(xp, b)
     for ridge in _RIDGES:
         r = ridge * scale
@@ -324,7 +251,8 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
         if l1 is None:
             continue
         wb = xp.solve_lower(l1, cb).reshape(n1 * ny, b)  # (n1 ny, n2 ny)
-        sm = _block_diagonal(xp, d2)
+        sm = xp.zeros((b, b))
+        sm[pb.bd_pos] = d2[pb.bd_src]  # the blocks of D2 on the allowed cells
         _sub_gram(xp, sm, wb)
         sm[pin, pin] = sm[pin, pin] + scale
         if ridge:
@@ -337,40 +265,20 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
 
 def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
     """Solve ``[[D1, C], [C^T, D2]] (d lam, d mu) = (rhs1, rhs2)`` with the factors of
-    :func:`_factor` or :func:`_factor_full`."""
+    :func:`_factor`: forward substitution with ``L1``, the Schur system ``LS LS^T x2 = rhs2 -
+    W^T y1``, back substitution for ``x1``."""
     xp = pb.xp
-    if isinstance(fac[0], str):  # ("block", (L1, W, LS), alpha)
-        l1, wb, factor = fac[1]
-        y1f = xp.solve_lower(l1, rhs1[:, :, None]).reshape(-1)
-        # LS LS^T x2 = rhs2 - W^T y1 after the forward step; then back-substitute for x1
-        x2 = xp.cho_solve(factor, rhs2.reshape(-1) - xp.matmul(xp.transpose(wb, (1, 0)), y1f))
-        z1 = (y1f - xp.matmul(wb, x2)).reshape(rhs1.shape[0], rhs1.shape[1], 1)
-        x1 = xp.solve_lower(l1, z1, trans=True)
-        return x1[:, :, 0], x2.reshape(rhs2.shape)
-    dinv, x, factor, _ = fac
-    n1, ny = rhs1.shape
-    x2d = x.reshape(n1 * ny, x.shape[-1])
-    y1 = xp.matmul(dinv, rhs1[:, :, None])[:, :, 0]
-    b2 = _take(rhs2.reshape(-1), pb.cols, 0) - rhs1.reshape(-1) @ x2d
-    dmu_c = xp.cho_solve(factor[0], b2 / factor[1]) / factor[1]
-    if pb.cols is None:
-        dmu = dmu_c
-    else:
-        dmu = xp.zeros((rhs2.shape[0] * ny,))
-        dmu[pb.cols] = dmu_c
-    dlam = y1 - (x2d @ dmu_c).reshape(n1, ny)
-    return dlam, dmu.reshape(rhs2.shape)
-
-
-def _full_from_start(pb: _Problem, n1: int, n2: int) -> bool:
-    """Factor the full Newton matrix blockwise from the first iteration?
-
-    Yes on a GPU (its cost is one large matrix product there, and it never loses digits) and when
-    the Schur route's ``(n1, n2, m)`` intermediate would exceed ``_SCHUR_MAX_ELEMS`` elements.
-    """
-    m = pb.n_full // (n1 + n2) * n2 if pb.cols is None else int(pb.cols.shape[0])
-    device = getattr(pb.xp.device, "type", pb.xp.device)
-    return str(device) != "cpu" or n1 * n2 * m > _SCHUR_MAX_ELEMS
+    l1, wb, factor = fac[1]
+    y1f = xp.solve_lower(l1, rhs1[:, :, None]).reshape(-1)
+    b2 = _take(rhs2.reshape(-1), pb.cols, 0) - xp.matmul(xp.transpose(wb, (1, 0)), y1f)
+    x2 = xp.cho_solve(factor, b2)
+    z1 = (y1f - xp.matmul(wb, x2)).reshape(rhs1.shape[0], rhs1.shape[1], 1)
+    x1 = xp.solve_lower(l1, z1, trans=True)
+    if pb.cols is not None:  # decoupled cells: their rows read pad * dmu = rhs2, pad = 1
+        full = xp.copy(rhs2.reshape(-1))
+        full[pb.cols] = x2
+        x2 = full
+    return x1[:, :, 0], x2.reshape(rhs2.shape)
 
 
 def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
@@ -407,16 +315,13 @@ def _direction(
     r1_: Any,
     r2_: Any,
     rc: Any,
-    cg_max: int = 40,
-    trust: float = 1e-3,
-) -> tuple[Any, Any, Any, Any, bool]:
+) -> tuple[Any, Any, Any, Any]:
     """Newton direction for complementarity target ``rc``, by preconditioned conjugate gradients.
 
     The reduced system ``H d v = rhs`` is solved by CG with the exact operator applied
-    matrix-free (:func:`_apply`) and the factorisation ``fac`` as preconditioner, so a Schur
-    complement that lost digits to cancellation late on the path only costs a few more cheap
-    iterations. Returns ``(d lam, d mu, d pi, d sigma, trusted)``; ``trusted`` is False when CG
-    could not bring the residual below ``_REFINE_OK`` times the right-hand side.
+    matrix-free (:func:`_apply`) and the factorisation ``fac`` as preconditioner (it usually stops
+    after the first solve; rounding in an ill-conditioned factor only costs a few cheap
+    iterations). Returns ``(d lam, d mu, d pi, d sigma)``.
     """
     xp = pb.xp
     q = pi[:, :, None] * w
@@ -443,7 +348,7 @@ def _direction(
         z1, z2 = _newton(pb, fac, r1, r2)
         p1, p2 = z1, z2
         rz = dot(r1, r2, z1, z2)
-        for _ in range(cg_max):
+        for _ in range(_CG_MAX):
             a1, a2 = _apply(pb, q, rho, w, alpha, p1, p2)
             pap = dot(p1, p2, a1, a2)
             if not (pap > 0 and math.isfinite(pap)):
@@ -466,7 +371,7 @@ def _direction(
     jdv = -xp.sum(w * (dlam[:, None, :] + dmu[None, :, :]), 2)
     dpi = (pi * (jdv + rp) - rc) / sig
     dsig = -rp - jdv
-    return dlam, dmu, dpi, dsig, err <= trust * err0 or err <= 1e-15
+    return dlam, dmu, dpi, dsig
 
 
 def _max_step(xp: Any, x: Any, dx: Any) -> float:
@@ -541,7 +446,7 @@ def _prepare(p1: np.ndarray, p2: np.ndarray, xp: Any) -> _Problem:
     n2 = p2.shape[0]
     ok1, ok2 = p1 > 0, p2 > 0
     live = (ok1.astype(np.float64) @ ok2.T.astype(np.float64)) > 0
-    flat1, flat2 = np.flatnonzero(ok1.ravel()), np.flatnonzero(ok2.ravel())
+    flat2 = np.flatnonzero(ok2.ravel())
     pos2 = np.full(n2 * ny, -1)
     pos2[flat2] = np.arange(flat2.size)
     # block-diagonal entries of D2 that survive in S: (j, y, z) with both (j, y), (j, z) allowed
@@ -557,9 +462,7 @@ def _prepare(p1: np.ndarray, p2: np.ndarray, xp: Any) -> _Problem:
         pad2=xp.asarray((~ok2).astype(np.float64)),
         live=xp.asarray(live.astype(np.float64)) > 0,
         n_live=int(live.sum()),
-        n_full=(n1 + n2) * ny,
         cols=None if flat2.size == n2 * ny else xp.index(flat2),
-        rows=None if flat1.size == n1 * ny else xp.index(flat1),
         bd_pos=(xp.index(pos2[jj * ny + yy]), xp.index(pos2[jj * ny + zz])),
         bd_src=(xp.index(jj), xp.index(yy), xp.index(zz)),
         pin=xp.index(pin),
@@ -620,8 +523,8 @@ def broja_fast(
     See the module docstring for the dual geometric program, the Newton system and the two
     certificates. An iteration costs ``O(n1 n2 ny^2)`` elementwise work, a product of
     ``(n1 ny) x (n2 ny)^2`` flops and a Cholesky factorisation of size ``n2 ny`` (allowed cells
-    only;
-    the sides are swapped so that the factorised side is the smaller one).
+    only; the sides are swapped so that the factorised side is the smaller one). On a GPU give
+    ``backend="torch", device="cuda"``: 1000 x 1000 x 10 takes about 1.2 s on an H200.
 
     Examples
     --------
@@ -721,8 +624,6 @@ def _solve(
     certified = False
     best = None  # (gap, upper, q_feasible)
     n_iter = 0
-    use_full = _full_from_start(pb, p1.shape[0], p2.shape[0])
-    last_fac = None  # the last Schur factorisation that succeeded
     status = "max_iter"
     while True:
         q = pi[:, :, None] * w
@@ -748,7 +649,7 @@ def _solve(
         elif verbose:
             print(
                 f"broja_fast: it={n_iter:3d} t={time.perf_counter() - t0:.3f}s "
-                f"path_gap={path_gap / LN2:.2e}{' (full)' if use_full else ''}"
+                f"path_gap={path_gap / LN2:.2e}"
             )
         if n_iter >= max_iter:
             break
@@ -756,35 +657,19 @@ def _solve(
         if bar is not None:
             bar.update(1)
         # --- Mehrotra predictor-corrector --------------------------------------------------------
-        stale = False
-        if use_full:
-            fac = _factor_full(pb, w, pi, sig)
-        else:
-            fac = _factor(pb, w, pi, sig)
-            if fac[2] is not None:
-                last_fac = fac
-            elif last_fac is not None and pb.n_full > _FULL_MAX:
-                fac, stale = last_fac, True  # precondition CG with the last good factorisation
-            else:
-                use_full = True
-                fac = _factor_full(pb, w, pi, sig)
-        if fac[-2] is None:
+        fac = _factor(pb, w, pi, sig)
+        if fac[1] is None:
             status = "numerical_error"
             break
         tau = path_gap / pb.n_live
 
         rc = pi * sig
-        cg = (_CG_MAX_STALE, _STALE_OK) if stale else (_CG_MAX, _REFINE_OK)
-        _, _, dpi_a, dsig_a, ok_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc, *cg)
+        _, _, dpi_a, dsig_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
         a_aff = min(_max_step(xp, pi, dpi_a), _max_step(xp, sig, dsig_a))
         tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / pb.n_live
         centring = min((tau_aff / tau) ** 3, 1.0)
         rc = xp.where(pb.live, pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
-        dlam, dmu, dpi, dsig, ok = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc, *cg)
-        if not (ok and ok_a) and not use_full:
-            use_full = True  # the Schur route lost its accuracy: redo the step on the full matrix
-            n_iter -= 1
-            continue
+        dlam, dmu, dpi, dsig = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
         step = min(1.0, _STEP_TO_BOUNDARY * min(_max_step(xp, pi, dpi), _max_step(xp, sig, dsig)))
         merit = _merit(xp, r1_, r2_, rp, path_gap)
         while True:  # backtrack on the residual merit: s is nonlinear in (lam, mu)
