@@ -147,10 +147,9 @@ class NumpyNamespace:
         except np.linalg.LinAlgError:
             return None
 
-    def solve_lower(self, low: np.ndarray, b: np.ndarray, trans: bool = False) -> np.ndarray:
-        """Solve ``L x = b`` (or ``L^T x = b``) for a stack of lower-triangular ``low (..., n, n)``
-        and right-hand sides ``b (..., n, k)``."""
-        return np.linalg.solve(np.swapaxes(low, -1, -2) if trans else low, b)
+    def inv_lower(self, low: np.ndarray) -> np.ndarray:
+        """Inverses of a stack of lower-triangular matrices ``low (..., n, n)``."""
+        return np.linalg.inv(low)
 
     def cholesky(self, a: np.ndarray) -> Any | None:
         """Cholesky factor of a symmetric positive definite ``a`` (overwritten); None if not SPD.
@@ -288,12 +287,10 @@ class TorchNamespace:
             return None
         return c
 
-    def solve_lower(self, low: Any, b: Any, trans: bool = False) -> Any:
-        """Solve ``L x = b`` (or ``L^T x = b``) for a stack of lower-triangular ``low (..., n, n)``
-        and right-hand sides ``b (..., n, k)``."""
-        if trans:
-            return self._t.linalg.solve_triangular(low.mT, b, upper=True)
-        return self._t.linalg.solve_triangular(low, b, upper=False)
+    def inv_lower(self, low: Any) -> Any:
+        """Inverses of a stack of lower-triangular matrices ``low (..., n, n)``."""
+        eye = self._t.eye(low.shape[-1], dtype=low.dtype, device=low.device)
+        return self._t.linalg.solve_triangular(low, eye.expand(low.shape), upper=False)
 
     def cholesky(self, a: Any) -> Any | None:
         """Lower Cholesky factor of a symmetric positive definite ``a``; None if not SPD."""

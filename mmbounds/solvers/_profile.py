@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .coupling import meet_entropy, meet_entropy_rows
+from .coupling import meet_entropy, meet_entropy_rows, pad_right
 
 __all__: list[str] = []
 
@@ -78,8 +78,8 @@ def profile_entropy_lower(a: np.ndarray, b: np.ndarray) -> float:
     s = float(a.sum())
     a, b = a / s, b / s
     L = max(a.size, b.size)
-    A = np.cumsum(np.pad(a, (0, L - a.size)))
-    B = np.cumsum(np.pad(b, (0, L - b.size)))
+    A = np.cumsum(pad_right(a, L))
+    B = np.cumsum(pad_right(b, L))
     C = np.minimum(A, B)  # concave, non-decreasing: C_k / k is non-increasing
     K = min(L, _MAX_MULTIPLE)
     k = np.arange(1, K + 1, dtype=np.float64)
@@ -151,8 +151,8 @@ def profile_entropy_lower_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     big_l = np.maximum(na, nb)  # (r,)
     kk = np.minimum(big_l, _MAX_MULTIPLE)
     k_max = int(min(width, _MAX_MULTIPLE))
-    cum_a = np.cumsum(np.pad(a, ((0, 0), (0, width - a.shape[1]))), axis=1)
-    cum_b = np.cumsum(np.pad(b, ((0, 0), (0, width - b.shape[1]))), axis=1)
+    cum_a = np.cumsum(pad_right(a, width), axis=1)
+    cum_b = np.cumsum(pad_right(b, width), axis=1)
     C = np.minimum(cum_a, cum_b)  # (r, width); as in the scalar version up to each row's L
     k = np.arange(1, k_max + 1, dtype=np.float64)
     kw = np.arange(1, width + 1)

@@ -250,7 +250,8 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
         l1 = xp.cholesky_batched(d1r)
         if l1 is None:
             continue
-        wb = xp.solve_lower(l1, cb).reshape(n1 * ny, b)  # (n1 ny, n2 ny)
+        l1 = xp.inv_lower(l1)  # L1^{-1}: ny x ny blocks, applied by batched products below
+        wb = xp.matmul(l1, cb).reshape(n1 * ny, b)  # (n1 ny, m)
         sm = xp.zeros((b, b))
         sm[pb.bd_pos] = d2[pb.bd_src]  # the blocks of D2 on the allowed cells
         _sub_gram(xp, sm, wb)
@@ -268,12 +269,12 @@ def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
     :func:`_factor`: forward substitution with ``L1``, the Schur system ``LS LS^T x2 = rhs2 -
     W^T y1``, back substitution for ``x1``."""
     xp = pb.xp
-    l1, wb, factor = fac[1]
-    y1f = xp.solve_lower(l1, rhs1[:, :, None]).reshape(-1)
+    l1, wb, factor = fac[1]  # l1 holds the inverse factors L1^{-1}
+    y1f = xp.matmul(l1, rhs1[:, :, None]).reshape(-1)
     b2 = _take(rhs2.reshape(-1), pb.cols, 0) - xp.matmul(xp.transpose(wb, (1, 0)), y1f)
     x2 = xp.cho_solve(factor, b2)
     z1 = (y1f - xp.matmul(wb, x2)).reshape(rhs1.shape[0], rhs1.shape[1], 1)
-    x1 = xp.solve_lower(l1, z1, trans=True)
+    x1 = xp.matmul(xp.transpose(l1, (0, 2, 1)), z1)
     if pb.cols is not None:  # decoupled cells: their rows read pad * dmu = rhs2, pad = 1
         full = xp.copy(rhs2.reshape(-1))
         full[pb.cols] = x2
