@@ -210,7 +210,6 @@ def main(argv: list[str] | None = None) -> int:
             ),
             args.repeats,
             gpu,
-            memory=False,
         )
         ref, tc = None, np.nan
         if args.device is not None:  # the reference is the numpy fast path (cvxpy: hours at 1e7)

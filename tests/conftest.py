@@ -53,3 +53,16 @@ def random_table(rng: np.random.Generator, shape: tuple[int, ...], sparse: bool)
 @pytest.fixture(params=sorted(CANONICAL))
 def canonical(request):
     return request.param, CANONICAL[request.param]
+
+
+def clustered_table(n1: int, n2: int, ny: int, seed: int, reach: int = 2) -> np.ndarray:
+    """A joint where each label owns a block of x1 and x2 values and reaches ``reach`` values into
+    the next label's block (sparse p(x1, y), p(x2, y); a slow case for IPF)."""
+    rng = np.random.default_rng(seed)
+    p = np.zeros((n1, n2, ny))
+    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
+    for y in range(ny):
+        i = np.concatenate([b1[y], b1[(y + 1) % ny][:reach]])
+        j = np.concatenate([b2[y], b2[(y + 1) % ny][:reach]])
+        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
+    return p / p.sum()

@@ -15,6 +15,8 @@ from mmbounds.solvers.broja import broja_cvxpy
 from mmbounds.solvers.broja_fast import broja_fast
 from mmbounds.solvers.maxent import maxent_ipf
 
+from .conftest import clustered_table
+
 
 def _cuda_available() -> bool:
     try:
@@ -27,21 +29,9 @@ def _cuda_available() -> bool:
 cuda = pytest.mark.skipif(not _cuda_available(), reason="no CUDA GPU visible")
 
 
-def _clustered(n1: int, n2: int, ny: int, seed: int) -> np.ndarray:
-    """Each label owns a block of x1 and x2 values (sparse p(x1, y), p(x2, y))."""
-    rng = np.random.default_rng(seed)
-    p = np.zeros((n1, n2, ny))
-    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
-    for y in range(ny):
-        i = np.concatenate([b1[y], b1[(y + 1) % ny][:1]])
-        j = np.concatenate([b2[y], b2[(y + 1) % ny][:1]])
-        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
-    return p / p.sum()
-
-
 TABLES = {
     "dense": lambda: np.random.default_rng(3).dirichlet(np.ones(24 * 18 * 5)).reshape(24, 18, 5),
-    "clustered": lambda: _clustered(24, 18, 5, seed=4),
+    "clustered": lambda: clustered_table(24, 18, 5, seed=4, reach=1),
 }
 
 

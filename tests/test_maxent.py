@@ -15,17 +15,7 @@ from mmbounds.info import entropy
 from mmbounds.marginals import reachable_cells
 from mmbounds.solvers.maxent import maxent_ipf, maxent_support
 
-
-def clustered(n1: int, n2: int, ny: int, seed: int) -> np.ndarray:
-    """Each label owns a block of x1 and x2 values, and reaches one value into the next block."""
-    rng = np.random.default_rng(seed)
-    p = np.zeros((n1, n2, ny))
-    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
-    for y in range(ny):
-        i = np.concatenate([b1[y], b1[(y + 1) % ny][:2]])
-        j = np.concatenate([b2[y], b2[(y + 1) % ny][:2]])
-        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
-    return p / p.sum()
+from .conftest import clustered_table
 
 
 def margins(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -34,7 +24,7 @@ def margins(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_sparse_and_dense_layouts_agree(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    p = clustered(40, 30, 6, seed)
+    p = clustered_table(40, 30, 6, seed)
     monkeypatch.setattr(maxent_module, "_SPARSE_BELOW", 0)  # never sparse
     dense = maxent_ipf(*margins(p))
     monkeypatch.setattr(maxent_module, "_SPARSE_BELOW", 10**9)  # always sparse
@@ -48,7 +38,7 @@ def test_sparse_and_dense_layouts_agree(monkeypatch: pytest.MonkeyPatch, seed: i
 def test_overrelaxation_needs_fewer_sweeps_for_the_same_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    p = clustered(120, 120, 10, seed=0)
+    p = clustered_table(120, 120, 10, seed=0)
     relaxed = maxent_ipf(*margins(p))
     monkeypatch.setattr(maxent_module, "_OVERRELAX_MAX", 1.0)  # plain IPF
     plain = maxent_ipf(*margins(p))

@@ -227,8 +227,9 @@ class _Sparse:
     """IPF on the support cells only, a vector in ``(x1, x2, y)`` order (internal).
 
     Used when the support is a small part of the table (clustered labels): a marginal is a sum
-    over contiguous runs of the cells sorted by its key (a segment sum, deterministic on every
-    device), and scaling gathers the factor of each cell's key.
+    over contiguous runs of the cells sorted by its key (a segment sum: ``np.add.reduceat`` or
+    ``torch.segment_reduce``, no atomic scatter), and scaling gathers the factor of each cell's
+    run. Marginals, factors and log-potentials are kept on the reached keys only.
     """
 
     def __init__(self, xp: Any, mask: np.ndarray) -> None:
