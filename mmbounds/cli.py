@@ -169,7 +169,11 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     plot_path = _check_target(args.plot, args.force, what="--plot")
     if plot_path is not None and plot_path.suffix.lower() not in _PLOT_FORMATS:
         raise _UsageError(f"--plot {args.plot}: use a .png, .pdf or .svg file name")
-    kwargs: dict[str, Any] = {"random_state": args.seed}
+    kwargs: dict[str, Any] = {
+        "random_state": args.seed,
+        "backend": args.backend,
+        "device": args.device,
+    }
     if args.tables:
         z = _load_npz(args.tables)
         missing = [k for k in ("p_x1y", "p_x2y", "p_x1x2") if k not in z]
@@ -366,6 +370,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dm", help="CSV (header + rows x1,x2) of unlabeled paired samples")
     p.add_argument("--normalize", action="store_true", help="tables hold counts; rescale them")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument(
+        "--backend",
+        choices=("auto", "numpy", "torch"),
+        default="auto",
+        help="array library of the fast solvers (default auto)",
+    )
+    p.add_argument("--device", default=None, help="torch device, e.g. cuda (implies torch)")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.add_argument("--out", help="write the result to this file instead of stdout")
     p.add_argument(

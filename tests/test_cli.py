@@ -211,3 +211,17 @@ def test_figures_command(tmp_path, capsys):
     assert main(["figures", "--out", str(out), "--workers", "0"]) == 2
     assert main(["figures", "--out", str(out), "--parts", "nope"]) == 2
     assert main(["figures"]) == 2  # --out is required
+
+
+def test_estimate_backend_option(tmp_path, capsys):
+    pytest.importorskip("torch")
+    p = CANONICAL["and"][0]
+    f = tmp_path / "t.npz"
+    np.savez(f, p_x1y=p.sum(1), p_x2y=p.sum(0), p_x1x2=p.sum(2))
+    argv = ["estimate", "--tables", str(f), "--format", "json"]
+    assert main(argv + ["--backend", "torch", "--device", "cpu"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["backend"] == "torch"
+    assert abs(d["redundancy"] - 0.311278) < 1e-5
+    assert main(argv + ["--backend", "numpy"]) == 0
+    assert json.loads(capsys.readouterr().out)["backend"] == "numpy"

@@ -97,3 +97,19 @@ def test_auto_backend_sends_large_problems_to_cuda() -> None:
     assert get_namespace(np.zeros((2, 2)), n_cells=10**7).name == "torch"
     assert get_namespace(np.zeros((2, 2)), n_cells=10**3).name == "numpy"
     assert get_namespace(np.zeros((2, 2)), backend="numpy", n_cells=10**7).name == "numpy"
+
+
+@pytest.mark.skipif(_cuda_available(), reason="a CUDA GPU is visible")
+def test_cuda_request_without_a_gpu_is_a_clear_error() -> None:
+    pytest.importorskip("torch")
+    p = TABLES["dense"]()
+    with pytest.raises(ValueError, match="device='cuda': torch sees no CUDA GPU"):
+        mmbounds.estimate(p, backend="torch", device="cuda")
+
+
+def test_torch_backend_without_torch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    with pytest.raises(ImportError, match=r"backend='torch' \(or a device\) needs torch"):
+        get_namespace(np.zeros((2, 2)), backend="torch")

@@ -177,10 +177,17 @@ class TorchNamespace:
     name = "torch"
 
     def __init__(self, device: Any = None) -> None:
-        import torch
-
+        try:
+            import torch
+        except ImportError:
+            raise ImportError(
+                "backend='torch' (or a device) needs torch: pip install -c constraints.txt "
+                "'mmbounds[torch]'"
+            ) from None
         self._t = torch
         self.device = torch.device(device) if device is not None else torch.device("cpu")
+        if self.device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"device={device!r}: torch sees no CUDA GPU on this machine")
 
     def asarray(self, x: Any) -> Any:
         t = self._t
