@@ -66,6 +66,9 @@ class BrojaSolution:
     def q(self) -> np.ndarray:
         return materialize(self, "_q")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles the built array, not the builder
+        return (type(self), (self.q, self.min_mi, self.info))
+
 
 def broja_support(p_x1y: np.ndarray, p_x2y: np.ndarray) -> np.ndarray:
     """Boolean mask of the cells ``(x1, x2, y)`` that can be positive in a feasible joint."""

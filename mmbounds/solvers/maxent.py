@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import _to_numpy
 from ..exceptions import ConvergenceWarning
 from ..marginals import reachable_cells
 from ._backend import get_namespace
@@ -73,6 +74,9 @@ class MaxEntSolution:
     @property
     def r(self) -> np.ndarray:
         return materialize(self, "_r")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles the built array, not the builder
+        return (type(self), (self.r, self.entropy, self.entropy_upper, self.info))
 
 
 def maxent_support(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> np.ndarray:
@@ -145,9 +149,11 @@ class _Relaxation:
     ``rho`` then gives the SOR choice ``2 / (1 + sqrt(1 - rho))``. Every ``_REESTIMATE`` sweeps
     the contraction ``lam`` seen under ``omega`` is turned back into ``rho`` through the SOR
     relation ``(lam + omega - 1)^2 = lam omega^2 rho`` and ``omega`` is raised when that calls for
-    more (slow modes show up late). An over-relaxed iteration first raises the error, so progress
-    is judged only after ``_GRACE`` sweeps; without progress over that many sweeps IPF goes back
-    to ``omega = 1`` for good, which always converges.
+    more (slow modes show up late). IPF goes back to ``omega = 1`` for good, which always
+    converges, when the relaxed iteration contracts no faster than plain IPF did, or makes no
+    progress over ``_GRACE`` sweeps (an over-relaxed iteration first raises the error, so it is
+    judged only after that many), or blows up; in the last case the caller restores the iterate
+    saved when ``omega`` was first raised (``snapshot``).
     """
 
     def __init__(self) -> None:
@@ -155,6 +161,8 @@ class _Relaxation:
         self.state = "plain"  # -> "relaxed" -> "off"
         self.since = 0
         self.best = math.inf
+        self.rho_plain = 1.0
+        self.snapshot = False  # True once: the caller should save the iterate now
         self.history: list[tuple[int, float]] = []
 
     def _err_before(self, it: int, sweeps: int) -> tuple[int, float] | None:
@@ -167,25 +175,36 @@ class _Relaxation:
     def _set(self, rho: float, it: int) -> None:
         omega = min(2.0 / (1.0 + math.sqrt(max(1.0 - rho, 0.0))), _OVERRELAX_MAX)
         if omega > self.omega * 1.001:
+            self.snapshot = self.state == "plain"
             self.omega, self.state, self.since = omega, "relaxed", it
 
+    def blown_up(self, err: float) -> bool:
+        """True when a relaxed iteration diverged (the caller restores the snapshot)."""
+        return self.state == "relaxed" and not (err <= 1e3 * self.best)
+
+    def stop(self) -> None:
+        """Back to plain IPF for good."""
+        self.omega, self.state = 1.0, "off"
+
     def update(self, it: int, err: float) -> None:
-        """Record the marginal error after sweep ``it`` and adjust ``omega``."""
+        """Record the (finite) marginal error after sweep ``it`` and adjust ``omega``."""
         if self.state == "relaxed" and it >= self.since + _GRACE:
             past = self._err_before(it, _GRACE)
-            if err > 1e3 * self.best or (
-                past is not None and past[0] > self.since and err > past[1]
-            ):
-                self.omega, self.state = 1.0, "off"
+            if past is not None and past[0] > self.since and err > past[1]:
+                self.stop()
         if self.state == "plain" and it >= _PLAIN_SWEEPS:
             past = self._err_before(it, _GRACE)
             if past is not None and 0 < err < past[1]:
-                self._set((err / past[1]) ** (1.0 / (it - past[0])), it)
+                self.rho_plain = (err / past[1]) ** (1.0 / (it - past[0]))
+                self._set(self.rho_plain, it)
         elif self.state == "relaxed" and it >= self.since + _GRACE + _REESTIMATE:
             past = self._err_before(it, _REESTIMATE)
             if past is not None and 0 < err < past[1]:
                 lam, w = (err / past[1]) ** (1.0 / (it - past[0])), self.omega
-                self._set((lam + w - 1.0) ** 2 / (lam * w * w), it)
+                if lam >= self.rho_plain:  # no faster than plain IPF: over-relaxation does not pay
+                    self.stop()
+                else:
+                    self._set((lam + w - 1.0) ** 2 / (lam * w * w), it)
         self.best = min(self.best, err)
         self.history.append((it, err))
 
@@ -327,6 +346,10 @@ def maxent_ipf(
     """
     n1, ny = p_x1y.shape
     xp = get_namespace(p_x1y, backend=backend, device=device, n_cells=n1 * p_x2y.shape[0] * ny)
+    # the tables go to the device inside _ipf; the support logic runs on host copies
+    p_x1y, p_x2y, p_x1x2 = (
+        np.asarray(_to_numpy(t), dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2)
+    )
     first = min(200, max_iter)
     if (
         reduce_support
@@ -399,28 +422,45 @@ def _ipf(
         from tqdm.auto import tqdm
 
         bar = tqdm(total=max_iter, desc="ipf", leave=False)
+
+    def marginal_error() -> float:
+        """Largest absolute error of the three marginals of the current ``r``."""
+        return max(
+            xp.item(xp.max(xp.abs(lay.marginal(r, which) - target)))
+            for which, target in enumerate((t12, t1y, t2y))
+        )
+
     relax = _Relaxation()
-    for it in range(1, max_iter + 1):
-        # over-relaxed IPF: each factor f is applied as f**omega; r stays the Gibbs table of the
-        # accumulated log-potentials, so the certificate below holds for every iterate
-        for which, (target, log_pot) in enumerate(((t12, log12), (t1y, log1y), (t2y, log2y))):
-            step = relax.omega * xp.log(_ratio(xp, target, lay.marginal(r, which)))
-            lay.scale(r, xp.exp(step), which)
-            log_pot += step
-        if bar is not None:
-            bar.update(1)
-        if it % check_every == 0 or it == max_iter:
-            err = max(
-                xp.item(xp.max(xp.abs(lay.marginal(r, which) - target)))
-                for which, target in enumerate((t12, t1y, t2y))
-            )
-            if not math.isfinite(err):
-                status = "numerical_error"
-                break
-            if err <= tol:
-                status = "optimal"
-                break
-            relax.update(it, err)
+    saved = None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging relaxed
+        # iteration is caught at the next check and undone; plain IPF stays finite
+        for it in range(1, max_iter + 1):
+            if relax.snapshot:
+                saved = tuple(xp.copy(a) for a in (r, log12, log1y, log2y))
+                relax.snapshot = False
+            # over-relaxed IPF: each factor f is applied as f**omega; r stays the Gibbs table of
+            # the accumulated log-potentials, so the certificate below holds for every iterate
+            for which, (target, log_pot) in enumerate(((t12, log12), (t1y, log1y), (t2y, log2y))):
+                step = relax.omega * xp.log(_ratio(xp, target, lay.marginal(r, which)))
+                lay.scale(r, xp.exp(step), which)
+                log_pot += step
+            if bar is not None:
+                bar.update(1)
+            if it % check_every == 0 or it == max_iter:
+                err = marginal_error()
+                if relax.blown_up(err) and saved is not None:
+                    r, log12, log1y, log2y = saved  # back to where omega was first raised
+                    saved = None
+                    relax.stop()
+                    err = marginal_error()
+                    continue
+                if not math.isfinite(err):
+                    status = "numerical_error"
+                    break
+                if err <= tol:
+                    status = "optimal"
+                    break
+                relax.update(it, err)
     if bar is not None:
         bar.close()
     # certified bound: r_phi = r is a normalized Gibbs table with potentials log12 + log1y + log2y
@@ -437,6 +477,16 @@ def _ipf(
     rn = r / total
     h = -xp.item(xp.sum(xp.where(rn > 0, rn * xp.log(xp.where(rn > 0, rn, 1.0)), 0.0))) / LN2
     upper = max(upper_nats / LN2, h)
+    if not (math.isfinite(upper) and math.isfinite(h)):
+        # the potentials are unusable: fall back on the always valid H <= log2 |support|
+        warnings.warn(
+            f"ipf: the iteration became non-finite after {it} sweeps; using the entropy bound "
+            f"log2(support size) = {math.log2(n_supp):.4g} bits instead",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+        status = "numerical_error"
+        upper = h = math.log2(n_supp)
     if status == "max_iter" and err > 1e-5:
         warnings.warn(
             f"ipf: marginal error {err:.2e} > tol={tol:g} after {max_iter} iterations; the entropy "
