@@ -209,7 +209,7 @@ class _Relaxation:
         self.history.append((it, err))
 
 
-def mask_size(p_x1y: np.ndarray, p_x2y: np.ndarray) -> int:
+def _n_cells(p_x1y: np.ndarray, p_x2y: np.ndarray) -> int:
     """Number of cells ``n1 n2 ny`` of the joint table."""
     return p_x1y.shape[0] * p_x2y.shape[0] * p_x1y.shape[1]
 
@@ -399,7 +399,7 @@ def _ipf(
             )
     t12, t1y, t2y = xp.asarray(p_x1x2), xp.asarray(p_x1y), xp.asarray(p_x2y)
     n_supp = _support_size(p_x1y, p_x2y, p_x1x2) if mask is None else int(mask.sum())
-    if n_supp * _SPARSE_BELOW < mask_size(p_x1y, p_x2y):
+    if n_supp * _SPARSE_BELOW < _n_cells(p_x1y, p_x2y):
         if mask is None:
             mask = maxent_support(p_x1y, p_x2y, p_x1x2)
         lay: _Dense | _Sparse = _Sparse(xp, mask)
