@@ -19,6 +19,7 @@ __all__ = [
     "check_option",
     "check_labels",
     "check_posteriors",
+    "check_features",
 ]
 
 
@@ -228,3 +229,102 @@ def check_posteriors(
                 f"rows of {name} must sum to 1 (worst row sums to {sums[worst_row]:.6g})"
             )
     return arr / sums[:, None]
+
+
+_FEATURE_KINDS = ("any", "continuous", "codes")
+
+
+def check_features(
+    x: Any,
+    *,
+    name: str,
+    kind: str = "any",
+    n_samples: int | None = None,
+    n_features: int | None = None,
+    min_samples: int = 1,
+) -> np.ndarray:
+    """Validate one modality's samples (the one feature check of the package).
+
+    Parameters
+    ----------
+    x : array_like or torch.Tensor
+        ``(n_samples,)`` or ``(n_samples, n_features)``.
+    name : str
+        Argument name used in error messages.
+    kind : {"any", "continuous", "codes"}
+        ``"any"``: a 1-D column (discrete or continuous) or a 2-D numeric array; a ``(n, 1)``
+        array becomes 1-D. ``"continuous"``: a float64 2-D array (1-D input is one feature).
+        ``"codes"``: a 1-D column of discrete values (``(n, 1)`` is squeezed).
+    n_samples, n_features : int, optional
+        Required numbers of rows and columns.
+    min_samples : int
+        Fewest rows accepted.
+
+    Returns
+    -------
+    ndarray
+        The samples (numpy; converted to float64 for ``kind="continuous"``). The caller's array is
+        never modified.
+
+    Raises
+    ------
+    TypeError
+        For a non-array, complex values, or non-numeric 2-D features.
+    ValueError
+        For a wrong number of axes, rows or columns, NaN/inf or masked entries, missing labels.
+    """
+    check_option(kind, name="kind", options=_FEATURE_KINDS)
+    if np.ma.isMaskedArray(x):
+        n_masked = int(np.ma.count_masked(x))
+        if n_masked:
+            raise ValueError(f"{name} has {n_masked} masked entries; fill or drop them first")
+        x = np.ma.getdata(x)
+    x = _to_numpy(x)
+    if x is None or isinstance(x, (str, bytes, dict, set)) or np.isscalar(x):
+        raise TypeError(f"{name} must be an array of samples, got {type(x).__name__}")
+    arr = np.asarray(x)
+    if arr.ndim == 0:
+        raise TypeError(f"{name} must be an array of samples, got a scalar")
+    if arr.ndim > 2:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; features must be 1-D or 2-D (n_samples, n_features): "
+            "flatten trailing axes first"
+        )
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} has complex values; pass real features (e.g. np.abs or .real)")
+    if arr.ndim == 2 and arr.shape[1] == 0:
+        raise ValueError(f"{name} has no features (shape {arr.shape})")
+    if arr.shape[0] < min_samples:
+        raise ValueError(f"{name} has {arr.shape[0]} sample(s); at least {min_samples} needed")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(f"{name} has {arr.shape[0]} rows but {n_samples} were expected")
+    if kind != "continuous" and arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if kind == "codes" and arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D column of discrete codes, got shape {arr.shape}; "
+            "discretize first (mmbounds.raw.Discretizer)"
+        )
+    if arr.dtype.kind == "f":
+        n_bad = int(np.count_nonzero(~np.isfinite(arr)))
+        if n_bad:
+            raise ValueError(
+                f"{name} contains {n_bad} NaN or infinite values; impute or drop them first"
+            )
+    if kind == "continuous":
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{name} must be numeric, got dtype {arr.dtype}; discrete categories go in as a "
+                "1-D column"
+            )
+        arr = arr.astype(np.float64)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+    elif arr.ndim == 2 and arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric when 2-D, got dtype {arr.dtype}")
+    if arr.dtype.kind == "O":
+        arr = check_labels(arr, name=name)  # rejects None / NaN entries
+    if n_features is not None and (arr.shape[1] if arr.ndim == 2 else 1) != n_features:
+        got = arr.shape[1] if arr.ndim == 2 else 1
+        raise ValueError(f"{name} has {got} features but {n_features} were expected")
+    return arr
