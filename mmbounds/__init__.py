@@ -3,24 +3,24 @@
 All information quantities are in bits. The core imports numpy and scipy only; torch is imported
 inside the functions that need it.
 
+Layers (each imports only the ones above it): ``info`` -> ``results`` -> ``_validation`` /
+``_options`` -> ``marginals`` -> ``solvers`` -> ``pid`` -> ``bounds`` (the registry) ->
+``estimate`` (the core) -> ``raw`` (samples, features) -> ``inference`` -> ``api`` (the front door
+:func:`estimate`) -> ``performance``, ``pretraining`` -> ``plotting`` -> ``figures`` -> ``cli``.
+See ``docs/architecture.md``.
+
 >>> import mmbounds
 >>> res = mmbounds.estimate((p_x1y, p_x2y, p_x1x2))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from .bounds import (
-    BOUNDS,
-    Bound,
-    disagreement,
-    synergy_lower_disagreement_bhattacharyya,
-    synergy_lower_disagreement_l2,
-    synergy_lower_disagreement_paper,
-    synergy_lower_shared,
-    synergy_lower_shared_paper,
-    synergy_upper_coupling,
-)
-from .estimate import estimate
+from . import bounds
+from ._options import Options
+from ._version import __version__
+from .api import estimate
+from .bounds import BOUND_FUNCTIONS, BOUNDS, BoundSpec, disagreement, evaluate
+from .bounds import *  # noqa: F403  (one function per registered bound)
 from .exceptions import (
     ConvergenceWarning,
     EstimationWarning,
@@ -35,41 +35,27 @@ from .info import (
 )
 from .marginals import ConsistencyReport, Marginals
 from .performance import PerformanceBounds, performance_bounds
-from .pid import PIDResult, pid
-from .pipeline import true_interactions
-from .result import EstimateResult
-
-
-def _get_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("mmbounds")
-    except Exception:  # pragma: no cover
-        return "0+unknown"
-
-
-__version__ = _get_version()
+from .pid import pid
+from .raw import true_interactions
+from .results import Bound, EstimateResult, PIDResult
 
 __all__ = [
     "estimate",
+    "Options",
     "EstimateResult",
     "Marginals",
     "ConsistencyReport",
     "pid",
+    "PIDResult",
     "performance_bounds",
     "PerformanceBounds",
     "true_interactions",
-    "PIDResult",
     "Bound",
     "BOUNDS",
+    "BoundSpec",
+    "evaluate",
     "disagreement",
-    "synergy_lower_shared",
-    "synergy_lower_shared_paper",
-    "synergy_lower_disagreement_bhattacharyya",
-    "synergy_lower_disagreement_l2",
-    "synergy_lower_disagreement_paper",
-    "synergy_upper_coupling",
+    "bounds",
     "entropy",
     "mutual_information",
     "conditional_mutual_information",
@@ -79,4 +65,4 @@ __all__ = [
     "EstimationWarning",
     "SolverError",
     "__version__",
-]
+] + list(BOUND_FUNCTIONS)

@@ -20,6 +20,7 @@ __all__ = [
     "check_labels",
     "check_posteriors",
     "check_features",
+    "check_sources",
 ]
 
 
@@ -328,3 +329,49 @@ def check_features(
         got = arr.shape[1] if arr.ndim == 2 else 1
         raise ValueError(f"{name} has {got} features but {n_features} were expected")
     return arr
+
+
+_SOURCES = ("x1", "x2", "paired")
+
+
+def check_sources(
+    x1: Any, x2: Any, paired: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validate the samples ``D1 = (X1, y1)``, ``D2 = (X2, y2)``, ``DM = (X1u, X2u)``.
+
+    Each source must be a pair of equal length; features go through :func:`check_features`, labels
+    through :func:`check_labels`; a modality must have the same number of features in ``D_i`` and
+    ``DM``.
+
+    Returns
+    -------
+    (X1, y1, X2, y2, X1u, X2u) : tuple of ndarray
+    """
+    out: list[np.ndarray] = []
+    for src, s in zip(_SOURCES, (x1, x2, paired)):
+        if s is None:
+            raise TypeError(f"estimate() needs {src}=({'X, y' if src != 'paired' else 'X1u, X2u'})")
+        if not isinstance(s, (tuple, list)) or len(s) != 2:
+            raise TypeError(f"{src} must be a pair of arrays, got {type(s).__name__}")
+        if src == "paired":
+            a = check_features(s[0], name="paired[0] (modality 1 features)", min_samples=2)
+            b = check_features(s[1], name="paired[1] (modality 2 features)", min_samples=2)
+            what = ("modality-1 rows", "modality-2 rows")
+        else:
+            a = check_features(s[0], name=f"{src}[0] (features)", min_samples=2)
+            if s[1] is None:
+                raise ValueError(f"{src}[1] (labels) is missing; D_i must be labeled: {src}=(X, y)")
+            b = check_labels(s[1], name=f"{src}[1] (labels)", min_size=2)
+            what = ("feature rows", "labels")
+        if a.shape[0] != b.shape[0]:
+            raise ValueError(
+                f"{src} has {a.shape[0]} {what[0]} but {b.shape[0]} {what[1]}; lengths must match"
+            )
+        out += [a, b]
+    for i, (lab, d, u) in enumerate((("x1", out[0], out[4]), ("x2", out[2], out[5]))):
+        if d.ndim != u.ndim or (d.ndim == 2 and d.shape[1] != u.shape[1]):
+            raise ValueError(
+                f"modality {i + 1}: {lab}[0] has shape {d.shape} but paired[{i}] has shape "
+                f"{u.shape}; both must hold the same features"
+            )
+    return out[0], out[1], out[2], out[3], out[4], out[5]

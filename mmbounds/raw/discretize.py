@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import _to_numpy, check_option, check_random_state, check_scalar
-from .exceptions import EstimationWarning
+from .._validation import _to_numpy, check_option, check_random_state, check_scalar
+from ..exceptions import EstimationWarning
 
 __all__ = ["Discretizer"]
 

@@ -23,14 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import (
+from .._validation import (
     _to_numpy,
     check_labels,
     check_posteriors,
     check_random_state,
     check_scalar,
 )
-from .exceptions import EstimationWarning
+from ..exceptions import EstimationWarning
 
 __all__ = ["UnimodalClassifier", "fit_unimodal", "posteriors_on_pairs"]
 

@@ -1,156 +1,50 @@
 """The three observable pairwise marginals, validated and made mutually consistent.
 
-Without labeled multimodal data, only ``p(x1, y)`` (from D1), ``p(x2, y)`` (from D2) and ``p(x1,
-x2)``
-(from the unlabeled pairs DM) can be observed. :class:`Marginals` holds them with axes always in the
-order ``(x1, x2, y)``, reports how much the sources disagree on their shared single-variable
-marginals
-(total variation), and reconciles them before any bound is computed.
-
-Reconciliation is maximum likelihood: the joint ``q`` maximising
-``n1 * sum p1(x1,y) log q(x1,y) + n2 * sum p2(x2,y) log q(x2,y) + nm * sum pm(x1,x2) log q(x1,x2)``,
-i.e. the weighted reverse I-projection of the three observed tables onto the marginals of one joint.
-The objective is concave in ``q``; EM (each source sees two of the three variables) increases it
-monotonically. The reconciled triple is the three marginals of ``q``: consistent by construction and
-realisable by a joint, with each source weighted by its sample size. Inputs that already agree are
-returned unchanged.
-
-References
-----------
-A. P. Dempster, N. M. Laird, D. B. Rubin, "Maximum likelihood from incomplete data via the EM
-algorithm", J. R. Stat. Soc. B 39(1), 1977.
+Without labeled multimodal data, only ``p(x1, y)`` (from D1), ``p(x2, y)`` (from D2) and
+``p(x1, x2)`` (from the unlabeled pairs DM) can be observed. :class:`Marginals` holds them with axes
+always in the order ``(x1, x2, y)``, reports how much the sources disagree on their shared
+single-variable marginals (total variation), and reconciles them by maximum likelihood
+(:mod:`mmbounds.marginals._reconcile`) before any bound is computed.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._validation import check_labels, check_scalar, check_table
-from .exceptions import ConvergenceWarning, InconsistentMarginalsWarning
+from .._validation import check_labels, check_scalar, check_table
+from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
+from ..results import ConsistencyReport
+from ._counts import categories_of, count_table, index_of
+from ._reconcile import reconcile_ml, tv_distance, unreachable_mass
 
-__all__ = ["Marginals", "ConsistencyReport"]
+__all__ = ["Marginals"]
 
-
-@dataclass(frozen=True, slots=True)
-class ConsistencyReport:
-    """How much the observed marginals disagree, as total-variation distances.
-
-    Attributes
-    ----------
-    tv_y : float
-        TV between ``p(y)`` implied by ``p(x1,y)`` and by ``p(x2,y)`` (D1 vs D2).
-    tv_x1 : float
-        TV between ``p(x1)`` implied by ``p(x1,y)`` and by ``p(x1,x2)`` (D1 vs DM).
-    tv_x2 : float
-        TV between ``p(x2)`` implied by ``p(x2,y)`` and by ``p(x1,x2)`` (D2 vs DM).
-    reconciled : bool
-        True when the tables were replaced by the maximum-likelihood consistent triple.
-    shift : tuple of float
-        TV moved in each table ``(p_x1y, p_x2y, p_x1x2)`` by the reconciliation (0 when not needed).
-    weights : tuple of float
-        Relative weights of the three sources (sample sizes, normalised).
-    n_iter : int
-        EM iterations used.
-    unreachable : float
-        Largest mass one observed table puts on cells that no joint with the other two tables can
-        have (a cell ``(x1, x2)`` with no ``y`` where ``p(x1,y) > 0`` and ``p(x2,y) > 0``, and
-        likewise for the other tables). Positive means no joint has all three tables, even when
-        the single-variable marginals agree; such tables are reconciled too.
-    """
-
-    tv_y: float
-    tv_x1: float
-    tv_x2: float
-    reconciled: bool
-    shift: tuple[float, float, float]
-    weights: tuple[float, float, float]
-    n_iter: int
-    unreachable: float = 0.0
-
-    @property
-    def max_tv(self) -> float:
-        """Largest of the three disagreements."""
-        return max(self.tv_y, self.tv_x1, self.tv_x2)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary."""
-        return {
-            "tv_y": self.tv_y,
-            "tv_x1": self.tv_x1,
-            "tv_x2": self.tv_x2,
-            "max_tv": self.max_tv,
-            "reconciled": self.reconciled,
-            "shift": list(self.shift),
-            "weights": list(self.weights),
-            "n_iter": self.n_iter,
-            "unreachable": self.unreachable,
-        }
+_DEFAULTS = {
+    "sample_sizes": None,
+    "reconcile": True,
+    "atol": 1e-9,
+    "warn_tv": 0.05,
+    "categories": None,
+    "tol": 1e-10,
+    "max_iter": 5000,
+}
 
 
-def _tv(a: np.ndarray, b: np.ndarray) -> float:
-    return 0.5 * float(np.abs(a - b).sum())
-
-
-def reachable_cells(
-    p1: np.ndarray, p2: np.ndarray, p12: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The cells of ``p12``, ``p1``, ``p2`` that a joint with the three tables can make positive.
-
-    A joint lives on the cells ``(x1, x2, y)`` whose three marginal cells are all positive; a
-    marginal cell is reachable when at least one such cell projects onto it. Computed with three
-    products of 0/1 matrices, without forming the ``n1 n2 ny`` support.
-
-    Returns
-    -------
-    (reach12, reach1, reach2) : tuple of bool ndarray
-        Shapes of ``p12`` (n1, n2), ``p1`` (n1, ny) and ``p2`` (n2, ny).
-    """
-    a1, a2, a12 = (np.asarray(t > 0, dtype=np.float64) for t in (p1, p2, p12))
-    return (
-        (p12 > 0) & ((a1 @ a2.T) > 0),
-        (p1 > 0) & ((a12 @ a2) > 0),
-        (p2 > 0) & ((a12.T @ a1) > 0),
-    )
-
-
-def _unreachable_mass(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> float:
-    """Largest mass a table puts on cells that no joint with the other two tables can reach."""
-    r12, r1, r2 = reachable_cells(p1, p2, p12)
-    return max(float(p12[~r12].sum()), float(p1[~r1].sum()), float(p2[~r2].sum()))
-
-
-def _reconcile_ml(
-    p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray, tol: float, max_iter: int
-) -> tuple[np.ndarray, int, float]:
-    """EM for the maximum-likelihood joint given three two-variable tables -> (q, n_iter, err)."""
-    n1, ny = p1.shape
-    n2 = p2.shape[0]
-    q = np.full((n1, n2, ny), 1.0 / (n1 * n2 * ny))
-    w = w / w.sum()
-    prev = None
-    err = np.inf
-    it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
-        q1 = q.sum(axis=1, keepdims=True)  # (n1, 1, ny)
-        q2 = q.sum(axis=0, keepdims=True)  # (1, n2, ny)
-        q12 = q.sum(axis=2, keepdims=True)  # (n1, n2, 1)
-        c1 = np.divide(p1[:, None, :], q1, out=np.zeros_like(q1 * q), where=q1 > 0)
-        c2 = np.divide(p2[None, :, :], q2, out=np.zeros_like(q1 * q), where=q2 > 0)
-        c12 = np.divide(p12[:, :, None], q12, out=np.zeros_like(q1 * q), where=q12 > 0)
-        q = q * (w[0] * c1 + w[1] * c2 + w[2] * c12)
-        q /= q.sum()
-        margs = np.concatenate([q.sum(axis=1).ravel(), q.sum(axis=0).ravel(), q.sum(2).ravel()])
-        if prev is not None:
-            err = float(np.abs(margs - prev).max())
-            if err <= tol:
-                break
-        prev = margs
-    return q, it, err
+def _check_shapes(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> None:
+    if p1.shape[1] != p2.shape[1]:
+        raise ValueError(
+            f"p_x1y has {p1.shape[1]} label values but p_x2y has {p2.shape[1]}; "
+            "both must index the same y values"
+        )
+    if p12.shape != (p1.shape[0], p2.shape[0]):
+        raise ValueError(
+            f"p_x1x2 has shape {p12.shape} but p_x1y, p_x2y imply (|X1|, |X2|) = "
+            f"({p1.shape[0]}, {p2.shape[0]})"
+        )
 
 
 class Marginals:
@@ -231,34 +125,64 @@ class Marginals:
         p12 = check_table(p_x1x2, name="p_x1x2", ndim=2, normalize=normalize)
         check_scalar(atol, name="atol", min_val=0.0)
         check_scalar(warn_tv, name="warn_tv", min_val=0.0)
-        if p1.shape[1] != p2.shape[1]:
-            raise ValueError(
-                f"p_x1y has {p1.shape[1]} label values but p_x2y has {p2.shape[1]}; "
-                "both must index the same y values"
-            )
-        if p12.shape != (p1.shape[0], p2.shape[0]):
-            raise ValueError(
-                f"p_x1x2 has shape {p12.shape} but p_x1y, p_x2y imply (|X1|, |X2|) = "
-                f"({p1.shape[0]}, {p2.shape[0]})"
-            )
-        if sample_sizes is None:
-            w = np.ones(3)
-        else:
+        _check_shapes(p1, p2, p12)
+        if sample_sizes is not None:
             if len(sample_sizes) != 3:
                 raise ValueError(
                     f"sample_sizes must have 3 entries (D1, D2, DM), got {len(sample_sizes)}"
                 )
             for nm, v in zip(("D1", "D2", "DM"), sample_sizes):
                 check_scalar(v, name=f"sample_sizes[{nm}]", min_val=0.0, include_min=False)
+        self._setup(
+            p1,
+            p2,
+            p12,
+            sample_sizes=sample_sizes,
+            reconcile=reconcile,
+            atol=atol,
+            warn_tv=warn_tv,
+            categories=categories,
+            tol=tol,
+            max_iter=max_iter,
+        )
+
+    @classmethod
+    def _trusted(cls, p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, **kwargs: Any) -> Marginals:
+        """Marginals from tables the validation door has already checked (no copy, no check).
+
+        The arrays are taken over (made read-only); ``kwargs`` are those of the constructor.
+        """
+        obj = cls.__new__(cls)
+        obj._setup(p1, p2, p12, **{**_DEFAULTS, **kwargs})
+        return obj
+
+    def _setup(
+        self,
+        p1: np.ndarray,
+        p2: np.ndarray,
+        p12: np.ndarray,
+        *,
+        sample_sizes: Sequence[float] | None,
+        reconcile: bool,
+        atol: float,
+        warn_tv: float,
+        categories: Any,
+        tol: float,
+        max_iter: int,
+    ) -> None:
+        """Consistency check, reconciliation and the read-only tables (inputs trusted)."""
+        if sample_sizes is None:
+            w = np.ones(3)
+        else:
             w = np.asarray(sample_sizes, dtype=np.float64)
-        tv_y = _tv(p1.sum(0), p2.sum(0))
-        tv_x1 = _tv(p1.sum(1), p12.sum(1))
-        tv_x2 = _tv(p2.sum(1), p12.sum(0))
+        tv_y = tv_distance(p1.sum(0), p2.sum(0))
+        tv_x1 = tv_distance(p1.sum(1), p12.sum(1))
+        tv_x2 = tv_distance(p2.sum(1), p12.sum(0))
         worst = max(tv_y, tv_x1, tv_x2)
-        lost = _unreachable_mass(p1, p2, p12)
-        observed = (p1.copy(), p2.copy(), p12.copy())
-        for a in observed:
+        lost = unreachable_mass(p1, p2, p12)
+        for a in (p1, p2, p12):
             a.setflags(write=False)
+        observed = (p1, p2, p12)
         n_iter, shift, reconciled = 0, (0.0, 0.0, 0.0), False
         unreachable = (
             f"; mass {lost:.3g} lies on cells that no joint with the other two tables can have "
@@ -291,22 +215,22 @@ class Marginals:
                     "reconciled by maximum likelihood. Check that D1, D2 and DM come from the "
                     "same population",
                     InconsistentMarginalsWarning,
-                    stacklevel=2,
+                    stacklevel=4,
                 )
-            q, n_iter, err = _reconcile_ml(p1, p2, p12, w, tol, max_iter)
+            q, n_iter, err = reconcile_ml(p1, p2, p12, w, tol, max_iter)
             if err > 1e-6:
                 warnings.warn(
                     f"reconciliation: EM changed the marginals by {err:.2e} in its last step after "
                     f"{max_iter} iterations; increase max_iter",
                     ConvergenceWarning,
-                    stacklevel=2,
+                    stacklevel=4,
                 )
             # EM starts from full support and only shrinks cells the data do not need
             # geometrically; drop the residue (the marginals of one joint stay consistent)
             q = np.where(q > 1e-12 * q.max(), q, 0.0)
             q /= q.sum()
             new = (q.sum(axis=1), q.sum(axis=0), q.sum(axis=2))
-            shift = tuple(_tv(a, b) for a, b in zip(observed, new))
+            shift = tuple(tv_distance(a, b) for a, b in zip(observed, new))
             p1, p2, p12 = (np.clip(a, 0.0, None) for a in new)
             reconciled = True
         for a in (p1, p2, p12):
@@ -349,7 +273,7 @@ class Marginals:
     @classmethod
     def _from_checked_joint(cls, p: np.ndarray) -> Marginals:
         """:meth:`from_joint` for a table that ``check_table`` has already validated."""
-        return cls(p.sum(axis=1), p.sum(axis=0), p.sum(axis=2))
+        return cls._trusted(p.sum(axis=1), p.sum(axis=0), p.sum(axis=2))
 
     @classmethod
     def from_samples(
@@ -397,19 +321,19 @@ class Marginals:
                 )
             cols[src] = (a, b)
         cats = {
-            "x1": _categories(cols["x1y"][0], cols["x1x2"][0]),
-            "x2": _categories(cols["x2y"][0], cols["x1x2"][1]),
-            "y": _categories(cols["x1y"][1], cols["x2y"][1]),
+            "x1": categories_of(cols["x1y"][0], cols["x1x2"][0]),
+            "x2": categories_of(cols["x2y"][0], cols["x1x2"][1]),
+            "y": categories_of(cols["x1y"][1], cols["x2y"][1]),
         }
         if len(cats["y"]) < 2:
             raise ValueError(
                 f"y has a single class ({cats['y'][0]!r}); interactions about a constant label "
                 "are all 0"
             )
-        idx = {v: _index(cats[v]) for v in cats}
-        t1 = _counts(cols["x1y"], idx["x1"], idx["y"])
-        t2 = _counts(cols["x2y"], idx["x2"], idx["y"])
-        t12 = _counts(cols["x1x2"], idx["x1"], idx["x2"])
+        idx = {v: index_of(cats[v]) for v in cats}
+        t1 = count_table(cols["x1y"], idx["x1"], idx["y"])
+        t2 = count_table(cols["x2y"], idx["x2"], idx["y"])
+        t12 = count_table(cols["x1x2"], idx["x1"], idx["x2"])
         sizes = tuple(float(cols[s][0].shape[0]) for s in ("x1y", "x2y", "x1x2"))
         kwargs.setdefault("sample_sizes", sizes)
         return cls(
@@ -439,39 +363,13 @@ class Marginals:
 
     def swap(self) -> Marginals:
         """The same marginals with the roles of X1 and X2 exchanged."""
-        return Marginals(
+        return Marginals._trusted(
             self.p_x2y,
             self.p_x1y,
-            self.p_x1x2.T,
+            np.ascontiguousarray(self.p_x1x2.T),
             categories=(self.categories[1], self.categories[0], self.categories[2]),
         )
 
     def __repr__(self) -> str:
         c = self.consistency
         return f"Marginals(shape={self.shape}, max_tv={c.max_tv:.3g}, reconciled={c.reconciled})"
-
-
-def _categories(*cols: Any) -> tuple[Hashable, ...]:
-    """The values seen in any of ``cols`` (arrays or sequences), once each, sorted when sortable."""
-    seen: dict[Hashable, None] = {}
-    for c in cols:
-        for v in c.tolist() if isinstance(c, np.ndarray) else list(c):
-            seen.setdefault(v, None)
-    vals = list(seen)
-    try:
-        vals = sorted(vals)
-    except TypeError:
-        pass
-    return tuple(vals)
-
-
-def _index(cats: tuple[Hashable, ...]) -> dict[Hashable, int]:
-    return {v: i for i, v in enumerate(cats)}
-
-
-def _counts(pair: tuple[np.ndarray, np.ndarray], ia: dict, ib: dict) -> np.ndarray:
-    a = np.fromiter((ia[v] for v in pair[0].tolist()), dtype=np.int64, count=pair[0].shape[0])
-    b = np.fromiter((ib[v] for v in pair[1].tolist()), dtype=np.int64, count=pair[1].shape[0])
-    t = np.zeros((len(ia), len(ib)))
-    np.add.at(t, (a, b), 1.0)
-    return t

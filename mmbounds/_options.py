@@ -1,0 +1,111 @@
+"""How an estimate is computed: the solver options, validated once and handed to every solver.
+
+:class:`Options` holds the knobs that reach the solvers (``solver``, ``tol``, ``backend``,
+``device``, budgets) and those of the input and sample layers (``normalize``, ``reconcile``,
+``n_bootstrap``, ``n_jobs``), each with one name across the package. Pass an ``Options`` or a plain
+dict to :func:`mmbounds.estimate` (``options={"solver": "cvxpy"}``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+from ._validation import check_option, check_scalar
+
+__all__ = ["Options", "as_options", "SOLVERS", "BACKENDS"]
+
+SOLVERS = ("auto", "cvxpy", "fast")
+"""BROJA solvers: the cvxpy + Clarabel reference, the fast interior-point solver, or automatic."""
+BACKENDS = ("auto", "numpy", "torch")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Options of :func:`mmbounds.estimate`, checked when built.
+
+    Parameters
+    ----------
+    solver : {"auto", "cvxpy", "fast"}
+        BROJA solver (every BROJA solve of the estimate uses it).
+    tol : float
+        Target accuracy: certified optimality gap of the BROJA solves (bits) and largest marginal
+        error of the maximum-entropy fit (IPF).
+    max_iter : int or None
+        Iteration cap of each iterative solver; None keeps each solver's own default (1,000
+        interior-point iterations for BROJA, 5,000 IPF sweeps).
+    backend : {"auto", "numpy", "torch"}
+        Array library of the fast solvers.
+    device : str or None
+        Torch device (e.g. ``"cuda"``); selects torch under ``backend="auto"``.
+    max_nodes : int
+        Node budget of the branch-and-bound upper bound.
+    time_budget_s : float
+        Wall-clock budget (seconds) of the branch-and-bound upper bound and its witness search.
+    normalize : bool
+        Rescale tables (counts) to sum to 1.
+    reconcile : bool
+        Reconcile inconsistent marginals by maximum likelihood (else raise).
+    n_bootstrap : int
+        Bootstrap replicates of a sample estimate (0: none).
+    n_jobs : int or None
+        joblib workers for resampling (results do not depend on it).
+    """
+
+    solver: str = "auto"
+    tol: float = 1e-9
+    max_iter: int | None = None
+    backend: str = "auto"
+    device: Any = None
+    max_nodes: int = 200
+    time_budget_s: float = 5.0
+    normalize: bool = False
+    reconcile: bool = True
+    n_bootstrap: int = 0
+    n_jobs: int | None = None
+
+    def __post_init__(self) -> None:
+        check_option(self.solver, name="solver", options=SOLVERS)
+        check_scalar(self.tol, name="tol", min_val=0.0, include_min=False)
+        if self.max_iter is not None:
+            check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
+        check_option(self.backend, name="backend", options=BACKENDS)
+        check_scalar(self.max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
+        check_scalar(self.time_budget_s, name="time_budget_s", min_val=0.0, include_min=False)
+        for flag in ("normalize", "reconcile"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"{flag} must be True or False, got {getattr(self, flag)!r}")
+        check_scalar(self.n_bootstrap, name="n_bootstrap", kind=numbers.Integral, min_val=0)
+        if self.n_jobs is not None:
+            check_scalar(self.n_jobs, name="n_jobs", kind=numbers.Integral)
+            if self.n_jobs == 0:
+                raise ValueError("n_jobs == 0, must be a positive count or negative (joblib)")
+
+    def replace(self, **changes: Any) -> Options:
+        """A copy with some fields changed (checked again)."""
+        return dataclasses.replace(self, **changes)
+
+
+def as_options(options: Options | dict[str, Any] | None) -> Options:
+    """``options`` as :class:`Options` (None: the defaults; a dict: its keys as fields).
+
+    Examples
+    --------
+    >>> as_options({"solver": "cvxpy"}).solver
+    'cvxpy'
+    """
+    if options is None:
+        return Options()
+    if isinstance(options, Options):
+        return options
+    if isinstance(options, dict):
+        known = {f.name for f in dataclasses.fields(Options)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ValueError(f"options: unknown option(s) {unknown}; choose from {sorted(known)}")
+        return Options(**options)
+    raise TypeError(
+        f"options must be None, a dict or mmbounds.Options, got {type(options).__name__}"
+    )

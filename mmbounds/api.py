@@ -1,0 +1,153 @@
+"""The front door :func:`estimate`: one function, dispatched by the kind of input.
+
+* tables or a labeled joint -> the core (:func:`mmbounds.estimate.estimate_marginals`);
+* discrete samples -> :func:`mmbounds.raw.estimate_samples`;
+* continuous features (or a discretizer / classifier) -> :func:`mmbounds.raw.estimate_features`,
+  then the finite-sample layer (:mod:`mmbounds.inference`) adds the plug-in bias report and, with
+  ``options.n_bootstrap``, bootstrap intervals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from collections.abc import Sequence
+from types import MappingProxyType
+from typing import Any
+
+from ._options import Options, as_options
+from ._validation import check_random_state
+from .estimate import estimate_marginals
+from .inference import bootstrap_codes, miller_madow_report
+from .raw import estimate_features, estimate_samples, needs_features
+from .results import EstimateResult
+
+__all__ = ["estimate"]
+
+
+def estimate(
+    data: Any = None,
+    *,
+    x1: tuple[Any, Any] | None = None,
+    x2: tuple[Any, Any] | None = None,
+    paired: tuple[Any, Any] | None = None,
+    bounds: str | Sequence[str] = "auto",
+    posteriors: tuple[Any, Any] | None = None,
+    discretizer: Any = None,
+    classifier: Any = None,
+    options: Options | dict[str, Any] | None = None,
+    random_state: Any = None,
+    progress: bool = False,
+) -> EstimateResult:
+    """Redundancy, uniqueness and bounds on synergy without labeled multimodal data (bits).
+
+    Parameters
+    ----------
+    data : Marginals, tuple of 3 arrays, or 3-D array, optional
+        ``Marginals``; tables ``(p_x1y, p_x2y, p_x1x2)`` with shapes (n1, ny), (n2, ny), (n1, n2);
+        or a full joint ``p[x1, x2, y]`` (then ``synergy_true`` is filled for validation).
+    x1, x2, paired : pair of arrays, optional
+        Samples instead of ``data``: D1 = ``(X1, y1)``, D2 = ``(X2, y2)``, DM = ``(X1u, X2u)``.
+        1-D columns of any hashable labels are discrete; 2-D float features (numpy or torch) are
+        discretized per modality.
+    bounds : "auto", "all", str or sequence of str
+        Names from :data:`mmbounds.bounds.BOUNDS`; ``"auto"`` leaves out the costliest bounds on
+        large tables (:func:`mmbounds.bounds.select_bounds`).
+    posteriors : pair of arrays (n_pairs, n_y), optional
+        Posteriors of trained unimodal classifiers on the paired samples (columns in the order of
+        the label values): adds the ``*_classifiers`` disagreement bounds, estimates
+        (``guaranteed=False``).
+    discretizer : None, dict, Discretizer or pair of those
+        Sample input only: per-modality discretizer template (default: L2-normalize, PCA(5),
+        k-means(20)); see :func:`mmbounds.raw.estimate_features`.
+    classifier : None, "linear", "mlp", "empirical" or estimator
+        Sample input only: train unimodal classifiers on D1, D2; their posteriors on DM add the
+        ``*_classifiers`` bounds (estimates).
+    options : Options or dict, optional
+        How to compute: ``solver``, ``tol``, ``backend``, ``device``, budgets, ``normalize``,
+        ``reconcile``, ``n_bootstrap``, ``n_jobs`` (see :class:`mmbounds.Options`).
+    random_state : None, int or numpy.random.Generator
+        Seed for every randomised step; one int reproduces the whole estimate.
+    progress : bool
+        Show a progress bar over the steps.
+
+    Returns
+    -------
+    EstimateResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        On malformed input (the message names the argument).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import mmbounds
+    >>> and_ = np.zeros((2, 2, 2))
+    >>> for a in (0, 1):
+    ...     for b in (0, 1):
+    ...         and_[a, b, a & b] = 0.25
+    >>> res = mmbounds.estimate(and_, options={"solver": "cvxpy"})
+    >>> round(res.redundancy, 4), round(res.synergy_true, 4)
+    (0.3113, 0.5)
+    >>> round(res.synergy_lower, 4), round(res.synergy_upper, 4)
+    (0.5, 0.5)
+    """
+    opts = as_options(options)
+    samples = {"x1": x1, "x2": x2, "paired": paired}
+    common = {"bounds": bounds, "posteriors": posteriors, "options": opts, "progress": progress}
+    if data is not None:
+        if any(s is not None for s in samples.values()):
+            raise TypeError(
+                "pass either data (Marginals, tables or a joint) or x1/x2/paired samples, not both"
+            )
+        if discretizer is not None or classifier is not None or opts.n_bootstrap:
+            raise TypeError(
+                "discretizer, classifier and n_bootstrap need x1/x2/paired samples, not data"
+            )
+        return estimate_marginals(data, random_state=random_state, **common)
+    missing = [k for k, s in samples.items() if s is None]
+    if missing:
+        raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
+    if not opts.n_bootstrap and not needs_features(
+        x1, x2, paired, discretizer=discretizer, classifier=classifier
+    ):
+        return estimate_samples(x1, x2, paired, random_state=random_state, **common)
+    rng = check_random_state(random_state)
+    seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
+    result = estimate_features(
+        x1,
+        x2,
+        paired,
+        discretizer=discretizer,
+        classifier=classifier,
+        random_state=rng,
+        _seed=seed,
+        **common,
+    )
+    return _with_inference(result, bounds, opts, rng, seed, progress)
+
+
+def _with_inference(
+    result: EstimateResult, bounds: Any, opts: Options, rng: Any, seed: int | None, progress: bool
+) -> EstimateResult:
+    """The feature-layer result with the plug-in bias report and bootstrap intervals added."""
+    codes = result.extras["codes"]
+    sources = [(codes[a], codes[b]) for a, b in (("x1", "y1"), ("x2", "y2"))]
+    sources.append((codes["x1_paired"], codes["x2_paired"]))
+    boot = None
+    if opts.n_bootstrap:
+        boot = bootstrap_codes(
+            *sources,
+            posteriors=result.extras["posteriors"],
+            n_bootstrap=opts.n_bootstrap,
+            n_jobs=opts.n_jobs,
+            progress=progress,
+            random_state=rng,
+            bounds=bounds,
+            options=opts.replace(n_bootstrap=0),
+        )
+        boot = dataclasses.replace(boot, seed=seed)  # the integer that reproduces it
+    extras = {**result.extras, "miller_madow": miller_madow_report(*sources), "bootstrap": boot}
+    return dataclasses.replace(result, extras=MappingProxyType(extras))

@@ -1,0 +1,199 @@
+"""Bounds on synergy from the three observable pairwise marginals (bits), in one registry.
+
+:data:`BOUNDS` maps each bound's name to its :class:`BoundSpec` (side, guarantee, cost, label,
+note, compute function). :func:`mmbounds.estimate` runs the selected entries on one shared
+:class:`BoundContext` (R, U1, U2 and the entropies are computed once); the functions below compute
+one bound for a :class:`~mmbounds.Marginals` object.
+
+Lower bounds: ``synergy_lower_shared`` (max-entropy; the tightest the marginals allow),
+``synergy_lower_shared_paper`` (the paper's relaxation), the disagreement bounds
+``synergy_lower_disagreement_{bhattacharyya,l2}`` and the paper's invalid c = 1 variant
+``synergy_lower_disagreement_paper`` (and ``*_classifiers`` forms from trained classifiers,
+estimates). Upper bounds: ``synergy_upper_coupling`` (majorization meet, the paper's),
+``synergy_upper_coupling_profile`` and ``synergy_upper_bnb`` (branch-and-bound with a witness).
+
+References
+----------
+P. P. Liang, C. K. Ling, Y. Cheng et al., "Multimodal learning without labeled multimodal data:
+guarantees and applications", ICLR 2024 (Theorems 1, 2 and 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .._options import Options, as_options
+from ..marginals import Marginals
+from ..pid import PIDParts
+from . import _shared, _upper  # noqa: F401  (registration order: shared, disagreement, upper)
+from ._context import BoundContext, certified_min
+from ._disagreement import disagreement, register_classifier_forms
+from ._registry import BOUNDS, COSTS, SIDES, BoundSpec, BoundValue, register
+from ._upper import coupling_gap, coupling_lower_entropy
+
+register_classifier_forms()
+
+__all__ = [
+    "BOUNDS",
+    "BoundSpec",
+    "BoundValue",
+    "BoundContext",
+    "COSTS",
+    "SIDES",
+    "register",
+    "select_bounds",
+    "evaluate",
+    "certified_min",
+    "disagreement",
+    "coupling_lower_entropy",
+    "coupling_gap",
+    "BOUND_FUNCTIONS",
+]
+
+
+def select_bounds(
+    bounds: str | Sequence[str], *, n_cells: int, with_posteriors: bool
+) -> list[str]:
+    """Names of the bounds an estimate computes, in registry order.
+
+    Parameters
+    ----------
+    bounds : "auto", "all", a name or a sequence of names
+        ``"all"``: every bound the inputs allow; ``"auto"``: the same without the bounds whose
+        ``max_auto_cells`` is below ``n_cells`` (their cost grows fastest).
+    n_cells : int
+        Cells of ``X1 x X2 x Y``.
+    with_posteriors : bool
+        Classifier posteriors are given: the ``*_classifiers`` bounds are added (also to an
+        explicit list).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    """
+    if isinstance(bounds, str) and bounds not in ("all", "auto"):
+        bounds = [bounds]
+    if isinstance(bounds, str):
+        names = [
+            n
+            for n, spec in BOUNDS.items()
+            if not spec.needs_posteriors
+            and (
+                bounds == "all" or spec.max_auto_cells is None or n_cells <= spec.max_auto_cells
+            )
+        ]
+    else:
+        if not all(isinstance(n, str) for n in bounds):
+            raise TypeError(f"bounds must be 'auto', 'all', a name or a list of names; got {bounds!r}")
+        unknown = [n for n in bounds if n not in BOUNDS]
+        if unknown:
+            raise ValueError(f"bounds: unknown bound(s) {unknown}; choose from {list(BOUNDS)}")
+        names = [n for n in BOUNDS if n in set(bounds)]
+    if with_posteriors:
+        names += [n for n, spec in BOUNDS.items() if spec.needs_posteriors and n not in names]
+    elif any(BOUNDS[n].needs_posteriors for n in names):
+        raise ValueError("the *_classifiers bounds need classifier posteriors (posteriors=)")
+    return names
+
+
+def evaluate(
+    name: str,
+    m: Marginals,
+    *,
+    parts: PIDParts | None = None,
+    posteriors: tuple[Any, Any] | None = None,
+    options: Options | dict[str, Any] | None = None,
+    random_state: Any = None,
+) -> float:
+    """One registered bound for the marginals ``m``, in bits.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`BOUNDS`.
+    m : Marginals
+    parts : PIDParts, optional
+        R, U1, U2 already solved for ``m``.
+    posteriors : pair of ndarray, optional
+        Classifier posteriors on the paired samples (the ``*_classifiers`` bounds).
+    options : Options or dict, optional
+        Solver options (see :class:`mmbounds.Options`).
+    random_state : None, int or numpy.random.Generator
+        Seeds randomised searches.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmbounds import Marginals
+    >>> xor = np.zeros((2, 2, 2))
+    >>> for a in (0, 1):
+    ...     for b in (0, 1):
+    ...         xor[a, b, a ^ b] = 0.25
+    >>> round(evaluate("synergy_upper_coupling", Marginals.from_joint(xor)), 6)
+    1.0
+    """
+    if name not in BOUNDS:
+        raise ValueError(f"unknown bound {name!r}; choose from {list(BOUNDS)}")
+    if not isinstance(m, Marginals):
+        raise TypeError(f"m must be mmbounds.Marginals, got {type(m).__name__}")
+    ctx = BoundContext(
+        m, as_options(options), parts=parts, posteriors=posteriors, random_state=random_state
+    )
+    return float(BOUNDS[name].compute(ctx).value)
+
+
+def _bound_function(name: str) -> Any:
+    """The public function computing the registered bound ``name`` (generated, one per entry)."""
+
+    def fn(
+        m: Marginals,
+        *,
+        parts: PIDParts | None = None,
+        options: Options | dict[str, Any] | None = None,
+        random_state: Any = None,
+    ) -> float:
+        return evaluate(name, m, parts=parts, options=options, random_state=random_state)
+
+    spec = BOUNDS[name]
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = __name__
+    fn.__doc__ = _DOC.format(label=spec.label, note=spec.note, name=name, side=spec.side)
+    return fn
+
+
+_DOC = """{label}: {note} ({side} bound on S, bits).
+
+Parameters
+----------
+m : Marginals
+    Validated, consistent marginals.
+parts : PIDParts, optional
+    R, U1, U2 already solved for ``m``.
+options : Options or dict, optional
+    Solver options (``solver``, ``tol``, ``max_iter``, ``backend``, ``device``, budgets).
+random_state : None, int or numpy.random.Generator
+    Seeds randomised searches.
+
+Returns
+-------
+float
+    The bound, bits (its registry entry: ``mmbounds.bounds.BOUNDS[{name!r}]``).
+
+Examples
+--------
+>>> import numpy as np
+>>> from mmbounds import Marginals, bounds
+>>> m = Marginals.from_joint(np.full((2, 2, 2), 1 / 8))
+>>> value = bounds.{name}(m)
+>>> bool(np.isfinite(value))
+True
+"""
+
+# one public function per registered bound computed from the marginals alone (the *_classifiers
+# bounds need posteriors: use evaluate(name, m, posteriors=...))
+BOUND_FUNCTIONS = tuple(n for n, spec in BOUNDS.items() if not spec.needs_posteriors)
+for _name in BOUND_FUNCTIONS:
+    globals()[_name] = _bound_function(_name)
+__all__ += list(BOUND_FUNCTIONS)

@@ -1,0 +1,136 @@
+"""The one registry of synergy bounds: name -> side, guarantee, cost, label, note, compute.
+
+Every list of bounds in the package (``estimate``, results, plots, figures, the CLI) reads
+:data:`BOUNDS`; adding a bound is one :func:`register` call next to its compute function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["BoundSpec", "BoundValue", "BOUNDS", "register", "COSTS", "SIDES"]
+
+SIDES = ("lower", "upper")
+COSTS = ("closed_form", "solve", "search")
+"""Cost classes: a closed form over the marginals, one convex solve, a non-convex search."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoundValue:
+    """What a compute function returns (internal).
+
+    Attributes
+    ----------
+    value : float
+        The bound, bits.
+    info : SolverInfo or None
+        Record of the solve behind it (None for closed forms).
+    witness : float or None
+        Synergy of a feasible joint found on the way (upper bounds from a search), bits.
+    """
+
+    value: float
+    info: Any = None
+    witness: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoundSpec:
+    """A registered bound.
+
+    Attributes
+    ----------
+    name : str
+        What it bounds and how (``synergy_lower_shared``, ``synergy_upper_coupling``, ...).
+    side : str
+        ``"lower"`` or ``"upper"``.
+    guaranteed : bool
+        True when the inequality is proven for the marginals (False for estimates from trained
+        classifiers and for the paper's c = 1 variant).
+    cost : str
+        ``"closed_form"``, ``"solve"`` or ``"search"``.
+    label : str
+        Short human label (plots, tables).
+    note : str
+        One line: the formula.
+    compute : callable
+        ``compute(ctx: BoundContext) -> BoundValue``.
+    max_auto_cells : int or None
+        ``bounds="auto"`` leaves the bound out above this many cells of ``X1 x X2 x Y``.
+    needs_posteriors : bool
+        Computed from classifier posteriors on the paired samples (only when they are given).
+    """
+
+    name: str
+    side: str
+    guaranteed: bool
+    cost: str
+    label: str
+    note: str
+    compute: Callable[[Any], BoundValue]
+    max_auto_cells: int | None = None
+    needs_posteriors: bool = False
+
+
+class _Registry(Mapping[str, BoundSpec]):
+    """Read-only name -> :class:`BoundSpec` mapping, in registration order."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, BoundSpec] = {}
+
+    def __getitem__(self, name: str) -> BoundSpec:
+        return self._specs[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __repr__(self) -> str:
+        return f"BOUNDS({', '.join(self._specs)})"
+
+    def _add(self, spec: BoundSpec) -> None:
+        if spec.name in self._specs:
+            raise ValueError(f"bound {spec.name!r} is registered twice")
+        if spec.side not in SIDES or spec.cost not in COSTS:
+            raise ValueError(f"bound {spec.name!r}: bad side {spec.side!r} or cost {spec.cost!r}")
+        self._specs[spec.name] = spec
+
+
+BOUNDS = _Registry()
+"""Every bound on synergy, by name (a read-only mapping name -> :class:`BoundSpec`)."""
+
+
+def register(
+    name: str,
+    *,
+    side: str,
+    guaranteed: bool,
+    cost: str,
+    label: str,
+    note: str,
+    max_auto_cells: int | None = None,
+    needs_posteriors: bool = False,
+) -> Callable[[Callable[[Any], BoundValue]], Callable[[Any], BoundValue]]:
+    """Decorator adding ``compute(ctx) -> BoundValue`` to :data:`BOUNDS` under ``name``."""
+
+    def deco(fn: Callable[[Any], BoundValue]) -> Callable[[Any], BoundValue]:
+        BOUNDS._add(
+            BoundSpec(
+                name,
+                side,
+                guaranteed,
+                cost,
+                label,
+                note,
+                fn,
+                max_auto_cells=max_auto_cells,
+                needs_posteriors=needs_posteriors,
+            )
+        )
+        return fn
+
+    return deco

@@ -1,0 +1,18 @@
+"""Finite-sample layer: resampling intervals, cluster sweeps and plug-in bias of estimates.
+
+It calls the core and the sample layers on resampled or re-discretized data; they never call it.
+"""
+
+from .bias import miller_madow_mutual_information, miller_madow_report
+from .bootstrap import BootstrapResult, bootstrap, bootstrap_codes
+from .sweep import ClusterSweep, sweep_clusters
+
+__all__ = [
+    "BootstrapResult",
+    "bootstrap",
+    "bootstrap_codes",
+    "ClusterSweep",
+    "sweep_clusters",
+    "miller_madow_mutual_information",
+    "miller_madow_report",
+]

@@ -1,0 +1,87 @@
+"""Plug-in bias of information estimates: samples per cell and Miller–Madow corrections.
+
+The plug-in entropy of ``n`` samples over ``m`` occupied cells is biased low by about
+``(m - 1) / (2 n ln 2)`` bits (Miller 1955). Adding that term to each entropy of
+``I(A;B) = H(A) + H(B) - H(A,B)`` gives the corrected mutual information
+``I_MM = I_plugin - (m_AB - m_A - m_B + 1) / (2 n ln 2)``, computed for ``I(X1;Y)`` on ``D1``,
+``I(X2;Y)`` on ``D2`` and ``I(X1;X2)`` on ``DM``, each with its own sample size. It is a first-order
+bias correction of these three numbers only.
+
+References
+----------
+G. A. Miller, "Note on the bias of information estimates", in *Information Theory in Psychology*
+(1955).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["miller_madow_mutual_information", "miller_madow_report"]
+
+
+def _pair_counts(a: Any, b: Any) -> np.ndarray:
+    _, ia = np.unique(np.asarray(a), return_inverse=True)
+    _, ib = np.unique(np.asarray(b), return_inverse=True)
+    t = np.zeros((int(ia.max()) + 1, int(ib.max()) + 1))
+    np.add.at(t, (ia.ravel(), ib.ravel()), 1.0)
+    return t
+
+
+def miller_madow_mutual_information(counts: Any) -> tuple[float, float]:
+    """Plug-in and Miller–Madow corrected mutual information of a 2-D count table (bits).
+
+    Parameters
+    ----------
+    counts : array_like, shape (n_a, n_b)
+        Sample counts (non-negative).
+
+    Returns
+    -------
+    (plugin, corrected) : tuple of float
+        ``corrected = plugin - (m_AB - m_A - m_B + 1) / (2 n ln 2)`` with ``m`` the numbers of
+        occupied cells, rows, columns and ``n`` the total count.
+
+    Examples
+    --------
+    >>> plugin, mm = miller_madow_mutual_information([[30, 20], [20, 30]])
+    >>> round(plugin, 4), round(mm, 4)
+    (0.029, 0.0218)
+    """
+    c = np.asarray(counts, dtype=np.float64)
+    if c.ndim != 2 or np.any(c < 0) or not np.all(np.isfinite(c)) or c.sum() <= 0:
+        raise ValueError("counts must be a finite, non-negative 2-D table with a positive total")
+    n = float(c.sum())
+    p = c / n
+    pa, pb = p.sum(1), p.sum(0)
+    nz = p > 0
+    plugin = float(np.sum(p[nz] * np.log2(p[nz] / np.outer(pa, pb)[nz])))
+    m_ab, m_a, m_b = int(nz.sum()), int((pa > 0).sum()), int((pb > 0).sum())
+    corrected = plugin - (m_ab - m_a - m_b + 1) / (2.0 * n * math.log(2.0))
+    return plugin, float(corrected)
+
+
+def miller_madow_report(
+    x1: tuple[Any, Any], x2: tuple[Any, Any], paired: tuple[Any, Any]
+) -> dict[str, dict[str, float]]:
+    """Plug-in vs Miller–Madow ``I(X1;Y)`` (D1), ``I(X2;Y)`` (D2), ``I(X1;X2)`` (DM), in bits.
+
+    Each entry holds ``plugin``, ``corrected``, ``correction`` (= corrected - plugin),
+    ``n_samples`` and ``samples_per_occupied_cell``. Computed on each source's own counts (before
+    any reconciliation of the marginals).
+    """
+    out = {}
+    for name, (a, b) in (("mi_x1y", x1), ("mi_x2y", x2), ("mi_x1x2", paired)):
+        t = _pair_counts(a, b)
+        plugin, corrected = miller_madow_mutual_information(t)
+        out[name] = {
+            "plugin": plugin,
+            "corrected": corrected,
+            "correction": corrected - plugin,
+            "n_samples": float(t.sum()),
+            "samples_per_occupied_cell": float(t.sum() / max(int((t > 0).sum()), 1)),
+        }
+    return out

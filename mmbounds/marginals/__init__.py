@@ -1,0 +1,23 @@
+"""The observed pairwise marginals: tables and samples in, validated consistent tables out.
+
+:class:`Marginals` (``_table``) holds ``p(x1,y)``, ``p(x2,y)``, ``p(x1,x2)``; ``_reconcile`` checks
+their consistency and reconciles them by maximum likelihood; ``_counts`` turns discrete samples
+into count tables.
+"""
+
+from ..results import ConsistencyReport
+from ._counts import categories_of, count_table, index_of
+from ._reconcile import reachable_cells, reconcile_ml, tv_distance, unreachable_mass
+from ._table import Marginals
+
+__all__ = [
+    "Marginals",
+    "ConsistencyReport",
+    "reachable_cells",
+    "tv_distance",
+    "unreachable_mass",
+    "reconcile_ml",
+    "categories_of",
+    "count_table",
+    "index_of",
+]

@@ -1,0 +1,77 @@
+"""Per-modality discretizers of the feature layer: templates, fitting once per modality, codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .discretize import Discretizer
+
+__all__ = [
+    "is_discrete_column",
+    "resolve_discretizers",
+    "fit_discretizer",
+    "codes_of",
+]
+
+
+def is_discrete_column(x: np.ndarray) -> bool:
+    return x.ndim == 1 and (x.dtype.kind not in "fc" or bool(np.all(x == np.round(x))))
+
+
+def resolve_discretizers(discretizer: Any) -> tuple[Any, Any]:
+    """Two templates (or fitted discretizers) from None, a dict, a Discretizer, or a pair."""
+    if isinstance(discretizer, (tuple, list)):
+        if len(discretizer) != 2:
+            raise ValueError(
+                f"discretizer as a sequence must be a pair (modality 1, modality 2), got "
+                f"{len(discretizer)} entries"
+            )
+        return _one_discretizer(discretizer[0], 1), _one_discretizer(discretizer[1], 2)
+    return _one_discretizer(discretizer, 1), _one_discretizer(discretizer, 2)
+
+
+def _one_discretizer(spec: Any, i: int) -> Any:
+    if spec is None:
+        return Discretizer()
+    if isinstance(spec, dict):
+        return Discretizer(**spec)
+    if hasattr(spec, "transform") and (hasattr(spec, "fit") or hasattr(spec, "passthrough_")):
+        return spec
+    raise TypeError(
+        f"discretizer for modality {i} must be None, a dict of Discretizer parameters or a "
+        f"Discretizer, got {type(spec).__name__}"
+    )
+
+
+def _is_fitted(d: Any) -> bool:
+    return hasattr(d, "passthrough_") or hasattr(d, "cluster_centers_")
+
+
+def fit_discretizer(template: Any, data: Sequence[np.ndarray], seed: int) -> Any:
+    """Clone an unfitted template (seeding it if unseeded) and fit on the union of ``data``."""
+    if _is_fitted(template):
+        return template
+    if isinstance(template, Discretizer):
+        params = template.get_params()
+        if params["random_state"] is None:
+            params["random_state"] = seed
+        d = Discretizer(**params)
+    else:
+        from sklearn.base import clone
+
+        d = clone(template)
+    parts = [data[0]]
+    for extra in data[1:]:
+        if not any(
+            extra is p or (extra.shape == p.shape and np.array_equal(extra, p)) for p in parts
+        ):
+            parts.append(extra)
+    d.fit(parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0))
+    return d
+
+
+def codes_of(d: Any, x: np.ndarray) -> np.ndarray:
+    return np.asarray(d.transform(x)).astype(np.int64, copy=False)

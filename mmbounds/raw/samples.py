@@ -1,0 +1,103 @@
+"""Discrete samples -> marginals (with their provenance) -> the core estimate.
+
+``D1 = (x1, y1)``, ``D2 = (x2, y2)`` and ``DM = (x1u, x2u)`` are 1-D columns of any hashable labels;
+:meth:`mmbounds.Marginals.from_samples` counts them (one shared index per variable) and weights the
+reconciliation by the sample sizes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from .._options import Options
+from ..estimate import check_posterior_pair, solve_marginals
+from ..exceptions import EstimationWarning
+from ..marginals import Marginals
+from ..results import EstimateResult
+
+__all__ = ["estimate_samples", "samples_per_cell", "warn_few_samples", "MIN_SAMPLES_PER_CELL"]
+
+#: Below this many samples per cell of a pairwise table, the feature layer warns.
+MIN_SAMPLES_PER_CELL = 5.0
+
+
+def estimate_samples(
+    x1: tuple[Any, Any],
+    x2: tuple[Any, Any],
+    paired: tuple[Any, Any],
+    *,
+    bounds: Any = "auto",
+    posteriors: tuple[Any, Any] | None = None,
+    options: Options,
+    random_state: Any = None,
+    progress: bool = False,
+) -> EstimateResult:
+    """The estimate from discrete samples of ``D1``, ``D2``, ``DM`` (bits).
+
+    Parameters
+    ----------
+    x1, x2, paired : pair of 1-D arrays
+        ``D1 = (x1, y1)``, ``D2 = (x2, y2)``, ``DM = (x1u, x2u)``; values may be any hashables.
+    bounds, posteriors, random_state, progress :
+        As in :func:`mmbounds.estimate`.
+    options : Options
+        Checked options.
+
+    Returns
+    -------
+    EstimateResult
+
+    Examples
+    --------
+    >>> from mmbounds import Options
+    >>> a, b = [0, 0, 1, 1] * 5, [0, 1, 0, 1] * 5
+    >>> y = [u ^ v for u, v in zip(a, b)]
+    >>> res = estimate_samples((a, [0] * 20), (b, [0, 1] * 10), (a, b), options=Options())
+    >>> res.shape
+    (2, 2, 2)
+    """
+    for name, s in zip(("x1", "x2", "paired"), (x1, x2, paired)):
+        if not isinstance(s, (tuple, list)) or len(s) != 2:
+            raise TypeError(f"{name} must be a pair of arrays, got {type(s).__name__}")
+    m = Marginals.from_samples(x1, x2, paired, reconcile=options.reconcile)
+    post = check_posterior_pair(posteriors, m.shape[2])
+    return solve_marginals(
+        m,
+        bounds=bounds,
+        posteriors=post,
+        options=options,
+        random_state=random_state,
+        progress=progress,
+    )
+
+
+def samples_per_cell(shape: tuple[int, int, int], sizes: tuple[int, int, int]) -> dict[str, float]:
+    n1, n2, ny = shape
+    return {
+        "x1y": sizes[0] / (n1 * ny),
+        "x2y": sizes[1] / (n2 * ny),
+        "x1x2": sizes[2] / (n1 * n2),
+    }
+
+
+def warn_few_samples(
+    per_cell: dict[str, float],
+    shape: tuple[int, int, int],
+    sizes: tuple[int, int, int],
+    threshold: float,
+) -> None:
+    worst = min(per_cell, key=per_cell.get)
+    if per_cell[worst] >= threshold:
+        return
+    dims = {"x1y": (shape[0], shape[2]), "x2y": (shape[1], shape[2]), "x1x2": (shape[0], shape[1])}
+    n = sizes[("x1y", "x2y", "x1x2").index(worst)]
+    a, b = dims[worst]
+    warnings.warn(
+        f"few samples per cell: p({worst[:2]},{worst[2:]}) has {per_cell[worst]:.2f} samples per "
+        f"cell ({n} samples over {a} x {b} cells) < {threshold:g}; plug-in information estimates "
+        "are biased upward. Use fewer clusters (n_clusters) or more data; see "
+        "extras['miller_madow'] and mmbounds.inference.sweep_clusters",
+        EstimationWarning,
+        stacklevel=5,
+    )
