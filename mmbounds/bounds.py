@@ -184,7 +184,7 @@ def synergy_lower_shared_paper(
     """
     pp = _parts(m, parts, method=method, tol=tol)
     # BROJA with sources (X2, Y) and target X1: marginals p(x2, x1) and p(y, x1)
-    sol = broja(m.p_x1x2.T.copy(), m.p_x1y.T.copy(), method=method, tol=tol)
+    sol = broja(m.p_x1x2.T.copy(), m.p_x1y.T.copy(), solver=method, tol=tol)
     # the solver's value sits above the true minimum by up to its certified gap
     min_cmi = _certified_min(sol.min_mi, sol.info) - mutual_information(m.p_x1y, 0, 1)
     return pp.redundancy - mutual_information(m.p_x1x2, 0, 1) + min_cmi

@@ -57,7 +57,7 @@ def redundancy_uniqueness(
     device: str | None = None,
 ) -> PIDParts:
     """R, U1, U2 (bits) from ``p(x1,y)`` and ``p(x2,y)`` (trusted, consistent on ``p(y)``)."""
-    sol = broja(p_x1y, p_x2y, method=method, tol=tol, backend=backend, device=device)
+    sol = broja(p_x1y, p_x2y, solver=method, tol=tol, backend=backend, device=device)
     i1 = mutual_information(p_x1y, 0, 1)
     i2 = mutual_information(p_x2y, 0, 1)
     r = i1 + i2 - sol.min_mi
