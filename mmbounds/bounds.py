@@ -56,7 +56,7 @@ from .pid import PIDParts, redundancy_uniqueness
 from .solvers.broja import broja
 from .solvers.coupling import greedy_coupling_entropy
 from .solvers.maxent import maxent_ipf
-from .solvers.min_entropy import min_entropy_lower_pairings, pairing_values, synergy_max
+from .solvers.min_entropy import min_entropy_lower_pairings, min_entropy_search, pairing_values
 
 __all__ = [
     "Bound",
@@ -285,7 +285,7 @@ def coupling_lower_entropy(m: Marginals, *, method: str = "meet") -> float:
     majorization meet (``method="meet"``, the paper's) or the stronger profile bound
     (``method="profile"``).
     """
-    return min_entropy_lower_pairings(m.p_x1y, m.p_x2y, m.p_x1x2, method=method)
+    return min_entropy_lower_pairings(m.p_x1y, m.p_x2y, m.p_x1x2, coupling=method)
 
 
 def _upper_from_entropy(m: Marginals, pp: PIDParts, entropy_lower: float) -> float:
@@ -337,7 +337,7 @@ def synergy_upper_bnb(
     ``(bound, S(witness), MinEntropySolution)``.
     """
     pp = _parts(m, parts)
-    sol = synergy_max(
+    sol = min_entropy_search(
         m.p_x1y,
         m.p_x2y,
         m.p_x1x2,
