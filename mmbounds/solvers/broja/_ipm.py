@@ -138,7 +138,7 @@ def broja_fast(
     max_iter : int
         Maximum number of interior-point iterations (one factorisation each).
     backend : {"auto", "numpy", "torch"}
-        Array library; ``"auto"`` follows the input type (see :func:`._backend.get_namespace`).
+        Array library; ``"auto"`` follows the input type (see :func:`.._backend.get_namespace`).
     device : str or torch.device, optional
         Torch device, e.g. ``"cuda"``.
     verbose : bool

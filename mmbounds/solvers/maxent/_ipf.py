@@ -87,7 +87,7 @@ def maxent_ipf(
     progress : bool
         Show a tqdm progress bar.
     backend : {"auto", "numpy", "torch"}
-        Array library of the sweeps (see :func:`._backend.get_namespace`; ``"auto"`` sends tables
+        Array library of the sweeps (see :func:`.._backend.get_namespace`; ``"auto"`` sends tables
         of at least two million cells to a CUDA GPU when torch is imported and one is visible).
     device : str or torch.device, optional
         Torch device, e.g. ``"cuda"``.
