@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import mmbounds  # noqa: E402
 from benchmarks.solvers import clustered_table, dense_table  # noqa: E402
-from mmbounds.solvers.broja_fast import broja_fast  # noqa: E402
+from mmbounds.solvers.broja import broja_fast  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,8 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mmbounds.solvers.broja import broja_cvxpy
-from mmbounds.solvers.broja_fast import broja_fast
+from mmbounds.solvers.broja import broja_cvxpy, broja_fast
 
 DEFAULT_SIZES = ["20x20x2", "50x50x10", "100x100x10"]
 _PID_FIELDS = ("redundancy", "unique1", "unique2")
@@ -289,7 +288,10 @@ def _compare_baseline(args: Any, tables: list[Any]) -> None:
     import mmbounds
 
     base = _load_baseline(args.baseline)
-    base_fast = importlib.import_module("mmbounds_baseline.solvers.broja_fast").broja_fast
+    base_broja = importlib.import_module("mmbounds_baseline.solvers.broja")
+    base_fast = getattr(base_broja, "broja_fast", None)
+    if base_fast is None:  # a baseline from before solvers/broja/ became a package
+        base_fast = importlib.import_module("mmbounds_baseline.solvers.broja_fast").broja_fast
     print(f"\nbaseline ({args.baseline}) vs this checkout, numpy, best of {args.repeats} each")
     print(
         f"{'size':>13} {'kind':>9} {'what':>9} {'base_s':>8} {'now_s':>8} {'speedup':>8} "

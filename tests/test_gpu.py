@@ -11,8 +11,7 @@ import pytest
 
 import mmbounds
 from mmbounds.solvers._backend import get_namespace
-from mmbounds.solvers.broja import broja_cvxpy
-from mmbounds.solvers.broja_fast import broja_fast
+from mmbounds.solvers.broja import broja_cvxpy, broja_fast
 from mmbounds.solvers.maxent import maxent_ipf
 
 from .conftest import clustered_table

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mmbounds.solvers.maxent as maxent_module
+import mmbounds.solvers.maxent._ipf as ipf_module
+import mmbounds.solvers.maxent._relaxation as relaxation_module
 from mmbounds.exceptions import ConvergenceWarning
 from mmbounds.info import entropy
 from mmbounds.marginals import reachable_cells
@@ -25,9 +26,9 @@ def margins(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("seed", [0, 1])
 def test_sparse_and_dense_layouts_agree(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     p = clustered_table(40, 30, 6, seed)
-    monkeypatch.setattr(maxent_module, "_SPARSE_BELOW", 0)  # never sparse
+    monkeypatch.setattr(ipf_module, "_SPARSE_BELOW", 0)  # never sparse
     dense = maxent_ipf(*margins(p))
-    monkeypatch.setattr(maxent_module, "_SPARSE_BELOW", 10**9)  # always sparse
+    monkeypatch.setattr(ipf_module, "_SPARSE_BELOW", 10**9)  # always sparse
     sparse = maxent_ipf(*margins(p))
     assert dense.info.n_iter == sparse.info.n_iter
     assert sparse.entropy_upper == pytest.approx(dense.entropy_upper, abs=1e-12)
@@ -40,7 +41,7 @@ def test_overrelaxation_needs_fewer_sweeps_for_the_same_bound(
 ) -> None:
     p = clustered_table(120, 120, 10, seed=0)
     relaxed = maxent_ipf(*margins(p))
-    monkeypatch.setattr(maxent_module, "_OVERRELAX_MAX", 1.0)  # plain IPF
+    monkeypatch.setattr(relaxation_module, "_OVERRELAX_MAX", 1.0)  # plain IPF
     plain = maxent_ipf(*margins(p))
     assert relaxed.info.status == plain.info.status == "optimal"
     assert relaxed.info.n_iter < 0.6 * plain.info.n_iter
@@ -68,8 +69,8 @@ def test_certificate_holds_on_random_tables(
     if p.sum() == 0:
         p[0, 0, 0] = 1.0
     p /= p.sum()
-    old = maxent_module._SPARSE_BELOW
-    maxent_module._SPARSE_BELOW = 10**9 if sparse else 0
+    old = ipf_module._SPARSE_BELOW
+    ipf_module._SPARSE_BELOW = 10**9 if sparse else 0
     try:
         for max_iter in (3, 2000):  # a stopped run is loose but still certified
             with warnings.catch_warnings():
@@ -77,7 +78,7 @@ def test_certificate_holds_on_random_tables(
                 sol = maxent_ipf(*margins(p), max_iter=max_iter, reduce_support=False)
             assert entropy(p) <= sol.entropy_upper + 1e-9
     finally:
-        maxent_module._SPARSE_BELOW = old
+        ipf_module._SPARSE_BELOW = old
 
 
 @settings(max_examples=40, deadline=None)
@@ -118,7 +119,7 @@ TINY_CELLS = np.array(
 def test_diverging_overrelaxation_is_undone(monkeypatch: pytest.MonkeyPatch) -> None:
     p = TINY_CELLS / TINY_CELLS.sum()
     relaxed = maxent_ipf(*margins(p))  # warnings are errors here: no overflow may leak out
-    monkeypatch.setattr(maxent_module, "_OVERRELAX_MAX", 1.0)
+    monkeypatch.setattr(relaxation_module, "_OVERRELAX_MAX", 1.0)
     plain = maxent_ipf(*margins(p))
     assert relaxed.info.status == plain.info.status == "optimal"
     assert np.isfinite(relaxed.entropy_upper)
@@ -129,7 +130,7 @@ def test_diverging_overrelaxation_is_undone(monkeypatch: pytest.MonkeyPatch) -> 
 def test_solutions_pickle_and_accept_tensors() -> None:
     import pickle
 
-    from mmbounds.solvers.broja_fast import broja_fast
+    from mmbounds.solvers.broja import broja_fast
 
     p = clustered_table(6, 5, 3, seed=2)
     for sol, field in ((maxent_ipf(*margins(p)), "r"), (broja_fast(p.sum(1), p.sum(0)), "q")):

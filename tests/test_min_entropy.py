@@ -15,7 +15,7 @@ from mmbounds.solvers.coupling import meet_entropy
 from mmbounds.solvers.min_entropy import (
     coupling_entropy_lower,
     min_entropy_lower_pairings,
-    synergy_max,
+    min_entropy_search,
 )
 
 FAST = {"time_budget_s": 0.15, "n_starts": 3, "warn": False}
@@ -92,8 +92,8 @@ def _check_solution(p, sol, tol=1e-9):
 
 def test_profile_beats_meet_on_known_pair():
     a, b = np.array([0.4, 0.3, 0.3]), np.array([0.5, 0.5])
-    meet = coupling_entropy_lower(a, b, method="meet")
-    prof = coupling_entropy_lower(a, b, method="profile")
+    meet = coupling_entropy_lower(a, b, coupling="meet")
+    prof = coupling_entropy_lower(a, b, coupling="profile")
     assert meet == pytest.approx(meet_entropy(a, b))
     assert prof > meet + 0.05
     assert prof <= _brute_mec(a, b) + 1e-12
@@ -110,8 +110,8 @@ def test_profile_valid_against_brute_force_mec(seed):
             a, b = np.round(a, 1) + 1e-3, np.round(b, 1) + 1e-3
             a, b = a / a.sum(), b / b.sum()
         exact = _brute_mec(a, b)
-        meet = coupling_entropy_lower(a, b, method="meet")
-        prof = coupling_entropy_lower(a, b, method="profile")
+        meet = coupling_entropy_lower(a, b, coupling="meet")
+        prof = coupling_entropy_lower(a, b, coupling="profile")
         assert meet <= prof + 1e-15
         assert prof <= exact + 1e-9
 
@@ -126,11 +126,11 @@ def test_coupling_bound_zero_cells_and_point_masses():
 
 
 def test_bad_method_raises():
-    with pytest.raises(ValueError, match="method"):
-        coupling_entropy_lower(np.ones(2) / 2, np.ones(2) / 2, method="nope")
+    with pytest.raises(ValueError, match="coupling"):
+        coupling_entropy_lower(np.ones(2) / 2, np.ones(2) / 2, coupling="nope")
     p = np.full((2, 2, 2), 1 / 8)
-    with pytest.raises(ValueError, match="method"):
-        synergy_max(*_marginals(p), method="nope")
+    with pytest.raises(ValueError, match="coupling"):
+        min_entropy_search(*_marginals(p), coupling="nope")
 
 
 @pytest.mark.parametrize("shape,alpha", [((2, 2, 2), 1.0), ((3, 3, 2), 0.3), ((4, 4, 3), 0.3)])
@@ -138,20 +138,20 @@ def test_pairings_bound_valid_and_profile_not_weaker(shape, alpha):
     rng = np.random.default_rng(7)
     for _ in range(30):
         p = _random_table(rng, shape, alpha)
-        meet = min_entropy_lower_pairings(*_marginals(p), method="meet")
-        prof = min_entropy_lower_pairings(*_marginals(p), method="profile")
+        meet = min_entropy_lower_pairings(*_marginals(p), coupling="meet")
+        prof = min_entropy_lower_pairings(*_marginals(p), coupling="profile")
         assert meet <= prof + 1e-15
         assert prof <= entropy(p) + 1e-9
 
 
-# ----------------------------------------------------------------------------- synergy_max
+# ----------------------------------------------------------------------------- min_entropy_search
 
 
 def test_2x2x2_is_exact_against_vertex_enumeration():
     rng = np.random.default_rng(3)
     for _ in range(40):
         p = _random_table(rng, (2, 2, 2), 1.0, zero_frac=0.15 * rng.random())
-        sol = synergy_max(*_marginals(p), gap_tol=1e-3, random_state=0)
+        sol = min_entropy_search(*_marginals(p), gap_tol=1e-3, random_state=0)
         _check_solution(p, sol)
         assert sol.method == "exact-1d" and sol.info.converged
         assert sol.witness_entropy - sol.entropy_lower <= 1e-3
@@ -163,7 +163,7 @@ def test_branch_and_bound_converges_on_small_polytopes(shape):
     rng = np.random.default_rng(11)
     for _ in range(4):
         p = _random_table(rng, shape, 0.7)
-        sol = synergy_max(*_marginals(p), time_budget_s=10.0, gap_tol=1e-4, random_state=1)
+        sol = min_entropy_search(*_marginals(p), time_budget_s=10.0, gap_tol=1e-4, random_state=1)
         _check_solution(p, sol)
         exact = _brute_delta12(p)
         assert sol.entropy_lower <= exact + 1e-9
@@ -184,13 +184,13 @@ def test_branch_and_bound_converges_on_small_polytopes(shape):
         ((3, 3, 1), 1.0, 0.0),
     ],
 )
-def test_synergy_max_valid_on_random_tables(shape, alpha, zero_frac):
+def test_min_entropy_search_valid_on_random_tables(shape, alpha, zero_frac):
     rng = np.random.default_rng(2024)
     for _ in range(4):
         p = _random_table(rng, shape, alpha, zero_frac)
-        sol = synergy_max(*_marginals(p), random_state=rng, **FAST)
+        sol = min_entropy_search(*_marginals(p), random_state=rng, **FAST)
         _check_solution(p, sol)
-        meet = min_entropy_lower_pairings(*_marginals(p), method="meet")
+        meet = min_entropy_lower_pairings(*_marginals(p), coupling="meet")
         assert sol.entropy_lower >= meet - 1e-12
 
 
@@ -205,7 +205,7 @@ def test_reference_tables(name):
             continue
         p[i, j, y] += 1.0
     p /= p.sum()
-    sol = synergy_max(*_marginals(p), random_state=0)
+    sol = min_entropy_search(*_marginals(p), random_state=0)
     _check_solution(p, sol)
     if name == "xor":  # Δ12 = {xor}: marginals pin the table, so S_max = S = 1 bit
         assert sol.entropy_lower == pytest.approx(2.0, abs=1e-9)
@@ -214,7 +214,7 @@ def test_reference_tables(name):
 def test_convergence_warning_and_status():
     p = _random_table(np.random.default_rng(0), (4, 4, 3), 1.0)
     with pytest.warns(ConvergenceWarning, match="max_nodes"):
-        sol = synergy_max(*_marginals(p), max_nodes=1, gap_tol=0.0, random_state=0)
+        sol = min_entropy_search(*_marginals(p), max_nodes=1, gap_tol=0.0, random_state=0)
     assert sol.info.status == "max_iter"
     assert not sol.info.converged
     _check_solution(p, sol)
@@ -223,15 +223,15 @@ def test_convergence_warning_and_status():
 def test_seeded_runs_are_reproducible():
     p = _random_table(np.random.default_rng(1), (3, 3, 2), 0.5)
     kw = {"time_budget_s": 30.0, "max_nodes": 50, "warn": False, "n_starts": 4}
-    s1 = synergy_max(*_marginals(p), random_state=5, **kw)
-    s2 = synergy_max(*_marginals(p), random_state=5, **kw)
+    s1 = min_entropy_search(*_marginals(p), random_state=5, **kw)
+    s2 = min_entropy_search(*_marginals(p), random_state=5, **kw)
     assert s1.entropy_lower == s2.entropy_lower
     np.testing.assert_array_equal(s1.witness, s2.witness)
 
 
 def test_repr_shows_shapes_not_arrays():
     p = _random_table(np.random.default_rng(2), (2, 2, 2), 1.0)
-    text = repr(synergy_max(*_marginals(p), random_state=0))
+    text = repr(min_entropy_search(*_marginals(p), random_state=0))
     assert "entropy_lower" in text and "array(2, 2, 2)" in text
 
 
@@ -245,5 +245,7 @@ def test_repr_shows_shapes_not_arrays():
 def test_property_certified_and_feasible(shape, alpha, zero_frac, seed):
     rng = np.random.default_rng(seed)
     p = _random_table(rng, shape, alpha, zero_frac)
-    sol = synergy_max(*_marginals(p), time_budget_s=0.1, n_starts=2, random_state=seed, warn=False)
+    sol = min_entropy_search(
+        *_marginals(p), time_budget_s=0.1, n_starts=2, random_state=seed, warn=False
+    )
     _check_solution(p, sol)

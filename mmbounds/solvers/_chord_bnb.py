@@ -45,52 +45,18 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
+
+from ..info import LN2, neg_xlog2x
+from ._delta_lp import DeltaLP
 
 __all__: list[str] = []
 
-_LN2 = float(np.log(2.0))
-_INV_LN2 = 1.0 / _LN2
-#: primal/dual tolerances handed to HiGHS. Neither the bound nor the witness polish relies on them,
-#: but tight tolerances keep LP solutions close to Δ12.
-_LP_TOL = 1e-10
-
-
-def _quiet_highs(highspy):
-    """A ``highspy.Highs`` object, created with the C-level stdout silenced.
-
-    HiGHS prints a licence banner from C++ the first time a solver is created; it would corrupt
-    machine-readable output (``mmbounds estimate --format json``).
-    """
-    import os
-    import sys
-
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no usable file descriptor 1 (embedded interpreters)
-        return highspy.Highs()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
-def phi(r: np.ndarray) -> np.ndarray:
-    """``-r log2 r`` elementwise, with ``φ(0) = 0`` and no warnings."""
-    r = np.asarray(r, dtype=np.float64)
-    out = np.zeros_like(r)
-    pos = r > 0
-    out[pos] = -r[pos] * np.log2(r[pos])
-    return out
+_INV_LN2 = 1.0 / LN2
 
 
 def entropy_bits(r: np.ndarray) -> float:
-    return float(np.sum(phi(np.clip(r, 0.0, None))))
+    """Entropy in bits of the table ``r`` with negative rounding noise clipped to 0."""
+    return float(np.sum(neg_xlog2x(np.clip(r, 0.0, None))))
 
 
 def secants(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,185 +65,13 @@ def secants(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     For a degenerate interval (``hi - lo`` below 1e-14 relative) the constant ``min(φ(lo), φ(hi))``
     is used, which is still below φ on the interval by concavity.
     """
-    flo, fhi = phi(lo), phi(hi)
+    flo, fhi = neg_xlog2x(lo), neg_xlog2x(hi)
     width = hi - lo
     ok = width > 1e-14 * np.maximum(hi, 1e-300)
     beta = np.zeros_like(lo)
     beta[ok] = (fhi[ok] - flo[ok]) / width[ok]
     alpha = np.where(ok, flo - beta * lo, np.minimum(flo, fhi))
     return alpha, beta
-
-
-@dataclass
-class DeltaLP:
-    """The polytope Δ12 restricted to its active cells, with a warm-started HiGHS model.
-
-    Attributes
-    ----------
-    shape : tuple of int
-        ``(n_x1, n_x2, n_y)``.
-    cells : ndarray of int
-        Flat indices (into the full table) of the active cells, those with ``u_c > 0``.
-    ub : ndarray
-        Cell upper bounds ``u_c``.
-    A : scipy.sparse.csr_matrix
-        Marginal constraints restricted to active cells and non-empty rows.
-    b : ndarray
-        The corresponding marginal values.
-    """
-
-    shape: tuple[int, int, int]
-    cells: np.ndarray
-    ub: np.ndarray
-    A: sp.csr_matrix
-    b: np.ndarray
-    _h: object = field(default=None, repr=False)
-    _coo: tuple | None = field(default=None, repr=False)
-    _At: np.ndarray | None = field(default=None, repr=False)
-    n_lp: int = 0
-
-    @classmethod
-    def build(cls, p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> DeltaLP:
-        n1, ny = p_x1y.shape
-        n2 = p_x2y.shape[0]
-        u = np.minimum(np.minimum(p_x1x2[:, :, None], p_x1y[:, None, :]), p_x2y[None, :, :])
-        cells = np.flatnonzero(u.ravel() > 0)
-        i, j, k = np.unravel_index(cells, (n1, n2, ny))
-        m = cells.size
-        rows = np.concatenate([i * n2 + j, n1 * n2 + i * ny + k, n1 * n2 + n1 * ny + j * ny + k])
-        cols = np.tile(np.arange(m), 3)
-        n_rows = n1 * n2 + n1 * ny + n2 * ny
-        A = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n_rows, m))
-        b = np.concatenate([p_x1x2.ravel(), p_x1y.ravel(), p_x2y.ravel()])
-        keep = np.diff(A.indptr) > 0
-        return cls((n1, n2, ny), cells, u.ravel()[cells], A[keep], b[keep])
-
-    @property
-    def n_cells(self) -> int:
-        return int(self.cells.size)
-
-    def _model(self):
-        if self._h is None:
-            import highspy
-
-            h = _quiet_highs(highspy)
-            h.setOptionValue("output_flag", False)
-            h.setOptionValue("primal_feasibility_tolerance", _LP_TOL)
-            h.setOptionValue("dual_feasibility_tolerance", _LP_TOL)
-            lp = highspy.HighsLp()
-            m = self.n_cells
-            Ac = self.A.tocsc()
-            lp.num_col_ = m
-            lp.num_row_ = int(self.b.size)
-            lp.col_cost_ = np.zeros(m)
-            lp.col_lower_ = np.zeros(m)
-            lp.col_upper_ = self.ub.copy()
-            lp.row_lower_ = self.b.copy()
-            lp.row_upper_ = self.b.copy()
-            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-            lp.a_matrix_.start_ = Ac.indptr.astype(np.int32)
-            lp.a_matrix_.index_ = Ac.indices.astype(np.int32)
-            lp.a_matrix_.value_ = Ac.data
-            lp.a_matrix_.num_col_ = m
-            lp.a_matrix_.num_row_ = int(self.b.size)
-            h.passModel(lp)
-            self._h = h
-            self._idx = np.arange(m, dtype=np.int32)
-        return self._h
-
-    def solve(
-        self, cost: np.ndarray, lo: np.ndarray | None = None, hi: np.ndarray | None = None
-    ) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Minimize ``cost @ r`` over Δ12 ∩ box; return (solution clipped to the box, row duals).
-
-        Returns ``(None, None)`` when HiGHS does not report an optimum.
-        """
-        import highspy
-
-        h = self._model()
-        m = self.n_cells
-        lo = np.zeros(m) if lo is None else lo
-        hi = self.ub if hi is None else hi
-        h.changeColsCost(m, self._idx, np.ascontiguousarray(cost, dtype=np.float64))
-        h.changeColsBounds(m, self._idx, np.ascontiguousarray(lo), np.ascontiguousarray(hi))
-        h.run()
-        self.n_lp += 1
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            h.clearSolver()
-            return None, None
-        sol = h.getSolution()
-        x = np.clip(np.asarray(sol.col_value, dtype=np.float64), lo, hi)
-        y = np.asarray(sol.row_dual, dtype=np.float64)
-        return x, y
-
-    def lagrangian_bound(
-        self, cost: np.ndarray, y: np.ndarray | None, lo: np.ndarray, hi: np.ndarray
-    ) -> float:
-        """Certified lower bound on ``min { cost @ r : A r = b, lo <= r <= hi }`` from duals y."""
-        if y is None:
-            y = np.zeros(self.b.size)
-        if self._At is None:
-            self._At = self.A.T.toarray()
-        d = cost - self._At @ y
-        terms = np.where(d > 0, d * lo, d * hi)
-        val = float(y @ self.b + terms.sum())
-        scale = float(np.abs(y * self.b).sum() + np.abs(terms).sum())
-        return val - 1e-12 * (1.0 + scale) - 1e-13
-
-    def propagate(
-        self, lo: np.ndarray, hi: np.ndarray, n_pass: int = 3
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Interval propagation through the equalities ``Σ_{c ∈ row} r_c = b_row``.
-
-        ``r_c >= b_row - Σ_{c' ≠ c} hi_c'`` and ``r_c <= b_row - Σ_{c' ≠ c} lo_c'``; the new bounds
-        are relaxed by ``1e-14`` so floating-point rounding never cuts off a feasible point.
-        """
-        if self._coo is None:
-            coo = self.A.tocoo()
-            self._coo = (coo.row, coo.col)
-        rows, cols = self._coo
-        lo, hi = lo.copy(), hi.copy()
-        for _ in range(n_pass):
-            s_lo = np.bincount(rows, weights=lo[cols], minlength=self.b.size)
-            s_hi = np.bincount(rows, weights=hi[cols], minlength=self.b.size)
-            new_lo = self.b[rows] - (s_hi[rows] - hi[cols]) - 1e-14
-            new_hi = self.b[rows] - (s_lo[rows] - lo[cols]) + 1e-14
-            lo_c = np.full(lo.size, -np.inf)
-            hi_c = np.full(hi.size, np.inf)
-            np.maximum.at(lo_c, cols, new_lo)
-            np.minimum.at(hi_c, cols, new_hi)
-            nlo = np.maximum(lo, lo_c)
-            nhi = np.minimum(hi, hi_c)
-            nlo = np.minimum(nlo, nhi)  # keep the box non-empty (an empty one is infeasible)
-            if np.array_equal(nlo, lo) and np.array_equal(nhi, hi):
-                break
-            lo, hi = nlo, nhi
-        return lo, hi
-
-    def full(self, x: np.ndarray) -> np.ndarray:
-        out = np.zeros(int(np.prod(self.shape)))
-        out[self.cells] = x
-        return out.reshape(self.shape)
-
-    def polish(self, x: np.ndarray) -> np.ndarray:
-        """Project ``x`` onto ``A r = b`` on its support (least squares); else keep ``x``."""
-        supp = x > 1e-13
-        if not supp.any():
-            return x
-        As = self.A[:, supp]
-        if As.shape[1] <= 400:
-            z, *_ = np.linalg.lstsq(As.toarray(), self.b, rcond=None)
-        else:  # large supports: sparse least squares on the correction
-            from scipy.sparse.linalg import lsqr
-
-            corr = lsqr(As, self.b - As @ x[supp], atol=1e-15, btol=1e-15, iter_lim=2000)[0]
-            z = x[supp] + corr
-        res_old = np.max(np.abs(self.A @ x - self.b))
-        if z.min() < 0 or np.max(np.abs(As @ z - self.b)) >= res_old:
-            return x  # keep the LP point (feasible to the LP tolerance)
-        out = np.zeros_like(x)
-        out[supp] = z
-        return out
 
 
 def tighten_bounds(
@@ -407,7 +201,7 @@ def branch_and_bound(
             if x is None:
                 closed_min = min(closed_min, bnd)  # cannot branch without a point; keep its bound
                 continue
-            err = phi(x) - (alpha + beta * x)
+            err = neg_xlog2x(x) - (alpha + beta * x)
             if bnd >= best_h - 0.1 * gap_tol or err.max() <= 1e-12:
                 closed_min = min(closed_min, bnd)
                 continue

@@ -40,11 +40,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..info import LN2
 from .coupling import meet_entropy, meet_entropy_rows, pad_right
 
 __all__: list[str] = []
 
-_LN2 = float(np.log(2.0))
 #: absolute slack (bits) subtracted from the profile integral to absorb floating-point rounding.
 _MARGIN_BITS = 1e-12
 
@@ -117,7 +117,7 @@ def profile_entropy_lower(a: np.ndarray, b: np.ndarray) -> float:
     if U[0] < 1.0 - 1e-9:  # below every breakpoint U must be 1 for valid marginals; refuse to bound
         return -np.inf
     lo = np.concatenate([[brk[0]], brk[:-1]])
-    h = float(np.sum((1.0 - U[1:]) * np.log(brk[1:] / lo[1:]))) / _LN2
+    h = float(np.sum((1.0 - U[1:]) * np.log(brk[1:] / lo[1:]))) / LN2
     return s * h - s * np.log2(s) - _MARGIN_BITS
 
 
@@ -206,23 +206,23 @@ def profile_entropy_lower_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     U = np.minimum(
         np.minimum(at_or_after(weight_a), at_or_after(weight_b)), np.take_along_axis(C0, m, axis=1)
     )
-    h = np.sum((1.0 - U[:, 1:]) * np.log(brk[:, 1:] / brk[:, :-1]), axis=1) / _LN2
+    h = np.sum((1.0 - U[:, 1:]) * np.log(brk[:, 1:] / brk[:, :-1]), axis=1) / LN2
     val = s * h - s * np.log2(s) - _MARGIN_BITS
     out[rows] = np.where(U[:, 0] < 1.0 - 1e-9, -np.inf, val)
     return out
 
 
-def coupling_lower(a: np.ndarray, b: np.ndarray, method: str) -> float:
-    """Certified lower bound (bits) on the minimum-entropy coupling (``method``: meet|profile)."""
+def coupling_lower(a: np.ndarray, b: np.ndarray, coupling: str) -> float:
+    """Certified lower bound (bits) on the minimum-entropy coupling (``coupling``: meet|profile)."""
     h_meet = meet_entropy(a, b)
-    if method == "meet":
+    if coupling == "meet":
         return h_meet
     return max(h_meet, profile_entropy_lower(a, b))
 
 
-def coupling_lower_rows(a: np.ndarray, b: np.ndarray, method: str) -> np.ndarray:
+def coupling_lower_rows(a: np.ndarray, b: np.ndarray, coupling: str) -> np.ndarray:
     """:func:`coupling_lower` of each pair of rows of ``a (m, k_a)`` and ``b (m, k_b)``."""
     h_meet = meet_entropy_rows(a, b)
-    if method == "meet":
+    if coupling == "meet":
         return h_meet
     return np.maximum(h_meet, profile_entropy_lower_rows(a, b))

@@ -1,25 +1,62 @@
-"""Shared record of an iterative or convex solve."""
+"""Shared records of the solvers: :class:`SolverInfo` and the :class:`Lazy` table holder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SolverInfo", "materialize"]
+import numpy as np
+
+__all__ = ["SolverInfo", "Lazy"]
 
 
-def materialize(obj: Any, name: str) -> Any:
-    """The array in field ``name`` of the frozen record ``obj``, built on first access.
+class Lazy:
+    """An array built on first access: the holder of a solution's large table.
 
-    A solver may store a zero-argument function instead of a large array (say, a GPU result that
-    would otherwise be copied to the host whether or not anyone reads it); the first access calls
-    it and keeps the array.
+    A solver may hand over a zero-argument function instead of a large array (say, a GPU result
+    that would otherwise be copied to the host whether or not anyone reads it); the first
+    :meth:`get` calls it and keeps the array inside the holder, so the frozen record that holds
+    the ``Lazy`` is never written to. An array may be given directly as well.
+
+    Pickling stores the built array, never the builder.
+
+    Parameters
+    ----------
+    source : ndarray or callable
+        The table, or a zero-argument function that builds it.
     """
-    value = getattr(obj, name)
-    if callable(value):
-        value = value()
-        object.__setattr__(obj, name, value)
-    return value
+
+    __slots__ = ("_build", "_value")
+
+    def __init__(self, source: np.ndarray | Callable[[], np.ndarray]) -> None:
+        if callable(source):
+            self._build: Callable[[], np.ndarray] | None = source
+            self._value: np.ndarray | None = None
+        else:
+            self._build, self._value = None, self._read_only(source)
+
+    @staticmethod
+    def _read_only(value: Any) -> np.ndarray:
+        """``value`` itself when already read-only, else a read-only view of it."""
+        if isinstance(value, np.ndarray) and value.flags.writeable:
+            value = value.view()
+            value.setflags(write=False)
+        return value
+
+    def get(self) -> np.ndarray:
+        """The table (read-only); built and cached on the first call."""
+        if self._value is None:
+            assert self._build is not None
+            self._value = self._read_only(self._build())
+            self._build = None
+        return self._value
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles the built array, not the builder
+        return (type(self), (self.get(),))
+
+    def __repr__(self) -> str:
+        return f"Lazy({'built' if self._value is not None else 'not built'})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,14 +15,17 @@ for any certified lower bound ``L`` on the minimum (DESIGN.md §3). A *witness* 
 of low entropy: ``S(r) <= S_max``, so ``H(witness) - L`` bounds how loose the certified upper bound
 can be.
 
-This module provides
+This module provides (the first two implemented in :mod:`mmbounds.solvers._pairings`, the
+branch-and-bound in :mod:`mmbounds.solvers._chord_bnb` over the LP of
+:mod:`mmbounds.solvers._delta_lp`)
 
 * :func:`coupling_entropy_lower` — a lower bound on the minimum-entropy coupling of two
   distributions, either the majorization meet or the (never weaker) profile bound;
 * :func:`min_entropy_lower_pairings` — the best such bound over the six ways of seeing a table
   of Δ12 as a coupling (three unconditional, three conditional);
-* :func:`synergy_max` — the pairings bound, refined by a chord-relaxation branch-and-bound over
-  Δ12 (exact 1-D solve for 2×2×2), with a witness from successive linear programming.
+* :func:`min_entropy_search` — the pairings bound, refined by a chord-relaxation
+  branch-and-bound over Δ12 (exact 1-D solve for 2×2×2), with a witness from successive linear
+  programming.
 
 References
 ----------
@@ -38,15 +41,20 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._validation import check_option, check_random_state, check_scalar
 from ..exceptions import ConvergenceWarning
-from ._chord_bnb import DeltaLP, branch_and_bound, entropy_bits, slp_descent
-from ._profile import coupling_lower, coupling_lower_rows
+from ._chord_bnb import branch_and_bound, entropy_bits, slp_descent
+from ._delta_lp import DeltaLP
+from ._pairings import (
+    _COUPLINGS,
+    coupling_entropy_lower,
+    min_entropy_lower_pairings,
+    pairing_values,
+)
 from ._types import SolverInfo
 
 __all__ = [
@@ -54,164 +62,8 @@ __all__ = [
     "MinEntropySolution",
     "coupling_entropy_lower",
     "min_entropy_lower_pairings",
-    "synergy_max",
+    "min_entropy_search",
 ]
-
-_METHODS = ("meet", "profile")
-
-
-def coupling_entropy_lower(a: np.ndarray, b: np.ndarray, *, method: str = "profile") -> float:
-    """Certified lower bound, in bits, on the entropy of every coupling of ``a`` and ``b``.
-
-    Parameters
-    ----------
-    a, b : ndarray
-        Non-negative vectors (any shape, flattened) with equal sums, normally 1.
-    method : {"profile", "meet"}
-        ``"meet"``: entropy of the majorization meet ``a ∧ b`` (Cicalese, Gargano, Vaccaro 2019).
-        ``"profile"``: the larger of the meet and the profile integral of
-        :mod:`mmbounds.solvers._profile` (Compton et al. 2023 style), so never below the meet.
-
-    Returns
-    -------
-    float
-        ``L <= min { H(M) : M 1 = a, M^T 1 = b, M >= 0 }`` in bits.
-
-    Notes
-    -----
-    Profile bound: ``H(M) = (1/ln 2) ∫_0^1 (1 - F_M(t)) / t dt`` with ``F_M(t)`` the mass of cells
-    ``>= t``; ``F_M`` is bounded above, for every coupling, using the marginal atoms ``>= t``, the
-    number of cells ``>= t`` a row or column can hold, and the meet's prefix sums.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> a, b = np.array([0.4, 0.3, 0.3]), np.array([0.5, 0.5])
-    >>> round(coupling_entropy_lower(a, b, method="meet"), 3)
-    1.571
-    >>> round(coupling_entropy_lower(a, b), 3)
-    1.65
-    """
-    check_option(method, name="method", options=_METHODS)
-    return float(coupling_lower(np.asarray(a, float), np.asarray(b, float), method))
-
-
-RowsFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
-
-
-def _conditional_bound(
-    p_ab: np.ndarray,
-    p_ac: np.ndarray,
-    fn: Callable[[np.ndarray, np.ndarray], float],
-    rows_fn: RowsFn | None = None,
-) -> float:
-    """``H(A) + Σ_a p(a) fn(p(b|a), p(c|a))`` for tables ``p(a, b)``, ``p(a, c)`` (rows: a).
-
-    ``rows_fn``, when given, evaluates ``fn`` on all the rows at once (same values).
-    """
-    pa = p_ab.sum(axis=1)
-    idx = np.flatnonzero(pa > 0)
-    pos = pa[idx]
-    if rows_fn is not None:
-        vals = rows_fn(p_ab[idx] / pos[:, None], p_ac[idx] / pos[:, None])
-        total = float(np.dot(pos, vals))
-    else:
-        total = 0.0
-        for i in idx:
-            total += pa[i] * fn(p_ab[i] / pa[i], p_ac[i] / pa[i])
-    return float(total - np.dot(pos, np.log2(pos)))
-
-
-def pairing_values(
-    p_x1y: np.ndarray,
-    p_x2y: np.ndarray,
-    p_x1x2: np.ndarray,
-    fn: Callable[[np.ndarray, np.ndarray], float],
-    *,
-    rows_fn: RowsFn | None = None,
-) -> dict[str, float]:
-    """A coupling-entropy functional ``fn(a, b)`` applied to every pairing of the marginals.
-
-    Every ``r ∈ Δ12`` couples ``p(x1,x2)`` with ``p(y)``, ``p(x1,y)`` with ``p(x2)``, ``p(x2,y)``
-    with ``p(x1)``, and, given one variable, the conditionals of the other two
-    (``H(r) = H(A) + Σ_a p(a) H(r(·,·|a))``). With ``fn`` a certified lower bound on the minimum
-    coupling entropy every value is a lower bound on ``min_{r∈Δ12} H(r)``; with a feasible coupling
-    (greedy) every value is an upper value on that pairing's minimum.
-
-    ``rows_fn(A, B)``, optional, returns ``fn`` of every pair of rows of two stacks at once; it is
-    used for the conditional pairings (one coupling per value of the conditioning variable).
-
-    Returns
-    -------
-    dict
-        Pairing name -> bits.
-    """
-    p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
-    p_y = p_x1y.sum(axis=0)
-    p_x1 = p_x1x2.sum(axis=1)
-    p_x2 = p_x1x2.sum(axis=0)
-    return {
-        "(x1x2, y)": float(fn(p_x1x2, p_y)),
-        "(x1y, x2)": float(fn(p_x1y, p_x2)),
-        "(x2y, x1)": float(fn(p_x2y, p_x1)),
-        "(x2, y | x1)": _conditional_bound(p_x1x2, p_x1y, fn, rows_fn),
-        "(x1, y | x2)": _conditional_bound(p_x1x2.T, p_x2y, fn, rows_fn),
-        "(x1, x2 | y)": _conditional_bound(p_x1y.T, p_x2y.T, fn, rows_fn),
-    }
-
-
-def min_entropy_lower_pairings(
-    p_x1y: np.ndarray,
-    p_x2y: np.ndarray,
-    p_x1x2: np.ndarray,
-    *,
-    method: str = "profile",
-) -> float:
-    """Best coupling bound on ``min_{r∈Δ12} H(r)`` over the six pairings of the marginals, in bits.
-
-    Parameters
-    ----------
-    p_x1y : ndarray, shape (n_x1, n_y)
-    p_x2y : ndarray, shape (n_x2, n_y)
-    p_x1x2 : ndarray, shape (n_x1, n_x2)
-        Consistent pairwise marginals (trusted; :class:`mmbounds.marginals.Marginals` validates
-        them).
-    method : {"profile", "meet"}
-        Coupling bound used for each pairing (see :func:`coupling_entropy_lower`). ``"meet"`` gives
-        the paper's bound.
-
-    Returns
-    -------
-    float
-        The maximum of ``L(p(x1,x2), p(y))``, ``L(p(x1,y), p(x2))``, ``L(p(x2,y), p(x1))`` and
-        ``H(A) + Σ_a p(a) L(p(b|a), p(c|a))`` for ``A`` each of ``X1, X2, Y``; a certified lower
-        bound.
-
-    Notes
-    -----
-    Every ``r ∈ Δ12`` is a coupling of ``p(x1,x2)`` and ``p(y)`` (and so on), and given ``X1 = x1``
-    its slice ``r(x2, y | x1)`` couples ``p(x2|x1)`` and ``p(y|x1)``, while
-    ``H(r) = H(X1) + Σ p(x1) H(r(·,·|x1))``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> p = np.zeros((2, 2, 2))
-    >>> for i in range(2):
-    ...     for j in range(2):
-    ...         p[i, j, i ^ j] = 0.25
-    >>> round(min_entropy_lower_pairings(p.sum(1), p.sum(0), p.sum(2)), 6)
-    2.0
-    """
-    check_option(method, name="method", options=_METHODS)
-    values = pairing_values(
-        p_x1y,
-        p_x2y,
-        p_x1x2,
-        lambda a, b: coupling_lower(a, b, method),
-        rows_fn=lambda a, b: coupling_lower_rows(a, b, method),
-    )
-    return max(values.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +155,7 @@ def _exact_low_dim(p_x1y, p_x2y, p_x1x2) -> np.ndarray | None:
     return min(ends, key=lambda e: e[0])[1]
 
 
-def synergy_max(
+def min_entropy_search(
     p_x1y: np.ndarray,
     p_x2y: np.ndarray,
     p_x1x2: np.ndarray,
@@ -312,7 +164,7 @@ def synergy_max(
     max_nodes: int = 20000,
     gap_tol: float = 1e-3,
     n_starts: int = 8,
-    method: str = "profile",
+    coupling: str = "profile",
     random_state=None,
     progress: bool = False,
     warn: bool = True,
@@ -334,7 +186,7 @@ def synergy_max(
         Stop when ``witness_entropy - entropy_lower <= gap_tol`` (bits).
     n_starts : int
         Random restarts of the successive-LP witness search.
-    method : {"profile", "meet"}
+    coupling : {"profile", "meet"}
         Coupling bound used for the pairings bound.
     random_state : None, int or numpy.random.Generator
         Seeds the random restarts.
@@ -359,7 +211,7 @@ def synergy_max(
     --------
     >>> import numpy as np
     >>> p = np.random.default_rng(0).dirichlet(np.ones(8)).reshape(2, 2, 2)
-    >>> sol = synergy_max(p.sum(1), p.sum(0), p.sum(2), random_state=0)
+    >>> sol = min_entropy_search(p.sum(1), p.sum(0), p.sum(2), random_state=0)
     >>> bool(sol.entropy_lower <= sol.witness_entropy + 1e-12), sol.method
     (True, 'exact-1d')
     """
@@ -367,13 +219,13 @@ def synergy_max(
     check_scalar(max_nodes, name="max_nodes", kind=int, min_val=1)
     check_scalar(gap_tol, name="gap_tol", min_val=0.0)
     check_scalar(n_starts, name="n_starts", kind=int, min_val=0)
-    check_option(method, name="method", options=_METHODS)
+    check_option(coupling, name="coupling", options=_COUPLINGS)
     rng = check_random_state(random_state)
     p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
     t0 = time.perf_counter()
     deadline = t0 + time_budget_s
 
-    lower_pair = min_entropy_lower_pairings(p_x1y, p_x2y, p_x1x2, method=method)
+    lower_pair = min_entropy_lower_pairings(p_x1y, p_x2y, p_x1x2, coupling=coupling)
 
     exact = _exact_low_dim(p_x1y, p_x2y, p_x1x2)
     if exact is not None:
@@ -436,7 +288,7 @@ def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol,
         status = "optimal"
     elif warn:
         warnings.warn(
-            f"synergy_max: gap {gap:.3g} bits > gap_tol={gap_tol:g} after {n_nodes} nodes "
+            f"min_entropy_search: gap {gap:.3g} bits > gap_tol={gap_tol:g} after {n_nodes} nodes "
             f"({status}); the bound is certified but loose; increase time_budget_s or max_nodes",
             ConvergenceWarning,
             stacklevel=3,

@@ -48,8 +48,8 @@ conjugate gradients on the exact operator.
 
 **Certificate.** Once the path gap ``sum(pi sigma)`` is within ``100 tol`` (and for the last
 iterate of a run that stops early), any ``(lam, mu)`` gives a
-certified lower bound on the minimum (:func:`.broja.dual_lower_bound`, which shifts the potentials
-to
+certified lower bound on the minimum (:func:`._solution.dual_lower_bound`, which shifts the
+potentials to
 feasibility), and the joint ``pi w`` made to meet both marginals exactly per ``y`` (the rounding of
 Altschuler, Weed and Rigollet) gives the certified upper value. The solver stops when the
 difference,
@@ -67,6 +67,10 @@ S. Mehrotra, "On the implementation of a primal-dual interior point method", SIA
 J. Altschuler, J. Weed, P. Rigollet, "Near-linear time approximation algorithms for optimal
 transport
 via Sinkhorn iteration", NeurIPS 2017 (Algorithm 2, rounding to the transport polytope).
+
+This module holds the driver :func:`broja_fast`; the pruned problem is built in :mod:`._problem`,
+the Newton system is assembled, factored and solved in :mod:`._newton`, and the certificates come
+from :mod:`._certify`.
 """
 
 from __future__ import annotations
@@ -74,212 +78,29 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..exceptions import ConvergenceWarning
-from ._backend import get_namespace, is_torch_array
-from ._types import SolverInfo
-from .broja import BrojaSolution
+from ...exceptions import ConvergenceWarning
+from ...info import LN2, entropy_nats
+from .._backend import get_namespace
+from .._types import Lazy, SolverInfo
+from ._certify import _certify, _cond_entropy, _round_feasible
+from ._newton import _direction, _factor, _max_step
+from ._problem import _prepare, _softmax, _to_np
+from ._solution import BrojaSolution
 
 __all__ = ["broja_fast"]
 
-LN2 = math.log(2.0)
 _STEP_TO_BOUNDARY = 0.995  # fraction of the largest step that keeps pi, sigma > 0
 _CERTIFY_BELOW = 1e-2  # certify once the path gap sum(pi sigma) (bits) is below this
 _CERTIFY_TOLS = 100.0  # ... and below this many times tol (plus once at the end of a failed run)
 _START_SHIFT = 1.0  # initial slack added to every pair: sigma = 1 - log q(x1, x2) at the start
-_RIDGES = (0.0, 1e-14, 1e-12, 1e-10, 1e-8, 1e-6)  # relative ridges tried if Cholesky fails
 _METHOD = "ipm-mehrotra"
 _MIN_STEP = 1e-6  # a shorter step counts as a stall
 _MERIT_GROWTH = 10.0  # backtrack when a step multiplies infeasibility + path gap by more
 _BACKTRACK = 0.5  # step shrink factor of the merit backtracking
-_CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
-_CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
-_GRAM_SPLIT = 4096  # the Gram product W^T W of the blockwise factorisation is done in blocks
-_GRAM_BLOCKS = 4  # ... this many per side, above this many columns
-
-
-@dataclass
-class _Problem:
-    """The pruned problem on the namespace's device (internal)."""
-
-    xp: Any
-    p1: Any  # (n1, ny) p(x1, y), pruned
-    p2: Any  # (n2, ny)
-    neg1: Any  # (n1, ny) 0 on allowed cells, -inf elsewhere
-    neg2: Any  # (n2, ny)
-    pad1: Any  # (n1, ny) 1 where p(x1, y) = 0 (keeps D1 invertible), else 0
-    pad2: Any  # (n2, ny)
-    live: Any  # (n1, n2) bool, pairs with at least one allowed cell
-    n_live: int
-    cols: Any  # flat (x2, y) indices of allowed cells: the Schur variables (None: all)
-    bd_pos: tuple[Any, Any]  # positions in S of the block-diagonal D2 entries
-    bd_src: tuple[Any, Any, Any]  # the matching (x2, y, z) indices into D2
-    pin: Any  # positions in S of one mu per label (gauge)
-    pin_full: Any  # the same mu, as flat (x2, y) indices
-    h_y: float  # H(Y) in nats
-
-
-def _to_np(x: Any) -> np.ndarray:
-    if is_torch_array(x):
-        return np.asarray(x.detach().cpu().numpy(), dtype=np.float64)
-    return np.asarray(x, dtype=np.float64)
-
-
-def _entropy_nats(v: np.ndarray) -> float:
-    v = v[v > 0]
-    return float(-np.dot(v, np.log(v)))
-
-
-def _theta(pb: _Problem, lam: Any, mu: Any) -> Any:
-    """``-lam(x1,y) - mu(x2,y)`` on allowed cells, ``-inf`` elsewhere; shape (n1, n2, ny)."""
-    return (pb.neg1 - lam)[:, None, :] + (pb.neg2 - mu)[None, :, :]
-
-
-def _softmax(pb: _Problem, lam: Any, mu: Any) -> tuple[Any, Any]:
-    """``s = logsumexp_y theta`` (0 on dead pairs) and ``w = q(y | x1, x2)`` (0 on dead cells)."""
-    xp = pb.xp
-    theta = _theta(pb, lam, mu)
-    s = xp.logsumexp(theta, axis=2)
-    s = xp.where(pb.live, s, 0.0)
-    return s, xp.exp(theta - s[:, :, None])
-
-
-def _take(x: Any, idx: Any, axis: int) -> Any:
-    if idx is None:
-        return x
-    return x[idx] if axis == 0 else x[..., idx]
-
-
-def _eye_idx(xp: Any, m: int) -> tuple[Any, Any]:
-    """Index pair of the diagonal of an ``m x m`` array."""
-    idx = xp.index(np.arange(m))
-    return idx, idx
-
-
-def _add_diag(a: Any, v: Any) -> None:
-    """Add ``v (b, n)`` to the diagonals of the contiguous stack ``a (b, n, n)``, in place."""
-    n = a.shape[-1]
-    a.reshape(a.shape[0], n * n)[:, :: n + 1] += v
-
-
-def _block_diag_idx(xp: Any, n: int, k: int, offset: int) -> tuple[Any, Any]:
-    """Index of ``n`` diagonal ``k x k`` blocks from ``(offset, offset)`` on, shape (n, k, k)."""
-    base = offset + k * np.arange(n)[:, None, None]
-    ar = np.arange(k)
-    return xp.index(base + ar[None, :, None]), xp.index(base + ar[None, None, :])
-
-
-def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
-    """Assemble and factor the Newton matrix ``[[D1, C], [C^T, D2]]`` (with the gauge pins).
-
-    Returns ``("block", (L1, W, LS) or None, alpha)`` from :func:`_factor_block`.
-    """
-    xp = pb.xp
-    n1, n2, ny = w.shape
-    q = pi[:, :, None] * w
-    wr = (pi / sig - pi)[:, :, None] * w
-    tv = xp.transpose
-    d1 = xp.matmul(tv(wr, (0, 2, 1)), w)
-    _add_diag(d1, xp.sum(q, 1) + pb.pad1)
-    d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))
-    _add_diag(d2, xp.sum(q, 0) + pb.pad2)
-    # C_i = rows (i, .) of C: C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz
-    cb = tv(wr, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]  # (i, y, j, z)
-    del wr
-    ar = xp.index(np.arange(ny))
-    cb[:, ar, :, ar] += tv(q, (2, 0, 1))  # the y = z entries; indexed dims come first: (y, i, j)
-    return _factor_block(pb, d1, d2, cb.reshape(n1, ny, n2 * ny))
-
-
-def _sub_gram(xp: Any, out: Any, a: Any) -> None:
-    """``out -= a^T a`` in place, computing only the blocks on and below the diagonal.
-
-    Above ``_GRAM_SPLIT`` columns the product is cut into ``_GRAM_BLOCKS`` column blocks per side
-    and the blocks above the diagonal are mirrored: ``(k + 1) / (2 k)`` of the flops of one
-    product (five eighths for four blocks), the main cost of a GPU iteration.
-    """
-    n = a.shape[1]
-    at = xp.transpose(a, (1, 0))
-    if n < _GRAM_SPLIT:
-        out -= xp.matmul(at, a)
-        return
-    edges = [n * i // _GRAM_BLOCKS for i in range(_GRAM_BLOCKS + 1)]
-    for i in range(_GRAM_BLOCKS):
-        ri = slice(edges[i], edges[i + 1])
-        for j in range(i + 1):
-            rj = slice(edges[j], edges[j + 1])
-            blk = xp.matmul(at[ri], a[:, rj])
-            out[ri, rj] -= blk
-            if i != j:
-                out[rj, ri] -= xp.transpose(blk, (1, 0))
-
-
-def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
-    """The Cholesky factor of the whole Newton matrix, computed blockwise.
-
-    With the ``lam`` variables first the lower factor is ``[[L1, 0], [W^T, LS]]``: ``L1`` the
-    Cholesky factors of the ``D1_i`` (a batch), ``W = L1^{-1} C`` and ``LS`` the Cholesky factor of
-    ``D2 - W^T W`` (plus the gauge pins). This is the blocked (right-looking) Cholesky of the whole
-    matrix, so it is as backward stable as factoring it densely; its cost is one product
-    ``W^T W`` of ``m^2 (n1 ny)`` flops (``m`` the allowed ``(x2, y)`` cells, at most ``n2 ny``),
-    which a GPU runs at its matrix-product speed. ``cb`` (n1, ny, n2 ny) holds the rows of ``C``;
-    the ``mu`` of cells with ``p(x2, y) = 0`` are decoupled (their rows of the matrix are the unit
-    pads) and are left out, as in the Schur route.
-    """
-    xp = pb.xp
-    n1, ny, _ = cb.shape
-    k = ny + 1
-    scale = max(
-        xp.item(xp.max(d1.reshape(n1, ny * ny)[:, ::k])),
-        xp.item(xp.max(d2.reshape(d2.shape[0], ny * ny)[:, ::k])),
-    )
-    cb = _take(cb, pb.cols, 2)
-    b = cb.shape[-1]
-    pin = pb.pin
-    diag = _eye_idx(xp, b)
-    for ridge in _RIDGES:
-        r = ridge * scale
-        d1r = d1
-        if ridge:
-            d1r = xp.copy(d1)
-            _add_diag(d1r, xp.zeros(d1.shape[:2]) + r)
-        l1 = xp.cholesky_batched(d1r)
-        if l1 is None:
-            continue
-        l1 = xp.inv_lower(l1)  # L1^{-1}: ny x ny blocks, applied by batched products below
-        wb = xp.matmul(l1, cb).reshape(n1 * ny, b)  # (n1 ny, m)
-        sm = xp.zeros((b, b))
-        sm[pb.bd_pos] = d2[pb.bd_src]  # the blocks of D2 on the allowed cells
-        _sub_gram(xp, sm, wb)
-        sm[pin, pin] = sm[pin, pin] + scale
-        if ridge:
-            sm[diag] = sm[diag] + r
-        factor = xp.cholesky(sm)
-        if factor is not None:
-            return ("block", (l1, wb, factor), scale)
-    return ("block", None, scale)
-
-
-def _newton(pb: _Problem, fac: Any, rhs1: Any, rhs2: Any) -> tuple[Any, Any]:
-    """Solve ``[[D1, C], [C^T, D2]] (d lam, d mu) = (rhs1, rhs2)`` with the factors of
-    :func:`_factor`: forward substitution with ``L1``, the Schur system ``LS LS^T x2 = rhs2 -
-    W^T y1``, back substitution for ``x1``."""
-    xp = pb.xp
-    l1, wb, factor = fac[1]  # l1 holds the inverse factors L1^{-1}
-    y1f = xp.matmul(l1, rhs1[:, :, None]).reshape(-1)
-    b2 = _take(rhs2.reshape(-1), pb.cols, 0) - xp.matmul(xp.transpose(wb, (1, 0)), y1f)
-    x2 = xp.cho_solve(factor, b2)
-    z1 = (y1f - xp.matmul(wb, x2)).reshape(rhs1.shape[0], rhs1.shape[1], 1)
-    x1 = xp.matmul(xp.transpose(l1, (0, 2, 1)), z1)
-    if pb.cols is not None:  # decoupled cells: their rows read pad * dmu = rhs2, pad = 1
-        full = xp.copy(rhs2.reshape(-1))
-        full[pb.cols] = x2
-        x2 = full
-    return x1[:, :, 0], x2.reshape(rhs2.shape)
 
 
 def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
@@ -289,186 +110,6 @@ def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
         + xp.item(xp.sum(xp.abs(r2)))
         + xp.item(xp.sum(xp.abs(rp)))
         + path_gap
-    )
-
-
-def _apply(
-    pb: _Problem, q: Any, rho: Any, w: Any, alpha: float, v1: Any, v2: Any
-) -> tuple[Any, Any]:
-    """``(H + alpha E) (v1, v2)`` matrix-free, ``O(n1 n2 ny)``: the Newton matrix of the module
-    docstring (plus the pads of dead cells and the gauge pins ``E``) applied to a direction."""
-    xp = pb.xp
-    du = v1[:, None, :] + v2[None, :, :]
-    t = q * du + (rho * xp.sum(w * du, 2))[:, :, None] * w
-    o1 = xp.sum(t, 1) + pb.pad1 * v1
-    o2 = (xp.sum(t, 0) + pb.pad2 * v2).reshape(-1)
-    o2[pb.pin_full] = o2[pb.pin_full] + alpha * v2.reshape(-1)[pb.pin_full]
-    return o1, o2.reshape(v2.shape)
-
-
-def _direction(
-    pb: _Problem,
-    fac: Any,
-    w: Any,
-    pi: Any,
-    sig: Any,
-    rp: Any,
-    r1_: Any,
-    r2_: Any,
-    rc: Any,
-) -> tuple[Any, Any, Any, Any]:
-    """Newton direction for complementarity target ``rc``, by preconditioned conjugate gradients.
-
-    The reduced system ``H d v = rhs`` is solved by CG with the exact operator applied
-    matrix-free (:func:`_apply`) and the factorisation ``fac`` as preconditioner (it usually stops
-    after the first solve; rounding in an ill-conditioned factor only costs a few cheap
-    iterations). Returns ``(d lam, d mu, d pi, d sigma)``.
-    """
-    xp = pb.xp
-    q = pi[:, :, None] * w
-    rho = pi / sig - pi
-    alpha = fac[-1]
-    h = (pi * rp - rc) / sig
-    hw = h[:, :, None] * w
-    b1, b2 = xp.sum(hw, 1) - r1_, xp.sum(hw, 0) - r2_
-
-    def norm(a1: Any, a2: Any) -> float:
-        return max(xp.item(xp.max(xp.abs(a1))), xp.item(xp.max(xp.abs(a2))))
-
-    def dot(a1: Any, a2: Any, c1: Any, c2: Any) -> float:
-        return xp.item(xp.sum(a1 * c1)) + xp.item(xp.sum(a2 * c2))
-
-    err0 = max(norm(b1, b2), 1e-300)
-    target = max(_CG_RTOL * err0, 1e-16)
-    x1, x2 = _newton(pb, fac, b1, b2)
-    h1, h2 = _apply(pb, q, rho, w, alpha, x1, x2)
-    r1, r2 = b1 - h1, b2 - h2
-    err = norm(r1, r2)
-    best = (err, x1, x2)
-    if err > target:
-        z1, z2 = _newton(pb, fac, r1, r2)
-        p1, p2 = z1, z2
-        rz = dot(r1, r2, z1, z2)
-        for _ in range(_CG_MAX):
-            a1, a2 = _apply(pb, q, rho, w, alpha, p1, p2)
-            pap = dot(p1, p2, a1, a2)
-            if not (pap > 0 and math.isfinite(pap)):
-                break
-            step = rz / pap
-            x1, x2 = x1 + step * p1, x2 + step * p2
-            r1, r2 = r1 - step * a1, r2 - step * a2
-            err = norm(r1, r2)
-            if err < best[0]:
-                best = (err, x1, x2)
-            if err <= target:
-                break
-            z1, z2 = _newton(pb, fac, r1, r2)
-            rz_new = dot(r1, r2, z1, z2)
-            p1, p2 = z1 + (rz_new / rz) * p1, z2 + (rz_new / rz) * p2
-            rz = rz_new
-        h1, h2 = _apply(pb, q, rho, w, alpha, best[1], best[2])  # true residual of the best
-        err = norm(b1 - h1, b2 - h2)
-    dlam, dmu = best[1], best[2]
-    jdv = -xp.sum(w * (dlam[:, None, :] + dmu[None, :, :]), 2)
-    dpi = (pi * (jdv + rp) - rc) / sig
-    dsig = -rp - jdv
-    return dlam, dmu, dpi, dsig
-
-
-def _max_step(xp: Any, x: Any, dx: Any) -> float:
-    """Largest ``a <= 1`` with ``x + a dx >= 0`` (``x > 0``)."""
-    neg = dx < 0
-    ratio = xp.where(neg, x / xp.where(neg, -dx, 1.0), 2.0)
-    return min(1.0, -xp.item(xp.max(-ratio)))
-
-
-def _round_feasible(pb: _Problem, q: Any) -> Any:
-    """Make ``q`` meet both marginals for every ``y`` (Altschuler et al. 2017, Algorithm 2).
-
-    Rows are scaled down to at most ``p(x1,y)``, columns to at most ``p(x2,y)``, and the missing
-    mass
-    is added as the rank-one table ``err1 err2^T / |err1|_1``. The result changes ``q`` by at most
-    twice its marginal error in l1 and stays inside the allowed cells.
-    """
-    xp = pb.xp
-    rows = xp.sum(q, 1)  # (n1, ny)
-    f1 = xp.where(rows > pb.p1, pb.p1 / xp.where(rows > 0, rows, 1.0), 1.0)
-    q = q * f1[:, None, :]
-    cols = xp.sum(q, 0)
-    f2 = xp.where(cols > pb.p2, pb.p2 / xp.where(cols > 0, cols, 1.0), 1.0)
-    q = q * f2[None, :, :]
-    err1 = xp.clip(pb.p1 - xp.sum(q, 1), 0.0, None)
-    err2 = xp.clip(pb.p2 - xp.sum(q, 0), 0.0, None)
-    norm = xp.sum(err1, 0)  # (ny,)
-    norm = xp.where(norm > 0, norm, 1.0)
-    return q + err1[:, None, :] * err2[None, :, :] / norm[None, None, :]
-
-
-def _cond_entropy(xp: Any, q: Any) -> float:
-    """``H_q(Y|X1,X2)`` in nats; zero cells contribute 0."""
-    q12 = xp.sum(q, 2)
-    den = xp.where(q12 > 0, q12, 1.0)[:, :, None]
-    ratio = xp.where(q > 0, q, den) / den  # 1 on empty cells, so no 0/0 and no overflow
-    return -xp.item(xp.sum(q * xp.log(ratio)))
-
-
-def _dual_bound_xp(pb: _Problem, lam: Any, mu: Any) -> float:
-    """Lower bound (bits) on the minimum, on the namespace's device.
-
-    The same bound as :func:`.broja.dual_lower_bound` (shift ``lam(x1, .)`` by ``max_x2 s``), kept
-    on the device so a GPU solve does not copy ``n1 n2 ny`` cells back to the host.
-    """
-    xp = pb.xp
-    s = xp.logsumexp(_theta(pb, lam, mu), axis=2)
-    s = xp.where(pb.live, s, -math.inf)
-    shift = xp.max(s, 1)  # every pruned x1 has a live pair
-    dual = xp.item(xp.sum(xp.where(pb.neg1 == 0, lam, 0.0) * pb.p1))
-    dual += xp.item(xp.sum(xp.where(pb.neg2 == 0, mu, 0.0) * pb.p2))
-    dual += xp.item(xp.sum(xp.sum(pb.p1, 1) * shift))
-    return max(pb.h_y - dual, 0.0) / LN2
-
-
-def _certify(pb: _Problem, q: Any, lam: Any, mu: Any) -> tuple[float, float, Any, float]:
-    """``(gap, upper, q_feasible, lower)`` (bits) for the joint ``q`` and the potentials."""
-    q_feas = _round_feasible(pb, q)
-    upper = max(pb.h_y - _cond_entropy(pb.xp, q_feas), 0.0) / LN2
-    lower = _lower_bound(pb, lam, mu)
-    return max(upper - lower, 0.0), upper, q_feas, lower
-
-
-def _lower_bound(pb: _Problem, lam: Any, mu: Any) -> float:
-    """Certified lower bound (bits): :func:`.broja.dual_lower_bound` on the pruned problem."""
-    return _dual_bound_xp(pb, lam, mu)
-
-
-def _prepare(p1: np.ndarray, p2: np.ndarray, xp: Any) -> _Problem:
-    """Masks, index maps and gauge pins of the pruned problem."""
-    n1, ny = p1.shape
-    n2 = p2.shape[0]
-    ok1, ok2 = p1 > 0, p2 > 0
-    live = (ok1.astype(np.float64) @ ok2.T.astype(np.float64)) > 0
-    flat2 = np.flatnonzero(ok2.ravel())
-    pos2 = np.full(n2 * ny, -1)
-    pos2[flat2] = np.arange(flat2.size)
-    # block-diagonal entries of D2 that survive in S: (j, y, z) with both (j, y), (j, z) allowed
-    jj, yy, zz = np.nonzero(ok2[:, :, None] & ok2[:, None, :])
-    pin = pos2[np.argmax(p2, axis=0) * ny + np.arange(ny)]
-    return _Problem(
-        xp=xp,
-        p1=xp.asarray(p1),
-        p2=xp.asarray(p2),
-        neg1=xp.asarray(np.where(ok1, 0.0, -np.inf)),
-        neg2=xp.asarray(np.where(ok2, 0.0, -np.inf)),
-        pad1=xp.asarray((~ok1).astype(np.float64)),
-        pad2=xp.asarray((~ok2).astype(np.float64)),
-        live=xp.asarray(live.astype(np.float64)) > 0,
-        n_live=int(live.sum()),
-        cols=None if flat2.size == n2 * ny else xp.index(flat2),
-        bd_pos=(xp.index(pos2[jj * ny + yy]), xp.index(pos2[jj * ny + zz])),
-        bd_src=(xp.index(jj), xp.index(yy), xp.index(zz)),
-        pin=xp.index(pin),
-        pin_full=xp.index(np.argmax(p2, axis=0) * ny + np.arange(ny)),
-        h_y=_entropy_nats(p1.sum(0)),
     )
 
 
@@ -497,7 +138,7 @@ def broja_fast(
     max_iter : int
         Maximum number of interior-point iterations (one factorisation each).
     backend : {"auto", "numpy", "torch"}
-        Array library; ``"auto"`` follows the input type (see :func:`._backend.get_namespace`).
+        Array library; ``"auto"`` follows the input type (see :func:`.._backend.get_namespace`).
     device : str or torch.device, optional
         Torch device, e.g. ``"cuda"``.
     verbose : bool
@@ -598,13 +239,13 @@ def _solve(
             out.setflags(write=False)
             return out
 
-        return BrojaSolution(build, upper, info)
+        return BrojaSolution(Lazy(build), upper, info)
 
     if ry.size <= 1 or p1.shape[0] == 1 or p2.shape[0] == 1:
         # one label, or one value of a source: the constraints fix q, q = p(x1, y) p(x2, y) / p(y)
         py = p1.sum(0)
         q = p1[:, None, :] * p2[None, :, :] / py[None, None, :]
-        upper = max(_entropy_nats(py) - _cond_entropy(get_namespace(q), q), 0.0) / LN2
+        upper = max(entropy_nats(py) - _cond_entropy(get_namespace(q), q), 0.0) / LN2
         info = SolverInfo(True, 0, 0.0, "optimal", _METHOD, time.perf_counter() - t0)
         return _finish(q, upper, info)
 

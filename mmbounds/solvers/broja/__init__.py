@@ -1,0 +1,21 @@
+"""The BROJA program: the reference cvxpy solver, the fast certified solver and the dispatcher.
+
+Modules: :mod:`._solution` (the result record, the support, the dual bound), :mod:`._cvxpy` (the
+reference formulation), :mod:`._ipm` (the interior-point driver :func:`broja_fast`) with
+:mod:`._problem`, :mod:`._newton` and :mod:`._certify`, and :mod:`._dispatch` (:func:`broja`).
+"""
+
+from ._cvxpy import broja_cvxpy
+from ._dispatch import FAST_MIN_CELLS, broja
+from ._ipm import broja_fast
+from ._solution import BrojaSolution, broja_support, dual_lower_bound
+
+__all__ = [
+    "BrojaSolution",
+    "broja",
+    "broja_cvxpy",
+    "broja_fast",
+    "broja_support",
+    "dual_lower_bound",
+    "FAST_MIN_CELLS",
+]

@@ -1,0 +1,73 @@
+"""The BROJA dispatcher :func:`broja`: the fast certified solver, or the cvxpy reference.
+
+``solver="auto"`` runs the interior-point solver (:func:`~mmbounds.solvers.broja.broja_fast`) and
+falls back on the cvxpy reference (:func:`~mmbounds.solvers.broja.broja_cvxpy`) when it cannot
+certify its gap.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ...exceptions import ConvergenceWarning
+from ._cvxpy import broja_cvxpy
+from ._ipm import broja_fast
+from ._solution import BrojaSolution, broja_support
+
+__all__ = ["FAST_MIN_CELLS", "broja"]
+
+FAST_MIN_CELLS = 0
+"""Support size from which ``solver="auto"`` uses the fast solver. Measured with
+benchmarks/solvers.py: the fast solver is faster than cvxpy on dense tables of every size tried
+(20×20×2 up), and within ~0.03 s of it on clustered ones, so it is used throughout."""
+
+
+def broja(
+    p_x1y: np.ndarray,
+    p_x2y: np.ndarray,
+    *,
+    solver: str = "auto",
+    tol: float = 1e-9,
+    max_iter: int = 1000,
+    backend: str = "auto",
+    device: str | None = None,
+    verbose: bool = False,
+) -> BrojaSolution:
+    """Solve the BROJA program; ``solver`` is ``"auto"``, ``"cvxpy"`` or ``"fast"``.
+
+    ``"auto"`` uses the fast dedicated solver (:func:`~mmbounds.solvers.broja.broja_fast`)
+    from ``FAST_MIN_CELLS`` support cells on, and falls back to the cvxpy reference when it cannot
+    certify its gap; below that size it uses cvxpy. Inputs are trusted (validated by the caller).
+    See :func:`broja_cvxpy`.
+    """
+
+    def fast() -> BrojaSolution:
+        return broja_fast(
+            p_x1y,
+            p_x2y,
+            tol=tol,
+            max_iter=max_iter,
+            backend=backend,
+            device=device,
+            verbose=verbose,
+        )
+
+    if solver == "fast":
+        return fast()
+    if solver == "cvxpy":
+        return broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
+    if int(broja_support(p_x1y, p_x2y).sum()) < FAST_MIN_CELLS:
+        return broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        sol = fast()
+    if sol.info.converged:
+        return sol
+    ref = broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
+    if ref.info.converged or ref.info.residual <= sol.info.residual:
+        return ref
+    for w in caught:  # neither certified its gap: report the fast solver's warning
+        warnings.warn(w.message, w.category, stacklevel=2)
+    return sol

@@ -1,0 +1,96 @@
+"""The BROJA result record, its support, the certified dual bound and the degenerate closed form.
+
+:class:`BrojaSolution` is what both BROJA solvers return; :func:`broja_support` is the set of cells
+a feasible joint can use; :func:`dual_lower_bound` turns any dual potentials into a certified lower
+bound on the minimum; :func:`_trivial_solution` is the closed form of the one-label program.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...info import LN2, entropy
+from .._types import Lazy, SolverInfo
+
+__all__ = ["BrojaSolution", "broja_support", "dual_lower_bound"]
+
+
+@dataclass(frozen=True, slots=True)
+class BrojaSolution:
+    """Solution of the BROJA program.
+
+    Attributes
+    ----------
+    q : ndarray, shape (n_x1, n_x2, n_y)
+        The optimal joint (read-only); it has the two prescribed marginals up to ``info.residual``.
+        It is held by a :class:`~mmbounds.solvers._types.Lazy` and built on first access (a GPU
+        solve copies its ``n1 n2 ny`` cells to the host only if they are asked for).
+    min_mi : float
+        ``I_q*(X1,X2;Y)`` in bits, the minimum of the program.
+    info : SolverInfo
+        Status, iterations, residual and time of the solve.
+    """
+
+    _q: Lazy = field(repr=False)
+    min_mi: float
+    info: SolverInfo
+
+    @property
+    def q(self) -> np.ndarray:
+        """The optimal joint (read-only), built on first access."""
+        return self._q.get()
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickles the built array, not the builder
+        return (type(self), (Lazy(self.q), self.min_mi, self.info))
+
+
+def broja_support(p_x1y: np.ndarray, p_x2y: np.ndarray) -> np.ndarray:
+    """Boolean mask of the cells ``(x1, x2, y)`` that can be positive in a feasible joint."""
+    return (p_x1y[:, None, :] > 0) & (p_x2y[None, :, :] > 0)
+
+
+def _trivial_solution(p_x1y: np.ndarray, p_x2y: np.ndarray, method: str) -> BrojaSolution | None:
+    """Closed form when the program is degenerate (one label value)."""
+    if p_x1y.shape[1] == 1:
+        q = np.outer(p_x1y[:, 0], p_x2y[:, 0])[:, :, None]
+        q.setflags(write=False)
+        return BrojaSolution(Lazy(q), 0.0, SolverInfo(True, 0, 0.0, "optimal", method))
+    return None
+
+
+def dual_lower_bound(
+    p_x1y: np.ndarray, p_x2y: np.ndarray, lam: np.ndarray, mu: np.ndarray
+) -> float:
+    """Certified lower bound (bits) on the BROJA minimum from any dual potentials.
+
+    The Lagrange dual of ``max H_q(Y|X1,X2)`` is ``min <lam, p_x1y> + <mu, p_x2y>`` (nats) subject
+    to
+    ``logsumexp_y(-lam(x1,y) - mu(x2,y)) <= 0`` for every pair ``(x1, x2)`` (over the support).
+    Shifting ``lam(x1, .)`` by the largest violation over ``x2`` makes any ``(lam, mu)`` feasible,
+    so
+    ``H(Y) - dual / ln 2`` is a valid lower bound on ``min I_q(X1,X2;Y)`` whatever the potentials.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y : ndarray, shapes (n1, ny), (n2, ny)
+    lam, mu : ndarray, same shapes
+        Dual potentials (nats); the optimum has ``q(y|x1,x2) ∝ exp(-lam(x1,y) - mu(x2,y))``.
+    """
+    from scipy.special import logsumexp
+
+    mask = broja_support(p_x1y, p_x2y)
+    z = np.where(mask, -(lam[:, None, :] + mu[None, :, :]), -np.inf)
+    with np.errstate(invalid="ignore"):
+        s = logsumexp(z, axis=2)  # (n1, n2); -inf where a pair has no support cell
+    s = np.where(np.isfinite(s), s, -np.inf)
+    shift = s.max(axis=1)
+    px1 = p_x1y.sum(axis=1)
+    shift = np.where(px1 > 0, shift, 0.0)
+    if not np.all(np.isfinite(shift)):
+        return 0.0
+    lam_f = np.where(p_x1y > 0, lam, 0.0)
+    mu_f = np.where(p_x2y > 0, mu, 0.0)
+    dual = float(np.sum(lam_f * p_x1y) + np.sum(mu_f * p_x2y) + np.dot(px1, shift))
+    return max(entropy(p_x1y.sum(axis=0)) - dual / LN2, 0.0)
