@@ -863,8 +863,8 @@ def _ssl_part(w: _Writer, results_dir: Path) -> None:
     (``benchmarks/ssl_pretraining.py``), mean and standard deviation over seeds."""
     from .plotting import plot_ssl_results
 
-    if importlib.util.find_spec("mmbounds.ssl") is None:
-        w.report.notes.append("ssl: skipped (mmbounds.ssl is not available)")
+    if importlib.util.find_spec("mmbounds.pretraining") is None:
+        w.report.notes.append("ssl: skipped (mmbounds.pretraining is not available)")
         return
     path = results_dir / "ssl.csv"
     if not path.is_file():

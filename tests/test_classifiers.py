@@ -48,7 +48,7 @@ def test_empirical_is_the_conditional_frequency_table():
     assert np.allclose(p[3], [3 / 9, 6 / 9])  # unseen code: class prior
     smooth = fit_unimodal(x, y, model="empirical", model_params={"alpha": 1.0})
     assert np.allclose(smooth.predict_proba(np.array([1])), [[1 / 4, 3 / 4]])
-    with pytest.raises(ValueError, match="needs a 1-D column"):
+    with pytest.raises(ValueError, match="X must be a 1-D column of discrete codes"):
         fit_unimodal(np.zeros((9, 2)), y, model="empirical")
 
 
@@ -122,7 +122,7 @@ def test_posteriors_on_pairs_errors():
             r"y has labels \[5\] that are not in classes",
         ),
         (np.zeros((3, 2)), [0, 1, 1], {"model": "forest"}, ValueError, "model must be"),
-        (np.array([["a"], ["b"]]), [0, 1], {}, TypeError, "model='empirical'"),
+        (np.array([["a"], ["b"]]), [0, 1], {}, TypeError, "X must be numeric, got dtype <U1"),
         (np.zeros((3, 2)), [0, 1, 1], {"classes": [0, 1, 1]}, ValueError, "repeated entries"),
     ],
 )

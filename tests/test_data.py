@@ -37,7 +37,7 @@ from mmbounds.data import (
     save_npz,
     semi_supervised_split,
 )
-from mmbounds.data.datasets import _MFEAT_SHA256, _mfeat_file
+from mmbounds.data._shipped import _MFEAT_SHA256, _mfeat_file
 from mmbounds.info import mutual_information
 
 # --------------------------------------------------------------------------------------------------

@@ -162,8 +162,8 @@ def test_performance_and_ssl_parts_when_available(tmp_path, monkeypatch):
         return {"accuracy_lower": base, "accuracy_upper": min(1.0, base + 0.5)}
 
     monkeypatch.setattr(mmbounds, "performance_bounds", fake_performance_bounds, raising=False)
-    if importlib.util.find_spec("mmbounds.ssl") is None:  # pragma: no cover - ssl not landed
-        pytest.skip("mmbounds.ssl not available")
+    if importlib.util.find_spec("mmbounds.pretraining") is None:  # pragma: no cover
+        pytest.skip("mmbounds.pretraining not available")
     res = tmp_path / "results"
     res.mkdir()
     # formats of benchmarks/performance.py and benchmarks/ssl_pretraining.py

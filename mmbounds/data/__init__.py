@@ -3,17 +3,11 @@
 Nothing in this subpackage downloads data or imports torch.
 """
 
+from ._container import MultimodalData
+from ._multibench import load_avmnist, load_multibench_affect
+from ._npz import load_npz, save_npz
+from ._shipped import MFEAT_VIEWS, load_digits_halves, load_mfeat
 from .bitwise import BITWISE_TASKS, bitwise_joint, random_joint, sample_joint
-from .datasets import (
-    MFEAT_VIEWS,
-    MultimodalData,
-    load_avmnist,
-    load_digits_halves,
-    load_mfeat,
-    load_multibench_affect,
-    load_npz,
-    save_npz,
-)
 from .registry import describe_dataset, list_datasets, load_dataset
 from .splits import SemiSupervisedData, same_samples_split, semi_supervised_split
 from .synthetic import SYNTHETIC_SETTINGS, make_pid_synthetic

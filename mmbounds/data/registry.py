@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_option
+from ._container import MultimodalData
+from ._shipped import MFEAT_VIEWS, load_digits_halves, load_mfeat
 from .bitwise import BITWISE_TASKS, bitwise_joint
-from .datasets import MFEAT_VIEWS, MultimodalData, load_digits_halves, load_mfeat
 from .synthetic import _DESCRIPTIONS, SYNTHETIC_SETTINGS, make_pid_synthetic
 
 __all__ = ["describe_dataset", "list_datasets", "load_dataset"]

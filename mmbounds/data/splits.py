@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_random_state, check_scalar
-from .datasets import MultimodalData, _check_names
+from ._container import MultimodalData, _check_names
 
 __all__ = ["SemiSupervisedData", "same_samples_split", "semi_supervised_split"]
 

@@ -24,7 +24,7 @@ import numbers
 import numpy as np
 
 from .._validation import check_option, check_random_state, check_scalar
-from .datasets import MultimodalData
+from ._container import MultimodalData
 
 __all__ = ["SYNTHETIC_SETTINGS", "make_pid_synthetic"]
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from .._validation import (
     _to_numpy,
+    check_features,
     check_labels,
     check_posteriors,
     check_random_state,
@@ -82,7 +83,7 @@ class UnimodalClassifier:
 
         Classes absent from the training labels get probability 0.
         """
-        arr = _check_X(X, name="X", discrete=self._discrete)
+        arr = check_features(X, name="X", kind="codes" if self._discrete else "continuous")
         if not self._discrete and arr.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {arr.shape[1]} features but the classifier was fitted with "
@@ -168,7 +169,7 @@ def fit_unimodal(
     params = dict(model_params or {})
     y_arr = check_labels(y, name="y", min_size=2)
     discrete = isinstance(model, str) and model == "empirical"
-    x_arr = _check_X(X, name="X", discrete=discrete)
+    x_arr = check_features(X, name="X", kind="codes" if discrete else "continuous")
     if x_arr.shape[0] != y_arr.shape[0]:
         raise ValueError(f"X has {x_arr.shape[0]} samples but y has {y_arr.shape[0]}")
     cls = _resolve_classes(y_arr, classes)
@@ -272,40 +273,6 @@ def _n_rows(X: Any, name: str) -> int:
     if arr.ndim == 0:
         raise ValueError(f"{name} must be an array of samples, got a scalar")
     return int(arr.shape[0])
-
-
-def _check_X(X: Any, *, name: str, discrete: bool) -> np.ndarray:
-    """Features as a float64 2-D array (or a 1-D array of codes when ``discrete``)."""
-    X = _to_numpy(X)
-    if X is None or isinstance(X, (str, bytes, dict)) or np.isscalar(X):
-        raise TypeError(f"{name} must be an array of samples, got {type(X).__name__}")
-    arr = np.asarray(X)
-    if discrete:
-        if arr.ndim == 2 and arr.shape[1] == 1:
-            arr = arr[:, 0]
-        if arr.ndim != 1:
-            raise ValueError(
-                f"model='empirical' needs a 1-D column of discrete codes, got shape {arr.shape}; "
-                "discretize first (mmbounds.discretize.Discretizer)"
-            )
-    else:
-        if arr.ndim == 1:
-            arr = arr[:, None]
-        if arr.ndim != 2:
-            raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}")
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{name} must be numeric, got dtype {arr.dtype}; use model='empirical' for "
-                "discrete categories"
-            )
-        arr = arr.astype(np.float64)
-    if arr.dtype.kind == "f":
-        n_bad = int(np.count_nonzero(~np.isfinite(arr)))
-        if n_bad:
-            raise ValueError(f"{name} contains {n_bad} NaN or infinite values")
-    if arr.shape[0] < 1:
-        raise ValueError(f"{name} has no samples")
-    return arr
 
 
 def _resolve_classes(y: np.ndarray | None, classes: Any) -> np.ndarray:

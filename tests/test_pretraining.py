@@ -1,4 +1,4 @@
-"""Disagreement-aware pretraining (mmbounds.ssl): determinism, shapes, losses, switches."""
+"""Disagreement-aware pretraining (mmbounds.pretraining): determinism, shapes, losses, switches."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from mmbounds.ssl import (  # noqa: E402
+from mmbounds.pretraining import (  # noqa: E402
     METHODS,
     SSL_TERMS,
     disagreement_scores,
@@ -166,7 +166,10 @@ def test_linear_probe() -> None:
         linear_probe(x[:10], np.zeros(10), x[60:], y[60:])
 
 
-def test_importing_ssl_does_not_import_torch() -> None:
-    code = "import sys, mmbounds, mmbounds.ssl, mmbounds.performance; print('torch' in sys.modules)"
+def test_importing_pretraining_does_not_import_torch() -> None:
+    code = (
+        "import sys, mmbounds, mmbounds.pretraining, mmbounds.performance; "
+        "print('torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
