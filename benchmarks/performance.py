@@ -46,7 +46,7 @@ from mmbounds.data import (  # noqa: E402
     make_pid_synthetic,
 )
 from mmbounds.performance import performance_bounds  # noqa: E402
-from mmbounds.pipeline import true_interactions  # noqa: E402
+from mmbounds.raw import true_interactions  # noqa: E402
 
 MODELS = ("unimodal1", "unimodal2", "late", "early", "tensor")
 

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import mmbounds  # noqa: E402
 from mmbounds.data import load_mfeat, make_pid_synthetic, semi_supervised_split  # noqa: E402
-from mmbounds.pipeline import true_interactions  # noqa: E402
+from mmbounds.raw import true_interactions  # noqa: E402
 
 
 def _estimate(x1: Any, y1: Any, x2: Any, y2: Any, x1u: Any, x2u: Any, **kw: Any) -> tuple[Any, int]:

@@ -52,7 +52,7 @@ def _mfeat_demo() -> Any:
     from .data import load_mfeat
     from .estimate import estimate
     from .exceptions import EstimationWarning
-    from .pipeline import true_interactions
+    from .raw import true_interactions
 
     data = load_mfeat(["fou", "kar"])
     x1, x2, y = data["fou"], data["kar"], data.y

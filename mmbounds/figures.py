@@ -315,7 +315,7 @@ def synthetic_study(
 
 
 def _discretize(X: np.ndarray, seed: int) -> np.ndarray:
-    from .discretize import Discretizer
+    from .raw.discretize import Discretizer
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cluster-count caps on tiny data are expected here

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mmbounds import BOUNDS, Marginals, pid
+from mmbounds import BOUNDS, Marginals, evaluate, pid
 from mmbounds.bounds import (
     disagreement,
     synergy_lower_disagreement_bhattacharyya,
@@ -27,21 +27,22 @@ from mmbounds.solvers.coupling import (
 from .conftest import CANONICAL, random_table
 
 TOL = 1e-6
-GUARANTEED = [n for n in BOUNDS if n != "synergy_lower_disagreement_paper"]
+GUARANTEED = [n for n, spec in BOUNDS.items() if spec.guaranteed and not spec.needs_posteriors]
+FROM_MARGINALS = [n for n, spec in BOUNDS.items() if not spec.needs_posteriors]
 
 
 def _all_bounds(p):
     m = Marginals.from_joint(p)
-    parts = redundancy_uniqueness(m.p_x1y, m.p_x2y, method="cvxpy")
+    parts = redundancy_uniqueness(m.p_x1y, m.p_x2y, solver="cvxpy")
     out = {}
-    for name, (side, fn) in BOUNDS.items():
-        kw = {"method": "cvxpy"} if name == "synergy_lower_shared_paper" else {}
-        out[name] = (side, fn(m, parts=parts, **kw))
+    for name in FROM_MARGINALS:
+        opts = {"solver": "cvxpy"} if name == "synergy_lower_shared_paper" else None
+        out[name] = (BOUNDS[name].side, evaluate(name, m, parts=parts, options=opts))
     return m, out
 
 
 def _assert_valid(p):
-    s = pid(p, method="cvxpy").synergy
+    s = pid(p, solver="cvxpy").synergy
     _, bounds = _all_bounds(p)
     for name in GUARANTEED:
         side, v = bounds[name]
@@ -90,7 +91,7 @@ def test_swap_and_relabel_invariance():
     symmetric = [n for n in GUARANTEED if n != "synergy_lower_shared_paper"]
     for name in symmetric:
         assert b_swap[name][1] == pytest.approx(b[name][1], abs=1e-6), name
-    for name in BOUNDS:
+    for name in FROM_MARGINALS:
         assert b_perm[name][1] == pytest.approx(b[name][1], abs=1e-6), name
 
 
@@ -100,7 +101,7 @@ def test_paper_c1_variant_exceeds_true_synergy_on_a_pinned_table():
     for _ in range(400):
         p = rng.dirichlet(np.ones(8)).reshape(2, 2, 2)
         m = Marginals.from_joint(p)
-        s = pid(p, method="cvxpy").synergy
+        s = pid(p, solver="cvxpy").synergy
         v = synergy_lower_disagreement_paper(m)
         if v > s + 1e-3:
             found = (p, v, s)
@@ -143,9 +144,9 @@ def test_maxent_bound_is_certified_even_when_stopped_early():
     rng = np.random.default_rng(9)
     p = random_table(rng, (4, 4, 3), sparse=True)
     m = Marginals.from_joint(p)
-    s = pid(p, method="cvxpy").synergy
+    s = pid(p, solver="cvxpy").synergy
     with pytest.warns(Warning, match="max_iter"):
-        v = synergy_lower_shared(m, max_iter=1)
+        v = synergy_lower_shared(m, options={"max_iter": 1})
     assert v <= s + TOL
     assert v <= synergy_lower_shared(m) + 1e-9
 
@@ -172,11 +173,11 @@ def test_inexact_broja_solve_loosens_bounds_instead_of_breaking_them(monkeypatch
     # a solver value above the true minimum (by its certified gap) must not tighten any bound
     import dataclasses
 
-    import mmbounds.bounds as bounds_mod
+    import mmbounds.bounds._shared as bounds_mod
 
     p = random_table(np.random.default_rng(5), (3, 3, 2), sparse=False)
     m = Marginals.from_joint(p)
-    parts = redundancy_uniqueness(m.p_x1y, m.p_x2y, method="cvxpy")
+    parts = redundancy_uniqueness(m.p_x1y, m.p_x2y, solver="cvxpy")
     gap = 0.05
     bad = dataclasses.replace(
         parts,
@@ -185,7 +186,7 @@ def test_inexact_broja_solve_loosens_bounds_instead_of_breaking_them(monkeypatch
     )
     for fn in (synergy_upper_coupling, synergy_upper_coupling_profile):
         assert fn(m, parts=bad) >= fn(m, parts=parts) - 1e-12
-    exact = synergy_lower_shared_paper(m, parts=parts, method="cvxpy")
+    exact = synergy_lower_shared_paper(m, parts=parts, options={"solver": "cvxpy"})
     real_broja = bounds_mod.broja
 
     def off_by_gap(*args, **kwargs):
@@ -194,4 +195,4 @@ def test_inexact_broja_solve_loosens_bounds_instead_of_breaking_them(monkeypatch
         return dataclasses.replace(sol, min_mi=sol.min_mi + gap, info=info)
 
     monkeypatch.setattr(bounds_mod, "broja", off_by_gap)
-    assert synergy_lower_shared_paper(m, parts=parts, method="cvxpy") <= exact + 1e-12
+    assert synergy_lower_shared_paper(m, parts=parts, options={"solver": "cvxpy"}) <= exact + 1e-12

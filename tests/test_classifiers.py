@@ -1,4 +1,4 @@
-"""Tests of mmbounds.classifiers: unimodal classifiers and posteriors on pairs."""
+"""Tests of mmbounds.raw.classifiers: unimodal classifiers and posteriors on pairs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.naive_bayes import GaussianNB
 
-from mmbounds.classifiers import UnimodalClassifier, fit_unimodal, posteriors_on_pairs
+from mmbounds.raw.classifiers import UnimodalClassifier, fit_unimodal, posteriors_on_pairs
 from mmbounds.exceptions import EstimationWarning
 
 

@@ -187,7 +187,7 @@ def test_synthetic_synergy_multiclass_labels_independent_of_each_latent():
 
 
 def test_synthetic_structure_survives_discretization():
-    from mmbounds.discretize import Discretizer
+    from mmbounds.raw.discretize import Discretizer
 
     def info(setting):
         d = make_pid_synthetic(setting, n_samples=6000, dim=30, latent_dim=1, random_state=0)
@@ -529,7 +529,7 @@ def test_registry():
 
 def test_importing_data_does_not_import_torch():
     code = (
-        "import sys, mmbounds.data, mmbounds.discretize, mmbounds.classifiers; "
+        "import sys, mmbounds.data, mmbounds.raw.discretize, mmbounds.raw.classifiers; "
         "print('torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,11 +1,11 @@
-"""Tests of mmbounds.discretize.Discretizer."""
+"""Tests of mmbounds.raw.discretize.Discretizer."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from mmbounds.discretize import Discretizer
+from mmbounds.raw.discretize import Discretizer
 from mmbounds.exceptions import EstimationWarning
 
 

@@ -122,7 +122,7 @@ def test_seeded_results_reproducible():
 
 def test_core_import_does_not_import_torch_or_matplotlib():
     code = (
-        "import sys, mmbounds, mmbounds.cli, mmbounds.uncertainty; mmbounds.estimate; "
+        "import sys, mmbounds, mmbounds.cli, mmbounds.inference; mmbounds.estimate; "
         "print('torch' in sys.modules, 'matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -148,8 +148,9 @@ def test_branch_and_bound_upper_bound_and_witness_in_estimate():
 
 
 def test_auto_skips_expensive_upper_bounds_on_large_tables():
-    from mmbounds.estimate import AUTO_BNB_CELLS
+    from mmbounds.bounds import BOUNDS
 
+    AUTO_BNB_CELLS = BOUNDS["synergy_upper_bnb"].max_auto_cells
     p = random_table(np.random.default_rng(0), (12, 12, 5), sparse=False)
     assert p.size > AUTO_BNB_CELLS
     res = estimate(p)

@@ -100,5 +100,5 @@ def test_unrealizable_tables_are_reconciled_not_rejected():
     assert m.consistency.reconciled
     support = (m.p_x1x2[:, :, None] > 0) & (m.p_x1y[:, None, :] > 0) & (m.p_x2y[None] > 0)
     assert m.p_x1x2[~support.any(axis=2)].sum() == 0.0
-    res = mmbounds.estimate(m, method="cvxpy")
+    res = mmbounds.estimate(m, options={"solver": "cvxpy"})
     assert 0.0 <= res.synergy_lower <= res.synergy_upper + 1e-9

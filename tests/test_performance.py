@@ -90,7 +90,7 @@ def test_accuracy_interval_rejects_reversed() -> None:
 @pytest.mark.parametrize("name", sorted(CANONICAL))
 def test_canonical_tables_inside(name: str) -> None:
     joint = CANONICAL[name][0]
-    res = mmbounds.estimate(joint, method="cvxpy")
+    res = mmbounds.estimate(joint, options={"solver": "cvxpy"})
     perf = performance_bounds(res)
     acc = _bayes(joint)[0]
     assert perf.accuracy_lower - 1e-9 <= acc <= perf.accuracy_upper + 1e-9
@@ -102,12 +102,12 @@ def test_canonical_tables_inside(name: str) -> None:
 
 
 def test_xor_recommends_interactions_and_copy_recommends_simple() -> None:
-    xor = mmbounds.estimate(CANONICAL["xor"][0], method="cvxpy")
+    xor = mmbounds.estimate(CANONICAL["xor"][0], options={"solver": "cvxpy"})
     perf = performance_bounds(xor)
     assert perf.unimodal1 == (0.5, 0.5) and perf.unimodal2 == (0.5, 0.5)
     assert perf.fusion in ("interaction", "probably_interaction")
     assert perf.data_collection in ("collect", "probably_collect")
-    red = performance_bounds(mmbounds.estimate(CANONICAL["redundant"][0], method="cvxpy"))
+    red = performance_bounds(mmbounds.estimate(CANONICAL["redundant"][0], options={"solver": "cvxpy"}))
     assert red.accuracy_interval == (pytest.approx(1.0), pytest.approx(1.0))
     assert red.fusion == "simple"
     assert red.data_collection == "skip"  # unimodal already perfect
@@ -126,7 +126,7 @@ def test_exact_pid_collapses_interval() -> None:
 
 
 def test_monotone_in_synergy_bounds() -> None:
-    res = mmbounds.estimate(CANONICAL["and"][0], method="cvxpy")
+    res = mmbounds.estimate(CANONICAL["and"][0], options={"solver": "cvxpy"})
     p_y = res.marginals.p_y
 
     class Fake:
@@ -141,7 +141,7 @@ def test_monotone_in_synergy_bounds() -> None:
 
 
 def test_measured_unimodal_and_export() -> None:
-    res = mmbounds.estimate(CANONICAL["and"][0], method="cvxpy")
+    res = mmbounds.estimate(CANONICAL["and"][0], options={"solver": "cvxpy"})
     perf = performance_bounds(res, unimodal_accuracies=(0.75, 0.7), min_gain=0.05)
     assert isinstance(perf, PerformanceBounds)
     assert perf.unimodal_measured == (0.75, 0.7)
@@ -162,7 +162,7 @@ def test_measured_unimodal_and_export() -> None:
 
 
 def test_paper_forms_reported() -> None:
-    res = mmbounds.estimate(CANONICAL["xor"][0], method="cvxpy")
+    res = mmbounds.estimate(CANONICAL["xor"][0], options={"solver": "cvxpy"})
     perf = performance_bounds(res)
     i_lo, i_hi = perf.mi_interval
     assert perf.accuracy_lower_paper == pytest.approx(2 ** (i_lo - perf.entropy_y))

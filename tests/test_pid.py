@@ -15,7 +15,7 @@ from .conftest import CANONICAL, random_table
 @pytest.mark.parametrize("name", sorted(CANONICAL))
 def test_canonical_values(name):
     p, r, u1, u2, s = CANONICAL[name]
-    res = pid(p, method="cvxpy")
+    res = pid(p, solver="cvxpy")
     assert res.redundancy == pytest.approx(r, abs=1e-6)
     assert res.unique1 == pytest.approx(u1, abs=1e-6)
     assert res.unique2 == pytest.approx(u2, abs=1e-6)
@@ -39,15 +39,15 @@ def _check_identities(p, res):
 def test_identities_and_symmetries(seed, shape, sparse):
     rng = np.random.default_rng(seed)
     p = random_table(rng, shape, sparse)
-    res = pid(p, method="cvxpy")
+    res = pid(p, solver="cvxpy")
     _check_identities(p, res)
-    swapped = pid(np.transpose(p, (1, 0, 2)), method="cvxpy")
+    swapped = pid(np.transpose(p, (1, 0, 2)), solver="cvxpy")
     assert swapped.unique1 == pytest.approx(res.unique2, abs=1e-6)
     assert swapped.unique2 == pytest.approx(res.unique1, abs=1e-6)
     assert swapped.redundancy == pytest.approx(res.redundancy, abs=1e-6)
     assert swapped.synergy == pytest.approx(res.synergy, abs=1e-6)
     perm = (rng.permutation(shape[0]), rng.permutation(shape[1]), rng.permutation(shape[2]))
-    relabelled = pid(p[np.ix_(*perm)], method="cvxpy")
+    relabelled = pid(p[np.ix_(*perm)], solver="cvxpy")
     assert relabelled.synergy == pytest.approx(res.synergy, abs=1e-6)
     assert relabelled.redundancy == pytest.approx(res.redundancy, abs=1e-6)
 
@@ -86,5 +86,5 @@ def test_pid_rejects_bad_tables():
         pid(np.full((2, 2), 0.25))
     with pytest.raises(ValueError, match="must sum to 1"):
         pid(np.full((2, 2, 2), 0.2))
-    with pytest.raises(ValueError, match="method must be one of"):
-        pid(np.full((2, 2, 2), 1 / 8), method="magic")
+    with pytest.raises(ValueError, match="solver must be one of"):
+        pid(np.full((2, 2, 2), 1 / 8), solver="magic")

@@ -7,7 +7,7 @@ import pytest
 
 import mmbounds
 from mmbounds.data import load_mfeat, make_pid_synthetic
-from mmbounds.discretize import Discretizer
+from mmbounds.raw.discretize import Discretizer
 from mmbounds.exceptions import EstimationWarning
 from mmbounds.pipeline import estimate_raw, true_interactions
 

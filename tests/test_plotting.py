@@ -14,7 +14,7 @@ from matplotlib.figure import Figure  # noqa: E402
 import mmbounds  # noqa: E402
 from mmbounds import plotting  # noqa: E402
 from mmbounds.data import random_joint  # noqa: E402
-from mmbounds.uncertainty import BootstrapResult  # noqa: E402
+from mmbounds.inference import BootstrapResult  # noqa: E402
 
 from .conftest import CANONICAL  # noqa: E402
 
@@ -40,7 +40,7 @@ def _legend_texts(ax):
 
 @pytest.fixture(scope="module")
 def result_and():
-    return mmbounds.estimate(CANONICAL["and"][0], method="cvxpy")
+    return mmbounds.estimate(CANONICAL["and"][0], options={"solver": "cvxpy"})
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Bootstrap intervals, cluster sweeps and the Miller–Madow correction (mmbounds.uncertainty)."""
+"""Bootstrap intervals, cluster sweeps and the Miller–Madow correction (mmbounds.inference)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 import mmbounds
 from mmbounds.data import make_pid_synthetic, random_joint, sample_joint
-from mmbounds.uncertainty import (
+from mmbounds.inference import (
     BootstrapResult,
     bootstrap,
     bootstrap_codes,

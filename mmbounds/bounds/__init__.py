@@ -89,7 +89,7 @@ def select_bounds(
             raise TypeError(f"bounds must be 'auto', 'all', a name or a list of names; got {bounds!r}")
         unknown = [n for n in bounds if n not in BOUNDS]
         if unknown:
-            raise ValueError(f"bounds: unknown bound(s) {unknown}; choose from {list(BOUNDS)}")
+            raise ValueError(f"bounds: unknown bound {unknown[0]!r}; choose from {list(BOUNDS)}")
         names = [n for n in BOUNDS if n in set(bounds)]
     if with_posteriors:
         names += [n for n, spec in BOUNDS.items() if spec.needs_posteriors and n not in names]

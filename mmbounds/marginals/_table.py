@@ -273,7 +273,10 @@ class Marginals:
     @classmethod
     def _from_checked_joint(cls, p: np.ndarray) -> Marginals:
         """:meth:`from_joint` for a table that ``check_table`` has already validated."""
-        return cls._trusted(p.sum(axis=1), p.sum(axis=0), p.sum(axis=2))
+        tables = [p.sum(axis=a) for a in (1, 0, 2)]
+        for t in tables:  # each sums to 1 to the last bit, as a validated table does
+            t /= t.sum()
+        return cls._trusted(*tables)
 
     @classmethod
     def from_samples(

@@ -130,7 +130,7 @@ def pretrain(
     if needs_post and posteriors is None:
         raise ValueError(
             "posteriors=(f1, f2) are needed for the disagreement-weighted and distill terms; "
-            "train unimodal classifiers on D1, D2 (mmbounds.classifiers.fit_unimodal), or set "
+            "train unimodal classifiers on D1, D2 (mmbounds.raw.classifiers.fit_unimodal), or set "
             "weights={'align_disagreement': 0, 'match_disagreement': 0, 'distill': 0}"
         )
     p1 = p2 = None

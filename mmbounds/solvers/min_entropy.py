@@ -168,6 +168,7 @@ def min_entropy_search(
     random_state=None,
     progress: bool = False,
     warn: bool = True,
+    pairings_lower: float | None = None,
 ) -> MinEntropySolution:
     """Certified lower bound on ``min_{r∈Δ12} H(r)`` and a low-entropy witness table in Δ12.
 
@@ -195,6 +196,9 @@ def min_entropy_search(
     warn : bool
         Issue a :class:`~mmbounds.exceptions.ConvergenceWarning` when the budget ends with
         ``gap > gap_tol`` (the bound is still certified, only less tight).
+    pairings_lower : float, optional
+        The pairings bound of ``coupling`` if the caller has already computed it (it is not
+        computed again).
 
     Returns
     -------
@@ -225,7 +229,9 @@ def min_entropy_search(
     t0 = time.perf_counter()
     deadline = t0 + time_budget_s
 
-    lower_pair = min_entropy_lower_pairings(p_x1y, p_x2y, p_x1x2, coupling=coupling)
+    lower_pair = pairings_lower
+    if lower_pair is None:
+        lower_pair = min_entropy_lower_pairings(p_x1y, p_x2y, p_x1x2, coupling=coupling)
 
     exact = _exact_low_dim(p_x1y, p_x2y, p_x1x2)
     if exact is not None:
