@@ -5,7 +5,7 @@ inside the functions that need it.
 
 Layers (each imports only the ones above it): ``info`` -> ``results`` -> ``_validation`` /
 ``_options`` -> ``marginals`` -> ``solvers`` -> ``pid`` -> ``bounds`` (the registry) ->
-``estimate`` (the core) -> ``raw`` (samples, features) -> ``inference`` -> ``api`` (the front door
+``core`` (the estimate on tables) -> ``raw`` (samples, features) -> ``inference`` -> ``api`` (the front door
 :func:`estimate`) -> ``performance``, ``pretraining`` -> ``plotting`` -> ``figures`` -> ``cli``.
 See ``docs/architecture.md``.
 

@@ -1,6 +1,6 @@
 """The front door :func:`estimate`: one function, dispatched by the kind of input.
 
-* tables or a labeled joint -> the core (:func:`mmbounds.estimate.estimate_marginals`);
+* tables or a labeled joint -> the core (:func:`mmbounds.core.estimate_marginals`);
 * discrete samples -> :func:`mmbounds.raw.estimate_samples`;
 * continuous features (or a discretizer / classifier) -> :func:`mmbounds.raw.estimate_features`,
   then the finite-sample layer (:mod:`mmbounds.inference`) adds the plug-in bias report and, with
@@ -17,7 +17,7 @@ from typing import Any
 
 from ._options import Options, as_options
 from ._validation import check_random_state
-from .estimate import estimate_marginals
+from .core import estimate_marginals
 from .inference import bootstrap_codes, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
 from .results import EstimateResult

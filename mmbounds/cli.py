@@ -28,7 +28,7 @@ class _UsageError(Exception):
 
 def _demo_rows(quick: bool) -> list[dict[str, Any]]:
     from .data import bitwise_joint, random_joint
-    from .estimate import estimate
+    from .core import estimate
 
     rows = []
     cases: list[tuple[str, Any]] = [
@@ -50,7 +50,7 @@ def _mfeat_demo() -> Any:
     import warnings
 
     from .data import load_mfeat
-    from .estimate import estimate
+    from .core import estimate
     from .exceptions import EstimationWarning
     from .raw import true_interactions
 
@@ -163,7 +163,7 @@ def _save_result_plot(res: Any, path: Path) -> None:
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
-    from .estimate import estimate
+    from .core import estimate
 
     out_path = _check_target(args.out, args.force, what="--out")
     plot_path = _check_target(args.plot, args.force, what="--plot")

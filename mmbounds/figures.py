@@ -173,7 +173,7 @@ class SyntheticStudy:
 def _estimate_tables(args: tuple[tuple[int, int, int], float, int, Any]) -> dict[str, Any]:
     """Worker: estimate ``n`` random tables drawn from ``seed_seq`` (top level for pickling)."""
     shape, alpha, n, seed_seq = args
-    from .estimate import estimate
+    from .core import estimate
     from .plotting import witness_value
 
     try:  # one BLAS/OpenMP thread per worker; the workers are the parallelism
@@ -333,7 +333,7 @@ def _joint(c1: np.ndarray, c2: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _row_from_joint(group: str, label: str, p: np.ndarray, n_samples: int | None) -> dict[str, Any]:
     """Truth = PID of the labeled joint ``p``; every bound from its three pairwise marginals."""
-    from .estimate import estimate
+    from .core import estimate
     from .pid import pid
     from .plotting import witness_value
 

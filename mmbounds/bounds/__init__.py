@@ -52,9 +52,7 @@ __all__ = [
 ]
 
 
-def select_bounds(
-    bounds: str | Sequence[str], *, n_cells: int, with_posteriors: bool
-) -> list[str]:
+def select_bounds(bounds: str | Sequence[str], *, n_cells: int, with_posteriors: bool) -> list[str]:
     """Names of the bounds an estimate computes, in registry order.
 
     Parameters
@@ -80,13 +78,13 @@ def select_bounds(
             n
             for n, spec in BOUNDS.items()
             if not spec.needs_posteriors
-            and (
-                bounds == "all" or spec.max_auto_cells is None or n_cells <= spec.max_auto_cells
-            )
+            and (bounds == "all" or spec.max_auto_cells is None or n_cells <= spec.max_auto_cells)
         ]
     else:
         if not all(isinstance(n, str) for n in bounds):
-            raise TypeError(f"bounds must be 'auto', 'all', a name or a list of names; got {bounds!r}")
+            raise TypeError(
+                f"bounds must be 'auto', 'all', a name or a list of names; got {bounds!r}"
+            )
         unknown = [n for n in bounds if n not in BOUNDS]
         if unknown:
             raise ValueError(f"bounds: unknown bound {unknown[0]!r}; choose from {list(BOUNDS)}")

@@ -11,7 +11,7 @@ import warnings
 from typing import Any
 
 from .._options import Options
-from ..estimate import check_posterior_pair, solve_marginals
+from ..core import check_posterior_pair, solve_marginals
 from ..exceptions import EstimationWarning
 from ..marginals import Marginals
 from ..results import EstimateResult

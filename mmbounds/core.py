@@ -128,7 +128,9 @@ def solve_marginals(
     progress: bool = False,
 ) -> EstimateResult:
     """The estimate for trusted inputs (validated marginals, posteriors and options)."""
-    names = select_bounds(bounds, n_cells=int(np.prod(m.shape)), with_posteriors=posteriors is not None)
+    names = select_bounds(
+        bounds, n_cells=int(np.prod(m.shape)), with_posteriors=posteriors is not None
+    )
     ctx = BoundContext(m, options, posteriors=posteriors, random_state=random_state)
     timings: dict[str, float] = {}
     solver_info: dict[str, Any] = {}

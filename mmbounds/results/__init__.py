@@ -1,0 +1,22 @@
+"""Result types of mmbounds (all information quantities in bits).
+
+A leaf module: it imports nothing from the package, computes nothing and plots nothing, so every
+layer can build its results from it. One mechanism serves every result: each class says which
+values it exports (``_export``) and which rows it shows (``_rows``); :class:`ResultMixin` turns
+those into a JSON-safe ``to_dict()``, an aligned ``__repr__`` and a small escaped HTML table for
+notebooks. Exporting never runs a solver.
+"""
+
+from ._base import ResultMixin, fmt_bits, jsonable
+from ._estimate import EstimateResult
+from ._records import Bound, ConsistencyReport, PIDResult
+
+__all__ = [
+    "ResultMixin",
+    "Bound",
+    "ConsistencyReport",
+    "EstimateResult",
+    "PIDResult",
+    "jsonable",
+    "fmt_bits",
+]

@@ -1,0 +1,83 @@
+"""The one result mechanism: JSON-safe export, aligned text and HTML from one description."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ResultMixin", "jsonable", "fmt_bits"]
+
+
+def jsonable(v: Any) -> Any:
+    """``v`` with numpy scalars and arrays, tuples, mappings and results made JSON-safe.
+
+    Non-finite floats become ``None`` (a result never holds them; this only keeps JSON valid).
+    """
+    if hasattr(v, "to_dict") and callable(v.to_dict):
+        return v.to_dict()
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return f if math.isfinite(f) else None
+    if isinstance(v, np.ndarray):
+        return jsonable(v.tolist())
+    if isinstance(v, Mapping):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    return v
+
+
+def fmt_bits(v: float | None, width: int = 8) -> str:
+    """A value in bits at fixed precision (``—`` for None; residues below 5e-7 print as 0)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—".rjust(width)
+    return f"{0.0 if abs(v) < 5e-7 else v:{width}.4f}"
+
+
+class ResultMixin:
+    """``to_dict`` / ``__repr__`` / ``_repr_html_`` from ``_export`` and ``_rows``."""
+
+    __slots__ = ()
+
+    def _export(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
+        raise NotImplementedError
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        """``(label, value, note)`` rows shown by ``repr`` and in notebooks."""
+        return []
+
+    def _header(self) -> str:
+        return ""
+
+    def _footer(self) -> list[str]:
+        return []
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dictionary (bits)."""
+        return jsonable(self._export())
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__}({self._header()})"]
+        lines += [f"  {k:<6}{v}  {note}".rstrip() for k, v, note in self._rows()]
+        lines += [f"  {line}" for line in self._footer()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{html.escape(v.strip())}"
+            f"</td><td>{html.escape(n)}</td></tr>"
+            for k, v, n in self._rows()
+        )
+        foot = "".join(f"<div>{html.escape(line)}</div>" for line in self._footer())
+        return (
+            f"<div><b>mmbounds {html.escape(type(self).__name__)}</b> "
+            f"{html.escape(self._header())}<table>{body}</table>{foot}</div>"
+        )

@@ -1,0 +1,229 @@
+"""The result of :func:`mmbounds.estimate`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._base import ResultMixin, fmt_bits
+from ._records import Bound, ConsistencyReport
+
+__all__ = ["EstimateResult"]
+
+
+def _solver_record(info: Any) -> dict[str, Any]:
+    return {
+        "converged": info.converged,
+        "n_iter": info.n_iter,
+        "residual": info.residual,
+        "status": info.status,
+        "method": info.method,
+        "solve_time_s": info.solve_time_s,
+    }
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class EstimateResult(ResultMixin):
+    """Interactions between two modalities about a label, estimated without labeled multimodal data.
+
+    All information quantities are in **bits**. R, U1 and U2 are exact functions of the observed
+    marginals ``p(x1,y)`` and ``p(x2,y)``; synergy is bounded: ``synergy_lower <= S <=
+    synergy_upper`` holds for every joint distribution with the (reconciled) observed marginals,
+    using only the guaranteed bounds. Bounds that are estimates (trained classifiers) or not valid
+    in general (the paper's c = 1 variant) are listed in ``bounds`` with ``guaranteed=False`` and
+    never enter ``synergy_lower``/``synergy_upper``.
+
+    Attributes
+    ----------
+    redundancy, unique1, unique2 : float
+        R, U1, U2.
+    synergy_lower, synergy_upper : float
+        Best guaranteed lower bound (at least 0) and best guaranteed upper bound on S.
+    synergy_lower_method, synergy_upper_method : str
+        Names of the bounds that gave them.
+    bounds : tuple of Bound
+        Every bound computed, by name, with ``guaranteed`` flags.
+    mi_x1y, mi_x2y, mi_x1x2, entropy_y : float
+        ``I(X1;Y)``, ``I(X2;Y)``, ``I(X1;X2)``, ``H(Y)``.
+    synergy_true : float or None
+        The exact S when the full labeled joint was given (for validation); None otherwise.
+    synergy_witness : float or None
+        Synergy of a joint that has exactly the observed marginals (found by the branch-and-bound
+        search): the largest synergy the data allow lies in ``[synergy_witness, synergy_upper]``.
+    shape : tuple of int
+        ``(|X1|, |X2|, |Y|)``.
+    n_support : int
+        Cells of the BROJA program after pruning.
+    consistency : ConsistencyReport
+        Disagreement of the observed marginals and their reconciliation.
+    solver_info : Mapping[str, SolverInfo]
+        Record of each solve.
+    timings : Mapping[str, float]
+        Seconds per step.
+    status : str
+        ``"ok"`` or ``"warning"`` (a solver did not fully converge; see ``message``).
+    message : str
+    backend : str
+    random_state : int or None
+    mmbounds_version : str
+    marginals : Marginals
+        The (reconciled) marginals the numbers refer to.
+    extras : Mapping[str, Any]
+        Optional parts added by the sample and feature layers (discretizers, bootstrap intervals,
+        ...).
+    """
+
+    redundancy: float
+    unique1: float
+    unique2: float
+    synergy_lower: float
+    synergy_upper: float
+    synergy_lower_method: str
+    synergy_upper_method: str
+    bounds: tuple[Bound, ...]
+    mi_x1y: float
+    mi_x2y: float
+    mi_x1x2: float
+    entropy_y: float
+    synergy_true: float | None
+    synergy_witness: float | None
+    shape: tuple[int, int, int]
+    n_support: int
+    consistency: ConsistencyReport
+    solver_info: Mapping[str, Any]
+    timings: Mapping[str, float]
+    status: str
+    message: str
+    backend: str
+    random_state: int | None
+    mmbounds_version: str
+    marginals: Any = field(repr=False)
+    extras: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ derived values
+    @property
+    def lower_bounds(self) -> dict[str, float]:
+        """Every lower bound on S by name (bits), guaranteed or not."""
+        return {b.name: b.value for b in self.bounds if b.side == "lower"}
+
+    @property
+    def upper_bounds(self) -> dict[str, float]:
+        """Every upper bound on S by name (bits)."""
+        return {b.name: b.value for b in self.bounds if b.side == "upper"}
+
+    @property
+    def mi_total_interval(self) -> tuple[float, float]:
+        """Interval on ``I(X1,X2;Y) = R + U1 + U2 + S`` (bits)."""
+        base = self.redundancy + self.unique1 + self.unique2
+        return (base + self.synergy_lower, base + self.synergy_upper)
+
+    def bound(self, name: str) -> Bound:
+        """The :class:`Bound` called ``name``."""
+        for b in self.bounds:
+            if b.name == name:
+                return b
+        raise KeyError(f"no bound named {name!r}; have {[b.name for b in self.bounds]}")
+
+    @property
+    def checks(self) -> dict[str, float]:
+        """Residuals (bits) of the identities and orderings the result must satisfy (≈ 0 or ≥ 0)."""
+        out = {
+            "R+U1-I(X1;Y)": self.redundancy + self.unique1 - self.mi_x1y,
+            "R+U2-I(X2;Y)": self.redundancy + self.unique2 - self.mi_x2y,
+            "min(R,U1,U2)": min(self.redundancy, self.unique1, self.unique2),
+            "upper-lower": self.synergy_upper - self.synergy_lower,
+        }
+        if self.synergy_true is not None:
+            out["S-lower"] = self.synergy_true - self.synergy_lower
+            out["upper-S"] = self.synergy_upper - self.synergy_true
+        return out
+
+    # ------------------------------------------------------------------ export
+    def _export(self) -> dict[str, Any]:
+        return {
+            "redundancy": self.redundancy,
+            "unique1": self.unique1,
+            "unique2": self.unique2,
+            "synergy_lower": self.synergy_lower,
+            "synergy_upper": self.synergy_upper,
+            "synergy_lower_method": self.synergy_lower_method,
+            "synergy_upper_method": self.synergy_upper_method,
+            "synergy_true": self.synergy_true,
+            "synergy_witness": self.synergy_witness,
+            "bounds": list(self.bounds),
+            "mi_x1y": self.mi_x1y,
+            "mi_x2y": self.mi_x2y,
+            "mi_x1x2": self.mi_x1x2,
+            "entropy_y": self.entropy_y,
+            "shape": list(self.shape),
+            "n_support": self.n_support,
+            "consistency": self.consistency,
+            "solver_info": {k: _solver_record(v) for k, v in self.solver_info.items()},
+            "timings": dict(self.timings),
+            "checks": self.checks,
+            "status": self.status,
+            "message": self.message,
+            "backend": self.backend,
+            "random_state": self.random_state,
+            "mmbounds_version": self.mmbounds_version,
+            "units": "bits",
+        }
+
+    def to_frame(self) -> Any:
+        """One row per quantity as a pandas DataFrame (pandas imported lazily)."""
+        import pandas as pd
+
+        rows = [
+            ("redundancy", "R", self.redundancy, True),
+            ("unique1", "U1", self.unique1, True),
+            ("unique2", "U2", self.unique2, True),
+        ] + [(b.name, b.side, b.value, b.guaranteed) for b in self.bounds]
+        return pd.DataFrame(rows, columns=["name", "kind", "bits", "guaranteed"])
+
+    def _header(self) -> str:
+        return f"shape={self.shape}, status={self.status!r}, bits"
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        rows = [
+            ("R", fmt_bits(self.redundancy), "redundancy"),
+            ("U1", fmt_bits(self.unique1), "uniqueness of modality 1"),
+            ("U2", fmt_bits(self.unique2), "uniqueness of modality 2"),
+            (
+                "S >=",
+                fmt_bits(self.synergy_lower),
+                f"best guaranteed ({self.synergy_lower_method})",
+            ),
+            (
+                "S <=",
+                fmt_bits(self.synergy_upper),
+                f"best guaranteed ({self.synergy_upper_method})",
+            ),
+        ]
+        if self.synergy_true is not None:
+            rows.append(("S", fmt_bits(self.synergy_true), "true synergy (labeled joint given)"))
+        if self.synergy_witness is not None:
+            rows.append(
+                (
+                    "S max>=",
+                    fmt_bits(self.synergy_witness),
+                    "synergy of a joint with these marginals",
+                )
+            )
+        for b in self.bounds:
+            tag = "" if b.guaranteed else "  [not guaranteed]"
+            rows.append((" " + b.side, fmt_bits(b.value), b.name + tag))
+        return rows
+
+    def _footer(self) -> list[str]:
+        c = self.consistency
+        lines = [
+            f"I(X1;Y)={self.mi_x1y:.4f}  I(X2;Y)={self.mi_x2y:.4f}  I(X1;X2)={self.mi_x1x2:.4f}  "
+            f"H(Y)={self.entropy_y:.4f}",
+            f"marginals: max TV disagreement {c.max_tv:.3g}"
+            + (f", unreachable mass {c.unreachable:.3g}" if c.unreachable > 0 else "")
+            + f", reconciled={c.reconciled}; total {sum(self.timings.values()):.3f} s",
+        ]
+        if self.message:
+            lines.append(f"note: {self.message}")
+        return lines

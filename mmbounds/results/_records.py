@@ -1,0 +1,188 @@
+"""Small result records: one bound, the consistency of the marginals, the exact PID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ._base import ResultMixin, fmt_bits
+
+__all__ = ["Bound", "ConsistencyReport", "PIDResult"]
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Bound(ResultMixin):
+    """One bound on synergy.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (e.g. ``"synergy_lower_shared"``; see :data:`mmbounds.bounds.BOUNDS`).
+    side : str
+        ``"lower"`` or ``"upper"``.
+    value : float
+        Bits.
+    guaranteed : bool
+        True when the inequality is proven for these inputs; False for estimates (trained
+        classifiers) and for the paper's c = 1 disagreement variant.
+    note : str
+        One line on what the number is.
+    """
+
+    name: str
+    side: str
+    value: float
+    guaranteed: bool
+    note: str
+
+    def _export(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "side": self.side,
+            "value": self.value,
+            "guaranteed": self.guaranteed,
+            "note": self.note,
+        }
+
+    def _header(self) -> str:
+        return f"{self.name}, {self.side}, {self.value:.6f} bits, guaranteed={self.guaranteed}"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ConsistencyReport(ResultMixin):
+    """How much the observed marginals disagree, as total-variation distances.
+
+    Attributes
+    ----------
+    tv_y : float
+        TV between ``p(y)`` implied by ``p(x1,y)`` and by ``p(x2,y)`` (D1 vs D2).
+    tv_x1 : float
+        TV between ``p(x1)`` implied by ``p(x1,y)`` and by ``p(x1,x2)`` (D1 vs DM).
+    tv_x2 : float
+        TV between ``p(x2)`` implied by ``p(x2,y)`` and by ``p(x1,x2)`` (D2 vs DM).
+    reconciled : bool
+        True when the tables were replaced by the maximum-likelihood consistent triple.
+    shift : tuple of float
+        TV moved in each table ``(p_x1y, p_x2y, p_x1x2)`` by the reconciliation (0 when not needed).
+    weights : tuple of float
+        Relative weights of the three sources (sample sizes, normalised).
+    n_iter : int
+        EM iterations used.
+    unreachable : float
+        Largest mass one observed table puts on cells that no joint with the other two tables can
+        have (a cell ``(x1, x2)`` with no ``y`` where ``p(x1,y) > 0`` and ``p(x2,y) > 0``, and
+        likewise for the other tables). Positive means no joint has all three tables, even when
+        the single-variable marginals agree; such tables are reconciled too.
+    """
+
+    tv_y: float
+    tv_x1: float
+    tv_x2: float
+    reconciled: bool
+    shift: tuple[float, float, float]
+    weights: tuple[float, float, float]
+    n_iter: int
+    unreachable: float = 0.0
+
+    @property
+    def max_tv(self) -> float:
+        """Largest of the three disagreements."""
+        return max(self.tv_y, self.tv_x1, self.tv_x2)
+
+    def _export(self) -> dict[str, Any]:
+        return {
+            "tv_y": self.tv_y,
+            "tv_x1": self.tv_x1,
+            "tv_x2": self.tv_x2,
+            "max_tv": self.max_tv,
+            "reconciled": self.reconciled,
+            "shift": list(self.shift),
+            "weights": list(self.weights),
+            "n_iter": self.n_iter,
+            "unreachable": self.unreachable,
+        }
+
+    def _header(self) -> str:
+        return (
+            f"max_tv={self.max_tv:.3g}, reconciled={self.reconciled}, "
+            f"unreachable={self.unreachable:.3g}"
+        )
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PIDResult(ResultMixin):
+    """Exact PID of a labeled joint ``p(x1, x2, y)``; all values in bits.
+
+    Attributes
+    ----------
+    redundancy, unique1, unique2, synergy : float
+        R, U1, U2, S.
+    mi_x1y, mi_x2y, mi_x1x2y : float
+        ``I(X1;Y)``, ``I(X2;Y)``, ``I(X1,X2;Y)``.
+    info : SolverInfo
+        The BROJA solve.
+    status : str
+        ``"ok"`` or ``"warning"`` (the BROJA solve did not certify its gap; see ``message``).
+    message : str
+    mmbounds_version : str
+    """
+
+    redundancy: float
+    unique1: float
+    unique2: float
+    synergy: float
+    mi_x1y: float
+    mi_x2y: float
+    mi_x1x2y: float
+    info: Any
+    status: str = "ok"
+    message: str = ""
+    mmbounds_version: str = ""
+
+    @property
+    def checks(self) -> dict[str, float]:
+        """Residuals (bits) of the identities the decomposition satisfies."""
+        return {
+            "R+U1-I(X1;Y)": self.redundancy + self.unique1 - self.mi_x1y,
+            "R+U2-I(X2;Y)": self.redundancy + self.unique2 - self.mi_x2y,
+            "R+U1+U2+S-I(X1,X2;Y)": self.redundancy
+            + self.unique1
+            + self.unique2
+            + self.synergy
+            - self.mi_x1x2y,
+            "min(R,U1,U2,S)": min(self.redundancy, self.unique1, self.unique2, self.synergy),
+        }
+
+    def _export(self) -> dict[str, Any]:
+        return {
+            "redundancy": self.redundancy,
+            "unique1": self.unique1,
+            "unique2": self.unique2,
+            "synergy": self.synergy,
+            "mi_x1y": self.mi_x1y,
+            "mi_x2y": self.mi_x2y,
+            "mi_x1x2y": self.mi_x1x2y,
+            "status": self.info.status,
+            "method": self.info.method,
+            "message": self.message,
+            "mmbounds_version": self.mmbounds_version,
+            "units": "bits",
+        }
+
+    def __repr__(self) -> str:
+        vals = (self.redundancy, self.unique1, self.unique2, self.synergy)
+        body = ", ".join(
+            f"{k}={fmt_bits(v, 0)}" for k, v in zip(("R", "U1", "U2", "S"), vals, strict=True)
+        )
+        return f"PIDResult({body} bits)"
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        return [
+            ("R", fmt_bits(self.redundancy), "redundancy"),
+            ("U1", fmt_bits(self.unique1), "uniqueness of modality 1"),
+            ("U2", fmt_bits(self.unique2), "uniqueness of modality 2"),
+            ("S", fmt_bits(self.synergy), "synergy"),
+        ]
+
+    def _header(self) -> str:
+        return f"status={self.status!r}, bits"
