@@ -3,10 +3,11 @@
 All information quantities are in bits. The core imports numpy and scipy only; torch is imported
 inside the functions that need it.
 
-Layers (each imports only the ones above it): ``info`` -> ``results`` -> ``_validation`` /
-``_options`` -> ``marginals`` -> ``solvers`` -> ``pid`` -> ``bounds`` (the registry) ->
-``core`` (the estimate on tables) -> ``raw`` (samples, features) -> ``inference`` -> ``api`` (the front door
-:func:`estimate`) -> ``performance``, ``pretraining`` -> ``plotting`` -> ``figures`` -> ``cli``.
+Layers (each imports only the ones before it): ``info`` -> ``results`` -> ``_validation`` /
+``_options`` -> ``marginals`` -> ``solvers`` -> ``pid`` -> ``bounds`` (the registry) -> ``core``
+(the estimate on tables) -> ``raw`` (samples, features) -> ``inference`` -> ``api`` (the front
+door :func:`estimate`) -> ``performance``, ``pretraining`` -> ``plotting`` -> ``figures`` ->
+``cli``.
 See ``docs/architecture.md``.
 
 >>> import mmbounds
@@ -19,8 +20,8 @@ from . import bounds
 from ._options import Options
 from ._version import __version__
 from .api import estimate
-from .bounds import BOUND_FUNCTIONS, BOUNDS, BoundSpec, disagreement, evaluate
 from .bounds import *  # noqa: F403  (one function per registered bound)
+from .bounds import BOUND_FUNCTIONS, BOUNDS, BoundSpec, disagreement, evaluate
 from .exceptions import (
     ConvergenceWarning,
     EstimationWarning,

@@ -90,9 +90,9 @@ def estimate_marginals(
     >>> for a in (0, 1):
     ...     for b in (0, 1):
     ...         xor[a, b, a ^ b] = 0.25
-    >>> res = estimate_marginals(xor)
-    >>> round(res.synergy_lower, 4), round(res.synergy_upper, 4)
-    (1.0, 1.0)
+    >>> res = estimate_marginals(xor)  # the pairwise marginals of XOR cannot show its synergy
+    >>> round(res.synergy_lower, 4), round(res.synergy_upper, 4), round(res.synergy_true, 4)
+    (0.0, 1.0, 1.0)
     """
     opts = as_options(options)
     check_random_state(random_state)  # validate early; the value itself is handed down

@@ -20,9 +20,9 @@ of invalidating it.
 from __future__ import annotations
 
 from ..marginals import Marginals
-from . import _disagreement  # noqa: F401  (registered before the upper bounds: registry order)
 from ..solvers.coupling import greedy_coupling_entropy
 from ..solvers.min_entropy import min_entropy_lower_pairings, min_entropy_search, pairing_values
+from . import _disagreement  # noqa: F401  (registered before the upper bounds: registry order)
 from ._context import BoundContext
 from ._registry import BoundValue, register
 
