@@ -15,11 +15,12 @@ from typing import Any
 
 from ._validation import check_option, check_scalar
 
-__all__ = ["Options", "as_options", "SOLVERS", "BACKENDS"]
+__all__ = ["Options", "as_options", "SOLVERS", "BACKENDS", "INFERENCE_MODES"]
 
 SOLVERS = ("auto", "cvxpy", "fast")
 """BROJA solvers: the cvxpy + Clarabel reference, the fast interior-point solver, or automatic."""
 BACKENDS = ("auto", "numpy", "torch")
+INFERENCE_MODES = ("bootstrap", "certified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +50,18 @@ class Options:
     reconcile : bool
         Reconcile inconsistent marginals by maximum likelihood (else raise).
     n_bootstrap : int
-        Bootstrap replicates of a sample estimate (0: none).
+        Percentile-bootstrap replicates of every bound of a feature estimate (0: none); kept in
+        ``extras["bootstrap"]``. The population intervals are ``inference``'s.
     n_jobs : int or None
         joblib workers for resampling (results do not depend on it).
+    inference : {"bootstrap", "certified"}
+        How sample input gets its population intervals (:mod:`mmbounds.inference.population`):
+        bias-corrected bootstrap (asymptotic) or concentration bounds (valid at every n,
+        conservative).
+    n_resamples : int
+        Replicates of the ``"bootstrap"`` inference.
+    negligible : float
+        Bits below which a quantity counts as absent in the verdicts.
     """
 
     solver: str = "auto"
@@ -65,6 +75,9 @@ class Options:
     reconcile: bool = True
     n_bootstrap: int = 0
     n_jobs: int | None = None
+    inference: str = "bootstrap"
+    n_resamples: int = 200
+    negligible: float = 0.01
 
     def __post_init__(self) -> None:
         check_option(self.solver, name="solver", options=SOLVERS)
@@ -82,6 +95,9 @@ class Options:
             check_scalar(self.n_jobs, name="n_jobs", kind=numbers.Integral)
             if self.n_jobs == 0:
                 raise ValueError("n_jobs == 0, must be a positive count or negative (joblib)")
+        check_option(self.inference, name="inference", options=INFERENCE_MODES)
+        check_scalar(self.n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
+        check_scalar(self.negligible, name="negligible", min_val=0.0)
 
     def replace(self, **changes: Any) -> Options:
         """A copy with some fields changed (checked again)."""

@@ -16,9 +16,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ._options import Options, as_options
-from ._validation import check_random_state
+from ._validation import check_random_state, check_scalar
 from .core import estimate_marginals
-from .inference import bootstrap_codes, miller_madow_report
+from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
 from .results import EstimateResult
 
@@ -35,6 +35,7 @@ def estimate(
     posteriors: tuple[Any, Any] | None = None,
     discretizer: Any = None,
     classifier: Any = None,
+    confidence: float | None = 0.95,
     options: Options | dict[str, Any] | None = None,
     random_state: Any = None,
     progress: bool = False,
@@ -63,9 +64,16 @@ def estimate(
     classifier : None, "linear", "mlp", "empirical" or estimator
         Sample input only: train unimodal classifiers on D1, D2; their posteriors on DM add the
         ``*_classifiers`` bounds (estimates).
+    confidence : float or None, default 0.95
+        Sample input only: level of the confidence intervals for the **population**
+        (``result.inference``: R, U1, U2, the ends of the synergy identified set and S, with a
+        verdict each; ``options["inference"]`` picks the bootstrap or the certified mode). None
+        skips them: the numbers are then bounds of the sample tables only. Ignored for tables
+        (they are taken as population marginals).
     options : Options or dict, optional
         How to compute: ``solver``, ``tol``, ``backend``, ``device``, budgets, ``normalize``,
-        ``reconcile``, ``n_bootstrap``, ``n_jobs`` (see :class:`mmbounds.Options`).
+        ``reconcile``, ``n_jobs``, ``inference``, ``n_resamples``, ``negligible``, ``n_bootstrap``
+        (see :class:`mmbounds.Options`).
     random_state : None, int or numpy.random.Generator
         Seed for every randomised step; one int reproduces the whole estimate.
     progress : bool
@@ -110,26 +118,48 @@ def estimate(
     missing = [k for k, s in samples.items() if s is None]
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
+    rng = check_random_state(random_state)
     if not opts.n_bootstrap and not needs_features(
         x1, x2, paired, discretizer=discretizer, classifier=classifier
     ):
-        return estimate_samples(x1, x2, paired, random_state=random_state, **common)
-    rng = check_random_state(random_state)
-    seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
-    result = estimate_features(
-        x1,
-        x2,
-        paired,
-        discretizer=discretizer,
-        classifier=classifier,
+        result = estimate_samples(x1, x2, paired, random_state=random_state, **common)
+    else:
+        seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
+        result = estimate_features(
+            x1,
+            x2,
+            paired,
+            discretizer=discretizer,
+            classifier=classifier,
+            random_state=rng,
+            _seed=seed,
+            **common,
+        )
+        result = _with_bias_report(result, bounds, opts, rng, seed, progress)
+    if confidence is None:
+        return result
+    inference = infer_population(
+        result.marginals,
+        confidence=check_scalar(
+            confidence,
+            name="confidence",
+            min_val=0,
+            max_val=1,
+            include_min=False,
+            include_max=False,
+        ),
+        mode=opts.inference,
+        n_resamples=opts.n_resamples,
+        negligible=opts.negligible,
+        options=opts,
         random_state=rng,
-        _seed=seed,
-        **common,
+        n_jobs=opts.n_jobs,
+        progress=progress,
     )
-    return _with_inference(result, bounds, opts, rng, seed, progress)
+    return dataclasses.replace(result, inference=inference)
 
 
-def _with_inference(
+def _with_bias_report(
     result: EstimateResult, bounds: Any, opts: Options, rng: Any, seed: int | None, progress: bool
 ) -> EstimateResult:
     """The feature-layer result with the plug-in bias report and bootstrap intervals added."""

@@ -27,8 +27,8 @@ class _UsageError(Exception):
 
 
 def _demo_rows(quick: bool) -> list[dict[str, Any]]:
-    from .data import bitwise_joint, random_joint
     from .core import estimate
+    from .data import bitwise_joint, random_joint
 
     rows = []
     cases: list[tuple[str, Any]] = [
@@ -49,8 +49,8 @@ def _mfeat_demo() -> Any:
     """Shipped UCI Multiple Features, views fou and kar, the paper's protocol (same samples)."""
     import warnings
 
-    from .data import load_mfeat
     from .core import estimate
+    from .data import load_mfeat
     from .exceptions import EstimationWarning
     from .raw import true_interactions
 

@@ -173,9 +173,7 @@ def _result(
     lowers = [(b.value, b.name) for b in values if b.side == "lower" and b.guaranteed]
     uppers = [(b.value, b.name) for b in values if b.side == "upper" and b.guaranteed]
     lo, lo_name = max(lowers + [(0.0, "nonnegativity")])
-    # I(X1,X2;Y) <= H(Y); R+U1+U2 lowered by the certified BROJA gap, as in every upper bound
-    trivial_upper = ctx.entropy_y - parts.min_mi + max(parts.info.residual, 0.0)
-    hi, hi_name = min(uppers + [(trivial_upper, "H(Y)-(R+U1+U2)")])
+    hi, hi_name = min(uppers + [(ctx.trivial_upper, "H(Y)-(R+U1+U2)")])
     synergy_true = None
     if joint is not None:
         synergy_true = mutual_information(joint, (0, 1), 2) - parts.min_mi

@@ -43,6 +43,7 @@ __all__ = [
     "SIDES",
     "register",
     "select_bounds",
+    "identified_set",
     "evaluate",
     "certified_min",
     "disagreement",
@@ -94,6 +95,23 @@ def select_bounds(bounds: str | Sequence[str], *, n_cells: int, with_posteriors:
     elif any(BOUNDS[n].needs_posteriors for n in names):
         raise ValueError("the *_classifiers bounds need classifier posteriors (posteriors=)")
     return names
+
+
+def identified_set(ctx: BoundContext) -> tuple[float, float]:
+    """Best guaranteed lower and upper bound on S among the bounds recomputed per resample.
+
+    The lower one is not clipped at 0 (a resampling layer needs the raw functional); the upper
+    one includes ``H(Y) - (R+U1+U2)``.
+    """
+    n_cells = ctx.n_cells
+    lows, highs = [], [ctx.trivial_upper]
+    for spec in BOUNDS.values():
+        if not (spec.resampled and spec.guaranteed):
+            continue
+        if spec.max_auto_cells is not None and n_cells > spec.max_auto_cells:
+            continue
+        (lows if spec.side == "lower" else highs).append(float(spec.compute(ctx).value))
+    return max(lows), min(highs)
 
 
 def evaluate(

@@ -105,6 +105,12 @@ class BoundContext:
         bound built on it stays valid when the solve is not exactly optimal."""
         return certified_min(self.parts.min_mi, self.parts.info)
 
+    @cached_property
+    def trivial_upper(self) -> float:
+        """``S <= H(Y) - (R+U1+U2)`` (as ``I(X1,X2;Y) <= H(Y)``), with R+U1+U2 lowered by the
+        certified BROJA gap."""
+        return self.entropy_y - self.parts.min_mi + max(self.parts.info.residual, 0.0)
+
     def pairings_lower(self, coupling: str) -> float:
         """Best coupling bound (``"meet"`` or ``"profile"``) on ``min H`` over Δ12, bits."""
         if coupling not in self._pairings:

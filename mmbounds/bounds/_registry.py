@@ -61,6 +61,9 @@ class BoundSpec:
         ``bounds="auto"`` leaves the bound out above this many cells of ``X1 x X2 x Y``.
     needs_posteriors : bool
         Computed from classifier posteriors on the paired samples (only when they are given).
+    resampled : bool
+        Recomputed on every resample of the finite-sample layer (False for searches and for
+        bounds another entry dominates).
     """
 
     name: str
@@ -72,6 +75,7 @@ class BoundSpec:
     compute: Callable[[Any], BoundValue]
     max_auto_cells: int | None = None
     needs_posteriors: bool = False
+    resampled: bool = True
 
 
 class _Registry(Mapping[str, BoundSpec]):
@@ -114,6 +118,7 @@ def register(
     note: str,
     max_auto_cells: int | None = None,
     needs_posteriors: bool = False,
+    resampled: bool = True,
 ) -> Callable[[Callable[[Any], BoundValue]], Callable[[Any], BoundValue]]:
     """Decorator adding ``compute(ctx) -> BoundValue`` to :data:`BOUNDS` under ``name``."""
 
@@ -129,6 +134,7 @@ def register(
                 fn,
                 max_auto_cells=max_auto_cells,
                 needs_posteriors=needs_posteriors,
+                resampled=resampled and not needs_posteriors and cost != "search",
             )
         )
         return fn

@@ -61,6 +61,7 @@ def _shared(ctx: BoundContext) -> BoundValue:
     label="shared info. (paper relaxation)",
     note="paper's relaxation: only p(x1,x2), p(x1,y) kept (BROJA over X1)",
     max_auto_cells=AUTO_PAPER_CELLS,
+    resampled=False,  # dominated by the max-entropy bound
 )
 def _shared_paper(ctx: BoundContext) -> BoundValue:
     m, o, pp = ctx.m, ctx.options, ctx.parts

@@ -5,9 +5,15 @@ It calls the core and the sample layers on resampled or re-discretized data; the
 
 from .bias import miller_madow_mutual_information, miller_madow_report
 from .bootstrap import BootstrapResult, bootstrap, bootstrap_codes
+from .population import MODES, QUANTITIES, functionals, infer_population, source_counts
 from .sweep import ClusterSweep, sweep_clusters
 
 __all__ = [
+    "infer_population",
+    "functionals",
+    "source_counts",
+    "QUANTITIES",
+    "MODES",
     "BootstrapResult",
     "bootstrap",
     "bootstrap_codes",

@@ -9,6 +9,7 @@ notebooks. Exporting never runs a solver.
 
 from ._base import ResultMixin, fmt_bits, jsonable
 from ._estimate import EstimateResult
+from ._inference import VERDICTS, Interval, PopulationInference
 from ._records import Bound, ConsistencyReport, PIDResult
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "ConsistencyReport",
     "EstimateResult",
     "PIDResult",
+    "Interval",
+    "PopulationInference",
+    "VERDICTS",
     "jsonable",
     "fmt_bits",
 ]

@@ -72,6 +72,10 @@ class EstimateResult(ResultMixin):
     extras : Mapping[str, Any]
         Optional parts added by the sample and feature layers (discretizers, bootstrap intervals,
         ...).
+    inference : PopulationInference or None
+        For sample input: confidence intervals for the **population** (R, U1, U2, the ends of the
+        synergy identified set and S itself) with a verdict per quantity. The other numbers are
+        bounds of the *sample* tables; they hold for the population only up to sampling error.
     """
 
     redundancy: float
@@ -100,6 +104,7 @@ class EstimateResult(ResultMixin):
     mmbounds_version: str
     marginals: Any = field(repr=False)
     extras: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    inference: Any = None
 
     # ------------------------------------------------------------------ derived values
     @property
@@ -167,6 +172,8 @@ class EstimateResult(ResultMixin):
             "backend": self.backend,
             "random_state": self.random_state,
             "mmbounds_version": self.mmbounds_version,
+            "from_samples": self.from_samples,
+            "inference": self.inference,
             "units": "bits",
         }
 
@@ -184,21 +191,19 @@ class EstimateResult(ResultMixin):
     def _header(self) -> str:
         return f"shape={self.shape}, status={self.status!r}, bits"
 
+    @property
+    def from_samples(self) -> bool:
+        """True when the marginals were counted from samples (not given as population tables)."""
+        return getattr(self.marginals, "sample_sizes", None) is not None
+
     def _rows(self) -> list[tuple[str, str, str]]:
+        what = "of the sample tables" if self.from_samples else "guaranteed"
         rows = [
             ("R", fmt_bits(self.redundancy), "redundancy"),
             ("U1", fmt_bits(self.unique1), "uniqueness of modality 1"),
             ("U2", fmt_bits(self.unique2), "uniqueness of modality 2"),
-            (
-                "S >=",
-                fmt_bits(self.synergy_lower),
-                f"best guaranteed ({self.synergy_lower_method})",
-            ),
-            (
-                "S <=",
-                fmt_bits(self.synergy_upper),
-                f"best guaranteed ({self.synergy_upper_method})",
-            ),
+            ("S >=", fmt_bits(self.synergy_lower), f"best {what} ({self.synergy_lower_method})"),
+            ("S <=", fmt_bits(self.synergy_upper), f"best {what} ({self.synergy_upper_method})"),
         ]
         if self.synergy_true is not None:
             rows.append(("S", fmt_bits(self.synergy_true), "true synergy (labeled joint given)"))
@@ -213,6 +218,10 @@ class EstimateResult(ResultMixin):
         for b in self.bounds:
             tag = "" if b.guaranteed else "  [not guaranteed]"
             rows.append((" " + b.side, fmt_bits(b.value), b.name + tag))
+        if self.inference is not None:
+            inf = self.inference
+            rows.append(("", "", f"population, {inf.confidence:.0%} confidence ({inf.mode}):"))
+            rows += inf._rows()
         return rows
 
     def _footer(self) -> list[str]:
@@ -224,6 +233,13 @@ class EstimateResult(ResultMixin):
             + (f", unreachable mass {c.unreachable:.3g}" if c.unreachable > 0 else "")
             + f", reconciled={c.reconciled}; total {sum(self.timings.values()):.3f} s",
         ]
+        if self.inference is not None:
+            lines += [f"note: {n}" for n in self.inference.notes]
+        elif self.from_samples:
+            lines.append(
+                "note: these are bounds of the sample tables, not confidence intervals for the "
+                "population; estimate(..., confidence=0.95) adds them"
+            )
         if self.message:
             lines.append(f"note: {self.message}")
         return lines

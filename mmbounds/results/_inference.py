@@ -1,0 +1,138 @@
+"""Results of the finite-sample layer: confidence intervals for the population and verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._base import ResultMixin, fmt_bits
+
+__all__ = ["Interval", "PopulationInference", "VERDICTS"]
+
+VERDICTS = ("present", "absent", "undetermined")
+
+_LABELS = {
+    "redundancy": "R",
+    "unique1": "U1",
+    "unique2": "U2",
+    "synergy": "S",
+    "synergy_lower_end": "S_L",
+    "synergy_upper_end": "S_U",
+}
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Interval(ResultMixin):
+    """A confidence interval for one population quantity (bits).
+
+    Attributes
+    ----------
+    name : str
+        ``redundancy``, ``unique1``, ``unique2``, ``synergy`` (the parameter itself),
+        ``synergy_lower_end`` / ``synergy_upper_end`` (the ends of its identified set).
+    estimate : float
+        Bias-corrected point estimate (for ``synergy``: the midpoint of the estimated identified
+        set).
+    low, high : float
+        The interval; it covers the population value with probability ``confidence`` (asymptotic
+        in ``"bootstrap"`` mode, guaranteed at every sample size in ``"certified"`` mode).
+    plugin : float
+        The value computed on the sample tables (plug-in, biased on sparse tables).
+    verdict : str
+        ``"present"`` (``low > negligible``), ``"absent"`` (``high < negligible``) or
+        ``"undetermined"``.
+    """
+
+    name: str
+    estimate: float
+    low: float
+    high: float
+    plugin: float
+    verdict: str
+
+    def _export(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "estimate": self.estimate,
+            "low": self.low,
+            "high": self.high,
+            "plugin": self.plugin,
+            "verdict": self.verdict,
+        }
+
+    def _header(self) -> str:
+        return f"{self.name}: [{self.low:.4f}, {self.high:.4f}] bits, {self.verdict}"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PopulationInference(ResultMixin):
+    """Confidence intervals for the population behind the samples (bits).
+
+    Attributes
+    ----------
+    confidence : float
+        Level of every interval (e.g. 0.95).
+    mode : str
+        ``"bootstrap"`` (bias-corrected bootstrap, Imbens–Manski interval for the partially
+        identified S; asymptotic) or ``"certified"`` (concentration inequalities and continuity
+        bounds; valid at every sample size under iid sampling, conservative).
+    intervals : Mapping[str, Interval]
+        By quantity name.
+    negligible : float
+        Bits below which a quantity counts as absent.
+    identifiable : bool
+        False when the pairwise marginals cannot tell synergy apart from its absence: the
+        identified set itself reaches from (about) 0 to a clearly positive value.
+    n_resamples : int
+        Bootstrap replicates (0 in certified mode).
+    sample_sizes : tuple of int
+        ``(|D1|, |D2|, |DM|)``.
+    notes : tuple of str
+        What the numbers mean and what limits them, in words.
+    """
+
+    confidence: float
+    mode: str
+    intervals: Mapping[str, Interval]
+    negligible: float
+    identifiable: bool
+    n_resamples: int
+    sample_sizes: tuple[int, int, int]
+    notes: tuple[str, ...] = ()
+
+    def __getitem__(self, name: str) -> Interval:
+        return self.intervals[name]
+
+    @property
+    def verdicts(self) -> dict[str, str]:
+        """Verdict per quantity."""
+        return {k: v.verdict for k, v in self.intervals.items()}
+
+    def _export(self) -> dict[str, Any]:
+        return {
+            "confidence": self.confidence,
+            "mode": self.mode,
+            "intervals": {k: v for k, v in self.intervals.items()},
+            "negligible": self.negligible,
+            "identifiable": self.identifiable,
+            "n_resamples": self.n_resamples,
+            "sample_sizes": list(self.sample_sizes),
+            "notes": list(self.notes),
+        }
+
+    def _header(self) -> str:
+        return f"{self.confidence:.0%} confidence, {self.mode}, population, bits"
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        return [
+            (
+                _LABELS.get(k, k),
+                f"[{fmt_bits(v.low)}, {fmt_bits(v.high)}]",
+                f"{v.verdict} (estimate {fmt_bits(v.estimate, 0)})",
+            )
+            for k, v in self.intervals.items()
+        ]
+
+    def _footer(self) -> list[str]:
+        return list(self.notes)
