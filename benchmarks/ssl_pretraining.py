@@ -33,9 +33,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mmbounds.raw.classifiers import fit_unimodal  # noqa: E402
 from mmbounds.data import load_mfeat, make_pid_synthetic, semi_supervised_split  # noqa: E402
 from mmbounds.pretraining import linear_probe, pretrain  # noqa: E402
+from mmbounds.raw.classifiers import fit_unimodal  # noqa: E402
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "none": {"method": "none"},

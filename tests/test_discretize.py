@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mmbounds.raw.discretize import Discretizer
 from mmbounds.exceptions import EstimationWarning
+from mmbounds.raw.discretize import Discretizer
 
 
 def _blobs(n_per=60, centers=4, dim=8, seed=0):

@@ -1,7 +1,6 @@
 """Paper-figure regeneration on tiny sizes: files, numbers, no-overwrite, optional parts."""
 
 import csv
-import importlib
 import json
 import pickle
 
@@ -20,6 +19,10 @@ def _rows(path):
         return list(csv.DictReader(fh))
 
 
+# The whole pipeline runs once in the default suite: tests/test_figures_quick.py (quick sizes).
+# The tiny-size run of every part below repeats it; it is exhaustive, so it is marked slow.
+
+
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("figures")
@@ -27,6 +30,7 @@ def tiny_run(tmp_path_factory):
     return out, report
 
 
+@pytest.mark.slow
 def test_tiny_run_writes_every_figure_and_table(tiny_run):
     out, report = tiny_run
     names = {f.name for f in report.files}
@@ -55,6 +59,7 @@ def test_tiny_run_writes_every_figure_and_table(tiny_run):
     assert "wrote" in str(report)
 
 
+@pytest.mark.slow
 def test_tiny_run_numbers_respect_the_guarantees(tiny_run):
     out, _ = tiny_run
     tables = _rows(out / "synthetic_tables.csv")
@@ -79,8 +84,9 @@ def test_tiny_run_numbers_respect_the_guarantees(tiny_run):
     assert {"group", "dataset", "name", "side", "value", "guaranteed"} <= set(long[0])
 
 
-def test_refuses_to_overwrite_without_force(tiny_run):
-    out, _ = tiny_run
+def test_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path
+    figures.regenerate(out, tiny=True, parts=["bitwise"], progress=False)
     before = (out / "intervals_bitwise.png").read_bytes()
     with pytest.raises(FileExistsError, match="--force"):
         figures.regenerate(out, tiny=True, parts=["bitwise"], progress=False)
@@ -107,15 +113,21 @@ def test_bad_arguments(tmp_path):
         figures.synthetic_study(0)
 
 
-def test_synthetic_study_does_not_depend_on_workers(monkeypatch):
-    monkeypatch.setattr(figures, "_CHUNK", 3)
-    one = figures.synthetic_study(6, random_state=3, n_workers=1)
-    two = figures.synthetic_study(6, random_state=3, n_workers=2)
+def test_synthetic_study_does_not_depend_on_jobs(monkeypatch):
+    monkeypatch.setattr(figures._synthetic, "_CHUNK", 3)
+    one = figures.synthetic_study(6, random_state=3, n_jobs=1)
+    two = figures.synthetic_study(6, random_state=3, n_jobs=2)
     np.testing.assert_allclose(one.synergy_true, two.synergy_true, atol=1e-9)
-    assert set(one.values) == set(mmbounds.BOUNDS) <= set(two.values)
+    from_marginals = {n for n, spec in mmbounds.BOUNDS.items() if not spec.needs_posteriors}
+    assert set(one.values) == from_marginals == set(two.values)
     rows = {r["bound"]: r for r in one.summary()}
     assert rows["best guaranteed lower"]["violations"] == 0
-    assert rows["synergy_upper_coupling"]["side"] == "upper"
+    # sides and guarantees of the summary are the registry's, not guessed from the names
+    for name, spec in mmbounds.BOUNDS.items():
+        if name in from_marginals:
+            assert rows[name]["side"] == spec.side == one.side(name), name
+            assert rows[name]["guaranteed"] is spec.guaranteed, name
+    assert {"lower", "upper"} <= {r["side"] for r in rows.values()}
 
 
 def _fake_affect(path, n=80, seed=0):
@@ -161,9 +173,7 @@ def test_performance_and_ssl_parts_when_available(tmp_path, monkeypatch):
         base = 2.0 ** (-result.entropy_y)
         return {"accuracy_lower": base, "accuracy_upper": min(1.0, base + 0.5)}
 
-    monkeypatch.setattr(mmbounds, "performance_bounds", fake_performance_bounds, raising=False)
-    if importlib.util.find_spec("mmbounds.pretraining") is None:  # pragma: no cover
-        pytest.skip("mmbounds.pretraining not available")
+    monkeypatch.setattr(figures._performance, "performance_bounds", fake_performance_bounds)
     res = tmp_path / "results"
     res.mkdir()
     # formats of benchmarks/performance.py and benchmarks/ssl_pretraining.py

@@ -59,7 +59,27 @@ def test_okabe_ito_palette_and_styles():
     assert (colour, marker) == plotting.bound_style("synergy_upper_chord")
     assert colour in plotting.OKABE_ITO.values()
     assert plotting.bound_label("synergy_upper_chord_bnb") == "upper: chord bnb"
-    assert plotting.bound_label("synergy_lower_shared_classifiers").endswith("trained classifiers")
+    assert plotting.bound_style("synergy_upper_chord", "lower") != plotting.bound_style(
+        "synergy_upper_chord", "upper"
+    ), "an unknown bound's side (e.g. Bound.side) picks its spare palette"
+    # labels and defaults come from the registry; classifier forms say they are estimates and
+    # keep their base form's colour with a marker of their own
+    for name, spec in mmbounds.BOUNDS.items():
+        assert plotting.bound_label(name) == spec.label
+        assert plotting.bound_guaranteed(name) is spec.guaranteed
+    classifier_forms = [n for n, s in mmbounds.BOUNDS.items() if s.needs_posteriors]
+    assert classifier_forms
+    for name in classifier_forms:
+        assert plotting.bound_label(name).endswith("trained classifiers")
+        base = [
+            n
+            for n, s in mmbounds.BOUNDS.items()
+            if not s.needs_posteriors and mmbounds.BOUNDS[name].label.startswith(s.label + ",")
+        ]
+        assert len(base) == 1, name
+        assert plotting.bound_style(name)[0] == plotting.bound_style(base[0])[0]
+    # names outside the registry: built from the name, no suffix parsing
+    assert plotting.bound_label("synergy_lower_foo_classifiers") == "lower: foo classifiers"
 
 
 def test_bounds_vs_truth(tmp_path):
@@ -80,6 +100,11 @@ def test_bounds_vs_truth(tmp_path):
     hollow = [c for c in ax.collections if "not guaranteed" in c.get_label()]
     assert hollow and all(np.all(c.get_facecolor()[:, 3] == 0) for c in hollow)
     _save(ax, tmp_path, "scatter")
+    # without guaranteed=, the registry says which bounds are not guaranteed
+    ax = plotting.plot_bounds_vs_truth(s, bounds, ax=_ax())
+    hollow = {c.get_label() for c in ax.collections if "not guaranteed" in c.get_label()}
+    expected = {n for n in bounds if not mmbounds.BOUNDS[n].guaranteed}
+    assert expected and hollow == {plotting.bound_label(n) + " (not guaranteed)" for n in expected}
 
 
 def test_bounds_vs_truth_subsamples_and_checks_shapes():
@@ -192,7 +217,8 @@ def test_plot_result_with_bootstrap_and_witness(tmp_path, result_random):
         replicates={},
     )
     res = dataclasses.replace(result_random, synergy_witness=0.25, extras={"bootstrap": boot})
-    ax = res.plot(ax=_ax(8.5, 3.2))
+    assert not hasattr(res, "plot"), "a result does not plot itself (no plotting import)"
+    ax = plotting.plot_result(res, ax=_ax(8.5, 3.2))
     assert ax.get_xlabel() == "bits"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["R", "U1", "U2", "S"]
     texts = _legend_texts(ax)
@@ -205,7 +231,7 @@ def test_plot_result_with_bootstrap_and_witness(tmp_path, result_random):
 def test_plot_result_pyplot_default(tmp_path, result_and):
     import matplotlib.pyplot as plt
 
-    ax = result_and.plot()
+    ax = plotting.plot_result(result_and)
     try:
         assert ax.get_xlabel() == "bits"
         assert plotting.witness_value(result_and) == pytest.approx(

@@ -1,0 +1,295 @@
+"""Bounds against the true synergy (paper Fig. 2) and per-dataset intervals (Table 1 as a
+picture), with the rows they draw (:func:`interval_row`, :func:`witness_value`); bits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._style import (
+    _TRUTH_STYLE,
+    _WITNESS_STYLE,
+    OKABE_ITO,
+    PART_COLORS,
+    _as_float,
+    _axes,
+    _edge,
+    _get,
+    _legend,
+    bound_guaranteed,
+    bound_label,
+    bound_style,
+)
+
+__all__ = ["witness_value", "interval_row", "plot_bounds_vs_truth", "plot_dataset_intervals"]
+
+
+def witness_value(result: Any) -> float | None:
+    """Synergy (bits) of a feasible joint reported with ``result``, or None when there is none.
+
+    A *witness* is a joint with the observed marginals whose synergy is known, so the true maximum
+    of S lies between it and the certified upper bound. Looks for ``result.synergy_witness`` (a
+    number, or an object/dict with ``synergy``) and then ``result.extras["synergy_witness"]``.
+    """
+    for cand in (
+        _get(result, "synergy_witness"),
+        _get(_get(result, "extras", {}) or {}, "synergy_witness"),
+    ):
+        if cand is None:
+            continue
+        if isinstance(cand, (int, float, np.floating, np.integer)):
+            v = float(cand)
+        else:
+            v = _as_float(_get(cand, "synergy"))
+        if np.isfinite(v):
+            return v
+    return None
+
+
+def interval_row(result: Any, label: str, *, synergy_true: float | None = None) -> dict[str, Any]:
+    """The data :func:`plot_dataset_intervals` draws for one dataset, from an ``EstimateResult``.
+
+    Parameters
+    ----------
+    result : EstimateResult
+        The estimate of one dataset / modality pair.
+    label : str
+        Row label.
+    synergy_true : float, optional
+        True S (bits) when known from labeled multimodal data; defaults to ``result.synergy_true``.
+
+    Returns
+    -------
+    dict
+        ``label``, ``bounds`` (list of dicts ``name, side, value, guaranteed``), ``synergy_lower``,
+        ``synergy_upper`` (best guaranteed), ``synergy_true`` and ``synergy_witness`` (None if
+        absent).
+    """
+    truth = synergy_true if synergy_true is not None else _get(result, "synergy_true")
+    return {
+        "label": label,
+        "bounds": [
+            {
+                "name": b.name,
+                "side": b.side,
+                "value": float(b.value),
+                "guaranteed": bool(b.guaranteed),
+            }
+            for b in result.bounds
+        ],
+        "synergy_lower": float(result.synergy_lower),
+        "synergy_upper": float(result.synergy_upper),
+        "synergy_true": None if truth is None else float(truth),
+        "synergy_witness": witness_value(result),
+    }
+
+
+def _dodged(bounds: Any, show_unguaranteed: bool, spread: float) -> list[tuple[Any, float]]:
+    """Bounds to draw with a vertical offset each (lower bounds below, upper above the row line),
+    so that bounds with equal values stay visible."""
+    keep = [
+        b
+        for b in bounds
+        if np.isfinite(_as_float(_get(b, "value")))
+        and (show_unguaranteed or bool(_get(b, "guaranteed")))
+    ]
+    keep.sort(key=lambda b: _get(b, "side") == "upper")
+    k = len(keep)
+    if k <= 1:
+        return [(b, 0.0) for b in keep]
+    return [(b, -spread + 2 * spread * j / (k - 1)) for j, b in enumerate(keep)]
+
+
+def plot_bounds_vs_truth(
+    synergy_true: Any,
+    bounds: Mapping[str, Any],
+    *,
+    guaranteed: Mapping[str, bool] | None = None,
+    max_points: int | None = 20000,
+    random_state: int = 0,
+    ax: Any = None,
+) -> Any:
+    """Scatter every bound against the true synergy, with the line ``y = x`` (paper Fig. 2).
+
+    A valid lower bound lies on or below the line, a valid upper bound on or above it.
+
+    Parameters
+    ----------
+    synergy_true : array_like, shape (n,)
+        True S of each table (bits).
+    bounds : mapping of str to array_like of shape (n,)
+        Bound name -> value for each table (bits). NaN entries are skipped.
+    guaranteed : mapping of str to bool, optional
+        Whether each bound is guaranteed; not-guaranteed bounds are drawn hollow. Default: the
+        registry's ``guaranteed`` (True for names outside the registry).
+    max_points : int or None
+        Draw at most this many tables (a fixed random subset, the same for every bound) so large
+        studies stay readable; None draws all. The legend says when a subset is shown.
+    random_state : int
+        Seed of that subset.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax, (5.2, 4.6))
+    s = np.asarray(synergy_true, dtype=float).ravel()
+    n = s.size
+    idx = np.arange(n)
+    if max_points is not None and n > max_points:
+        idx = np.sort(np.random.default_rng(random_state).choice(n, size=max_points, replace=False))
+    guaranteed = dict(guaranteed or {})
+    size = 14.0 if idx.size <= 500 else (6.0 if idx.size <= 5000 else 2.0)
+    alpha = 0.8 if idx.size <= 500 else 0.35
+    lo_all, hi_all = [0.0], [float(np.nanmax(s)) if n else 1.0]
+    for name, vals in bounds.items():
+        v = np.asarray(vals, dtype=float).ravel()
+        if v.shape != s.shape:
+            raise ValueError(f"bounds[{name!r}] has shape {v.shape}; synergy_true has {s.shape}")
+        colour, marker = bound_style(name)
+        ok = guaranteed.get(name, bound_guaranteed(name))
+        label = bound_label(name) + ("" if ok else " (not guaranteed)")
+        ax.scatter(
+            s[idx],
+            v[idx],
+            s=size,
+            alpha=alpha,
+            marker=marker,
+            linewidths=0.6,
+            facecolors=colour if ok else "none",
+            edgecolors=_edge(colour),
+            label=label,
+            rasterized=True,
+        )
+        finite = v[np.isfinite(v)]
+        if finite.size:
+            lo_all.append(float(finite.min()))
+            hi_all.append(float(finite.max()))
+    lo, hi = min(lo_all), max(hi_all)
+    pad = 0.03 * (hi - lo if hi > lo else 1.0)
+    ax.plot(
+        [lo - pad, hi + pad],
+        [lo - pad, hi + pad],
+        color=OKABE_ITO["black"],
+        lw=1.0,
+        ls="--",
+        label="y = x (bound = true S)",
+        zorder=0,
+    )
+    ax.set_xlim(
+        min(0.0, float(np.nanmin(s)) if n else 0.0) - pad, float(np.nanmax(s)) + pad if n else 1.0
+    )
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_xlabel("true synergy S (bits)")
+    ax.set_ylabel("bound on S (bits)")
+    title = f"{n:,} tables" + (f" ({idx.size:,} drawn)" if idx.size < n else "")
+    ax.set_title(title, fontsize="medium")
+    ax.grid(True, lw=0.4, alpha=0.5)
+    _legend(ax, fontsize="small", loc="best", markerscale=2.0 if size < 6 else 1.0, framealpha=0.9)
+    return ax
+
+
+def plot_dataset_intervals(
+    rows: Sequence[Any],
+    *,
+    labels: Sequence[str] | None = None,
+    show_unguaranteed: bool = True,
+    ax: Any = None,
+) -> Any:
+    """One row per dataset: the guaranteed interval on S, every bound, the true S and the witness.
+
+    The thick bar spans the best guaranteed lower bound to the certified upper bound; markers show
+    each bound (filled: guaranteed, hollow: not guaranteed), a black dot the true S (when labeled
+    multimodal data gave it) and a black cross the synergy of a witness joint (when present).
+
+    Parameters
+    ----------
+    rows : sequence of EstimateResult or dict
+        Results, or dicts as made by :func:`interval_row` (keys ``label``, ``bounds``,
+        ``synergy_lower``, ``synergy_upper``, optional ``synergy_true``, ``synergy_witness``).
+    labels : sequence of str, optional
+        Row labels for results (default ``"0", "1", ...``); ignored for dicts that carry a label.
+    show_unguaranteed : bool
+        Draw bounds that are not guaranteed (hollow markers).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    data = []
+    for i, r in enumerate(rows):
+        if isinstance(r, Mapping):
+            data.append(r)
+        else:
+            lab = labels[i] if labels is not None else str(i)
+            data.append(interval_row(r, lab))
+    if not data:
+        raise ValueError("rows is empty: nothing to plot")
+    ax = _axes(ax, (7.5, 1.2 + 0.55 * len(data)))
+    ys = np.arange(len(data))[::-1]
+    xmin, xmax = 0.0, 0.0
+    for y, row in zip(ys, data, strict=True):
+        lo, hi = _as_float(row.get("synergy_lower")), _as_float(row.get("synergy_upper"))
+        if np.isfinite(lo) and np.isfinite(hi):
+            ax.plot(
+                [lo, hi],
+                [y, y],
+                color=PART_COLORS["S"],
+                lw=7,
+                alpha=0.35,
+                solid_capstyle="butt",
+                label="guaranteed interval on S",
+                zorder=1,
+            )
+            xmax = max(xmax, hi)
+        for b, dy in _dodged(row.get("bounds", ()), show_unguaranteed, 0.3):
+            name, v, ok = _get(b, "name"), _as_float(_get(b, "value")), bool(_get(b, "guaranteed"))
+            colour, marker = bound_style(name, _get(b, "side"))
+            ax.scatter(
+                [v],
+                [y + dy],
+                marker=marker,
+                s=42,
+                linewidths=1.1,
+                zorder=3,
+                facecolors=colour if ok else "none",
+                edgecolors=_edge(colour),
+                label=bound_label(name) + ("" if ok else " (not guaranteed)"),
+            )
+            xmin, xmax = min(xmin, v), max(xmax, v)
+        t = _as_float(row.get("synergy_true"))
+        if np.isfinite(t):
+            ax.scatter(
+                [t],
+                [y],
+                s=34,
+                zorder=4,
+                color=_TRUTH_STYLE["color"],
+                marker=_TRUTH_STYLE["marker"],
+                label=_TRUTH_STYLE["label"],
+            )
+            xmax = max(xmax, t)
+        w = _as_float(row.get("synergy_witness"))
+        if np.isfinite(w):
+            ax.scatter(
+                [w],
+                [y],
+                s=46,
+                zorder=5,
+                color=_WITNESS_STYLE["color"],
+                marker=_WITNESS_STYLE["marker"],
+                label=_WITNESS_STYLE["label"],
+            )
+    ax.set_yticks(ys, [str(r.get("label", i)) for i, r in enumerate(data)])
+    ax.set_ylim(-0.7, len(data) - 0.3)
+    span = xmax - xmin if xmax > xmin else 1.0
+    ax.set_xlim(xmin - 0.04 * span, xmax + 0.04 * span)
+    ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
+    ax.set_xlabel("synergy S (bits)")
+    ax.grid(True, axis="x", lw=0.4, alpha=0.5)
+    _legend(ax, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    return ax

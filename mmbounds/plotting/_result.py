@@ -1,0 +1,192 @@
+"""One :class:`~mmbounds.EstimateResult` as a picture, and bootstrap intervals (bits)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._bounds import _dodged, interval_row
+from ._style import (
+    _TRUTH_STYLE,
+    _WITNESS_STYLE,
+    OKABE_ITO,
+    PART_COLORS,
+    _axes,
+    _edge,
+    _get,
+    _legend,
+    bound_label,
+    bound_style,
+)
+
+__all__ = ["plot_bootstrap_intervals", "plot_result"]
+
+
+def plot_bootstrap_intervals(
+    names: Sequence[str],
+    estimates: Any,
+    low: Any,
+    high: Any,
+    *,
+    confidence: float | None = None,
+    ax: Any = None,
+) -> Any:
+    """Point estimates with bootstrap percentile intervals, one row per quantity (bits).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Quantity names (``"redundancy"``, bound names, ...).
+    estimates, low, high : array_like, shape (n,)
+        Point estimates and interval ends (bits).
+    confidence : float, optional
+        Level of the intervals, for the legend.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    est = np.asarray(estimates, dtype=float).ravel()
+    lo = np.asarray(low, dtype=float).ravel()
+    hi = np.asarray(high, dtype=float).ravel()
+    n = len(names)
+    if not (est.shape == lo.shape == hi.shape == (n,)):
+        raise ValueError(f"estimates, low and high must have shape ({n},) like names")
+    ax = _axes(ax, (6.5, 1.2 + 0.36 * n))
+    ys = np.arange(n)[::-1]
+    level = "" if confidence is None else f"{100 * confidence:.0f}% "
+    ax.hlines(ys, lo, hi, color=OKABE_ITO["blue"], lw=2.5, label=f"{level}bootstrap interval")
+    ax.scatter(est, ys, color=OKABE_ITO["black"], s=22, zorder=3, label="estimate")
+    pretty = [
+        n_
+        if n_ in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper")
+        else bound_label(n_)
+        for n_ in names
+    ]
+    ax.set_yticks(ys, pretty)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
+    ax.set_xlabel("bits")
+    ax.grid(True, axis="x", lw=0.4, alpha=0.5)
+    _legend(ax, fontsize="small", loc="best")
+    return ax
+
+
+def _bootstrap_of(result: Any) -> Any:
+    extras = _get(result, "extras", None) or {}
+    return extras.get("bootstrap") if isinstance(extras, Mapping) else None
+
+
+def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) -> Any:
+    """Picture of one estimate: R, U1, U2 as bars, S as its guaranteed interval with every bound.
+
+    Rows from top to bottom: R, U1, U2 (exact from the unimodal marginals) and S. On the S row the
+    shaded bar spans the best guaranteed lower bound to the certified upper bound, each bound has
+    its marker (hollow: not guaranteed), a black dot marks the true S when a labeled joint was
+    given and a black cross the synergy of a witness joint. Bootstrap intervals in
+    ``result.extras`` (from ``estimate(..., options={"n_bootstrap": ...})``) are drawn as error
+    bars.
+
+    Parameters
+    ----------
+    result : EstimateResult
+    show_unguaranteed : bool
+        Draw bounds that are not guaranteed.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax, (7.5, 3.0))
+    boot = _bootstrap_of(result)
+    intervals = dict(_get(boot, "intervals", {}) or {}) if boot is not None else {}
+    ys = {"R": 3, "U1": 2, "U2": 1, "S": 0}
+    xmax = 0.0
+    xmin = 0.0
+    for key, field in (("R", "redundancy"), ("U1", "unique1"), ("U2", "unique2")):
+        v = float(getattr(result, field))
+        ax.barh(ys[key], v, height=0.6, color=PART_COLORS[key])
+        ax.annotate(
+            f"{v:.3f}",
+            (max(v, 0.0), ys[key]),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize="small",
+        )
+        xmax = max(xmax, v)
+        if field in intervals:
+            a, b = intervals[field]
+            ax.errorbar(
+                [v],
+                [ys[key]],
+                xerr=[[max(v - a, 0.0)], [max(b - v, 0.0)]],
+                fmt="none",
+                ecolor=OKABE_ITO["black"],
+                capsize=4,
+                lw=1.0,
+                label=f"{100 * _get(boot, 'confidence', 0.95):.0f}% bootstrap interval",
+            )
+            xmax = max(xmax, b)
+    row = interval_row(result, "S")
+    lo, hi = row["synergy_lower"], row["synergy_upper"]
+    ax.plot(
+        [lo, hi],
+        [0, 0],
+        color=PART_COLORS["S"],
+        lw=12,
+        alpha=0.35,
+        solid_capstyle="butt",
+        label="guaranteed interval on S",
+    )
+    xmax = max(xmax, hi)
+    for b, dy in _dodged(row["bounds"], show_unguaranteed, 0.22):
+        colour, marker = bound_style(b["name"], b["side"])
+        ax.scatter(
+            [b["value"]],
+            [dy],
+            marker=marker,
+            s=50,
+            zorder=3,
+            linewidths=1.1,
+            facecolors=colour if b["guaranteed"] else "none",
+            edgecolors=_edge(colour),
+            label=bound_label(b["name"]) + ("" if b["guaranteed"] else " (not guaranteed)"),
+        )
+        xmin, xmax = min(xmin, b["value"]), max(xmax, b["value"])
+    for field in ("synergy_lower", "synergy_upper"):
+        if field in intervals:
+            a, b_ = intervals[field]
+            ax.hlines(-0.32, a, b_, color=OKABE_ITO["black"], lw=1.2)
+            ax.vlines([a, b_], -0.38, -0.26, color=OKABE_ITO["black"], lw=1.2)
+            xmin, xmax = min(xmin, a), max(xmax, b_)
+    if row["synergy_true"] is not None:
+        ax.scatter([row["synergy_true"]], [0], zorder=4, s=40, **_TRUTH_STYLE)
+    if row["synergy_witness"] is not None:
+        ax.scatter([row["synergy_witness"]], [0], zorder=5, s=50, **_WITNESS_STYLE)
+    ax.annotate(
+        f"[{lo:.3f}, {hi:.3f}]",
+        (hi, 0),
+        xytext=(6, 8),
+        textcoords="offset points",
+        fontsize="small",
+        color=OKABE_ITO["black"],
+    )
+    ax.set_yticks([3, 2, 1, 0], ["R", "U1", "U2", "S"])
+    ax.set_ylim(-0.6, 3.5)
+    span = xmax - xmin if xmax > xmin else 1.0
+    ax.set_xlim(xmin - 0.03 * span, xmax + 0.18 * span)
+    ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
+    ax.set_xlabel("bits")
+    shape = _get(result, "shape")
+    ax.set_title(
+        f"interactions and synergy bounds{'' if shape is None else f' {tuple(shape)}'}",
+        fontsize="medium",
+    )
+    ax.grid(True, axis="x", lw=0.4, alpha=0.5)
+    _legend(ax, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    return ax
