@@ -19,8 +19,8 @@ from . import bounds
 from ._options import Options
 from ._version import __version__
 from .api import estimate
-from .bounds import BOUND_FUNCTIONS, BOUNDS, BoundSpec, disagreement, evaluate
 from .bounds import *  # noqa: F403  (one function per registered bound)
+from .bounds import BOUND_FUNCTIONS, BOUNDS, BoundSpec, disagreement, evaluate
 from .exceptions import (
     ConvergenceWarning,
     EstimationWarning,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.naive_bayes import GaussianNB
 
-from mmbounds.raw.classifiers import UnimodalClassifier, fit_unimodal, posteriors_on_pairs
 from mmbounds.exceptions import EstimationWarning
+from mmbounds.raw.classifiers import UnimodalClassifier, fit_unimodal, posteriors_on_pairs
 
 
 def _data(n=300, seed=0, n_classes=3):

@@ -80,8 +80,8 @@ def test_cuda_broja_matches_numpy(kind: str) -> None:
 @pytest.mark.parametrize("kind", sorted(TABLES))
 def test_cuda_estimate_matches_numpy(kind: str) -> None:
     p = TABLES[kind]()
-    ref = mmbounds.estimate(p, random_state=0, backend="numpy")
-    res = mmbounds.estimate(p, random_state=0, backend="torch", device="cuda")
+    ref = mmbounds.estimate(p, random_state=0, options={"backend": "numpy"})
+    res = mmbounds.estimate(p, random_state=0, options={"backend": "torch", "device": "cuda"})
     assert res.backend == "torch" and ref.backend == "numpy"
     for field in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper"):
         assert abs(getattr(res, field) - getattr(ref, field)) <= 1e-8, field
@@ -103,7 +103,7 @@ def test_cuda_request_without_a_gpu_is_a_clear_error() -> None:
     pytest.importorskip("torch")
     p = TABLES["dense"]()
     with pytest.raises(ValueError, match="device='cuda': torch sees no CUDA GPU"):
-        mmbounds.estimate(p, backend="torch", device="cuda")
+        mmbounds.estimate(p, options={"backend": "torch", "device": "cuda"})
 
 
 def test_torch_backend_without_torch_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,9 +53,9 @@ def estimate_samples(
     >>> from mmbounds import Options
     >>> a, b = [0, 0, 1, 1] * 5, [0, 1, 0, 1] * 5
     >>> y = [u ^ v for u, v in zip(a, b)]
-    >>> res = estimate_samples((a, [0] * 20), (b, [0, 1] * 10), (a, b), options=Options())
-    >>> res.shape
-    (2, 2, 2)
+    >>> res = estimate_samples((a, y), (b, y), (a, b), options=Options())
+    >>> res.shape, round(res.synergy_upper, 4)
+    ((2, 2, 2), 1.0)
     """
     for name, s in zip(("x1", "x2", "paired"), (x1, x2, paired)):
         if not isinstance(s, (tuple, list)) or len(s) != 2:
