@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         return broja_fast(p1, p2, backend=backend, device=args.device, verbose=verbose)
 
     def run_estimate() -> object:
-        return mmbounds.estimate(p, random_state=0, backend=backend, device=args.device)
+        return mmbounds.estimate(
+            p, random_state=0, options={"backend": backend, "device": args.device}
+        )
 
     solve()  # warm-up
     if gpu:

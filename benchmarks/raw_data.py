@@ -108,8 +108,7 @@ def part_b(
                 s.x2_paired,
                 random_state=seed + k,
                 discretizer={"n_clusters": n_clusters},
-                n_bootstrap=n_bootstrap,
-                n_jobs=n_jobs,
+                options={"n_bootstrap": n_bootstrap, "n_jobs": n_jobs},
             )
             truth = true_interactions(data[v1], data[v2], data.y, like=res).synergy
             lo, hi = res.extras["bootstrap"].widened_synergy_interval

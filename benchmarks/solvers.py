@@ -5,7 +5,7 @@ a block of x1 and x2 values, so p(x1, y) and p(x2, y) are sparse) both solvers r
 marginals in this process. Printed per row: wall time (best of ``--repeats``), peak memory
 (tracemalloc on numpy, ``torch.cuda.max_memory_allocated`` on a GPU), the speed ratio and
 |min_mi difference| in bits. A second table times the full ``mmbounds.estimate(joint,
-method="fast")`` against ``method="cvxpy"`` on the same joints.
+options={"solver": "fast"})`` against ``options={"solver": "cvxpy"}`` on the same joints.
 
 Above ``--cvxpy-max-cells`` support cells (default 25,000: 100x100x10 is 100,000) the cvxpy BROJA
 solve runs once (no repeats, no memory trace) and the cvxpy estimate is skipped unless
@@ -39,6 +39,7 @@ from mmbounds.solvers.broja import broja_cvxpy, broja_fast
 
 DEFAULT_SIZES = ["20x20x2", "50x50x10", "100x100x10"]
 _PID_FIELDS = ("redundancy", "unique1", "unique2")
+_IPF = "synergy_lower_shared"  # the bound whose solve is the maximum-entropy fit (IPF)
 
 
 def dense_table(n1: int, n2: int, ny: int, rng: np.random.Generator) -> np.ndarray:
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cvxpy-estimate-all",
         action="store_true",
-        help="also run estimate(method='cvxpy') above --cvxpy-max-cells (minutes at 100x100x10)",
+        help="also run the cvxpy estimate above --cvxpy-max-cells (minutes at 100x100x10)",
     )
     parser.add_argument(
         "--baseline",
@@ -205,7 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     for size, kind, cells, p in tables:
         tf, mf, fast = _run(
             lambda p=p: mmbounds.estimate(
-                p, method="fast", tol=args.tol, random_state=0, backend=backend, device=args.device
+                p,
+                random_state=0,
+                options={
+                    "solver": "fast",
+                    "tol": args.tol,
+                    "backend": backend,
+                    "device": args.device,
+                },
             ),
             args.repeats,
             gpu,
@@ -214,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.device is not None:  # the reference is the numpy fast path (cvxpy: hours at 1e7)
             if cells <= args.ref_max_cells:
                 tc, _, ref = _run(
-                    lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
+                    lambda p=p: _fast_estimate(mmbounds, p, args.tol),
                     1,
                     False,
                     memory=False,
@@ -227,14 +235,14 @@ def main(argv: list[str] | None = None) -> int:
         elif not args.skip_cvxpy and (cells <= args.cvxpy_max_cells or args.cvxpy_estimate_all):
             large = cells > args.cvxpy_max_cells
             tc, _, ref = _run(
-                lambda p=p: mmbounds.estimate(p, method="cvxpy", random_state=0),
+                lambda p=p: mmbounds.estimate(p, random_state=0, options={"solver": "cvxpy"}),
                 1 if large else args.repeats,
                 False,
                 memory=False,
             )
         elif not args.skip_cvxpy:
             notes.append(
-                f"{size} {kind}: estimate(method='cvxpy') skipped (minutes; "
+                f"{size} {kind}: estimate(options={{'solver': 'cvxpy'}}) skipped (minutes; "
                 "--cvxpy-estimate-all runs it)"
             )
         d_pid = d_bound = np.nan
@@ -246,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{size:>13} {kind:>9} {tc:8.3f} {tf:8.3f} {tc / tf:8.1f} {mf:8.1f} {d_pid:8.1e} "
             f"{d_bound:8.1e} {fast.solver_info['broja'].residual:9.1e} "
-            f"{fast.solver_info['maxent'].residual:8.1e}",
+            f"{fast.solver_info[_IPF].residual:8.1e}",
             flush=True,
         )
         if cells >= 1_000_000:
@@ -254,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             breakdown.append(
                 f"{size} {kind}: backend={fast.backend}, broja iterations "
                 f"{fast.solver_info['broja'].n_iter}, ipf sweeps "
-                f"{fast.solver_info['maxent'].n_iter}; seconds per step: {steps}"
+                f"{fast.solver_info[_IPF].n_iter}; seconds per step: {steps}"
             )
     for line in breakdown:
         print("steps:", line)
@@ -263,6 +271,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline is not None:
         _compare_baseline(args, tables)
     return 0
+
+
+def _fast_estimate(module: Any, p: np.ndarray, tol: float) -> Any:
+    """``module.estimate`` of ``p`` with the fast solver, numpy backend, seed 0.
+
+    ``module`` is this checkout's mmbounds or a baseline copy; a baseline from before
+    ``mmbounds.Options`` takes the solver settings as keywords (``method=``, ``tol=``).
+    """
+    if hasattr(module, "Options"):
+        return module.estimate(p, random_state=0, options={"solver": "fast", "tol": tol})
+    return module.estimate(p, method="fast", tol=tol, random_state=0)
 
 
 def _load_baseline(folder: str) -> Any:
@@ -282,7 +301,7 @@ def _load_baseline(folder: str) -> Any:
 
 
 def _compare_baseline(args: Any, tables: list[Any]) -> None:
-    """Baseline vs current broja_fast and estimate(method="fast"), interleaved runs, best of."""
+    """Baseline vs current broja_fast and the fast estimate, interleaved runs, best of."""
     import importlib
 
     import mmbounds
@@ -305,8 +324,8 @@ def _compare_baseline(args: Any, tables: list[Any]) -> None:
                 lambda p1=p1, p2=p2: broja_fast(p1, p2, tol=args.tol),
             ),
             "estimate": (
-                lambda p=p: base.estimate(p, method="fast", tol=args.tol, random_state=0),
-                lambda p=p: mmbounds.estimate(p, method="fast", tol=args.tol, random_state=0),
+                lambda p=p: _fast_estimate(base, p, args.tol),
+                lambda p=p: _fast_estimate(mmbounds, p, args.tol),
             ),
         }
         for what, (fb, fn) in runs.items():

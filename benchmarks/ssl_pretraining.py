@@ -1,4 +1,4 @@
-"""Evaluate disagreement-aware pretraining (mmbounds.ssl) against agreement-only and no pretraining.
+"""Disagreement-aware pretraining (mmbounds.pretraining) vs agreement-only and no pretraining.
 
 Protocol per suite and seed: split the labeled data into D1, D2 (unimodal labeled), DM (unlabeled
 pairs) and a labeled multimodal test set; train linear unimodal classifiers on D1, D2; pretrain on
@@ -38,15 +38,15 @@ from mmbounds.pretraining import linear_probe, pretrain  # noqa: E402
 from mmbounds.raw.classifiers import fit_unimodal  # noqa: E402
 
 VARIANTS: dict[str, dict[str, Any]] = {
-    "none": {"method": "none"},
-    "contrastive": {"method": "contrastive"},
-    "disagreement": {"method": "disagreement"},
-    "no_align": {"method": "disagreement", "weights": {"align": 0.0}},
-    "no_retain": {"method": "disagreement", "weights": {"retain": 0.0}},
-    "no_match": {"method": "disagreement", "weights": {"match": 0.0}},
-    "no_distill": {"method": "disagreement", "weights": {"distill": 0.0}},
+    "none": {"objective": "none"},
+    "contrastive": {"objective": "contrastive"},
+    "disagreement": {"objective": "disagreement"},
+    "no_align": {"objective": "disagreement", "weights": {"align": 0.0}},
+    "no_retain": {"objective": "disagreement", "weights": {"retain": 0.0}},
+    "no_match": {"objective": "disagreement", "weights": {"match": 0.0}},
+    "no_distill": {"objective": "disagreement", "weights": {"distill": 0.0}},
     "no_weighting": {
-        "method": "disagreement",
+        "objective": "disagreement",
         "weights": {"align_disagreement": 0.0, "match_disagreement": 0.0},
     },
 }

@@ -21,7 +21,7 @@ def test_default_recipe_is_deterministic_with_seed():
     a = Discretizer(random_state=0).fit(X)
     b = Discretizer(random_state=0, n_threads=1).fit(X)
     assert np.array_equal(a.transform(X), b.transform(X))
-    assert a.n_components_ == 5 and a.n_clusters_ == 20 and a.method_ == "kmeans"
+    assert a.n_components_ == 5 and a.n_clusters_ == 20 and a.clustering_ == "kmeans"
     assert a.cluster_centers_.shape == (20, 5)
     assert a.cluster_sizes_.sum() == X.shape[0] and a.cluster_sizes_.min() > 0
     assert np.array_equal(np.bincount(a.transform(X), minlength=20), a.cluster_sizes_)
@@ -136,16 +136,16 @@ def test_empty_clusters_are_dropped_with_warning(monkeypatch):
     monkeypatch.setattr(sklearn.cluster, "KMeans", FarCenterKMeans)
     X, _ = _blobs()
     with pytest.warns(EstimationWarning, match="dropped 1 empty clusters of 5; 4 codes remain"):
-        d = Discretizer(n_clusters=5, method="kmeans", random_state=0).fit(X)
+        d = Discretizer(n_clusters=5, clustering="kmeans", random_state=0).fit(X)
     assert d.n_clusters_ == 4 and d.n_dropped_clusters_ == 1
     assert d.cluster_centers_.shape[0] == 4 and d.cluster_sizes_.min() > 0
     assert d.transform(X).max() == 3
 
 
-def test_auto_method_switches_to_minibatch():
+def test_auto_clustering_switches_to_minibatch():
     X, _ = _blobs(n_per=100)
     d = Discretizer(n_clusters=4, minibatch_threshold=300, random_state=0, n_threads=1).fit(X)
-    assert d.method_ == "minibatch"
+    assert d.clustering_ == "minibatch"
     assert d.cluster_sizes_.sum() == 400
     again = Discretizer(n_clusters=4, minibatch_threshold=300, random_state=0, n_threads=1).fit(X)
     assert np.array_equal(d.transform(X), again.transform(X))
@@ -159,7 +159,7 @@ def test_auto_method_switches_to_minibatch():
         ({}, np.zeros((3, 2, 2)), ValueError, "flatten trailing axes"),
         ({}, "abc", TypeError, "array of samples"),
         ({"n_clusters": 0}, np.zeros((3, 2)), ValueError, "n_clusters == 0"),
-        ({"method": "dbscan"}, np.zeros((3, 2)), ValueError, "method must be one of"),
+        ({"clustering": "dbscan"}, np.zeros((3, 2)), ValueError, "clustering must be one of"),
         ({"n_components": 2.5}, np.zeros((3, 2)), TypeError, "n_components must be"),
         ({"discrete": True}, np.zeros((3, 2)), ValueError, "discrete=True needs 1-D"),
         ({"n_threads": 0}, np.zeros((3, 2)), ValueError, "n_threads == 0"),

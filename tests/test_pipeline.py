@@ -1,4 +1,4 @@
-"""Raw features -> discretizers -> bounds (mmbounds.pipeline via mmbounds.estimate)."""
+"""Raw features -> discretizers -> bounds (mmbounds.raw via mmbounds.estimate)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 
 import mmbounds
 from mmbounds.data import load_mfeat, make_pid_synthetic
-from mmbounds.raw.discretize import Discretizer
 from mmbounds.exceptions import EstimationWarning
-from mmbounds.pipeline import estimate_raw, true_interactions
+from mmbounds.raw import estimate_features, true_interactions
+from mmbounds.raw.discretize import Discretizer
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -241,8 +241,8 @@ def test_bad_inputs_raise_clear_errors():
         mmbounds.estimate(x1=(X, y), x2=(X, y), paired=(X[:, :2], X))
     with pytest.raises(TypeError, match="need x1/x2/paired samples, not data"):
         mmbounds.estimate(np.full((2, 2, 2), 1 / 8), classifier="linear")
-    with pytest.raises(TypeError, match="n_bootstrap must be an int"):
-        estimate_raw(x1=(X, y), x2=(X, y), paired=(X, X), n_bootstrap=1.5)
+    with pytest.raises(TypeError, match=r"n_bootstrap must be Integral, got float"):
+        mmbounds.estimate(x1=(X, y), x2=(X, y), paired=(X, X), options={"n_bootstrap": 1.5})
     with pytest.raises(ValueError, match="classifier must be 'linear'"):
         mmbounds.estimate(
             x1=(X, y),
@@ -264,8 +264,13 @@ def test_generator_random_state_reproduces_the_whole_estimate():
     x2 = np.c_[c2, rng.normal(size=300)]
     kw = {"discretizer": {**FAST, "n_clusters": 4}, "min_samples_per_cell": 1.0}
     runs = [
-        estimate_raw(
-            x1=(x1, y), x2=(x2, y), paired=(x1, x2), random_state=np.random.default_rng(5), **kw
+        estimate_features(
+            (x1, y),
+            (x2, y),
+            (x1, x2),
+            options=mmbounds.Options(),
+            random_state=np.random.default_rng(5),
+            **kw,
         )
         for _ in range(3)
     ]

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from mmbounds.pretraining import (  # noqa: E402
-    METHODS,
+    OBJECTIVES,
     SSL_TERMS,
     disagreement_scores,
     linear_probe,
@@ -71,17 +71,17 @@ def test_zero_weight_removes_term(pairs, term: str) -> None:
     assert others <= set(enc.history_)
 
 
-def test_methods_presets(pairs) -> None:
+def test_objective_presets(pairs) -> None:
     x1, x2, _ = pairs
-    con = pretrain(x1, x2, method="contrastive", random_state=0, **FAST)  # needs no posteriors
+    con = pretrain(x1, x2, objective="contrastive", random_state=0, **FAST)  # needs no posteriors
     assert set(con.history_) == {"align", "total"}
-    assert con.weights == METHODS["contrastive"]
-    none = pretrain(x1, x2, method="none", random_state=0, **FAST)
+    assert con.weights == OBJECTIVES["contrastive"]
+    none = pretrain(x1, x2, objective="none", random_state=0, **FAST)
     assert none.history_ == {}
     assert none.transform(x1, x2).shape == (x1.shape[0], N_OUT)
     # untrained and trained encoders from one seed start identical, so they must now differ
     assert not np.allclose(none.transform(x1, x2), con.transform(x1, x2))
-    assert set(METHODS["disagreement"]) == set(SSL_TERMS)
+    assert set(OBJECTIVES["disagreement"]) == set(SSL_TERMS)
 
 
 def test_disagreement_weighting_switch(pairs) -> None:
@@ -128,18 +128,18 @@ def test_posteriors_from_classifiers(pairs) -> None:
 def test_errors(pairs) -> None:
     x1, x2, post = pairs
     with pytest.raises(ValueError, match="posteriors"):
-        pretrain(x1, x2, method="disagreement", **FAST)
+        pretrain(x1, x2, objective="disagreement", **FAST)
     with pytest.raises(ValueError, match="unknown term"):
         pretrain(x1, x2, posteriors=post, weights={"bogus": 1.0}, **FAST)
     with pytest.raises(ValueError, match="<= 1"):
         pretrain(x1, x2, posteriors=post, weights={"align_disagreement": 2.0}, **FAST)
     with pytest.raises(ValueError, match="rows"):
-        pretrain(x1, x2[:-1], method="contrastive", **FAST)
-    with pytest.raises(ValueError, match="method"):
-        pretrain(x1, x2, method="clip", **FAST)
+        pretrain(x1, x2[:-1], objective="contrastive", **FAST)
+    with pytest.raises(ValueError, match="objective"):
+        pretrain(x1, x2, objective="clip", **FAST)
     with pytest.raises(ValueError, match="shape"):
         pretrain(x1, x2, posteriors=(post[0][:-1], post[1]), **FAST)
-    enc = pretrain(x1, x2, method="none", **FAST)
+    enc = pretrain(x1, x2, objective="none", **FAST)
     with pytest.raises(ValueError, match="features"):
         enc.transform(x1[:, :3], x2)
 

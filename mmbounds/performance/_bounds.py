@@ -239,7 +239,7 @@ def performance_bounds(
     >>> for a in (0, 1):
     ...     for b in (0, 1):
     ...         xor[a, b, a ^ b] = 0.25
-    >>> perf = performance_bounds(mmbounds.estimate(xor, method="cvxpy"))
+    >>> perf = performance_bounds(mmbounds.estimate(xor, options={"solver": "cvxpy"}))
     >>> round(perf.accuracy_lower, 3), round(perf.accuracy_upper, 3)
     (0.5, 1.0)
     >>> perf.unimodal1, perf.fusion

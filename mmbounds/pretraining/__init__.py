@@ -35,8 +35,8 @@ comes from what the embeddings keep.
 * **distill** -- each embedding predicts its unimodal classifier's posterior, keeping the label
   information the classifiers found in ``D1``, ``D2`` (uniqueness).
 
-``method="contrastive"`` is the agreement-only baseline (only ``align``, unweighted);
-``method="none"`` returns the randomly initialised encoder. Every method uses the same
+``objective="contrastive"`` is the agreement-only baseline (only ``align``, unweighted);
+``objective="none"`` returns the randomly initialised encoder. Every objective uses the same
 architecture, so differences come from the objectives only. Setting a weight to 0 removes that
 term (and its computation) -- this is how the ablations are run.
 
@@ -53,6 +53,6 @@ Sentiment Analysis", EMNLP 2017 (multiplicative fusion). J. Li et al., "Align be
 from ._encoder import Encoder
 from ._probe import linear_probe
 from ._train import pretrain
-from ._weights import METHODS, SSL_TERMS, disagreement_scores
+from ._weights import OBJECTIVES, SSL_TERMS, disagreement_scores
 
-__all__ = ["Encoder", "pretrain", "linear_probe", "disagreement_scores", "SSL_TERMS", "METHODS"]
+__all__ = ["Encoder", "pretrain", "linear_probe", "disagreement_scores", "SSL_TERMS", "OBJECTIVES"]

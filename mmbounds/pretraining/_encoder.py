@@ -21,7 +21,7 @@ class Encoder:
 
     Attributes
     ----------
-    method : str
+    objective : str
         ``"disagreement"``, ``"contrastive"`` or ``"none"``.
     weights : dict of str to float
         The weights actually used (see :data:`SSL_TERMS`).
@@ -37,14 +37,14 @@ class Encoder:
         self,
         modules: Any,
         stats: tuple[np.ndarray, ...],
-        method: str,
+        objective: str,
         weights: dict[str, float],
         history: dict[str, list[float]],
         config: dict[str, Any],
     ) -> None:
         self._modules = modules
         self._stats = stats
-        self.method = method
+        self.objective = objective
         self.weights = weights
         self.history_ = history
         self.config = config
@@ -98,7 +98,7 @@ class Encoder:
         last = self.history_.get("total", [])
         tail = f", final loss {last[-1]:.4f}" if last else ""
         return (
-            f"Encoder(method={self.method!r}, {active or 'untrained'}, "
+            f"Encoder(objective={self.objective!r}, {active or 'untrained'}, "
             f"n_features_out={self.n_features_out_}{tail})"
         )
 

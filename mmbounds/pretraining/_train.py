@@ -14,7 +14,7 @@ import numpy as np
 
 from .._validation import check_features, check_option, check_random_state, check_scalar
 from ._encoder import Encoder, _build_modules
-from ._weights import METHODS, _resolve_posteriors, _resolve_weights, disagreement_scores
+from ._weights import OBJECTIVES, _resolve_posteriors, _resolve_weights, disagreement_scores
 
 __all__ = ["pretrain"]
 
@@ -25,7 +25,7 @@ def pretrain(
     X1u: Any,
     X2u: Any,
     *,
-    method: str = "disagreement",
+    objective: str = "disagreement",
     weights: Mapping[str, float] | None = None,
     posteriors: tuple[Any, Any] | None = None,
     epochs: int = 30,
@@ -47,8 +47,9 @@ def pretrain(
     X1u, X2u : array_like or torch.Tensor, shapes (n, d1), (n, d2)
         Unlabeled paired features; row ``i`` of both is one pair. Standardized internally with
         their own means and standard deviations (stored for :meth:`Encoder.transform`).
-    method : {"disagreement", "contrastive", "none"}
-        Preset weights (:data:`METHODS`): the full recipe, agreement-only InfoNCE, or no training.
+    objective : {"disagreement", "contrastive", "none"}
+        Preset weights (:data:`OBJECTIVES`): the full recipe, agreement-only InfoNCE, or no
+        training.
     weights : mapping or None
         Overrides of the preset, by term name (:data:`SSL_TERMS`): ``align``, ``retain``,
         ``match``, ``distill`` (loss weights, >= 0; 0 removes the term) and ``align_disagreement``
@@ -96,15 +97,15 @@ def pretrain(
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> z = rng.normal(size=(64, 2))
-    >>> enc = pretrain(z, -z, method="contrastive", epochs=2, batch_size=32, random_state=0)
+    >>> enc = pretrain(z, -z, objective="contrastive", epochs=2, batch_size=32, random_state=0)
     >>> enc.transform(z, -z).shape
     (64, 288)
     """
     import torch
     import torch.nn.functional as F
 
-    check_option(method, name="method", options=tuple(METHODS))
-    w = _resolve_weights(method, weights)
+    check_option(objective, name="objective", options=tuple(OBJECTIVES))
+    w = _resolve_weights(objective, weights)
     for name, v in (
         ("epochs", epochs),
         ("batch_size", batch_size),
@@ -162,7 +163,7 @@ def pretrain(
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         net = _build_modules(x1.shape[1], x2.shape[1], n_classes, cfg).to(dev)
-        encoder = Encoder(net, (m1, s1, m2, s2), method, w, history, cfg)
+        encoder = Encoder(net, (m1, s1, m2, s2), objective, w, history, cfg)
         active = [t for t in ("align", "retain", "match", "distill") if w[t] > 0]
         if not active:
             net.cpu()
@@ -183,7 +184,7 @@ def pretrain(
         if progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=int(epochs), desc=f"pretrain[{method}]", leave=False)
+            bar = tqdm(total=int(epochs), desc=f"pretrain[{objective}]", leave=False)
         for k in [*active, "total"]:
             history[k] = []
         net.train()

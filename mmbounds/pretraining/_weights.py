@@ -1,7 +1,7 @@
-"""Loss terms and method presets of :func:`pretrain`, and the disagreement scores that weight them.
+"""Loss terms and objective presets of :func:`pretrain`, and the disagreement scores weighting them.
 
 :data:`SSL_TERMS` names the terms (and the strengths of the disagreement weighting),
-:data:`METHODS` the preset weights of each method, and :func:`disagreement_scores` the
+:data:`OBJECTIVES` the preset weights of each objective, and :func:`disagreement_scores` the
 total-variation distance between two unimodal posteriors; the private helpers check the
 ``weights=`` and ``posteriors=`` arguments of :func:`~mmbounds.pretraining.pretrain`.
 """
@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import _to_numpy, check_scalar
 
-__all__ = ["METHODS", "SSL_TERMS", "disagreement_scores"]
+__all__ = ["OBJECTIVES", "SSL_TERMS", "disagreement_scores"]
 
 #: Loss terms and the strengths of the disagreement weighting (defaults of ``"disagreement"``).
 SSL_TERMS: dict[str, float] = {
@@ -26,8 +26,8 @@ SSL_TERMS: dict[str, float] = {
     "align_disagreement": 1.0,
     "match_disagreement": 1.0,
 }
-#: Preset weights of each method (``weights=`` overrides entries).
-METHODS: dict[str, dict[str, float]] = {
+#: Preset weights of each objective (``weights=`` overrides entries).
+OBJECTIVES: dict[str, dict[str, float]] = {
     "disagreement": dict(SSL_TERMS),
     "contrastive": {k: (1.0 if k == "align" else 0.0) for k in SSL_TERMS},
     "none": {k: 0.0 for k in SSL_TERMS},
@@ -86,8 +86,8 @@ def _resolve_posteriors(
     return out[0], out[1]
 
 
-def _resolve_weights(method: str, weights: Mapping[str, float] | None) -> dict[str, float]:
-    w = dict(METHODS[method])
+def _resolve_weights(objective: str, weights: Mapping[str, float] | None) -> dict[str, float]:
+    w = dict(OBJECTIVES[objective])
     for k, v in (weights or {}).items():
         if k not in SSL_TERMS:
             raise ValueError(f"weights: unknown term {k!r}; choose from {list(SSL_TERMS)}")

@@ -44,7 +44,7 @@ class Discretizer:
         PCA components; capped at ``min(n_samples, n_features)``. None skips PCA.
     n_clusters : int
         k-means clusters; capped at the number of distinct projected rows (with a warning).
-    method : {"auto", "kmeans", "minibatch"}
+    clustering : {"auto", "kmeans", "minibatch"}
         ``"kmeans"``: ``sklearn.cluster.KMeans``; ``"minibatch"``: ``MiniBatchKMeans``;
         ``"auto"``: MiniBatchKMeans above ``minibatch_threshold`` rows, KMeans otherwise.
     n_init : int
@@ -52,7 +52,7 @@ class Discretizer:
     max_iter : int
         k-means iterations per restart.
     minibatch_threshold : int
-        Row count above which ``method="auto"`` uses MiniBatchKMeans.
+        Row count above which ``clustering="auto"`` uses MiniBatchKMeans.
     discrete : bool or None
         Force pass-through (True) or clustering (False) of 1-D input; None decides from the data.
     n_threads : int or None
@@ -74,7 +74,7 @@ class Discretizer:
         PCA components actually used.
     pca_ : sklearn.decomposition.PCA or None
         The fitted projection.
-    method_ : str or None
+    clustering_ : str or None
         ``"kmeans"`` or ``"minibatch"`` as resolved.
     cluster_centers_ : ndarray, shape (n_clusters_, n_components_) or None
         Centers of the non-empty clusters, in projected space.
@@ -104,7 +104,7 @@ class Discretizer:
         normalize: bool = True,
         n_components: int | None = 5,
         n_clusters: int = 20,
-        method: str = "auto",
+        clustering: str = "auto",
         n_init: int = 3,
         max_iter: int = 300,
         minibatch_threshold: int = 10_000,
@@ -115,7 +115,7 @@ class Discretizer:
         self.normalize = normalize
         self.n_components = n_components
         self.n_clusters = n_clusters
-        self.method = method
+        self.clustering = clustering
         self.n_init = n_init
         self.max_iter = max_iter
         self.minibatch_threshold = minibatch_threshold
@@ -148,7 +148,7 @@ class Discretizer:
         arr, is_discrete = self._prepare(X, fitting=True)
         self.pca_ = None
         self.cluster_centers_ = None
-        self.method_ = None
+        self.clustering_ = None
         self.n_components_ = None
         self.n_dropped_clusters_ = 0
         if is_discrete:
@@ -230,7 +230,7 @@ class Discretizer:
         "normalize",
         "n_components",
         "n_clusters",
-        "method",
+        "clustering",
         "n_init",
         "max_iter",
         "minibatch_threshold",
@@ -254,7 +254,7 @@ class Discretizer:
     def __repr__(self) -> str:
         return (
             f"Discretizer(normalize={self.normalize}, n_components={self.n_components}, "
-            f"n_clusters={self.n_clusters}, method={self.method!r}, "
+            f"n_clusters={self.n_clusters}, clustering={self.clustering!r}, "
             f"random_state={self.random_state!r})"
         )
 
@@ -265,7 +265,7 @@ class Discretizer:
         if self.n_components is not None:
             check_scalar(self.n_components, name="n_components", kind=numbers.Integral, min_val=1)
         check_scalar(self.n_clusters, name="n_clusters", kind=numbers.Integral, min_val=1)
-        check_option(self.method, name="method", options=("auto", "kmeans", "minibatch"))
+        check_option(self.clustering, name="clustering", options=("auto", "kmeans", "minibatch"))
         check_scalar(self.n_init, name="n_init", kind=numbers.Integral, min_val=1)
         check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
         check_scalar(
@@ -342,11 +342,11 @@ class Discretizer:
                 stacklevel=3,
             )
             k = n_distinct
-        method = self.method
-        if method == "auto":
-            method = "minibatch" if z.shape[0] > self.minibatch_threshold else "kmeans"
-        self.method_ = method
-        if method == "kmeans":
+        clustering = self.clustering
+        if clustering == "auto":
+            clustering = "minibatch" if z.shape[0] > self.minibatch_threshold else "kmeans"
+        self.clustering_ = clustering
+        if clustering == "kmeans":
             km = KMeans(
                 n_clusters=k,
                 n_init=int(self.n_init),

@@ -64,7 +64,7 @@ def true_interactions(
         categories of x1, x2, y are kept (a category unseen here has probability 0).
     discretizer : None, dict, Discretizer or pair
         Used only without ``like``: discretizers fitted here on ``X1`` and ``X2`` (as in
-        :func:`estimate_raw`; discrete 1-D columns pass through).
+        :func:`estimate_features`; discrete 1-D columns pass through).
     random_state : None, int or numpy.random.Generator
         Seeds the discretizers fitted here.
     solver, tol :

@@ -33,9 +33,7 @@ def discrete_sources():
 
 def _boot(sources, **kw):
     x1, x2, paired = sources
-    return bootstrap_codes(
-        x1, x2, paired, n_bootstrap=6, estimate_kwargs={"bounds": FAST_BOUNDS}, **kw
-    )
+    return bootstrap_codes(x1, x2, paired, n_bootstrap=6, bounds=FAST_BOUNDS, **kw)
 
 
 def test_bootstrap_is_deterministic_and_independent_of_n_jobs(discrete_sources):
@@ -76,10 +74,15 @@ def test_estimate_n_bootstrap_attaches_result_and_matches_bootstrap():
     x1, x2, y = d["x1"], d["x2"], d.y
     kw = {"discretizer": {"n_clusters": 4, "n_threads": 1, "n_init": 1}, "bounds": FAST_BOUNDS}
     res = mmbounds.estimate(
-        x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5, random_state=3, **kw
+        x1=(x1, y), x2=(x2, y), paired=(x1, x2), options={"n_bootstrap": 5}, random_state=3, **kw
     )
     again = mmbounds.estimate(
-        x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_bootstrap=5, random_state=3, n_jobs=2, **kw
+        x1=(x1, y),
+        x2=(x2, y),
+        paired=(x1, x2),
+        options={"n_bootstrap": 5, "n_jobs": 2},
+        random_state=3,
+        **kw,
     )
     boot = res.extras["bootstrap"]
     assert boot.n_bootstrap == 5 and boot.seed == 3

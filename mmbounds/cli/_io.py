@@ -1,0 +1,124 @@
+"""Input files, output targets and printing of the command line (no estimation here)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "UsageError",
+    "PLOT_FORMATS",
+    "load_npz",
+    "read_pairs_csv",
+    "check_target",
+    "print_rows",
+    "format_result",
+    "save_result_plot",
+]
+
+PLOT_FORMATS = (".png", ".pdf", ".svg")
+
+
+class UsageError(Exception):
+    """A mistake in the command line or its input files (exit code 2)."""
+
+
+def load_npz(path: str) -> Any:
+    """The arrays of a ``.npz`` (an ``NpzFile``) or the array of a ``.npy`` file."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"file not found: {path}")
+    try:
+        return np.load(p, allow_pickle=False)
+    except Exception as exc:
+        raise UsageError(f"cannot read {path} as .npz/.npy: {exc}") from None
+
+
+def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
+    """The two columns of a CSV file with a header row (values kept as strings)."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"file not found: {path}")
+    with p.open(newline="") as fh:
+        rows = [r for r in csv.reader(fh) if r]
+    if len(rows) < 2:
+        raise UsageError(f"{path}: expected a header and at least one row of two columns")
+    body = rows[1:]
+    bad = [i + 2 for i, r in enumerate(body) if len(r) != 2]
+    if bad:
+        raise UsageError(f"{path}: line {bad[0]} does not have exactly two columns")
+    return [r[0] for r in body], [r[1] for r in body]
+
+
+def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
+    """Refuse to overwrite ``path`` without ``--force``; its folder must exist."""
+    if path is None:
+        return None
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError(f"{what} {path} is a folder; give a file name")
+    if p.exists() and not force:
+        raise UsageError(f"{p} exists; pass --force to overwrite")
+    if not p.parent.is_dir():
+        raise UsageError(f"folder of {what} {path} does not exist")
+    return p
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
+    """The demo table: one row per dataset, as text, JSON or CSV."""
+    if fmt == "json":
+        json.dump(rows, out, indent=2)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    width = max(len(r["data"]) for r in rows)
+    head = f"{'data':<{width}}  {'R':>7} {'U1':>7} {'U2':>7} {'S >=':>7} {'S <=':>7} {'S true':>7}"
+    out.write(head + "\n" + "-" * len(head) + "\n")
+    for r in rows:
+        vals = [r[k] for k in ("R", "U1", "U2", "S_lower", "S_upper", "S_true")]
+        cells = " ".join(
+            "      —" if v is None else f"{0.0 if abs(v) < 5e-7 else v:7.4f}" for v in vals
+        )
+        out.write(f"{r['data']:<{width}}  {cells}\n")
+    out.write(
+        "(bits; S >= / S <= are the best guaranteed bounds from the pairwise marginals only)\n"
+    )
+
+
+def format_result(res: Any, fmt: str) -> str:
+    """One estimate as text (its ``repr``), JSON or CSV (both from ``res.to_dict()``)."""
+    if fmt == "text":
+        return repr(res) + "\n"
+    d = res.to_dict()
+    if fmt == "json":
+        return json.dumps(d, indent=2) + "\n"
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["name", "side", "bits", "guaranteed"])
+    for k in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper"):
+        w.writerow([k, "", d[k], True])
+    for b in d["bounds"]:
+        w.writerow([b["name"], b["side"], b["value"], b["guaranteed"]])
+    return buf.getvalue()
+
+
+def save_result_plot(res: Any, path: Path) -> None:
+    """Save :func:`mmbounds.plotting.plot_result` of ``res`` to ``path`` (format from suffix)."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise UsageError("--plot needs matplotlib: pip install mmbounds[plots]") from None
+    from ..plotting import plot_result
+
+    fig = Figure(figsize=(8.5, 3.2), layout="constrained")
+    plot_result(res, ax=fig.subplots())
+    fig.savefig(path, dpi=150)
