@@ -63,16 +63,17 @@ def reconcile_ml(
     prev = None
     err = np.inf
     it = 0
+    q1, q2, q12 = q.sum(axis=1), q.sum(axis=0), q.sum(axis=2)
     for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
-        q1 = q.sum(axis=1, keepdims=True)  # (n1, 1, ny)
-        q2 = q.sum(axis=0, keepdims=True)  # (1, n2, ny)
-        q12 = q.sum(axis=2, keepdims=True)  # (n1, n2, 1)
-        c1 = np.divide(p1[:, None, :], q1, out=np.zeros_like(q1 * q), where=q1 > 0)
-        c2 = np.divide(p2[None, :, :], q2, out=np.zeros_like(q1 * q), where=q2 > 0)
-        c12 = np.divide(p12[:, :, None], q12, out=np.zeros_like(q1 * q), where=q12 > 0)
-        q = q * (w[0] * c1 + w[1] * c2 + w[2] * c12)
+        # EM factor of each cell: the weighted ratios of its three observed to current marginals
+        c1 = np.divide(p1, q1, out=np.zeros_like(p1), where=q1 > 0)
+        c2 = np.divide(p2, q2, out=np.zeros_like(p2), where=q2 > 0)
+        c12 = np.divide(p12, q12, out=np.zeros_like(p12), where=q12 > 0)
+        q = q * (w[0] * c1[:, None, :] + w[1] * c2[None, :, :] + w[2] * c12[:, :, None])
         q /= q.sum()
-        margs = np.concatenate([q.sum(axis=1).ravel(), q.sum(axis=0).ravel(), q.sum(2).ravel()])
+        # the new marginals serve the convergence check and the next step
+        q1, q2, q12 = q.sum(axis=1), q.sum(axis=0), q.sum(axis=2)
+        margs = np.concatenate([q1.ravel(), q2.ravel(), q12.ravel()])
         if prev is not None:
             err = float(np.abs(margs - prev).max())
             if err <= tol:
