@@ -90,7 +90,9 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
         )
         out.write(f"{r['data']:<{width}}  {cells}\n")
     out.write(
-        "(bits; S >= / S <= are the best guaranteed bounds from the pairwise marginals only)\n"
+        "(bits; S >= / S <= are the best guaranteed bounds from the pairwise marginals only; for\n"
+        " the mfeat sample they bound the sample tables: `mmbounds estimate --d1 --d2 --dm` on\n"
+        " independent samples adds confidence intervals for the population)\n"
     )
 
 
@@ -103,11 +105,18 @@ def format_result(res: Any, fmt: str) -> str:
         return json.dumps(d, indent=2) + "\n"
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["name", "side", "bits", "guaranteed"])
+    w.writerow(["name", "side", "bits", "guaranteed", "scope", "low", "high", "verdict"])
+    scope = "sample tables" if d.get("from_samples") else "tables"
     for k in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper"):
-        w.writerow([k, "", d[k], True])
+        w.writerow([k, "", d[k], True, scope, "", "", ""])
     for b in d["bounds"]:
-        w.writerow([b["name"], b["side"], b["value"], b["guaranteed"]])
+        w.writerow([b["name"], b["side"], b["value"], b["guaranteed"], scope, "", "", ""])
+    inf = d.get("inference")
+    if inf:
+        level = f"population ({inf['confidence']:.0%} {inf['mode']})"
+        for k, iv in inf["intervals"].items():
+            w.writerow([k, "", iv["estimate"], "", level, iv["low"], iv["high"], iv["verdict"]])
+    w.writerow(["status", "", "", "", d["status"], "", "", d["message"]])
     return buf.getvalue()
 
 

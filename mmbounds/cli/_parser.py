@@ -60,6 +60,18 @@ def _add_estimate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
     p.add_argument(
         "--device", default=None, help="torch device, e.g. cuda (option device; implies torch)"
     )
+    p.add_argument(
+        "--confidence",
+        type=float,
+        default=0.95,
+        help="samples only: level of the population intervals (default 0.95; 0 skips them)",
+    )
+    p.add_argument(
+        "--inference",
+        choices=("bootstrap", "certified"),
+        default="bootstrap",
+        help="samples only: bias-corrected bootstrap (default) or certified finite-sample bounds",
+    )
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.add_argument("--out", help="write the result to this file instead of stdout")
     p.add_argument(

@@ -8,13 +8,14 @@
 """
 
 from .classifiers import UnimodalClassifier, fit_unimodal, posteriors_on_pairs
-from .discretize import Discretizer
+from .discretize import Discretizer, auto_clusters
 from .features import estimate_features, needs_features
 from .samples import MIN_SAMPLES_PER_CELL, estimate_samples, samples_per_cell
 from .truth import true_interactions
 
 __all__ = [
     "Discretizer",
+    "auto_clusters",
     "UnimodalClassifier",
     "fit_unimodal",
     "posteriors_on_pairs",

@@ -50,14 +50,21 @@ def _is_fitted(d: Any) -> bool:
     return hasattr(d, "passthrough_") or hasattr(d, "cluster_centers_")
 
 
-def fit_discretizer(template: Any, data: Sequence[np.ndarray], seed: int) -> Any:
-    """Clone an unfitted template (seeding it if unseeded) and fit on the union of ``data``."""
+def fit_discretizer(
+    template: Any, data: Sequence[np.ndarray], seed: int, n_clusters: int | None = None
+) -> Any:
+    """Clone an unfitted template (seeding it if unseeded) and fit on the union of ``data``.
+
+    ``n_clusters`` replaces a template's ``"auto"`` cluster count.
+    """
     if _is_fitted(template):
         return template
     if isinstance(template, Discretizer):
         params = template.get_params()
         if params["random_state"] is None:
             params["random_state"] = seed
+        if params["n_clusters"] == "auto" and n_clusters is not None:
+            params["n_clusters"] = n_clusters
         d = Discretizer(**params)
     else:
         from sklearn.base import clone

@@ -14,6 +14,7 @@ Applications", ICLR 2024 (arXiv 2306.04539), experimental setup (PCA(5), k-means
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from typing import Any
@@ -23,9 +24,27 @@ import numpy as np
 from .._validation import _to_numpy, check_option, check_random_state, check_scalar
 from ..exceptions import EstimationWarning
 
-__all__ = ["Discretizer"]
+__all__ = ["Discretizer", "auto_clusters"]
 
 _MAX_SEED = 2**31 - 1
+_MAX_AUTO = 20  # the paper's count: "auto" never uses more
+_PER_CELL = 5.0  # samples per cell that "auto" leaves in every pairwise table
+
+
+def auto_clusters(n_labeled: int, n_paired: int, n_classes: int) -> int:
+    """Clusters for one modality from the sample sizes: at least 5 samples per cell.
+
+    ``k <= n_labeled / (5 n_classes)`` keeps 5 samples per cell of ``p(x_i, y)`` and
+    ``k <= sqrt(n_paired / 5)`` of ``p(x1, x2)`` (with the same ``k`` for both modalities); the
+    result is clipped to ``[2, 20]``.
+
+    Examples
+    --------
+    >>> auto_clusters(667, 667, 10), auto_clusters(100_000, 100_000, 2)
+    (11, 20)
+    """
+    k = min(n_labeled / (_PER_CELL * max(n_classes, 1)), math.sqrt(n_paired / _PER_CELL))
+    return int(min(_MAX_AUTO, max(2, math.floor(k))))
 
 
 class Discretizer:
@@ -42,8 +61,12 @@ class Discretizer:
         L2-normalize each row before PCA (skipped when there is a single feature).
     n_components : int or None
         PCA components; capped at ``min(n_samples, n_features)``. None skips PCA.
-    n_clusters : int
+    n_clusters : int or "auto"
         k-means clusters; capped at the number of distinct projected rows (with a warning).
+        ``"auto"`` (default) follows the sample size: the feature layer
+        (:func:`mmbounds.raw.estimate_features`) picks the count that leaves at least
+        ``MIN_SAMPLES_PER_CELL`` samples per cell of every pairwise table
+        (:func:`auto_clusters`); fitted alone, ``min(20, floor(sqrt(n / 5)))``. The paper used 20.
     clustering : {"auto", "kmeans", "minibatch"}
         ``"kmeans"``: ``sklearn.cluster.KMeans``; ``"minibatch"``: ``MiniBatchKMeans``;
         ``"auto"``: MiniBatchKMeans above ``minibatch_threshold`` rows, KMeans otherwise.
@@ -103,7 +126,7 @@ class Discretizer:
         *,
         normalize: bool = True,
         n_components: int | None = 5,
-        n_clusters: int = 20,
+        n_clusters: int | str = "auto",
         clustering: str = "auto",
         n_init: int = 3,
         max_iter: int = 300,
@@ -264,7 +287,8 @@ class Discretizer:
             raise TypeError(f"normalize must be a bool, got {self.normalize!r}")
         if self.n_components is not None:
             check_scalar(self.n_components, name="n_components", kind=numbers.Integral, min_val=1)
-        check_scalar(self.n_clusters, name="n_clusters", kind=numbers.Integral, min_val=1)
+        if self.n_clusters != "auto":
+            check_scalar(self.n_clusters, name="n_clusters", kind=numbers.Integral, min_val=1)
         check_option(self.clustering, name="clustering", options=("auto", "kmeans", "minibatch"))
         check_scalar(self.n_init, name="n_init", kind=numbers.Integral, min_val=1)
         check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
@@ -333,7 +357,10 @@ class Discretizer:
         from sklearn.cluster import KMeans, MiniBatchKMeans
 
         n_distinct = int(np.unique(z, axis=0).shape[0])
-        k = int(self.n_clusters)
+        k = self.n_clusters
+        if k == "auto":
+            k = int(min(_MAX_AUTO, max(2, math.floor(math.sqrt(z.shape[0] / _PER_CELL)))))
+        k = int(k)
         if n_distinct < k:
             warnings.warn(
                 f"only {n_distinct} distinct projected rows for n_clusters={k}; using "

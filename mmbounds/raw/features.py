@@ -34,6 +34,7 @@ from .._validation import check_random_state, check_scalar, check_sources
 from ..results import EstimateResult
 from ._discretizers import codes_of, fit_discretizer, is_discrete_column, resolve_discretizers
 from ._posteriors import CLASSIFIER_NOTE, as_float_pair, classifier_posteriors
+from .discretize import auto_clusters
 from .samples import MIN_SAMPLES_PER_CELL, estimate_samples, samples_per_cell, warn_few_samples
 
 __all__ = ["estimate_features", "needs_features"]
@@ -101,7 +102,10 @@ def estimate_features(
         ``DM``: unlabeled paired features, row ``i`` of both is one sample.
     discretizer : None, dict, Discretizer, or a pair of those
         Template for both modalities (or one per modality). None: the paper's recipe
-        ``Discretizer()`` (L2-normalize, PCA(5), k-means(20)); a dict: ``Discretizer(**dict)``.
+        ``Discretizer()`` (L2-normalize, PCA(5), k-means) with the cluster count chosen for the
+        sample size (:func:`mmbounds.raw.auto_clusters`: at least 5 samples per cell of every
+        pairwise table, at most the paper's 20; ``{"n_clusters": 20}`` gives the paper's); a dict:
+        ``Discretizer(**dict)``.
         An unfitted template is copied, seeded from ``random_state`` when its own ``random_state``
         is None, and fitted on ``X_i`` and ``X_iu`` together; a fitted one is used as is.
     classifier : None, "linear", "mlp", "empirical" or estimator
@@ -128,7 +132,8 @@ def estimate_features(
     -------
     EstimateResult
         With ``extras``: ``discretizers`` (pair; None for a pass-through modality),
-        ``cluster_sizes``, ``n_samples`` (D1, D2, DM), ``samples_per_cell`` (per table),
+        ``cluster_sizes``, ``n_samples`` (D1, D2, DM), ``n_clusters`` (per modality),
+        ``samples_per_cell`` (per table),
         ``min_samples_per_cell``, ``classifier`` (None or a dict with ``kind``, ``models``,
         ``guaranteed=False``, ``note``), ``codes`` (the discrete samples) and ``posteriors``.
 
@@ -147,6 +152,8 @@ def estimate_features(
     X1, y1, X2, y2, X1u, X2u = raw
 
     templates = resolve_discretizers(discretizer)
+    n_classes = len(np.unique(np.concatenate([y1, y2]).astype(str)))
+    auto_k = [auto_clusters(len(y), len(X1u), n_classes) for y in (y1, y2)]
     discs: list[Any] = []
     codes: list[np.ndarray] = []
     for i, (X, Xu) in enumerate(((X1, X1u), (X2, X2u))):
@@ -154,7 +161,7 @@ def estimate_features(
             discs.append(None)  # discrete columns pass through untouched
             codes += [X, Xu]
             continue
-        d = fit_discretizer(templates[i], (X, Xu), seeds[i])
+        d = fit_discretizer(templates[i], (X, Xu), seeds[i], n_clusters=min(auto_k))
         discs.append(d)
         codes += [codes_of(d, X), codes_of(d, Xu)]
     c1, c1u, c2, c2u = codes
@@ -186,6 +193,7 @@ def estimate_features(
             None if d is None else np.asarray(d.cluster_sizes_).copy() for d in discs
         ),
         "n_samples": {"d1": sizes[0], "d2": sizes[1], "dm": sizes[2]},
+        "n_clusters": tuple(None if d is None else getattr(d, "n_clusters_", None) for d in discs),
         "samples_per_cell": per_cell,
         "min_samples_per_cell": min(per_cell.values()),
         "classifier": clf_info,
