@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "PROB_FLOOR",
     "check_table",
     "check_scalar",
     "check_random_state",
@@ -22,6 +23,18 @@ __all__ = [
     "check_features",
     "check_sources",
 ]
+
+
+PROB_FLOOR = 1e-15
+"""Entries of a table below ``PROB_FLOOR`` times its total are set to 0 by :func:`check_table`.
+
+Why 1e-15: it is a few units of float64 rounding (eps = 2.2e-16) of the total, so such an entry is
+below the accuracy with which the table's own sum is known; it changes any entropy of a table of
+``n`` cells by at most ``n * 1e-15 * log2(1e15) ~ n * 5e-14`` bits. Subnormal and near-underflow
+values (issue 14: ``5e-324``, ``6.7e-301``) would otherwise reach the solvers, where ratios and
+logarithms of them overflow. Every bound is certified for the floored table, which is the one
+reported.
+"""
 
 
 def _is_tensor(x: Any) -> bool:
@@ -44,6 +57,7 @@ def check_table(
     ndim: int | None = 3,
     normalize: bool = False,
     atol: float = 1e-9,
+    floor: float = PROB_FLOOR,
 ) -> np.ndarray:
     """Validate a probability table and return a float64 copy.
 
@@ -60,6 +74,9 @@ def check_table(
         1 within ``atol`` times the number of cells (at least 1e-6).
     atol : float
         Entries down to ``-atol`` are clipped to 0; more negative entries raise.
+    floor : float
+        Entries below ``floor`` times the total are set to 0 (default :data:`PROB_FLOOR`, 1e-15:
+        subnormals never reach the solvers).
 
     Returns
     -------
@@ -94,8 +111,13 @@ def check_table(
         raise ValueError(f"{name} has negative entries (min {lo:.4g}); probabilities must be >= 0")
     np.clip(arr, 0.0, None, out=arr)
     total = float(arr.sum())
+    if not np.isfinite(total):  # finite entries whose sum overflows (counts near 1e308)
+        arr /= float(arr.max())
+        total = float(arr.sum())
     if total <= 0.0:
         raise ValueError(f"{name} sums to {total:.4g}; it needs a positive total")
+    arr[arr < floor * total] = 0.0
+    total = float(arr.sum())
     if normalize:
         arr /= total
     elif abs(total - 1.0) > max(atol * arr.size, 1e-6):
