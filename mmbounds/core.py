@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._options import Options, as_options
-from ._validation import check_posteriors, check_random_state, check_table
+from ._validation import check_memory, check_posteriors, check_random_state, check_table
 from ._version import __version__
 from .bounds import BOUNDS, BoundContext, select_bounds
 from .bounds._guard import combine
@@ -36,7 +36,12 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
             raise ValueError(
                 f"data as a tuple must hold three tables (p_x1y, p_x2y, p_x1x2), got {len(data)}"
             )
+        shapes = [_shape(t) for t in data]
+        if all(len(sh) == 2 for sh in shapes):  # the size guard, before reconciliation allocates
+            check_memory((shapes[0][0], shapes[1][0], shapes[0][1]), max_gib=options.max_memory_gib)
         return Marginals(*data, normalize=options.normalize, reconcile=options.reconcile), None
+    if len(_shape(data)) == 3:
+        check_memory(_shape(data), max_gib=options.max_memory_gib)
     joint = check_table(data, name="data", ndim=3, normalize=options.normalize)
     return Marginals._from_checked_joint(joint), joint
 
@@ -107,7 +112,19 @@ def estimate_marginals(
         options=opts,
         random_state=random_state,
         progress=progress,
+        _size_checked=True,
     )
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    """The shape of an array-like without converting it (``()`` when it has none)."""
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(x)
+        except ValueError:  # ragged nested lists: check_table reports them
+            return ()
+    return tuple(int(n) for n in shape)
 
 
 def _progress_bar(progress: bool, total: int) -> Any:
@@ -127,8 +144,11 @@ def solve_marginals(
     options: Options,
     random_state: Any = None,
     progress: bool = False,
+    _size_checked: bool = False,
 ) -> EstimateResult:
     """The estimate for trusted inputs (validated marginals, posteriors and options)."""
+    if not _size_checked:  # the sample layers build Marginals and come in here
+        check_memory(m.shape, max_gib=options.max_memory_gib)
     names = select_bounds(
         bounds, n_cells=int(np.prod(m.shape)), with_posteriors=posteriors is not None
     )

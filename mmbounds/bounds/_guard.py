@@ -78,13 +78,12 @@ def combine(
             out.degraded = out.degraded or guaranteed
             value = fallback
         out.values.append((name, side, float(value), guaranteed))
-    for name, side, value, guaranteed in out.values:
-        if not guaranteed:
-            continue
-        if side == "lower" and value > out.lower:
-            out.lower, out.lower_name = value, name
-        if side == "upper" and value < out.upper:
-            out.upper, out.upper_name = value, name
+    # ties are broken by name (as tuples compare), so the reported method does not depend on
+    # the registry order
+    lowers = [(v, n) for n, s, v, g in out.values if g and s == "lower"]
+    uppers = [(v, n) for n, s, v, g in out.values if g and s == "upper"]
+    out.lower, out.lower_name = max(lowers + [(out.lower, out.lower_name)])
+    out.upper, out.upper_name = min(uppers + [(out.upper, out.upper_name)])
     cross = out.lower - out.upper
     if cross > ORDER_TOL:
         out.notes.append(
