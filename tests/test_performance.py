@@ -107,9 +107,7 @@ def test_xor_recommends_interactions_and_copy_recommends_simple() -> None:
     assert perf.unimodal1 == (0.5, 0.5) and perf.unimodal2 == (0.5, 0.5)
     assert perf.fusion in ("interaction", "probably_interaction")
     assert perf.data_collection in ("collect", "probably_collect")
-    red = performance_bounds(
-        mmbounds.estimate(CANONICAL["redundant"][0], options={"solver": "cvxpy"})
-    )
+    red = performance_bounds(mmbounds.estimate(CANONICAL["redundant"][0], options={"solver": "cvxpy"}))
     assert red.accuracy_interval == (pytest.approx(1.0), pytest.approx(1.0))
     assert red.fusion == "simple"
     assert red.data_collection == "skip"  # unimodal already perfect

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+
 from ._context import BoundContext
 
 __all__ = ["ORDER_TOL", "Combined", "combine"]

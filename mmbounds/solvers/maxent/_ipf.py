@@ -36,10 +36,10 @@ from ...info import LN2
 from ...marginals import reachable_cells
 from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
+from ._certificate import gibbs_entropy_upper
 from ._layouts import _Dense, _Sparse
 from ._relaxation import _Relaxation
 from ._solution import MaxEntSolution
-from ._certificate import gibbs_entropy_upper
 from ._support import (
     _n_cells,
     _support_size,
