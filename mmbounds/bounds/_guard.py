@@ -63,6 +63,12 @@ def combine(
     trivial = _trivial_upper(ctx)
     out = Combined([], 0.0, "nonnegativity", trivial, "H(Y)-(R+U1+U2)", None)
     parts = ctx.parts
+    if not math.isfinite(parts.info.residual):
+        out.degraded = True
+        out.notes.append(
+            "broja: no certified gap; R, U1, U2 are the solver's last values and the upper bounds "
+            "use R+U1+U2 >= max(I(X1;Y), I(X2;Y)) instead"
+        )
     if parts.clipped > 0:
         out.residuals["R+U1+U2 projected"] = float(min(parts.clipped, 1e300))
         if parts.clipped > ORDER_TOL:
