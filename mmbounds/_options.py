@@ -43,8 +43,18 @@ class Options:
         Torch device (e.g. ``"cuda"``); selects torch under ``backend="auto"``.
     max_nodes : int
         Node budget of the branch-and-bound upper bound.
-    time_budget_s : float
-        Wall-clock budget (seconds) of the branch-and-bound upper bound and its witness search.
+    max_lp : int
+        Linear-program budget of the branch-and-bound upper bound (root bound tightening, witness
+        search and nodes together). With ``max_nodes`` it is the whole budget by default, so an
+        estimate depends only on its inputs and ``random_state``.
+    time_budget_s : float or None
+        Optional wall-clock budget (seconds) of the branch-and-bound upper bound and its witness
+        search, on top of the deterministic ones. None by default; when set, the result's message
+        says that its search bounds depend on timing.
+    max_memory_gib : float
+        Largest solver memory (GiB, estimated from the support size before anything is
+        allocated) an estimate may use; above it a ``ValueError`` names the estimate and the way
+        out (fewer clusters, the GPU backend, or a larger limit).
     normalize : bool
         Rescale tables (counts) to sum to 1.
     reconcile : bool
@@ -70,7 +80,9 @@ class Options:
     backend: str = "auto"
     device: Any = None
     max_nodes: int = 200
-    time_budget_s: float = 5.0
+    max_lp: int = 1000
+    time_budget_s: float | None = None
+    max_memory_gib: float = 2.0
     normalize: bool = False
     reconcile: bool = True
     n_bootstrap: int = 0
@@ -86,7 +98,10 @@ class Options:
             check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
         check_option(self.backend, name="backend", options=BACKENDS)
         check_scalar(self.max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
-        check_scalar(self.time_budget_s, name="time_budget_s", min_val=0.0, include_min=False)
+        check_scalar(self.max_lp, name="max_lp", kind=numbers.Integral, min_val=1)
+        if self.time_budget_s is not None:
+            check_scalar(self.time_budget_s, name="time_budget_s", min_val=0.0, include_min=False)
+        check_scalar(self.max_memory_gib, name="max_memory_gib", min_val=0.0, include_min=False)
         for flag in ("normalize", "reconcile"):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be True or False, got {getattr(self, flag)!r}")

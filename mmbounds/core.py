@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from ._options import Options, as_options
-from ._validation import check_posteriors, check_random_state, check_table
+from ._validation import check_memory, check_posteriors, check_random_state, check_table
 from ._version import __version__
 from .bounds import BOUNDS, BoundContext, select_bounds
+from .bounds._guard import combine
 from .info import mutual_information
 from .marginals import Marginals
 from .results import Bound, EstimateResult
@@ -35,7 +36,12 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
             raise ValueError(
                 f"data as a tuple must hold three tables (p_x1y, p_x2y, p_x1x2), got {len(data)}"
             )
+        shapes = [_shape(t) for t in data]
+        if all(len(sh) == 2 for sh in shapes):  # the size guard, before reconciliation allocates
+            check_memory((shapes[0][0], shapes[1][0], shapes[0][1]), max_gib=options.max_memory_gib)
         return Marginals(*data, normalize=options.normalize, reconcile=options.reconcile), None
+    if len(_shape(data)) == 3:
+        check_memory(_shape(data), max_gib=options.max_memory_gib)
     joint = check_table(data, name="data", ndim=3, normalize=options.normalize)
     return Marginals._from_checked_joint(joint), joint
 
@@ -106,7 +112,19 @@ def estimate_marginals(
         options=opts,
         random_state=random_state,
         progress=progress,
+        _size_checked=True,
     )
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    """The shape of an array-like without converting it (``()`` when it has none)."""
+    shape = getattr(x, "shape", None)
+    if shape is None:
+        try:
+            shape = np.shape(x)
+        except ValueError:  # ragged nested lists: check_table reports them
+            return ()
+    return tuple(int(n) for n in shape)
 
 
 def _progress_bar(progress: bool, total: int) -> Any:
@@ -126,8 +144,11 @@ def solve_marginals(
     options: Options,
     random_state: Any = None,
     progress: bool = False,
+    _size_checked: bool = False,
 ) -> EstimateResult:
     """The estimate for trusted inputs (validated marginals, posteriors and options)."""
+    if not _size_checked:  # the sample layers build Marginals and come in here
+        check_memory(m.shape, max_gib=options.max_memory_gib)
     names = select_bounds(
         bounds, n_cells=int(np.prod(m.shape)), with_posteriors=posteriors is not None
     )
@@ -168,21 +189,26 @@ def _result(
     timings: dict[str, float],
     random_state: Any,
 ) -> EstimateResult:
-    """Best guaranteed bounds, status and the result object."""
+    """Best guaranteed bounds (finite and ordered: :func:`mmbounds.bounds._guard.combine`),
+    status and the result object."""
     m, parts, opts = ctx.m, ctx.parts, ctx.options
-    lowers = [(b.value, b.name) for b in values if b.side == "lower" and b.guaranteed]
-    uppers = [(b.value, b.name) for b in values if b.side == "upper" and b.guaranteed]
-    lo, lo_name = max(lowers + [(0.0, "nonnegativity")])
-    hi, hi_name = min(uppers + [(ctx.trivial_upper, "H(Y)-(R+U1+U2)")])
+    comb = combine(ctx, [(b.name, b.side, b.value, b.guaranteed) for b in values], witness)
+    values = [Bound(n, s, v, g, BOUNDS[n].note) for n, s, v, g in comb.values]
     synergy_true = None
     if joint is not None:
-        synergy_true = mutual_information(joint, (0, 1), 2) - parts.min_mi
+        synergy_true = max(mutual_information(joint, (0, 1), 2) - parts.min_mi, 0.0)
     # a search stopping on its budget is normal: its bound is certified either way
     messages = [
         f"{k}: {v.status} (residual {v.residual:.2e})"
         for k, v in solver_info.items()
         if not v.converged and (k not in BOUNDS or BOUNDS[k].cost != "search")
     ]
+    messages += comb.notes
+    if opts.time_budget_s is not None:
+        messages.append(
+            f"time_budget_s={opts.time_budget_s:g} is set: the search bounds depend on timing"
+        )
+    status = "degraded" if comb.degraded else ("warning" if messages else "ok")
     backend = get_namespace(
         m.p_x1y, backend=opts.backend, device=opts.device, n_cells=ctx.n_cells
     ).name
@@ -191,26 +217,27 @@ def _result(
         redundancy=parts.redundancy,
         unique1=parts.unique1,
         unique2=parts.unique2,
-        synergy_lower=float(lo),
-        synergy_upper=float(hi),
-        synergy_lower_method=lo_name,
-        synergy_upper_method=hi_name,
+        synergy_lower=float(comb.lower),
+        synergy_upper=float(comb.upper),
+        synergy_lower_method=comb.lower_name,
+        synergy_upper_method=comb.upper_name,
         bounds=tuple(values),
         mi_x1y=parts.mi_x1y,
         mi_x2y=parts.mi_x2y,
         mi_x1x2=ctx.mi_x1x2,
         entropy_y=ctx.entropy_y,
         synergy_true=synergy_true,
-        synergy_witness=witness,
+        synergy_witness=comb.witness,
         shape=m.shape,
         n_support=ctx.n_support,
         consistency=m.consistency,
         solver_info=MappingProxyType(solver_info),
         timings=MappingProxyType(timings),
-        status="warning" if messages else "ok",
+        status=status,
         message="; ".join(messages),
         backend=backend,
         random_state=None if seed is None else int(seed),
         mmbounds_version=__version__,
         marginals=m,
+        residuals=MappingProxyType(comb.residuals),
     )

@@ -7,6 +7,7 @@ __all__ = [
     "InconsistentMarginalsWarning",
     "EstimationWarning",
     "SolverError",
+    "SizeWarning",
 ]
 
 
@@ -20,6 +21,10 @@ class InconsistentMarginalsWarning(UserWarning):
 
 class EstimationWarning(UserWarning):
     """A number is an estimate with a known weakness (few samples per cell, trained classifiers)."""
+
+
+class SizeWarning(UserWarning):
+    """A problem is large: the message gives the estimated memory and time and how to shrink it."""
 
 
 class SolverError(RuntimeError):

@@ -35,7 +35,9 @@ __all__ = ["PIDResult", "PIDParts", "pid", "redundancy_uniqueness"]
 class PIDParts:
     """R, U1, U2 from the two source-label marginals (bits), with the BROJA solve behind them.
 
-    ``min_mi = R + U1 + U2 = I_q*(X1,X2;Y)``.
+    ``min_mi = R + U1 + U2 = I_q*(X1,X2;Y)``. ``clipped`` is how far (bits) the solver's value
+    of ``min_mi`` lay outside ``[max(I(X1;Y), I(X2;Y)), I(X1;Y) + I(X2;Y)]``, the interval that
+    holds the true minimum (so R, U1, U2 >= 0); it was projected onto it.
     """
 
     redundancy: float
@@ -45,6 +47,13 @@ class PIDParts:
     mi_x2y: float
     min_mi: float
     info: SolverInfo
+    clipped: float = 0.0
+
+    @property
+    def certified_min_mi(self) -> float:
+        """``min_mi`` lowered by the certified BROJA gap, never below ``max(I(X1;Y), I(X2;Y))``
+        (which the true minimum is not below): a valid lower value even when the solve failed."""
+        return max(self.min_mi - max(float(self.info.residual), 0.0), max(self.mi_x1y, self.mi_x2y))
 
 
 def redundancy_uniqueness(
@@ -62,8 +71,18 @@ def redundancy_uniqueness(
     sol = broja(p_x1y, p_x2y, solver=solver, tol=tol, backend=backend, device=device, **kw)
     i1 = mutual_information(p_x1y, 0, 1)
     i2 = mutual_information(p_x2y, 0, 1)
-    r = i1 + i2 - sol.min_mi
-    return PIDParts(r, i1 - r, i2 - r, i1, i2, sol.min_mi, sol.info)
+    min_mi, clipped = _project(sol.min_mi, max(i1, i2), i1 + i2)
+    r = i1 + i2 - min_mi
+    return PIDParts(r, max(i1 - r, 0.0), max(i2 - r, 0.0), i1, i2, min_mi, sol.info, clipped)
+
+
+def _project(value: float, lo: float, hi: float) -> tuple[float, float]:
+    """``value`` projected onto ``[lo, hi]`` and the distance moved (a non-finite value: ``hi``,
+    the always valid upper end, with an infinite distance)."""
+    if not np.isfinite(value):
+        return hi, float("inf")
+    out = min(max(value, lo), hi)
+    return out, abs(out - value)
 
 
 def pid(
@@ -119,11 +138,12 @@ def pid(
     )
     total = mutual_information(p, (0, 1), 2)
     info = parts.info
+    synergy, _ = _project(total - parts.min_mi, 0.0, total)  # S >= 0: p is in the BROJA set
     return PIDResult(
         parts.redundancy,
         parts.unique1,
         parts.unique2,
-        total - parts.min_mi,
+        synergy,
         parts.mi_x1y,
         parts.mi_x2y,
         total,

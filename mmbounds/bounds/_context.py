@@ -103,13 +103,13 @@ class BoundContext:
     def certified_min_mi(self) -> float:
         """``R + U1 + U2`` lowered by the certified BROJA gap: never above the true minimum, so a
         bound built on it stays valid when the solve is not exactly optimal."""
-        return certified_min(self.parts.min_mi, self.parts.info)
+        return self.parts.certified_min_mi
 
     @cached_property
     def trivial_upper(self) -> float:
         """``S <= H(Y) - (R+U1+U2)`` (as ``I(X1,X2;Y) <= H(Y)``), with R+U1+U2 lowered by the
-        certified BROJA gap."""
-        return self.entropy_y - self.parts.min_mi + max(self.parts.info.residual, 0.0)
+        certified BROJA gap (finite even when BROJA failed)."""
+        return max(self.entropy_y - self.certified_min_mi, 0.0)
 
     def pairings_lower(self, coupling: str) -> float:
         """Best coupling bound (``"meet"`` or ``"profile"``) on ``min H`` over Δ12, bits."""
@@ -125,6 +125,8 @@ class BoundContext:
         return self.entropy_x1x2 + self.entropy_y - entropy_lower - self.certified_min_mi
 
 
-def certified_min(value: float, info: Any) -> float:
-    """A minimum computed by a solver, lowered by its certified residual (gap, bits)."""
-    return value - max(float(info.residual), 0.0)
+def certified_min(value: float, info: Any, floor: float = -np.inf) -> float:
+    """A minimum computed by a solver, lowered by its certified residual (gap, bits), and never
+    below ``floor``, a value known to lie below the true minimum (so a failed solve, with an
+    infinite gap, falls back on ``floor``)."""
+    return max(value - max(float(info.residual), 0.0), floor)

@@ -112,6 +112,7 @@ def _bnb(ctx: BoundContext) -> BoundValue:
         m.p_x1x2,
         time_budget_s=o.time_budget_s,
         max_nodes=o.max_nodes,
+        max_lp=o.max_lp,
         random_state=ctx.random_state,
         pairings_lower=ctx.pairings_lower("profile"),
         warn=False,

@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_labels, check_scalar, check_table
+from .._validation import check_labels, check_memory, check_scalar, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
 from ._counts import categories_of, count_table, index_of
+from ._realizable import check_realizable
 from ._reconcile import reconcile_ml, tv_distance, unreachable_mass
 
 __all__ = ["Marginals"]
@@ -31,7 +32,13 @@ _DEFAULTS = {
     "categories": None,
     "tol": 1e-10,
     "max_iter": 5000,
+    "realizable": None,
 }
+
+
+#: memory limit of the maximum-likelihood reconciliation (GiB); the estimate's own limit is
+#: ``Options.max_memory_gib``
+_RECONCILE_MAX_GIB = 2.0
 
 
 def _check_shapes(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> None:
@@ -169,8 +176,10 @@ class Marginals:
         categories: Any,
         tol: float,
         max_iter: int,
+        realizable: bool | None = None,
     ) -> None:
-        """Consistency check, reconciliation and the read-only tables (inputs trusted)."""
+        """Consistency check, realizability test, reconciliation and the read-only tables (inputs
+        trusted; ``realizable=True`` skips the test, for the marginals of a given joint)."""
         if sample_sizes is None:
             w = np.ones(3)
         else:
@@ -190,7 +199,17 @@ class Marginals:
             if lost > atol
             else ""
         )
-        if worst > atol or lost > atol:
+        test = None
+        if worst <= atol and lost <= atol and not realizable:
+            test = check_realizable(p1, p2, p12, tol=atol)
+        no_joint = test is not None and test.realizable is False
+        if no_joint:
+            unreachable = (
+                f"; p_x1y, p_x2y and p_x1x2 agree pairwise but no joint has all three (certified "
+                f"by linear programming: L1 misfit {test.misfit:.3g}, certificate "
+                f"{test.certificate:.3g})"
+            )
+        if worst > atol or lost > atol or no_joint:
             if not reconcile:
                 raise ValueError(
                     f"the marginals disagree (TV: p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) "
@@ -208,7 +227,7 @@ class Marginals:
                 )
             excess = max(t - n for t, n in zip((tv_y, tv_x1, tv_x2), noise))
             # contradictions between sparse tables also arise from sampling: same allowance
-            if excess > warn_tv or lost - max(noise) > warn_tv:
+            if excess > warn_tv or lost - max(noise) > warn_tv or no_joint:
                 warnings.warn(
                     f"the observed marginals disagree by up to {worst:.3g} in total variation "
                     f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}){unreachable}; "
@@ -217,6 +236,13 @@ class Marginals:
                     InconsistentMarginalsWarning,
                     stacklevel=4,
                 )
+            # EM holds about seven n1 n2 ny float64 arrays; refuse before allocating them
+            check_memory(
+                (p1.shape[0], p2.shape[0], p1.shape[1]),
+                bytes_per_cell=64,
+                max_gib=_RECONCILE_MAX_GIB,
+                what="the reconciliation",
+            )
             q, n_iter, err = reconcile_ml(p1, p2, p12, w, tol, max_iter)
             if err > 1e-6:
                 warnings.warn(
@@ -257,6 +283,8 @@ class Marginals:
             (float(wn[0]), float(wn[1]), float(wn[2])),
             n_iter,
             lost,
+            True if realizable or reconciled else (None if test is None else test.realizable),
+            0.0 if test is None else test.misfit,
         )
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -276,7 +304,7 @@ class Marginals:
         tables = [p.sum(axis=a) for a in (1, 0, 2)]
         for t in tables:  # each sums to 1 to the last bit, as a validated table does
             t /= t.sum()
-        return cls._trusted(*tables)
+        return cls._trusted(*tables, realizable=True)  # the marginals of one joint
 
     @classmethod
     def from_samples(
@@ -371,6 +399,7 @@ class Marginals:
             self.p_x1y,
             np.ascontiguousarray(self.p_x1x2.T),
             categories=(self.categories[1], self.categories[0], self.categories[2]),
+            realizable=self.consistency.realizable,  # a joint of one is a joint of the other
         )
 
     def __repr__(self) -> str:

@@ -62,7 +62,9 @@ class EstimateResult(ResultMixin):
     timings : Mapping[str, float]
         Seconds per step.
     status : str
-        ``"ok"`` or ``"warning"`` (a solver did not fully converge; see ``message``).
+        ``"ok"``; ``"warning"`` (a solver did not fully converge, its bound is certified but may be
+        loose; see ``message``); or ``"degraded"`` (a solver failed and a coarser valid bound was
+        used in its place, or values had to be repaired beyond rounding; ``message`` names it).
     message : str
     backend : str
     random_state : int or None
@@ -76,6 +78,9 @@ class EstimateResult(ResultMixin):
         For sample input: confidence intervals for the **population** (R, U1, U2, the ends of the
         synergy identified set and S itself) with a verdict per quantity. The other numbers are
         bounds of the *sample* tables; they hold for the population only up to sampling error.
+    residuals : Mapping[str, float]
+        What the final check had to repair, in bits: bounds crossing by rounding, a witness
+        clipped into the interval, R+U1+U2 projected (also listed in ``checks``).
     """
 
     redundancy: float
@@ -104,6 +109,7 @@ class EstimateResult(ResultMixin):
     mmbounds_version: str
     marginals: Any = field(repr=False)
     extras: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    residuals: Mapping[str, float] = field(default_factory=dict)
     inference: Any = None
 
     # ------------------------------------------------------------------ derived values
@@ -142,6 +148,7 @@ class EstimateResult(ResultMixin):
         if self.synergy_true is not None:
             out["S-lower"] = self.synergy_true - self.synergy_lower
             out["upper-S"] = self.synergy_upper - self.synergy_true
+        out.update({f"repaired: {k}": v for k, v in self.residuals.items()})
         return out
 
     # ------------------------------------------------------------------ export

@@ -73,6 +73,14 @@ class ConsistencyReport(ResultMixin):
         have (a cell ``(x1, x2)`` with no ``y`` where ``p(x1,y) > 0`` and ``p(x2,y) > 0``, and
         likewise for the other tables). Positive means no joint has all three tables, even when
         the single-variable marginals agree; such tables are reconciled too.
+    realizable : bool or None
+        Whether a joint has the three (reported) tables: True for the marginals of a given joint
+        and for reconciled tables (by construction); for tables that agree pairwise, the outcome
+        of a certified linear-programming test (False: the observed tables have no joint and were
+        reconciled); None when not tested (more than 20,000 candidate cells, or undecided).
+    misfit : float
+        L1 distance of the observed tables from the marginals of the closest table found by that
+        test (0 when not tested).
     """
 
     tv_y: float
@@ -83,6 +91,8 @@ class ConsistencyReport(ResultMixin):
     weights: tuple[float, float, float]
     n_iter: int
     unreachable: float = 0.0
+    realizable: bool | None = None
+    misfit: float = 0.0
 
     @property
     def max_tv(self) -> float:
@@ -100,6 +110,8 @@ class ConsistencyReport(ResultMixin):
             "weights": list(self.weights),
             "n_iter": self.n_iter,
             "unreachable": self.unreachable,
+            "realizable": self.realizable,
+            "misfit": self.misfit,
         }
 
     def _header(self) -> str:

@@ -75,17 +75,25 @@ def secants(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tighten_bounds(
-    lp: DeltaLP, lo: np.ndarray, hi: np.ndarray, deadline: float = np.inf
+    lp: DeltaLP,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    deadline: float = np.inf,
+    max_lp: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Optimization-based bound tightening: certified ``min``/``max`` of each cell over Δ12 ∩ box.
 
     Each new bound comes from :meth:`DeltaLP.lagrangian_bound`, so the box still contains every
-    point of Δ12 ∩ [lo, hi]; tighter boxes make tighter secants. Stops early (still valid) at
-    ``deadline``.
+    point of Δ12 ∩ [lo, hi]; tighter boxes make tighter secants. When ``max_lp`` LPs (two per
+    cell) cannot cover every cell, the cells with the largest ``hi`` (the widest secants) are
+    taken; stops early (still valid) at ``deadline``.
     """
     lo, hi = lo.copy(), hi.copy()
     m = lp.n_cells
-    for c in range(m):
+    order = np.arange(m)  # every cell in its order; under an LP cap the widest boxes first
+    if max_lp is not None and 2 * m > max_lp:
+        order = np.argsort(-hi, kind="stable")[: max_lp // 2]
+    for c in order:
         if time.perf_counter() >= deadline:
             break
         for sign in (1.0, -1.0):
@@ -103,15 +111,21 @@ def tighten_bounds(
 
 
 def slp_descent(
-    lp: DeltaLP, x: np.ndarray, *, max_iter: int = 50, deadline: float = np.inf
+    lp: DeltaLP,
+    x: np.ndarray,
+    *,
+    max_iter: int = 50,
+    deadline: float = np.inf,
+    max_lp: int | None = None,
 ) -> tuple[np.ndarray, float]:
     """Successive-LP descent of ``H`` from the feasible point ``x``; returns (point, entropy bits).
 
-    Stops at a fixed point (a vertex), after ``max_iter`` LPs, or at ``deadline``.
+    Stops at a fixed point (a vertex), after ``max_iter`` LPs, once ``lp`` has solved ``max_lp``
+    LPs in all, or at ``deadline``.
     """
     h = entropy_bits(x)
     for _ in range(max_iter):
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline or (max_lp is not None and lp.n_lp >= max_lp):
             break
         g = -np.log2(np.maximum(x, 1e-12)) - _INV_LN2
         xn, _ = lp.solve(g)
@@ -154,6 +168,8 @@ def branch_and_bound(
     deadline: float,
     max_nodes: int,
     gap_tol: float,
+    max_lp: int | None = None,
+    obbt_lp: int | None = None,
     obbt: bool = True,
     split: str = "omega",
     propagate: bool = True,
@@ -163,7 +179,8 @@ def branch_and_bound(
 
     ``lower_floor`` is another valid lower bound (e.g. the pairings bound): it only serves the
     stopping test ``best_h - max(lower, lower_floor) <= gap_tol``. ``incumbent`` seeds the best
-    feasible point. ``obbt`` tightens the root box by LP (at most a third of the budget); ``split``
+    feasible point. ``obbt`` tightens the root box by LP (``obbt_lp`` LPs; None: every cell, or a
+    third of the remaining time when ``deadline`` is finite); ``split``
     is ``"omega"`` (at the LP value; both children non-empty) or ``"bisect"``; ``propagate`` runs
     interval propagation on each child box. ``progress`` is an optional tqdm bar (one tick a node).
     """
@@ -188,9 +205,11 @@ def branch_and_bound(
 
     root_lo, root_hi = np.zeros(m), lp.ub.copy()
     if obbt:
-        # spend at most a third of the remaining budget on bound tightening
-        obbt_deadline = time.perf_counter() + (deadline - time.perf_counter()) / 3.0
-        root_lo, root_hi = tighten_bounds(lp, root_lo, root_hi, obbt_deadline)
+        # a deterministic LP count; with a wall clock, also at most a third of the remaining time
+        obbt_deadline = np.inf
+        if np.isfinite(deadline):
+            obbt_deadline = time.perf_counter() + (deadline - time.perf_counter()) / 3.0
+        root_lo, root_hi = tighten_bounds(lp, root_lo, root_hi, obbt_deadline, obbt_lp)
     bnd, x, y, alpha, beta = evaluate(root_lo, root_hi, -np.inf, None)
     n_nodes = 1
     pending = [(bnd, root_lo, root_hi, x, y, alpha, beta)]
@@ -211,7 +230,7 @@ def branch_and_bound(
         lower = min(closed_min, heap[0].bound if heap else np.inf, best_h)
         if not heap or best_h - max(lower, lower_floor) <= gap_tol:
             break
-        if n_nodes >= max_nodes:
+        if n_nodes >= max_nodes or (max_lp is not None and lp.n_lp >= max_lp):
             status = "max_iter"
             break
         if time.perf_counter() >= deadline:

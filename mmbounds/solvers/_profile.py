@@ -117,7 +117,8 @@ def profile_entropy_lower(a: np.ndarray, b: np.ndarray) -> float:
     if U[0] < 1.0 - 1e-9:  # below every breakpoint U must be 1 for valid marginals; refuse to bound
         return -np.inf
     lo = np.concatenate([[brk[0]], brk[:-1]])
-    h = float(np.sum((1.0 - U[1:]) * np.log(brk[1:] / lo[1:]))) / LN2
+    # log of a ratio as a difference: brk / lo overflows for subnormal breakpoints (issue 14)
+    h = float(np.sum((1.0 - U[1:]) * (np.log(brk[1:]) - np.log(lo[1:])))) / LN2
     return s * h - s * np.log2(s) - _MARGIN_BITS
 
 
@@ -206,7 +207,7 @@ def profile_entropy_lower_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     U = np.minimum(
         np.minimum(at_or_after(weight_a), at_or_after(weight_b)), np.take_along_axis(C0, m, axis=1)
     )
-    h = np.sum((1.0 - U[:, 1:]) * np.log(brk[:, 1:] / brk[:, :-1]), axis=1) / LN2
+    h = np.sum((1.0 - U[:, 1:]) * (np.log(brk[:, 1:]) - np.log(brk[:, :-1])), axis=1) / LN2
     val = s * h - s * np.log2(s) - _MARGIN_BITS
     out[rows] = np.where(U[:, 0] < 1.0 - 1e-9, -np.inf, val)
     return out

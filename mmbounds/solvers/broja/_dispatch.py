@@ -7,11 +7,12 @@ certify its gap.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
-from ...exceptions import ConvergenceWarning
+from ...exceptions import ConvergenceWarning, SolverError
 from ._cvxpy import broja_cvxpy
 from ._ipm import broja_fast
 from ._solution import BrojaSolution, broja_support
@@ -55,7 +56,22 @@ def broja(
         )
 
     if solver == "fast":
-        return fast()
+        sol = fast()
+        if math.isfinite(sol.info.residual):
+            return sol
+        # no certified gap at all (a stalled solve on a near-deterministic table): the reference
+        # solver is the fallback, named in the warning
+        warnings.warn(
+            f"broja: the fast solver stopped ({sol.info.status}) after {sol.info.n_iter} "
+            "iterations without a certified gap; falling back on the cvxpy reference solver",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+        try:
+            ref = broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
+        except SolverError:
+            return sol
+        return ref if math.isfinite(ref.info.residual) else sol
     if solver == "cvxpy":
         return broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
     if int(broja_support(p_x1y, p_x2y).sum()) < FAST_MIN_CELLS:

@@ -36,10 +36,17 @@ from ...info import LN2
 from ...marginals import reachable_cells
 from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
+from ._certificate import gibbs_entropy_upper
 from ._layouts import _Dense, _Sparse
 from ._relaxation import _Relaxation
 from ._solution import MaxEntSolution
-from ._support import _n_cells, _support_size, feasible_support, maxent_support
+from ._support import (
+    _n_cells,
+    _support_size,
+    face_certificate,
+    feasible_support,
+    maxent_support,
+)
 
 __all__ = ["maxent_ipf"]
 
@@ -125,8 +132,16 @@ def maxent_ipf(
             sol = _ipf(p_x1y, p_x2y, p_x1x2, None, tol, first, check_every, False, xp)
         if sol.info.converged:
             return sol
-        mask = feasible_support(p_x1y, p_x2y, p_x1x2)
-        return _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp)
+        full = maxent_support(p_x1y, p_x2y, p_x1x2)
+        mask = feasible_support(p_x1y, p_x2y, p_x1x2, full)
+        # the bound of the reduced run is evaluated on the full candidate support, with the
+        # multipliers that (if the LP was right) prove the dropped cells are zero: an inaccurate
+        # reduction can loosen it, never invalidate it (issue 14)
+        cert = (full, face_certificate(p_x1y, p_x2y, p_x1x2, full, mask))
+        red = _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp, cert)
+        if sol.entropy_upper < red.entropy_upper:  # both certified: keep the tighter
+            return MaxEntSolution(red._r, red.entropy, sol.entropy_upper, red.info)
+        return red
     return _ipf(p_x1y, p_x2y, p_x1x2, None, tol, max_iter, check_every, progress, xp)
 
 
@@ -140,9 +155,12 @@ def _ipf(
     check_every: int,
     progress: bool,
     xp: Any,
+    cert: tuple[np.ndarray, Any] | None = None,
 ) -> MaxEntSolution:
     """IPF on the cells of ``mask`` (None: :func:`maxent_support`, built on the namespace's
-    device); log-potentials are tracked for the certified bound."""
+    device); log-potentials are tracked for the certified bound. With a reduced ``mask``,
+    ``cert = (full_mask, multipliers)`` evaluates the bound on the full candidate support
+    (:func:`._certificate.gibbs_entropy_upper`)."""
     t0 = time.perf_counter()
     if mask is None:
         reach = reachable_cells(p_x1y, p_x2y, p_x1x2)
@@ -223,14 +241,21 @@ def _ipf(
         bar.close()
     # certified bound: r_phi = r is a normalized Gibbs table with potentials log12 + log1y + log2y
     # relative to the uniform start, so log r = -log n_supp + phi on the support.
-    phi_dot_p = xp.item(
-        xp.sum(xp.where(t12 > 0, log12 * t12, 0.0))
-        + xp.sum(xp.where(t1y > 0, log1y * t1y, 0.0))
-        + xp.sum(xp.where(t2y > 0, log2y * t2y, 0.0))
-    )
     total = xp.item(xp.sum(r))
-    log_z = math.log(total)  # ~0; keeps the bound exact if r drifted from sum 1
-    upper_nats = math.log(n_supp) - phi_dot_p + log_z
+    if cert is not None:
+        phi = tuple(lay.potential_table(a, w) for w, a in enumerate((log12, log1y, log2y)))
+        upper_nats = gibbs_entropy_upper(phi, (p_x1x2, p_x1y, p_x2y), cert[0], cert[1])
+    else:
+        phi_dot_p = xp.item(
+            xp.sum(xp.where(t12 > 0, log12 * t12, 0.0))
+            + xp.sum(xp.where(t1y > 0, log1y * t1y, 0.0))
+            + xp.sum(xp.where(t2y > 0, log2y * t2y, 0.0))
+        )
+        log_z = math.log(total)  # ~0; keeps the bound exact if r drifted from sum 1
+        # r is the product of 3 it factors per cell: its sum is exp(phi)'s to a relative
+        # 3 it eps (raised by that much, the bound stays certified under rounding)
+        drift = (3 * it + n_supp + 4) * 2.3e-16
+        upper_nats = math.log(n_supp) - phi_dot_p + log_z + drift
     # H(r / total) in bits, on the device (info.entropy's zero-safe sum, without a host copy)
     rn = r / total
     h = -xp.item(xp.sum(xp.where(rn > 0, rn * xp.log(xp.where(rn > 0, rn, 1.0)), 0.0))) / LN2

@@ -37,6 +37,10 @@ class _Dense:
     def to_table(self, r: Any, shape: tuple[int, int, int]) -> np.ndarray:
         return np.array(self.xp.to_numpy(r), dtype=np.float64)
 
+    def potential_table(self, pot: Any, which: int) -> np.ndarray:
+        """A log-potential as a host table shaped like marginal ``which``."""
+        return np.array(self.xp.to_numpy(pot), dtype=np.float64)
+
 
 class _Sparse:
     """IPF on the support cells only, a vector in ``(x1, x2, y)`` order (internal).
@@ -82,3 +86,9 @@ class _Sparse:
         out = np.zeros(shape)
         out[self.cells] = self.xp.to_numpy(r)
         return out
+
+    def potential_table(self, pot: Any, which: int) -> np.ndarray:
+        """A log-potential (kept on the reached keys) as a host table (0 on the other keys)."""
+        out = np.zeros(int(np.prod(self.shapes[which])))
+        out[self.xp.to_numpy(self.uniq[which])] = self.xp.to_numpy(pot)
+        return out.reshape(self.shapes[which])

@@ -1,20 +1,53 @@
 """The support of the maximum-entropy table: the cells a joint with the three marginals can use.
 
 :func:`maxent_support` is the product of the three marginal masks; :func:`feasible_support` drops
-the cells that are zero in **every** feasible table (facial reduction, one linear program);
-:func:`_support_size` and :func:`_n_cells` count cells without forming the table.
+the cells that are zero in **every** feasible table (facial reduction, one linear program) and
+:func:`face_certificate` finds the multipliers that prove it (a second LP, used by the certified
+bound of :mod:`._certificate`, so an inaccurate reduction can loosen the bound but never invalidate
+it); :func:`_support_size` and :func:`_n_cells` count cells without forming the table.
+
+Both LPs run HiGHS with an iteration cap (:func:`lp_iteration_cap`), so they always return, and
+their answer depends on the inputs only (no wall clock).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["maxent_support", "feasible_support"]
+__all__ = ["maxent_support", "feasible_support", "face_certificate", "lp_iteration_cap"]
+
+#: primal/dual feasibility tolerances handed to HiGHS (neither LP's answer is trusted as such: the
+#: support is checked, the certificate is evaluated in the bound whatever its accuracy)
+_LP_TOL = 1e-10
+
+
+def lp_iteration_cap(n_rows: int, n_cols: int) -> int:
+    """Simplex iteration cap of the support LPs: ``20 (rows + columns)``, at least 1,000.
+
+    A well-posed LP of this form needs a few times its dimension in simplex pivots; the cap stops
+    the rare cycling solve (issue 14: a 3×3×3 joint whose LP never came back) deterministically.
+    """
+    return max(1000, 20 * (int(n_rows) + int(n_cols)))
+
+
+def _highs_options(n_rows: int, n_cols: int) -> dict:
+    return {
+        "maxiter": lp_iteration_cap(n_rows, n_cols),
+        "primal_feasibility_tolerance": _LP_TOL,
+        "dual_feasibility_tolerance": _LP_TOL,
+    }
 
 
 def maxent_support(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> np.ndarray:
     """Cells that can be positive in a table with the three marginals."""
     return (p_x1x2[:, :, None] > 0) & (p_x1y[:, None, :] > 0) & (p_x2y[None, :, :] > 0)
+
+
+def _marginal_rows(mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For each cell of ``mask``: its row in the stacked marginal vector ``(p12, p1y, p2y)``."""
+    i, j, k = np.nonzero(mask)
+    n1, n2, ny = mask.shape
+    return i, j, k, i * n2 + j, n1 * n2 + i * ny + k, n1 * n2 + n1 * ny + j * ny + k
 
 
 def feasible_support(
@@ -28,6 +61,11 @@ def feasible_support(
     min(r_c, 1)``;
     a relative-interior point scaled up gives ``t_c = 1`` exactly on the cells that can be positive.
     IPF restricted to that support converges geometrically instead of sublinearly.
+
+    The LP runs under an iteration cap (:func:`lp_iteration_cap`); when it stops without an
+    optimum, or its support misses a positive marginal cell, the full ``mask`` is returned. The
+    answer is a heuristic: the certified entropy bound never relies on it (see
+    :func:`face_certificate`).
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
@@ -57,7 +95,14 @@ def feasible_support(
     c = np.concatenate([np.zeros(n), -np.ones(n), [0.0]])
     bounds = [(0, None)] * n + [(0, 1)] * n + [(0, None)]
     res = linprog(
-        c, A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq, b_eq=np.zeros(m), bounds=bounds, method="highs"
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(n),
+        A_eq=a_eq,
+        b_eq=np.zeros(m),
+        bounds=bounds,
+        method="highs",
+        options=_highs_options(m + n, 2 * n + 1),
     )
     if res.status != 0:
         return mask.copy()
@@ -68,6 +113,53 @@ def feasible_support(
         if np.any((marg > 0) & ~out.any(axis=axis)):
             return mask.copy()
     return out
+
+
+def face_certificate(
+    p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray, mask: np.ndarray, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Multipliers ``y = (y12, y1y, y2y)`` proving that the cells ``mask & ~keep`` are zero.
+
+    With ``w_c = y12[i,j] + y1y[i,k] + y2y[j,k]``, every table ``r`` with the three marginals has
+    ``sum_c w_c r_c = <y, p>``. The LP ``min <y, p>`` subject to ``w_c >= 0`` on ``mask`` and
+    ``w_c >= 1`` on the dropped cells has value 0 exactly when the dropped cells are zero in every
+    feasible table (then ``r_c <= <y, p> / w_c``). Returns None when HiGHS stops without an
+    optimum (iteration cap) or nothing is dropped. The multipliers are never trusted: the entropy
+    bound of :mod:`._certificate` is valid for any ``y``.
+    """
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    dropped = mask & ~keep
+    if not dropped.any():
+        return None
+    n1, n2, ny = mask.shape
+    i, j, k, r12, r1, r2 = _marginal_rows(mask)
+    n = i.size
+    n_rows = n1 * n2 + n1 * ny + n2 * ny
+    b = np.concatenate([p_x1x2.ravel(), p_x1y.ravel(), p_x2y.ravel()])
+    used = np.unique(np.concatenate([r12, r1, r2]))
+    col = np.full(n_rows, -1)
+    col[used] = np.arange(used.size)
+    data = np.ones(3 * n)
+    rows = np.tile(np.arange(n), 3)
+    cols = np.concatenate([col[r12], col[r1], col[r2]])
+    w_of_y = sp.csr_matrix((data, (rows, cols)), shape=(n, used.size))
+    need = np.where(dropped[i, j, k], 1.0, 0.0)
+    res = linprog(
+        b[used],
+        A_ub=-w_of_y,
+        b_ub=-need,
+        bounds=[(None, None)] * used.size,
+        method="highs",
+        options=_highs_options(n, used.size),
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    y = np.zeros(n_rows)
+    y[used] = res.x
+    a, c = n1 * n2, n1 * n2 + n1 * ny
+    return y[:a].reshape(n1, n2), y[a:c].reshape(n1, ny), y[c:].reshape(n2, ny)
 
 
 def _n_cells(p_x1y: np.ndarray, p_x2y: np.ndarray) -> int:
