@@ -90,10 +90,11 @@ def test_variant_is_an_option_and_checked():
 
 
 # ----------------------------------------------------------------------------- coverage (quick)
-@pytest.mark.parametrize("name", ["lower_5x5x2", "noise_5x5x2"])
-def test_coverage_at_n1000_reaches_binomial_limit(name):
+# 15 resamples are too few for lower_5x5x2 (U2 coverage 0.85 measured; 0.93 with 50)
+@pytest.mark.parametrize(("name", "resamples"), [("lower_5x5x2", 40), ("noise_5x5x2", 15)])
+def test_coverage_at_n1000_reaches_binomial_limit(name, resamples):
     reps = 100
-    rows = {r["method"]: r for r in _run(name, 1000, reps, resamples=15)}
+    rows = {r["method"]: r for r in _run(name, 1000, reps, resamples=resamples)}
     limit = _limit(reps)
     for meth in ("bootstrap:widened", "certified"):
         row = rows[meth]
