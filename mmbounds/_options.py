@@ -21,6 +21,7 @@ SOLVERS = ("auto", "cvxpy", "fast")
 """BROJA solvers: the cvxpy + Clarabel reference, the fast interior-point solver, or automatic."""
 BACKENDS = ("auto", "numpy", "torch")
 INFERENCE_MODES = ("bootstrap", "certified")
+BOOTSTRAP_INTERVALS = ("widened", "bias_corrected", "basic", "percentile")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,12 @@ class Options:
         conservative).
     n_resamples : int
         Replicates of the ``"bootstrap"`` inference.
+    bootstrap_interval : {"widened", "bias_corrected", "basic", "percentile"}
+        How the ``"bootstrap"`` inference turns replicates into intervals
+        (:mod:`mmbounds.inference._intervals`): the bias-corrected estimate widened by the
+        estimated bias on each side (default; the one that reaches nominal coverage in
+        ``benchmarks/coverage.py``), the bias-corrected normal interval, the basic
+        (reverse-percentile) interval, or the uncorrected percentile interval.
     negligible : float
         Bits below which a quantity counts as absent in the verdicts.
     """
@@ -90,6 +97,7 @@ class Options:
     inference: str = "bootstrap"
     n_resamples: int = 200
     negligible: float = 0.01
+    bootstrap_interval: str = "widened"
 
     def __post_init__(self) -> None:
         check_option(self.solver, name="solver", options=SOLVERS)
@@ -113,6 +121,9 @@ class Options:
         check_option(self.inference, name="inference", options=INFERENCE_MODES)
         check_scalar(self.n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
         check_scalar(self.negligible, name="negligible", min_val=0.0)
+        check_option(
+            self.bootstrap_interval, name="bootstrap_interval", options=BOOTSTRAP_INTERVALS
+        )
 
     def replace(self, **changes: Any) -> Options:
         """A copy with some fields changed (checked again)."""

@@ -5,11 +5,21 @@ It calls the core and the sample layers on resampled or re-discretized data; the
 
 from .bias import miller_madow_mutual_information, miller_madow_report
 from .bootstrap import BootstrapResult, bootstrap, bootstrap_codes
-from .population import MODES, QUANTITIES, functionals, infer_population, source_counts
+from .population import (
+    MODES,
+    QUANTITIES,
+    VARIANTS,
+    bootstrap_replicates,
+    functionals,
+    infer_population,
+    source_counts,
+)
 from .sweep import ClusterSweep, sweep_clusters
 
 __all__ = [
     "infer_population",
+    "bootstrap_replicates",
+    "VARIANTS",
     "functionals",
     "source_counts",
     "QUANTITIES",

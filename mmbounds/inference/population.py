@@ -7,11 +7,14 @@ them. Two modes:
     Each source is resampled on its own (multinomial on its count table, the nonparametric
     bootstrap of that source), every replicate is reconciled and re-estimated, and for each
     functional θ (R, U1, U2 and the two ends ``S_L``, ``S_U`` of the synergy identified set) the
-    plug-in bias is removed, ``θ~ = 2 θ^ - mean(θ*)``, and ``θ~ ± z s`` gives its interval, ``s``
-    the replicate standard deviation. S itself is only partially identified: its interval is the
-    Imbens–Manski one, ``[S_L~ - c s_L, S_U~ + c s_U]`` with ``c`` solving
-    ``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the estimated width of the identified
-    set), which covers the *parameter* (not only the set) with the stated probability. Asymptotic.
+    plug-in bias ``b = mean(θ*) - θ^`` is removed, ``θ~ = θ^ - b``; the default interval
+    (``variant="widened"``) is ``θ~ ± (z s + |b|)``, ``s`` the replicate standard deviation: the
+    bootstrap underestimates the bias on sparse tables, and the margin ``|b|`` covers what one
+    correction leaves (other variants: :mod:`._intervals`). S itself is only partially
+    identified: its interval is the Imbens–Manski one, ``[S_L~ - c s_L - |b_L|, S_U~ + c s_U +
+    |b_U|]`` with ``c`` solving ``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the
+    estimated width of the identified set), which covers the *parameter* (not only the set) with
+    the stated probability. Asymptotic; coverage measured by ``benchmarks/coverage.py``.
 ``"certified"``
     A finite-sample guarantee under iid sampling of each source (:mod:`._certified`).
 
@@ -25,14 +28,11 @@ Bootstrap*, 1993 (bias correction, ch. 10).
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
-from scipy.optimize import brentq
-from scipy.stats import norm
 
 from .._options import Options
 from .._validation import check_random_state
@@ -40,8 +40,17 @@ from ..bounds import BoundContext, identified_set
 from ..marginals import Marginals
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
+from ._intervals import VARIANTS, bootstrap_intervals
 
-__all__ = ["infer_population", "source_counts", "functionals", "QUANTITIES", "MODES"]
+__all__ = [
+    "infer_population",
+    "bootstrap_replicates",
+    "source_counts",
+    "functionals",
+    "QUANTITIES",
+    "MODES",
+    "VARIANTS",
+]
 
 #: reconciliation accuracy of a replicate (largest marginal change of the last EM step) and its
 #: iteration cap: far below the sampling error the replicates measure, and 10-100 times cheaper
@@ -93,53 +102,38 @@ def _replicate(
         return functionals(m, options)
 
 
-def _im_critical(width: float, sigma: float, confidence: float) -> float:
-    """Imbens–Manski ``c``: ``Φ(c + width / sigma) - Φ(-c) = confidence``."""
-    z1 = float(norm.ppf(confidence))
-    z2 = float(norm.ppf(0.5 + confidence / 2))
-    if sigma <= 0 or not math.isfinite(width / sigma):
-        return z1
-    r = max(width, 0.0) / sigma
+def bootstrap_replicates(
+    m: Marginals,
+    *,
+    n_resamples: int = 200,
+    options: Options,
+    random_state: Any = None,
+    n_jobs: int | None = None,
+    progress: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Plug-in ``(R, U1, U2, S_L, S_U)`` of ``m`` and its bootstrap replicates, shape (B, 5).
 
-    def f(c: float) -> float:
-        return float(norm.cdf(c + r) - norm.cdf(-c)) - confidence
-
-    return brentq(f, z1 - 1e-9, z2 + 1e-9) if f(z1) < 0 < f(z2) else (z1 if f(z1) >= 0 else z2)
-
-
-def _verdict(low: float, high: float, negligible: float) -> str:
-    if low > negligible:
-        return "present"
-    if high < negligible:
-        return "absent"
-    return "undetermined"
-
-
-def _bootstrap_intervals(
-    plugin: np.ndarray, reps: np.ndarray, confidence: float, negligible: float
-) -> dict[str, Interval]:
-    bias = reps.mean(axis=0) - plugin
-    est = plugin - bias
-    sd = reps.std(axis=0, ddof=1) if reps.shape[0] > 1 else np.zeros_like(plugin)
-    z2 = float(norm.ppf(0.5 + confidence / 2))
-    out: dict[str, Interval] = {}
-    for k, name in enumerate(QUANTITIES):
-        lo = max(est[k] - z2 * sd[k], 0.0)
-        hi = max(est[k] + z2 * sd[k], lo)
-        out[name] = Interval(
-            name, max(est[k], 0.0), lo, hi, float(plugin[k]), _verdict(lo, hi, negligible)
+    Each source's count table is resampled on its own (multinomial with its own size); every
+    replicate is reconciled and re-estimated. Seeds are drawn in advance from ``random_state``,
+    so the replicates do not depend on ``n_jobs``.
+    """
+    counts = source_counts(m)
+    sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
+    plugin = functionals(m, options)
+    rep_options = options.replace(tol=max(options.tol, _REPLICATE_TOL))
+    rng = check_random_state(random_state)
+    seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=n_resamples)]
+    if n_jobs in (None, 1):
+        it = (_replicate(counts, sizes, s, rep_options) for s in seeds)
+    else:
+        it = Parallel(n_jobs=n_jobs, return_as="generator")(
+            delayed(_replicate)(counts, sizes, s, rep_options) for s in seeds
         )
-    # S itself: Imbens–Manski interval between the two ends of the identified set
-    (l_est, u_est), (l_sd, u_sd) = est[3:5], sd[3:5]
-    c = _im_critical(u_est - l_est, max(l_sd, u_sd), confidence)
-    s_lo = max(l_est - c * l_sd, 0.0)
-    s_hi = max(u_est + c * u_sd, s_lo)
-    mid = 0.5 * (max(l_est, 0.0) + max(u_est, 0.0))
-    plug_mid = 0.5 * (max(plugin[3], 0.0) + plugin[4])
-    out["synergy"] = Interval(
-        "synergy", mid, s_lo, s_hi, float(plug_mid), _verdict(s_lo, s_hi, negligible)
-    )
-    return out
+    if progress:
+        from tqdm.auto import tqdm
+
+        it = tqdm(it, total=len(seeds), desc="mmbounds.inference", leave=False)
+    return plugin, np.array(list(it))
 
 
 def _notes(intervals: dict[str, Interval], mode: str, negligible: float) -> tuple[bool, list[str]]:
@@ -181,6 +175,7 @@ def infer_population(
     random_state: Any = None,
     n_jobs: int | None = None,
     progress: bool = False,
+    variant: str | None = None,
 ) -> PopulationInference:
     """Confidence intervals for R, U1, U2, the ends of the synergy identified set and S (bits).
 
@@ -205,6 +200,9 @@ def infer_population(
         joblib workers.
     progress : bool
         tqdm bar over the replicates.
+    variant : str, optional
+        How ``"bootstrap"`` mode turns replicates into intervals, one of :data:`VARIANTS`
+        (:mod:`._intervals`); default ``options.bootstrap_interval`` (``"widened"``).
 
     Returns
     -------
@@ -222,29 +220,26 @@ def infer_population(
     >>> inf["synergy"].verdict, inf.identifiable
     ('undetermined', False)
     """
-    counts = source_counts(m)
-    sizes = tuple(int(round(n)) for n in m.sample_sizes)
-    plugin = functionals(m, options)
+    sizes = tuple(int(round(n)) for n in m.sample_sizes) if m.sample_sizes else None
+    variant = getattr(options, "bootstrap_interval", "widened") if variant is None else variant
     if mode == "certified":
+        source_counts(m)  # sample sizes are needed
+        plugin = functionals(m, options)
         intervals = certified_intervals(m, plugin, confidence=confidence, negligible=negligible)
         n_done = 0
     else:
-        rng = check_random_state(random_state)
-        seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=n_resamples)]
-        rep_options = options.replace(tol=max(options.tol, _REPLICATE_TOL))
-        if n_jobs in (None, 1):
-            it = (_replicate(counts, sizes, s, rep_options) for s in seeds)
-        else:
-            it = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_replicate)(counts, sizes, s, rep_options) for s in seeds
-            )
-        if progress:
-            from tqdm.auto import tqdm
-
-            it = tqdm(it, total=len(seeds), desc="mmbounds.inference", leave=False)
-        reps = np.array(list(it))
-        intervals = _bootstrap_intervals(plugin, reps, confidence, negligible)
-        n_done = len(seeds)
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")
+        plugin, reps = bootstrap_replicates(
+            m,
+            n_resamples=n_resamples,
+            options=options,
+            random_state=random_state,
+            n_jobs=n_jobs,
+            progress=progress,
+        )
+        intervals = bootstrap_intervals(plugin, reps, confidence, negligible, variant)
+        n_done = reps.shape[0]
     identifiable, notes = _notes(intervals, mode, negligible)
     return PopulationInference(
         confidence=float(confidence),

@@ -1,0 +1,122 @@
+"""Coverage of the population intervals on known populations (benchmarks/coverage.py), and the
+interval variants on constructed replicates."""
+
+from __future__ import annotations
+
+import sys
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.stats import binom, norm
+
+import mmbounds
+from mmbounds.inference import VARIANTS, infer_population
+from mmbounds.inference._intervals import bootstrap_intervals, im_critical
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import coverage as cov  # noqa: E402
+from populations import population  # noqa: E402
+
+Z = float(norm.ppf(0.975))
+
+
+def _limit(reps: int, level: float = 0.95) -> float:
+    """One-sided 1% binomial lower limit of the coverage count at ``level``, as a fraction."""
+    return float(binom.ppf(0.01, reps, level)) / reps
+
+
+def _run(name: str, n: int, reps: int, resamples: int, variants=("widened",)) -> list[dict]:
+    tasks = [
+        (name, n, "thirds", r, 12, resamples, ("bootstrap", "certified"), variants)
+        for r in range(reps)
+    ]
+    with get_context("fork").Pool(2) as pool:
+        res = pool.map(cov.one_rep, tasks, chunksize=5)
+    return cov.summarize((name, n, "thirds"), [(o, t) for _, o, t in res], population(name).truth())
+
+
+# ------------------------------------------------------------------------- variants, exact values
+def test_widened_interval_is_bias_corrected_plus_bias_margin():
+    plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
+    rng = np.random.default_rng(0)
+    reps = plugin + 0.02 + 0.01 * rng.standard_normal((400, 5))  # bias +0.02, sd 0.01
+    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
+    b = reps.mean(0) - plugin
+    sd = reps.std(0, ddof=1)
+    r = iv["redundancy"]
+    assert r.estimate == pytest.approx(0.2 - b[0])
+    assert r.low == pytest.approx(0.2 - b[0] - Z * sd[0] - abs(b[0]))
+    assert r.high == pytest.approx(0.2 - b[0] + Z * sd[0] + abs(b[0]))
+    bc = bootstrap_intervals(plugin, reps, 0.95, 0.01, "bias_corrected")["redundancy"]
+    assert bc.high - bc.low == pytest.approx(2 * Z * sd[0])
+    # S: Imbens–Manski between the corrected ends; the set is wide, so c is the one-sided z
+    c = im_critical(0.6, max(sd[3], sd[4]), 0.95)
+    assert c == pytest.approx(float(norm.ppf(0.95)), abs=1e-6)
+    s = iv["synergy"]
+    assert s.low == pytest.approx(0.3 - b[3] - c * sd[3] - abs(b[3]))
+    assert s.high == pytest.approx(0.9 - b[4] + c * sd[4] + abs(b[4]))
+    assert s.verdict == "present"
+
+
+def test_basic_and_percentile_intervals():
+    plugin = np.array([0.5, 0.5, 0.5, 0.5, 0.5])
+    reps = np.tile(np.linspace(0.6, 0.8, 201)[:, None], (1, 5))  # bias +0.2
+    basic = bootstrap_intervals(plugin, reps, 0.9, 0.01, "basic")["unique1"]
+    q_lo, q_hi = np.quantile(reps[:, 0], [0.05, 0.95])
+    assert (basic.low, basic.high) == pytest.approx((1.0 - q_hi, 1.0 - q_lo))
+    pct = bootstrap_intervals(plugin, reps, 0.9, 0.01, "percentile")["unique1"]
+    assert (pct.low, pct.high) == pytest.approx((q_lo, q_hi))
+    assert pct.low > plugin[1]  # the uncorrected interval misses its own estimate here
+
+
+def test_variant_is_an_option_and_checked():
+    assert mmbounds.Options().bootstrap_interval == "widened" == VARIANTS[0]
+    with pytest.raises(ValueError, match="bootstrap_interval"):
+        mmbounds.Options(bootstrap_interval="nope")
+    rng = np.random.default_rng(1)
+    p = population("lower_5x5x2").joint
+    m = cov.draw_marginals(p, (300, 300, 300), rng)
+    opts = mmbounds.Options(bootstrap_interval="bias_corrected")
+    a = infer_population(m, n_resamples=30, options=opts, random_state=0)
+    b = infer_population(m, n_resamples=30, options=mmbounds.Options(), random_state=0)
+    ra, rb = a["redundancy"], b["redundancy"]
+    assert ra.estimate == pytest.approx(rb.estimate)  # same replicates, same centre
+    assert rb.low < ra.low and rb.high > ra.high
+    with pytest.raises(ValueError, match="unknown bootstrap interval"):
+        infer_population(m, n_resamples=5, options=opts, variant="nope")
+
+
+# ----------------------------------------------------------------------------- coverage (quick)
+# 15 resamples are too few for lower_5x5x2 (U2 coverage 0.85 measured; 0.93 with 50)
+@pytest.mark.parametrize(("name", "resamples"), [("lower_5x5x2", 40), ("noise_5x5x2", 15)])
+def test_coverage_at_n1000_reaches_binomial_limit(name, resamples):
+    reps = 100
+    rows = {r["method"]: r for r in _run(name, 1000, reps, resamples=resamples)}
+    limit = _limit(reps)
+    for meth in ("bootstrap:widened", "certified"):
+        row = rows[meth]
+        for q in ("S", "R", "U1", "U2"):
+            assert row[f"cov_{q}"] >= limit, (meth, q, row[f"cov_{q}"], limit)
+    boot = rows["bootstrap:widened"]
+    assert 0 < boot["width_S"] < rows["certified"]["width_S"]
+    if name.startswith("noise"):
+        assert boot["zero_in_S"] >= limit
+        assert boot["S_present"] == 0
+        assert rows["certified"]["S_present"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["lower_10x10x3", "upper_10x10x3", "middle_10x10x3", "xor_5x5x2", "noise_20x20x5"]
+)
+@pytest.mark.parametrize("n", [1000, 10000])
+def test_coverage_grid(name, n):
+    reps = 200
+    rows = {r["method"]: r for r in _run(name, n, reps, resamples=50)}
+    limit = _limit(reps)
+    for q in ("S", "R", "U1", "U2"):
+        assert rows["bootstrap:widened"][f"cov_{q}"] >= limit
+        assert rows["certified"][f"cov_{q}"] >= limit
