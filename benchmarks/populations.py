@@ -178,7 +178,7 @@ def population(name: str) -> Population:
     p = np.clip(p, 0.0, None)
     p /= p.sum()
     d = mmbounds.pid(p)
-    r, u1, u2, s_l, s_u = functionals(mmbounds.Marginals.from_joint(p), mmbounds.Options())
+    r, u1, u2, s_l, s_u = functionals(mmbounds.Marginals.from_joint(p), mmbounds.Options())[:5]
     return Population(
         name,
         p,

@@ -40,6 +40,7 @@ import numpy as np
 from ..info import entropy, mutual_information
 from ..marginals import Marginals
 from ..results import Interval
+from ._intervals import verdict
 
 __all__ = ["certified_intervals", "tv_radius", "entropy_modulus"]
 
@@ -62,14 +63,6 @@ def entropy_modulus(t: float, k: int) -> float:
 
 def _mi_modulus(t: float, ka: int, kb: int) -> float:
     return entropy_modulus(t, ka) + entropy_modulus(t, kb) + entropy_modulus(t, ka * kb)
-
-
-def _verdict(low: float, high: float, negligible: float) -> str:
-    if low > negligible:
-        return "present"
-    if high < negligible:
-        return "absent"
-    return "undetermined"
 
 
 def certified_intervals(
@@ -106,5 +99,5 @@ def certified_intervals(
     for name, (est, lo, hi) in values.items():
         lo = max(lo, 0.0)
         hi = max(hi, lo)
-        out[name] = Interval(name, max(est, 0.0), lo, hi, est, _verdict(lo, hi, negligible))
+        out[name] = Interval(name, max(est, 0.0), lo, hi, est, verdict(lo, hi, negligible))
     return out

@@ -20,6 +20,12 @@ ch. 10), ``s`` the replicate standard deviation and ``z`` the two-sided normal q
 ``"percentile"``
     ``[q_lo, q_hi]`` of the replicates, no correction (kept as the baseline it is known to fail).
 
+R, U1 and U2 are optima of the BROJA program: where U1 or U2 is 0 the functional has a corner and
+the bootstrap misjudges its bias. There ``R = min(I(X1;Y), I(X2;Y))``, a smooth functional, and
+in general ``I_i - U_i = R <= min(I1, I2)``; R's interval is therefore the hull of its own and of
+``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]`` built from the intervals of the mutual
+informations and uniquenesses (it covers R whenever either covers).
+
 S itself is partially identified: its interval joins a lower limit for ``S_L`` and an upper one
 for ``S_U`` with the Imbens–Manski critical value ``c`` (``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) =
 confidence``, Δ the estimated width of the set), so it covers the *parameter* with the stated
@@ -99,9 +105,10 @@ def bootstrap_intervals(
 
     Parameters
     ----------
-    plugin : ndarray, shape (5,)
-        ``(R, U1, U2, S_L, S_U)`` of the sample tables.
-    reps : ndarray, shape (B, 5)
+    plugin : ndarray, shape (5,) or (7,)
+        ``(R, U1, U2, S_L, S_U)`` of the sample tables, optionally followed by
+        ``(I(X1;Y), I(X2;Y))`` (then R's interval also uses them).
+    reps : ndarray, shape (B, 5) or (B, 7)
         The same functionals on ``B`` bootstrap replicates.
     confidence : float
         Level of every interval.
@@ -116,9 +123,15 @@ def bootstrap_intervals(
     reps = np.asarray(reps, dtype=np.float64)
     est, m_lo, m_hi, fixed = _margins(plugin, reps, confidence, variant)
     out: dict[str, Interval] = {}
+    lows = np.maximum(est - m_lo - fixed, 0.0)
+    highs = np.maximum(est + m_hi + fixed, lows)
+    if plugin.shape[0] >= 7:  # R also from I(Xi;Y) - Ui (the corners where Ui = 0)
+        r_lo = max(lows[5] - highs[1], lows[6] - highs[2], 0.0)
+        r_hi = min(highs[5], highs[6])
+        if r_hi >= r_lo:
+            lows[0], highs[0] = min(lows[0], r_lo), max(highs[0], r_hi)
     for k, name in enumerate(_NAMES):
-        lo = max(est[k] - m_lo[k] - fixed[k], 0.0)
-        hi = max(est[k] + m_hi[k] + fixed[k], lo)
+        lo, hi = float(lows[k]), float(highs[k])
         out[name] = Interval(
             name, max(est[k], 0.0), lo, hi, float(plugin[k]), verdict(lo, hi, negligible)
         )

@@ -28,6 +28,7 @@ Bootstrap*, 1993 (bias correction, ch. 10).
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -40,7 +41,7 @@ from ..bounds import BoundContext, identified_set
 from ..marginals import Marginals
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
-from ._intervals import VARIANTS, bootstrap_intervals
+from ._intervals import VARIANTS, bootstrap_intervals, verdict
 
 __all__ = [
     "infer_population",
@@ -74,11 +75,15 @@ def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def functionals(m: Marginals, options: Options) -> np.ndarray:
-    """``(R, U1, U2, S_L, S_U)`` of the marginals, bits (``S_L`` not clipped at 0)."""
+    """``(R, U1, U2, S_L, S_U, I(X1;Y), I(X2;Y))`` of the marginals, bits (``S_L`` not clipped).
+
+    The two mutual informations serve R's interval at the corners where U1 or U2 is 0 (see
+    :func:`mmbounds.inference._intervals.bootstrap_intervals`).
+    """
     ctx = BoundContext(m, options)
     lo, hi = identified_set(ctx)
     p = ctx.parts
-    return np.array([p.redundancy, p.unique1, p.unique2, lo, hi])
+    return np.array([p.redundancy, p.unique1, p.unique2, lo, hi, p.mi_x1y, p.mi_x2y])
 
 
 def _replicate(
@@ -134,6 +139,18 @@ def bootstrap_replicates(
 
         it = tqdm(it, total=len(seeds), desc="mmbounds.inference", leave=False)
     return plugin, np.array(list(it))
+
+
+def _capped(intervals: dict[str, Interval], cap: float, negligible: float) -> dict[str, Interval]:
+    """Every quantity is at most ``H(Y) <= log2 |Y|`` bits: clip the intervals there."""
+    out = {}
+    for k, iv in intervals.items():
+        hi = min(iv.high, cap)
+        lo = min(iv.low, hi)
+        out[k] = Interval(
+            iv.name, min(iv.estimate, cap), lo, hi, iv.plugin, verdict(lo, hi, negligible)
+        )
+    return out
 
 
 def _notes(intervals: dict[str, Interval], mode: str, negligible: float) -> tuple[bool, list[str]]:
@@ -239,6 +256,7 @@ def infer_population(
             progress=progress,
         )
         intervals = bootstrap_intervals(plugin, reps, confidence, negligible, variant)
+        intervals = _capped(intervals, math.log2(m.shape[2]), negligible)
         n_done = reps.shape[0]
     identifiable, notes = _notes(intervals, mode, negligible)
     return PopulationInference(
