@@ -138,6 +138,15 @@ def estimate(
         result = _with_bias_report(result, bounds, opts, rng, seed, progress)
     if confidence is None:
         return result
+    if _same_samples(x1, x2, paired):
+        note = (
+            "population intervals not computed: D1, D2 and DM are the same samples, and the "
+            "intervals assume independent sources (split them, e.g. "
+            "mmbounds.data.semi_supervised_split)"
+        )
+        return dataclasses.replace(
+            result, message="; ".join(m for m in (result.message, note) if m)
+        )
     inference = infer_population(
         result.marginals,
         confidence=check_scalar(
@@ -157,6 +166,11 @@ def estimate(
         progress=progress,
     )
     return dataclasses.replace(result, inference=inference)
+
+
+def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:
+    """True when DM's rows are D1's and D2's rows (the paper's protocol: one labeled sample)."""
+    return (x1[0] is paired[0] and x2[0] is paired[1]) and x1[1] is x2[1]
 
 
 def _with_bias_report(

@@ -58,8 +58,10 @@ __all__ = [
 #: than the 1e-10 of a main estimate on sparse tables
 _REPLICATE_EM_TOL = 1e-7
 _REPLICATE_EM_ITER = 500
-#: solver accuracy (bits, certified gaps) of a replicate, for the same reason
+#: solver accuracy (bits, certified gaps) of a replicate, for the same reason, and its iteration cap
+#: (the maximum-entropy bound stays certified when IPF stops early, only a little looser)
 _REPLICATE_TOL = 1e-6
+_REPLICATE_MAX_ITER = 2000
 QUANTITIES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
 MODES = ("bootstrap", "certified")
 
@@ -125,7 +127,10 @@ def bootstrap_replicates(
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
     plugin = functionals(m, options)
-    rep_options = options.replace(tol=max(options.tol, _REPLICATE_TOL))
+    rep_options = options.replace(
+        tol=max(options.tol, _REPLICATE_TOL),
+        max_iter=min(options.max_iter or _REPLICATE_MAX_ITER, _REPLICATE_MAX_ITER),
+    )
     rng = check_random_state(random_state)
     seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=n_resamples)]
     if n_jobs in (None, 1):
