@@ -126,12 +126,45 @@ class Options:
         )
 
     def replace(self, **changes: Any) -> Options:
-        """A copy with some fields changed (checked again)."""
+        """A copy with some fields changed (checked again).
+
+        Parameters
+        ----------
+        **changes
+            New values of fields, by name.
+
+        Returns
+        -------
+        Options
+            A new, validated object (``self`` is frozen and unchanged).
+
+        Examples
+        --------
+        >>> Options().replace(tol=1e-6).tol
+        1e-06
+        """
         return dataclasses.replace(self, **changes)
 
 
 def as_options(options: Options | dict[str, Any] | None) -> Options:
     """``options`` as :class:`Options` (None: the defaults; a dict: its keys as fields).
+
+    Parameters
+    ----------
+    options : Options, dict or None
+        The caller's options.
+
+    Returns
+    -------
+    Options
+        ``options`` itself if it is one; otherwise a new, validated object.
+
+    Raises
+    ------
+    ValueError
+        For an unknown key of a dict.
+    TypeError
+        For any other kind of object.
 
     Examples
     --------

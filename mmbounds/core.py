@@ -28,7 +28,22 @@ __all__ = ["estimate_marginals", "solve_marginals", "as_marginals", "check_poste
 
 
 def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | None]:
-    """``data`` (Marginals, three tables or a joint) as Marginals, and the joint when given."""
+    """``data`` (Marginals, three tables or a joint) as Marginals, and the joint when given.
+
+    Parameters
+    ----------
+    data : Marginals, tuple of 3 arrays, or 3-D array
+        ``Marginals``; tables ``(p_x1y, p_x2y, p_x1x2)``; or a joint ``p[x1, x2, y]``.
+    options : Options
+        ``normalize``, ``reconcile`` and ``max_memory_gib`` are read.
+
+    Returns
+    -------
+    m : Marginals
+        Validated marginals.
+    joint : ndarray, shape (n1, n2, ny), or None
+        The validated joint when ``data`` is one.
+    """
     if isinstance(data, Marginals):
         return data, None
     if isinstance(data, (tuple, list)):
@@ -47,7 +62,25 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
 
 
 def check_posterior_pair(posteriors: Any, n_y: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Validate classifier posteriors ``(f1, f2)`` on the paired samples (or None)."""
+    """Validate classifier posteriors ``(f1, f2)`` on the paired samples (or None).
+
+    Parameters
+    ----------
+    posteriors : pair of array_like (n_pairs, n_y), or None
+        ``(f1_probs, f2_probs)``: each row a distribution over the labels.
+    n_y : int
+        Number of labels.
+
+    Returns
+    -------
+    (ndarray, ndarray) or None
+        Validated float64 copies, or None for None.
+
+    Raises
+    ------
+    TypeError
+        If ``posteriors`` is not a pair.
+    """
     if posteriors is None:
         return None
     if not isinstance(posteriors, (tuple, list)) or len(posteriors) != 2:
@@ -146,7 +179,30 @@ def solve_marginals(
     progress: bool = False,
     _size_checked: bool = False,
 ) -> EstimateResult:
-    """The estimate for trusted inputs (validated marginals, posteriors and options)."""
+    """The estimate for trusted inputs (validated marginals, posteriors and options).
+
+    Parameters
+    ----------
+    m : Marginals
+        Validated marginals.
+    joint : ndarray, shape (n1, n2, ny), optional
+        The full joint, when known (fills ``synergy_true``).
+    bounds : "auto", "all", str or sequence of str
+        See :func:`mmbounds.bounds.select_bounds`.
+    posteriors : pair of ndarray (n_pairs, ny), optional
+        Validated classifier posteriors (the ``*_classifiers`` bounds).
+    options : Options
+        Solver options.
+    random_state : None, int or numpy.random.Generator
+        Seeds randomised searches.
+    progress : bool
+        Show a progress bar (stderr).
+
+    Returns
+    -------
+    EstimateResult
+        R, U1, U2 and the bounds on S, bits.
+    """
     if not _size_checked:  # the sample layers build Marginals and come in here
         check_memory(m.shape, max_gib=options.max_memory_gib)
     names = select_bounds(

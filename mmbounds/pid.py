@@ -66,7 +66,29 @@ def redundancy_uniqueness(
     backend: str = "auto",
     device: str | None = None,
 ) -> PIDParts:
-    """R, U1, U2 (bits) from ``p(x1,y)`` and ``p(x2,y)`` (trusted, consistent on ``p(y)``)."""
+    """R, U1, U2 (bits) from ``p(x1,y)`` and ``p(x2,y)`` (trusted, consistent on ``p(y)``).
+
+    Parameters
+    ----------
+    p_x1y, p_x2y : ndarray, shapes (n1, ny), (n2, ny)
+        The source-label marginals.
+    solver, tol, max_iter, backend, device
+        Passed to :func:`mmbounds.solvers.broja.broja` (``tol``: certified gap, bits; None
+        ``max_iter``: its default).
+
+    Returns
+    -------
+    PIDParts
+        R, U1, U2, ``I(X1;Y)``, ``I(X2;Y)`` and ``R + U1 + U2`` (bits), the solver record and how
+        far the solved minimum was projected.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.zeros((2, 2, 2)); p[0, 0, 0] = p[1, 1, 1] = 0.5
+    >>> round(redundancy_uniqueness(p.sum(1), p.sum(0)).redundancy, 6)
+    1.0
+    """
     kw = {} if max_iter is None else {"max_iter": max_iter}
     sol = broja(p_x1y, p_x2y, solver=solver, tol=tol, backend=backend, device=device, **kw)
     i1 = mutual_information(p_x1y, 0, 1)

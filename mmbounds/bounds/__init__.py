@@ -67,6 +67,11 @@ def select_bounds(bounds: str | Sequence[str], *, n_cells: int, with_posteriors:
         Classifier posteriors are given: the ``*_classifiers`` bounds are added (also to an
         explicit list).
 
+    Returns
+    -------
+    list of str
+        Keys of :data:`BOUNDS`.
+
     Raises
     ------
     ValueError
@@ -102,6 +107,16 @@ def identified_set(ctx: BoundContext) -> tuple[float, float]:
 
     The lower one is not clipped at 0 (a resampling layer needs the raw functional); the upper
     one includes ``H(Y) - (R+U1+U2)``.
+
+    Parameters
+    ----------
+    ctx : BoundContext
+        The shared quantities of one (resampled) set of marginals.
+
+    Returns
+    -------
+    (float, float)
+        The lower and the upper bound on S, bits.
     """
     n_cells = ctx.n_cells
     lows, highs = [], [ctx.trivial_upper]
@@ -130,6 +145,7 @@ def evaluate(
     name : str
         A key of :data:`BOUNDS`.
     m : Marginals
+        Validated, consistent marginals.
     parts : PIDParts, optional
         R, U1, U2 already solved for ``m``.
     posteriors : pair of ndarray, optional
@@ -138,6 +154,18 @@ def evaluate(
         Solver options (see :class:`mmbounds.Options`).
     random_state : None, int or numpy.random.Generator
         Seeds randomised searches.
+
+    Returns
+    -------
+    float
+        The bound, bits.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    TypeError
+        If ``m`` is not :class:`~mmbounds.Marginals`.
 
     Examples
     --------

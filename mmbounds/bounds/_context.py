@@ -67,6 +67,7 @@ class BoundContext:
 
     @property
     def shape(self) -> tuple[int, int, int]:
+        """``(|X1|, |X2|, |Y|)``."""
         return self.m.shape
 
     @property
@@ -112,7 +113,18 @@ class BoundContext:
         return max(self.entropy_y - self.certified_min_mi, 0.0)
 
     def pairings_lower(self, coupling: str) -> float:
-        """Best coupling bound (``"meet"`` or ``"profile"``) on ``min H`` over Δ12, bits."""
+        """Best coupling bound (``"meet"`` or ``"profile"``) on ``min H`` over Δ12, bits.
+
+        Parameters
+        ----------
+        coupling : {"meet", "profile"}
+            The coupling bound of each pairing (computed once per context, then cached).
+
+        Returns
+        -------
+        float
+            Lower bound on ``min H(r)`` over the joints ``r`` of ``(x1, x2)`` in Δ12, bits.
+        """
         if coupling not in self._pairings:
             m = self.m
             self._pairings[coupling] = min_entropy_lower_pairings(
@@ -121,12 +133,39 @@ class BoundContext:
         return self._pairings[coupling]
 
     def upper_from_entropy(self, entropy_lower: float) -> float:
-        """``S <= H(X1,X2) + H(Y) - L - (R+U1+U2)``, ``L`` a lower bound on min H over Δ12."""
+        """``S <= H(X1,X2) + H(Y) - L - (R+U1+U2)``, ``L`` a lower bound on min H over Δ12.
+
+        Parameters
+        ----------
+        entropy_lower : float
+            ``L``, bits.
+
+        Returns
+        -------
+        float
+            The upper bound on S, bits.
+        """
         return self.entropy_x1x2 + self.entropy_y - entropy_lower - self.certified_min_mi
 
 
 def certified_min(value: float, info: Any, floor: float = -np.inf) -> float:
-    """A minimum computed by a solver, lowered by its certified residual (gap, bits), and never
-    below ``floor``, a value known to lie below the true minimum (so a failed solve, with an
-    infinite gap, falls back on ``floor``)."""
+    """A minimum computed by a solver, lowered by its certified residual (gap, bits).
+
+    Never below ``floor``, a value known to lie below the true minimum (so a failed solve, with an
+    infinite gap, falls back on ``floor``).
+
+    Parameters
+    ----------
+    value : float
+        The minimum the solver reports, bits.
+    info : SolverInfo
+        Its record; ``info.residual`` is the certified gap in bits (negative gaps count as 0).
+    floor : float, default -inf
+        A certified lower value of the minimum, bits.
+
+    Returns
+    -------
+    float
+        ``max(value - max(gap, 0), floor)``, bits.
+    """
     return max(value - max(float(info.residual), 0.0), floor)

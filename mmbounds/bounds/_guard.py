@@ -54,6 +54,12 @@ def combine(
         Every computed bound (bits).
     witness : float or None
         Synergy of a feasible joint (bits).
+
+    Returns
+    -------
+    Combined
+        The reported lower and upper bounds (bits) with their names, the witness, the repair notes,
+        the identity residuals and whether the estimate is degraded.
     """
     trivial = ctx.trivial_upper
     out = Combined([], 0.0, "nonnegativity", trivial, "H(Y)-(R+U1+U2)", None)

@@ -120,7 +120,26 @@ def register(
     needs_posteriors: bool = False,
     resampled: bool = True,
 ) -> Callable[[Callable[[Any], BoundValue]], Callable[[Any], BoundValue]]:
-    """Decorator adding ``compute(ctx) -> BoundValue`` to :data:`BOUNDS` under ``name``."""
+    """Decorator adding ``compute(ctx) -> BoundValue`` to :data:`BOUNDS` under ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The key (what it bounds and how, e.g. ``synergy_lower_shared``).
+    side, guaranteed, cost, label, note, max_auto_cells, needs_posteriors, resampled
+        The fields of :class:`BoundSpec` of the same names (``resampled`` is also False for
+        searches and for bounds from posteriors).
+
+    Returns
+    -------
+    callable
+        The decorator; it registers ``compute`` and returns it unchanged.
+
+    Raises
+    ------
+    ValueError
+        (when decorating) For a name registered twice or an unknown side or cost.
+    """
 
     def deco(fn: Callable[[Any], BoundValue]) -> Callable[[Any], BoundValue]:
         BOUNDS._add(

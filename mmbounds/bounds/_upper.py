@@ -41,6 +41,18 @@ def coupling_lower_entropy(m: Marginals, *, coupling: str = "meet") -> float:
     majorization meet (``coupling="meet"``, the paper's) or the stronger profile bound
     (``coupling="profile"``).
 
+    Parameters
+    ----------
+    m : Marginals
+        Validated marginals.
+    coupling : {"meet", "profile"}
+        The coupling bound of each pairing.
+
+    Returns
+    -------
+    float
+        Lower bound on ``min H(r)`` over the joints ``r`` of ``(x1, x2)`` in Δ12, bits.
+
     Examples
     --------
     >>> import numpy as np
@@ -58,6 +70,16 @@ def coupling_gap(m: Marginals) -> float:
     ``max_P greedy_P - max_P meet_P`` over the pairings ``P``: the greedy coupling is feasible for
     its pairing, so the best bound any exact coupling computation could give lies below
     ``max_P greedy_P``. Not a bound on S.
+
+    Parameters
+    ----------
+    m : Marginals
+        Validated marginals.
+
+    Returns
+    -------
+    float
+        ``max_P greedy_P - max_P meet_P`` (>= 0), bits.
 
     Examples
     --------

@@ -95,8 +95,8 @@ def regenerate(
     random_state : int
         Seed of every random step.
     parts : sequence of str, optional
-        Subset of ``"synthetic", "bitwise", "synthetic_features", "shipped", "multibench",
-        "performance", "ssl"`` (default: all that apply).
+        Subset of ``"synthetic"``, ``"bitwise"``, ``"synthetic_features"``, ``"shipped"``,
+        ``"multibench"``, ``"performance"``, ``"ssl"`` (default: all that apply).
     results_dir : path, optional
         Where ``performance.csv`` and ``ssl.csv`` are looked for (default
         ``benchmarks/results`` of the source tree).

@@ -70,7 +70,18 @@ class SyntheticStudy:
         return int(self.synergy_true.size)
 
     def side(self, name: str) -> str:
-        """Side of the bound ``name``: as the results reported it, else its registry entry."""
+        """Side of the bound ``name``: as the results reported it, else its registry entry.
+
+        Parameters
+        ----------
+        name : str
+            A bound's name.
+
+        Returns
+        -------
+        str
+            ``"lower"`` or ``"upper"``.
+        """
         return self.sides.get(name) or BOUNDS[name].side
 
     def summary(self, tol: float = _VIOLATION_TOL) -> list[dict[str, Any]]:
@@ -79,6 +90,17 @@ class SyntheticStudy:
         A lower bound is violated where it exceeds S by more than ``tol``, an upper bound where it
         falls below S by more than ``tol``, the witness where it exceeds the best guaranteed upper
         bound. Gaps are ``|bound - S|`` in bits.
+
+        Parameters
+        ----------
+        tol : float
+            Violation tolerance, bits.
+
+        Returns
+        -------
+        list of dict
+            One row per bound (and the witness): name, side, guaranteed, violation count, largest
+            violation (bits), mean gap to S (bits).
         """
         s = self.synergy_true
         hi_mask = s > _HIGH_SYNERGY

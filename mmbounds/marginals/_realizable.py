@@ -54,7 +54,30 @@ class Realizability:
 def check_realizable(
     p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, *, tol: float = REALIZABLE_TOL
 ) -> Realizability:
-    """Certified test that a joint has the marginals ``p1 (n1, ny)``, ``p2 (n2, ny)``, ``p12``."""
+    """Certified test that a joint has the marginals ``p1 (n1, ny)``, ``p2 (n2, ny)``, ``p12``.
+
+    Parameters
+    ----------
+    p1, p2 : ndarray, shapes (n1, ny) and (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)``.
+    p12 : ndarray, shape (n1, n2)
+        ``p(x1, x2)``.
+    tol : float
+        L1 misfit (probability mass) below which the tables count as realizable.
+
+    Returns
+    -------
+    Realizability
+        ``realizable`` True, False (certified) or None (not decided), the L1 misfit and the
+        certified lower value of it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.full((2, 2, 2), 1 / 8)
+    >>> check_realizable(p.sum(1), p.sum(0), p.sum(2)).realizable
+    True
+    """
     import scipy.sparse as sp
     from scipy.optimize import linprog
 

@@ -21,6 +21,24 @@ __all__ = ["reachable_cells", "tv_distance", "unreachable_mass", "reconcile_ml"]
 
 
 def tv_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Total variation distance ``sum |a - b| / 2`` between two tables.
+
+    Parameters
+    ----------
+    a, b : ndarray
+        Tables of the same shape.
+
+    Returns
+    -------
+    float
+        The distance (probability mass, in [0, 1] for distributions).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tv_distance(np.array([0.5, 0.5]), np.array([1.0, 0.0]))
+    0.5
+    """
     return 0.5 * float(np.abs(a - b).sum())
 
 
@@ -32,6 +50,13 @@ def reachable_cells(
     A joint lives on the cells ``(x1, x2, y)`` whose three marginal cells are all positive; a
     marginal cell is reachable when at least one such cell projects onto it. Computed with three
     products of 0/1 matrices, without forming the ``n1 n2 ny`` support.
+
+    Parameters
+    ----------
+    p1, p2 : ndarray, shapes (n1, ny) and (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)``.
+    p12 : ndarray, shape (n1, n2)
+        ``p(x1, x2)``.
 
     Returns
     -------
@@ -47,7 +72,27 @@ def reachable_cells(
 
 
 def unreachable_mass(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> float:
-    """Largest mass a table puts on cells that no joint with the other two tables can reach."""
+    """Largest mass a table puts on cells that no joint with the other two tables can reach.
+
+    Parameters
+    ----------
+    p1, p2 : ndarray, shapes (n1, ny) and (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)``.
+    p12 : ndarray, shape (n1, n2)
+        ``p(x1, x2)``.
+
+    Returns
+    -------
+    float
+        The largest unreachable mass of the three tables (0 when every cell can be reached).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.full((2, 2, 2), 1 / 8)
+    >>> unreachable_mass(p.sum(1), p.sum(0), p.sum(2))
+    0.0
+    """
     r12, r1, r2 = reachable_cells(p1, p2, p12)
     return max(float(p12[~r12].sum()), float(p1[~r1].sum()), float(p2[~r2].sum()))
 
@@ -55,7 +100,30 @@ def unreachable_mass(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> float:
 def reconcile_ml(
     p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray, tol: float, max_iter: int
 ) -> tuple[np.ndarray, int, float]:
-    """EM for the maximum-likelihood joint given three two-variable tables -> (q, n_iter, err)."""
+    """EM for the maximum-likelihood joint given three two-variable tables -> (q, n_iter, err).
+
+    Parameters
+    ----------
+    p1, p2 : ndarray, shapes (n1, ny) and (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)``.
+    p12 : ndarray, shape (n1, n2)
+        ``p(x1, x2)``.
+    w : ndarray, shape (3,)
+        Weights of the three tables (their sample sizes; normalised here).
+    tol : float
+        Stop when no marginal of the joint moves by more than ``tol`` in an iteration.
+    max_iter : int
+        Iteration cap.
+
+    Returns
+    -------
+    q : ndarray, shape (n1, n2, ny)
+        The joint.
+    n_iter : int
+        Iterations run.
+    err : float
+        The last change of the marginals (inf after one iteration).
+    """
     n1, ny = p1.shape
     n2 = p2.shape[0]
     q = np.full((n1, n2, ny), 1.0 / (n1 * n2 * ny))

@@ -295,7 +295,26 @@ class Marginals:
     # ----------------------------------------------------------------------------- constructors
     @classmethod
     def from_joint(cls, p: Any, *, normalize: bool = False) -> Marginals:
-        """The three pairwise marginals of a full joint table ``p[x1, x2, y]``."""
+        """The three pairwise marginals of a full joint table ``p[x1, x2, y]``.
+
+        Parameters
+        ----------
+        p : array_like, shape (n1, n2, ny)
+            The joint.
+        normalize : bool
+            Rescale a positive table (counts) to sum to 1 instead of raising.
+
+        Returns
+        -------
+        Marginals
+            Consistent, realizable marginals of ``p``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Marginals.from_joint(np.full((2, 3, 2), 1 / 12)).shape
+        (2, 3, 2)
+        """
         return cls._from_checked_joint(check_table(p, name="p", ndim=3, normalize=normalize))
 
     @classmethod
@@ -317,8 +336,7 @@ class Marginals:
         """Empirical marginals from discrete samples D1 = (x1, y), D2 = (x2, y), DM = (x1, x2).
 
         Labels may be any hashable values; each variable's values seen in any source are mapped to
-        one
-        shared index (sorted when sortable). Sample sizes weight the reconciliation.
+        one shared index (sorted when sortable). Sample sizes weight the reconciliation.
 
         Parameters
         ----------
@@ -326,6 +344,11 @@ class Marginals:
             The samples of each source, as ``(column_a, column_b)`` of equal length.
         **kwargs
             Passed to :class:`Marginals` (``reconcile``, ``warn_tv``, ...).
+
+        Returns
+        -------
+        Marginals
+            The normalised count tables, with ``categories`` and the sample sizes.
 
         Examples
         --------
@@ -393,7 +416,13 @@ class Marginals:
         return self.p_x2y.sum(axis=1)
 
     def swap(self) -> Marginals:
-        """The same marginals with the roles of X1 and X2 exchanged."""
+        """The same marginals with the roles of X1 and X2 exchanged.
+
+        Returns
+        -------
+        Marginals
+            Tables ``(p_x2y, p_x1y, p_x1x2.T)``.
+        """
         return Marginals._trusted(
             self.p_x2y,
             self.p_x1y,

@@ -103,7 +103,13 @@ class PerformanceBounds:
         return _mid(self.accuracy_interval)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary (accuracies as fractions, information in bits)."""
+        """JSON-safe dictionary (accuracies as fractions, information in bits).
+
+        Returns
+        -------
+        dict
+            The fields (accuracies in [0, 1], information in bits).
+        """
         return {
             "accuracy_lower": self.accuracy_lower,
             "accuracy_upper": self.accuracy_upper,

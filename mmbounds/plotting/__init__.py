@@ -1,9 +1,9 @@
 """Figures for interactions and synergy bounds (matplotlib; every information axis is in bits).
 
 Every function has the form ``plot_x(data..., *, ax=None) -> Axes``: it draws into ``ax`` when
-given, otherwise into a new figure from ``pyplot``. Nothing
-here changes matplotlib's global state (no ``rcParams``, no styles) and nothing calls
-``plt.show()``; matplotlib is imported inside the functions, so ``import mmbounds`` never needs it.
+given, otherwise into a new figure from ``pyplot``. Nothing here changes matplotlib's global state
+(no ``rcParams``, no styles) and nothing calls ``plt.show()``; matplotlib is imported inside the
+functions, so ``import mmbounds`` never needs it.
 
 Colours come from the Okabe–Ito palette, which stays distinguishable under the common forms of
 colour blindness; each bound also has its own marker, and bounds that are **not guaranteed**

@@ -32,6 +32,16 @@ def witness_value(result: Any) -> float | None:
     A *witness* is a joint with the observed marginals whose synergy is known, so the true maximum
     of S lies between it and the certified upper bound. Looks for ``result.synergy_witness`` (a
     number, or an object/dict with ``synergy``) and then ``result.extras["synergy_witness"]``.
+
+    Parameters
+    ----------
+    result : EstimateResult, dict or object
+        Anything with ``synergy_witness`` or ``extras``.
+
+    Returns
+    -------
+    float or None
+        The witness's synergy, bits.
     """
     for cand in (
         _get(result, "synergy_witness"),

@@ -90,6 +90,16 @@ def _side_colour(spec: BoundSpec) -> str:
 def bound_label(name: str) -> str:
     """Short human label of a bound: its registry ``label``, else one built from the name.
 
+    Parameters
+    ----------
+    name : str
+        Bound name.
+
+    Returns
+    -------
+    str
+        The label.
+
     Examples
     --------
     >>> bound_label("synergy_upper_coupling")
@@ -114,6 +124,11 @@ def bound_style(name: str, side: str | None = None) -> tuple[str, str]:
         Side of a bound outside the registry (e.g. ``Bound.side``); registered bounds use their
         registry side, and without it the side is read from the name.
 
+    Returns
+    -------
+    (str, str)
+        A matplotlib colour (hex) and marker.
+
     Examples
     --------
     >>> bound_style("synergy_lower_shared")
@@ -128,7 +143,23 @@ def bound_style(name: str, side: str | None = None) -> tuple[str, str]:
 
 
 def bound_guaranteed(name: str) -> bool:
-    """Whether a bound is guaranteed by default (its registry entry; True outside the registry)."""
+    """Whether a bound is guaranteed by default (its registry entry; True outside the registry).
+
+    Parameters
+    ----------
+    name : str
+        Bound name.
+
+    Returns
+    -------
+    bool
+        ``BOUNDS[name].guaranteed``, True for an unregistered name.
+
+    Examples
+    --------
+    >>> bound_guaranteed("synergy_lower_disagreement_paper")
+    False
+    """
     return BOUNDS[name].guaranteed if name in BOUNDS else True
 
 

@@ -16,6 +16,22 @@ def jsonable(v: Any) -> Any:
     """``v`` with numpy scalars and arrays, tuples, mappings and results made JSON-safe.
 
     Non-finite floats become ``None`` (a result never holds them; this only keeps JSON valid).
+
+    Parameters
+    ----------
+    v : object
+        A value of an exported result.
+
+    Returns
+    -------
+    object
+        ``v`` built from dict, list, str, int, float, bool and None only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> jsonable({"a": np.arange(2), "b": (np.float64(0.5), float("nan"))})
+    {'a': [0, 1], 'b': [0.5, None]}
     """
     if hasattr(v, "to_dict") and callable(v.to_dict):
         return v.to_dict()
@@ -36,7 +52,25 @@ def jsonable(v: Any) -> Any:
 
 
 def fmt_bits(v: float | None, width: int = 8) -> str:
-    """A value in bits at fixed precision (``—`` for None; residues below 5e-7 print as 0)."""
+    """A value in bits at fixed precision (``—`` for None; residues below 5e-7 print as 0).
+
+    Parameters
+    ----------
+    v : float or None
+        A value in bits.
+    width : int
+        Field width.
+
+    Returns
+    -------
+    str
+        ``v`` right-aligned with 4 decimals.
+
+    Examples
+    --------
+    >>> fmt_bits(0.5), fmt_bits(None, width=3), fmt_bits(1e-9, width=6)
+    ('  0.5000', '  —', '0.0000')
+    """
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—".rjust(width)
     return f"{0.0 if abs(v) < 5e-7 else v:{width}.4f}"
@@ -61,7 +95,13 @@ class ResultMixin:
         return []
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dictionary (bits)."""
+        """JSON-safe dictionary (bits).
+
+        Returns
+        -------
+        dict
+            The result's fields; values in bits, arrays as nested lists.
+        """
         return jsonable(self._export())
 
     def __repr__(self) -> str:

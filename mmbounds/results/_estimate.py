@@ -28,11 +28,11 @@ class EstimateResult(ResultMixin):
     """Interactions between two modalities about a label, estimated without labeled multimodal data.
 
     All information quantities are in **bits**. R, U1 and U2 are exact functions of the observed
-    marginals ``p(x1,y)`` and ``p(x2,y)``; synergy is bounded: ``synergy_lower <= S <=
-    synergy_upper`` holds for every joint distribution with the (reconciled) observed marginals,
-    using only the guaranteed bounds. Bounds that are estimates (trained classifiers) or not valid
-    in general (the paper's c = 1 variant) are listed in ``bounds`` with ``guaranteed=False`` and
-    never enter ``synergy_lower``/``synergy_upper``.
+    marginals ``p(x1,y)`` and ``p(x2,y)``; synergy is bounded:
+    ``synergy_lower <= S <= synergy_upper`` holds for every joint distribution with the (reconciled)
+    observed marginals, using only the guaranteed bounds. Bounds that are estimates (trained
+    classifiers) or not valid in general (the paper's c = 1 variant) are listed in ``bounds`` with
+    ``guaranteed=False`` and never enter ``synergy_lower``/``synergy_upper``.
 
     Attributes
     ----------
@@ -130,7 +130,23 @@ class EstimateResult(ResultMixin):
         return (base + self.synergy_lower, base + self.synergy_upper)
 
     def bound(self, name: str) -> Bound:
-        """The :class:`Bound` called ``name``."""
+        """The :class:`Bound` called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A bound's name (a key of :data:`mmbounds.bounds.BOUNDS`).
+
+        Returns
+        -------
+        Bound
+            Its name, side, value (bits), guarantee and note.
+
+        Raises
+        ------
+        KeyError
+            If the estimate has no such bound.
+        """
         for b in self.bounds:
             if b.name == name:
                 return b
@@ -185,7 +201,14 @@ class EstimateResult(ResultMixin):
         }
 
     def to_frame(self) -> Any:
-        """One row per quantity as a pandas DataFrame (pandas imported lazily)."""
+        """One row per quantity as a pandas DataFrame (pandas imported lazily).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``name``, ``kind`` (R/U1/U2 or the bound's side), ``bits`` and ``guaranteed``;
+        one row each for R, U1, U2 and every bound.
+        """
         import pandas as pd
 
         rows = [

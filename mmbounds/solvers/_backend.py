@@ -1,14 +1,11 @@
 """A minimal array namespace so each solver is written once for numpy and torch.
 
 ``get_namespace(*arrays, backend="auto", device=None)`` returns an object exposing the few
-operations
-our solvers use (array creation, elementwise maths, reductions, ``einsum`` and a symmetric positive
-definite solve). numpy is always available; torch is imported only inside this module's functions,
-the
-first time a tensor arrives or ``backend="torch"`` is requested, so ``import mmbounds`` never
-imports
-torch. Tensors are detected through ``sys.modules`` without importing torch (as array-api-compat
-does).
+operations our solvers use (array creation, elementwise maths, reductions, ``einsum`` and a
+symmetric positive definite solve). numpy is always available; torch is imported only inside this
+module's functions, the first time a tensor arrives or ``backend="torch"`` is requested, so
+``import mmbounds`` never imports torch. Tensors are detected through ``sys.modules`` without
+importing torch (as array-api-compat does).
 
 All arrays created by a namespace are float64 on the namespace's device.
 """
@@ -28,7 +25,24 @@ _AUTO_CUDA_CELLS = 2_000_000
 
 
 def is_torch_array(x: Any) -> bool:
-    """True if ``x`` is a ``torch.Tensor``; never imports torch."""
+    """True if ``x`` is a ``torch.Tensor``; never imports torch.
+
+    Parameters
+    ----------
+    x : object
+        Anything.
+
+    Returns
+    -------
+    bool
+        Whether torch is already imported and ``x`` is one of its tensors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_torch_array(np.zeros(2))
+    False
+    """
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(x, torch.Tensor)
 
@@ -37,6 +51,26 @@ def is_torch_array(x: Any) -> bool:
 # reduce small arrays thousands of times per solve)
 _add_reduce = np.add.reduce
 _max_reduce = np.maximum.reduce
+
+
+_METHODS = """
+    Methods
+    -------
+    asarray(x), to_numpy(x)
+        ``x`` as a float64 array of this namespace; an array as a numpy array.
+    zeros(shape), zeros_like(x), eye(n)
+        New float64 arrays on the namespace's device.
+    exp(x), log(x), sqrt(x), abs(x), clip(x, lo, hi), where(cond, a, b), isfinite(x)
+        Elementwise operations, as numpy's.
+    sum(x, axis), max(x, axis), logsumexp(x, axis), all_finite(x), item(x)
+        Reductions (``all_finite`` and ``item`` return Python ``bool``/``float``).
+    einsum(subscripts, *operands), copy(x), nonzero(mask)
+        As numpy's (``nonzero`` returns a tuple of index arrays).
+    matmul(a, b), permute(x, axes), transpose(x, axes), index(idx), segment_sum(x, offsets)
+        Products and layout (each method's docstring says what it returns).
+    solve(a, b), inv(a), cholesky_batched(a), inv_lower(low), cholesky(a), cho_solve(factor, b)
+        Linear algebra on stacks ``(..., n, n)``; the Cholesky methods return None if not SPD.
+    """
 
 
 class NumpyNamespace:
@@ -172,7 +206,13 @@ class NumpyNamespace:
 
 
 class TorchNamespace:
-    """The namespace backed by torch (float64 tensors on ``device``)."""
+    """The namespace backed by torch (float64 tensors on ``device``).
+
+    Parameters
+    ----------
+    device : str or torch.device, optional
+        Where new tensors live (default: the CPU).
+    """
 
     name = "torch"
 
@@ -314,6 +354,10 @@ class TorchNamespace:
 _LAPACK: dict[Any, tuple[Any, Any]] = {}
 
 
+NumpyNamespace.__doc__ += _METHODS
+TorchNamespace.__doc__ += _METHODS
+
+
 def _lapack_cholesky(dtype: Any) -> tuple[Any, Any]:
     """``(potrf, potrs)`` of scipy's LAPACK for ``dtype`` (looked up once per dtype)."""
     key = np.dtype(dtype)
@@ -342,9 +386,9 @@ def get_namespace(
     *arrays : array_like
         The inputs of a solver (numpy arrays, nested lists or torch tensors).
     backend : {"auto", "numpy", "torch"}
-        ``"auto"`` gives torch if any input is a tensor (on that tensor's device unless ``device``
-        is
-        given), or if ``n_cells`` is large and torch with CUDA is already imported; numpy otherwise.
+        ``"auto"`` gives torch if any input is a tensor (on that tensor's device unless
+        ``device`` is given), or if ``n_cells`` is large and torch with CUDA is already imported;
+        numpy otherwise.
     device : str or torch.device, optional
         Torch device (e.g. ``"cuda"``); ignored by numpy. Passing a device with ``backend="auto"``
         selects torch.
@@ -354,11 +398,18 @@ def get_namespace(
     Returns
     -------
     NumpyNamespace or TorchNamespace
+        Float64 operations on the CPU (numpy) or on the torch device.
 
     Raises
     ------
     ValueError
         For an unknown backend, or a device other than the CPU with ``backend="numpy"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> get_namespace(np.ones(3)).name
+    'numpy'
     """
     if backend not in ("auto", "numpy", "torch"):
         raise ValueError(f"backend must be 'auto', 'numpy' or 'torch', got {backend!r}")

@@ -103,6 +103,16 @@ def pairing_values(
     ``rows_fn(A, B)``, optional, returns ``fn`` of every pair of rows of two stacks at once; it is
     used for the conditional pairings (one coupling per value of the conditioning variable).
 
+    Parameters
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray, shapes (n1, ny), (n2, ny), (n1, n2)
+        The three pairwise marginals.
+    fn : callable
+        ``fn(a, b) -> float``: the functional (bits) of two distributions, each a table of any shape
+        (flattened by ``fn``).
+    rows_fn : callable, optional
+        ``rows_fn(A, B) -> ndarray``: ``fn`` of each row pair of two stacks.
+
     Returns
     -------
     dict

@@ -45,7 +45,13 @@ class Lazy:
         return value
 
     def get(self) -> np.ndarray:
-        """The table (read-only); built and cached on the first call."""
+        """The table (read-only); built and cached on the first call.
+
+        Returns
+        -------
+        ndarray
+            The read-only table.
+        """
         if self._value is None:
             assert self._build is not None
             self._value = self._read_only(self._build())

@@ -3,9 +3,8 @@
 For two distributions ``a`` and ``b``, every coupling ``c`` (a joint with marginals ``a`` and ``b``)
 is majorized by both, hence by their meet ``a ∧ b`` in the majorization lattice, so
 ``H(c) >= H(a ∧ b)`` (Cicalese, Gargano and Vaccaro 2019). The greedy coupling of Kocaoglu et al.
-(2017)
-is feasible, so its entropy is an upper value on the minimum (within 0.53 bits of it, Compton 2022):
-use it to size the approximation gap, never as a bound on synergy.
+(2017) is feasible, so its entropy is an upper value on the minimum (within 0.53 bits of it, Compton
+2022): use it to size the approximation gap, never as a bound on synergy.
 
 References
 ----------
@@ -44,8 +43,7 @@ def majorization_meet(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The meet ``a ∧ b`` of two distributions in the majorization lattice.
 
     Both are sorted decreasingly and padded with zeros to equal length; with prefix sums ``A``,
-    ``B``
-    the meet has prefix sums ``min(A_i, B_i)``.
+    ``B`` the meet has prefix sums ``min(A_i, B_i)``.
 
     Parameters
     ----------
@@ -72,6 +70,16 @@ def majorization_meet(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def meet_entropy(a: np.ndarray, b: np.ndarray) -> float:
     """Entropy (bits) of the majorization meet: a certified lower bound on any coupling's entropy.
 
+    Parameters
+    ----------
+    a, b : ndarray, shapes (n,) and (m,)
+        Distributions (non-negative, each summing to 1).
+
+    Returns
+    -------
+    float
+        ``H(a ∧ b)``, bits.
+
     Examples
     --------
     >>> round(meet_entropy(np.array([0.5, 0.5]), np.array([0.5, 0.5])), 6)
@@ -86,6 +94,16 @@ def greedy_coupling_entropy(a: np.ndarray, b: np.ndarray) -> float:
     Repeatedly pairs the largest remaining masses of ``a`` and ``b``, assigns their minimum to the
     pair and returns the remainder to its heap. The result upper-bounds the minimum coupling
     entropy.
+
+    Parameters
+    ----------
+    a, b : ndarray, shapes (n,) and (m,)
+        Distributions (non-negative, each summing to 1).
+
+    Returns
+    -------
+    float
+        Entropy of the greedy coupling, bits.
 
     Examples
     --------

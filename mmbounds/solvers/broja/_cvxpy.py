@@ -15,8 +15,7 @@ References
 N. Bertschinger, J. Rauh, E. Olbrich, J. Jost, N. Ay, "Quantifying unique information",
 Entropy 16(4), 2014.
 A. Makkeh, D. O. Theis, R. Vicente, "BROJA-2PID: A robust estimator for bivariate partial
-information
-decomposition", Entropy 20(4), 2018.
+information decomposition", Entropy 20(4), 2018.
 """
 
 from __future__ import annotations

@@ -42,6 +42,29 @@ def broja(
     from ``FAST_MIN_CELLS`` support cells on, and falls back to the cvxpy reference when it cannot
     certify its gap; below that size it uses cvxpy. Inputs are trusted (validated by the caller).
     See :func:`broja_cvxpy`.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y : ndarray, shapes (n1, ny), (n2, ny)
+        The source-label marginals (consistent on ``p(y)``).
+    solver : {"auto", "cvxpy", "fast"}
+        Which solver.
+    tol : float
+        Target certified gap, bits.
+    max_iter : int
+        Iteration cap of the fast solver.
+    backend : {"auto", "numpy", "torch"}
+        Array backend of the fast solver.
+    device : str, optional
+        Torch device of the fast solver (e.g. ``"cuda"``).
+    verbose : bool
+        Print solver progress.
+
+    Returns
+    -------
+    BrojaSolution
+        The optimal joint ``q``, the minimum ``I_q*(X1,X2;Y)`` (bits) and the solver record
+        (``info.residual``: the certified gap, bits).
     """
 
     def fast() -> BrojaSolution:

@@ -5,18 +5,15 @@ The BROJA program (DESIGN §2) asks for
     max  H_q(Y | X1, X2)   over q >= 0 with q(x1, y) = p(x1, y), q(x2, y) = p(x2, y),
 
 which is ``min I_q(X1,X2;Y) = H(Y) - max H_q(Y|X1,X2)``. For each ``y`` the slice ``q(., ., y)`` is
-a
-coupling of ``p(., y)`` and ``p(., y)``; cells with ``p(x1,y) = 0`` or ``p(x2,y) = 0`` are zero and
-are
-dropped, and so are the pairs ``(x1, x2)`` left without any allowed cell.
+a coupling of ``p(., y)`` and ``p(., y)``; cells with ``p(x1,y) = 0`` or ``p(x2,y) = 0`` are zero
+and are dropped, and so are the pairs ``(x1, x2)`` left without any allowed cell.
 
 **Dual (a geometric program).** For potentials ``lam(x1,y)``, ``mu(x2,y)`` (nats) let
 
     s_ij(lam, mu) = logsumexp_y ( -lam(i,y) - mu(j,y) )        (allowed y of the pair only).
 
 By the Gibbs variational principle ``H(w) <= sum_y w_y (lam + mu) + s`` for every distribution
-``w``,
-so the convex program
+``w``, so the convex program
 
     min  D(lam, mu) = <lam, p(x1,y)> + <mu, p(x2,y)>   s.t.  s_ij(lam, mu) <= 0  for every pair
 
@@ -27,8 +24,8 @@ conditions read (``sigma = -s`` the slack)
     p(x1,y) = sum_j pi_ij w_ijy,   p(x2,y) = sum_i pi_ij w_ijy,   s + sigma = 0,   pi sigma = 0.
 
 **Interior point.** We follow the central path ``pi sigma = tau`` with Mehrotra's
-predictor-corrector
-(two solves per factorisation). Eliminating ``(d pi, d sigma)`` leaves, for ``d v = (d lam, d mu)``,
+predictor-corrector (two solves per factorisation). Eliminating ``(d pi, d sigma)`` leaves, for
+``d v = (d lam, d mu)``,
 
     H d v = -r_d + J^T h,   H = sum_ij A_ij^T ( diag(q_ij) + rho_ij w_ij w_ij^T ) A_ij,
     rho = pi / sigma - pi,   q_ij = pi_ij w_ij,
@@ -46,27 +43,23 @@ product ``W^T W`` (``n1 ny m^2`` flops for ``m <= n2 ny`` allowed cells, a matri
 GPU runs at full speed) and one Cholesky factorisation of size ``m``. Each direction is refined by
 conjugate gradients on the exact operator.
 
-**Certificate.** Once the path gap ``sum(pi sigma)`` is within ``100 tol`` (and for the last
-iterate of a run that stops early), any ``(lam, mu)`` gives a
-certified lower bound on the minimum (:func:`._solution.dual_lower_bound`, which shifts the
-potentials to
-feasibility), and the joint ``pi w`` made to meet both marginals exactly per ``y`` (the rounding of
-Altschuler, Weed and Rigollet) gives the certified upper value. The solver stops when the
-difference,
-in bits, is at most ``tol``.
+**Certificate.** Once the path gap ``sum(pi sigma)`` is within ``100 tol`` (and for the last iterate
+of a run that stops early), any ``(lam, mu)`` gives a certified lower bound on the minimum
+(:func:`._solution.dual_lower_bound`, which shifts the potentials to feasibility), and the joint
+``pi w`` made to meet both marginals exactly per ``y`` (the rounding of Altschuler, Weed and
+Rigollet) gives the certified upper value. The solver stops when the difference, in bits, is at
+most ``tol``.
 
 References
 ----------
 N. Bertschinger, J. Rauh, E. Olbrich, J. Jost, N. Ay, "Quantifying unique information", Entropy
-16(4),
-2014.
+16(4), 2014.
 S. Boyd and L. Vandenberghe, *Convex Optimization*, Cambridge University Press, 2004 (geometric
 programs §4.5; primal-dual interior-point methods §11.7).
 S. Mehrotra, "On the implementation of a primal-dual interior point method", SIAM J. Optim. 2(4),
 1992.
 J. Altschuler, J. Weed, P. Rigollet, "Near-linear time approximation algorithms for optimal
-transport
-via Sinkhorn iteration", NeurIPS 2017 (Algorithm 2, rounding to the transport polytope).
+transport via Sinkhorn iteration", NeurIPS 2017 (Algorithm 2, rounding to the transport polytope).
 
 This module holds the driver :func:`broja_fast`; the pruned problem is built in :mod:`._problem`,
 the Newton system is assembled, factored and solved in :mod:`._newton`, and the certificates come

@@ -47,7 +47,18 @@ class BrojaSolution:
 
 
 def broja_support(p_x1y: np.ndarray, p_x2y: np.ndarray) -> np.ndarray:
-    """Boolean mask of the cells ``(x1, x2, y)`` that can be positive in a feasible joint."""
+    """Boolean mask of the cells ``(x1, x2, y)`` that can be positive in a feasible joint.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y : ndarray, shapes (n1, ny), (n2, ny)
+        The source-label marginals.
+
+    Returns
+    -------
+    ndarray of bool, shape (n1, n2, ny)
+        ``p(x1, y) > 0`` and ``p(x2, y) > 0``.
+    """
     return (p_x1y[:, None, :] > 0) & (p_x2y[None, :, :] > 0)
 
 
@@ -66,17 +77,22 @@ def dual_lower_bound(
     """Certified lower bound (bits) on the BROJA minimum from any dual potentials.
 
     The Lagrange dual of ``max H_q(Y|X1,X2)`` is ``min <lam, p_x1y> + <mu, p_x2y>`` (nats) subject
-    to
-    ``logsumexp_y(-lam(x1,y) - mu(x2,y)) <= 0`` for every pair ``(x1, x2)`` (over the support).
+    to ``logsumexp_y(-lam(x1,y) - mu(x2,y)) <= 0`` for every pair ``(x1, x2)`` (over the support).
     Shifting ``lam(x1, .)`` by the largest violation over ``x2`` makes any ``(lam, mu)`` feasible,
-    so
-    ``H(Y) - dual / ln 2`` is a valid lower bound on ``min I_q(X1,X2;Y)`` whatever the potentials.
+    so ``H(Y) - dual / ln 2`` is a valid lower bound on ``min I_q(X1,X2;Y)`` whatever the
+    potentials.
 
     Parameters
     ----------
     p_x1y, p_x2y : ndarray, shapes (n1, ny), (n2, ny)
+        The source-label marginals.
     lam, mu : ndarray, same shapes
         Dual potentials (nats); the optimum has ``q(y|x1,x2) ∝ exp(-lam(x1,y) - mu(x2,y))``.
+
+    Returns
+    -------
+    float
+        Lower bound on ``min I_q(X1,X2;Y)``, bits.
     """
     from scipy.special import logsumexp
 

@@ -5,10 +5,8 @@
 r* has the form ``r = exp(phi12(x1,x2) + phi1y(x1,y) + phi2y(x2,y))`` on the cells whose three
 containing marginal cells are positive. IPF rescales one marginal at a time; every iterate is such a
 Gibbs table, so it yields a **certified** upper bound on the maximum entropy (cross-entropy
-duality):
-for any feasible r, ``H(r) <= -sum r log r_phi = log|supp| - <phi, p-marginals>``. The bound is
-tight at
-convergence and stays valid when IPF stops early.
+duality): for any feasible r, ``H(r) <= -sum r log r_phi = log|supp| - <phi, p-marginals>``. The
+bound is tight at convergence and stays valid when IPF stops early.
 
 References
 ----------

@@ -26,6 +26,21 @@ def lp_iteration_cap(n_rows: int, n_cols: int) -> int:
 
     A well-posed LP of this form needs a few times its dimension in simplex pivots; the cap stops
     the rare cycling solve (issue 14: a 3×3×3 joint whose LP never came back) deterministically.
+
+    Parameters
+    ----------
+    n_rows, n_cols : int
+        Size of the LP's constraint matrix.
+
+    Returns
+    -------
+    int
+        The cap.
+
+    Examples
+    --------
+    >>> lp_iteration_cap(10, 20), lp_iteration_cap(100, 1000)
+    (1000, 22000)
     """
     return max(1000, 20 * (int(n_rows) + int(n_cols)))
 
@@ -39,7 +54,18 @@ def _highs_options(n_rows: int, n_cols: int) -> dict:
 
 
 def maxent_support(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> np.ndarray:
-    """Cells that can be positive in a table with the three marginals."""
+    """Cells that can be positive in a table with the three marginals.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray, shapes (n1, ny), (n2, ny), (n1, n2)
+        The three pairwise marginals.
+
+    Returns
+    -------
+    ndarray of bool, shape (n1, n2, ny)
+        The cells whose three marginal cells are positive.
+    """
     return (p_x1x2[:, :, None] > 0) & (p_x1y[:, None, :] > 0) & (p_x2y[None, :, :] > 0)
 
 
@@ -57,15 +83,27 @@ def feasible_support(
 
     A cell can be zero in every feasible table although its three marginal cells are positive (AND
     gate: ``r(1,1,0) = 0``). One linear program finds them: over the cone
-    ``{(r, s) : r >= 0, marginals of r = s * p}`` maximise ``sum_c t_c`` with ``0 <= t_c <=
-    min(r_c, 1)``;
-    a relative-interior point scaled up gives ``t_c = 1`` exactly on the cells that can be positive.
-    IPF restricted to that support converges geometrically instead of sublinearly.
+    ``{(r, s) : r >= 0, marginals of r = s * p}`` maximise ``sum_c t_c`` with
+    ``0 <= t_c <= min(r_c, 1)``; a relative-interior point scaled up gives ``t_c = 1`` exactly on
+    the cells that can be positive. IPF restricted to that support converges geometrically instead
+    of sublinearly.
 
     The LP runs under an iteration cap (:func:`lp_iteration_cap`); when it stops without an
     optimum, or its support misses a positive marginal cell, the full ``mask`` is returned. The
     answer is a heuristic: the certified entropy bound never relies on it (see
     :func:`face_certificate`).
+
+    Parameters
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray, shapes (n1, ny), (n2, ny), (n1, n2)
+        The three pairwise marginals.
+    mask : ndarray of bool, shape (n1, n2, ny), optional
+        Candidate cells (default: :func:`maxent_support`).
+
+    Returns
+    -------
+    ndarray of bool, shape (n1, n2, ny)
+        The cells found positive in some feasible table (a subset of ``mask``).
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
@@ -126,6 +164,20 @@ def face_certificate(
     feasible table (then ``r_c <= <y, p> / w_c``). Returns None when HiGHS stops without an
     optimum (iteration cap) or nothing is dropped. The multipliers are never trusted: the entropy
     bound of :mod:`._certificate` is valid for any ``y``.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray, shapes (n1, ny), (n2, ny), (n1, n2)
+        The three pairwise marginals.
+    mask : ndarray of bool, shape (n1, n2, ny)
+        Candidate cells.
+    keep : ndarray of bool, shape (n1, n2, ny)
+        The cells kept; ``mask & ~keep`` are the ones to prove zero.
+
+    Returns
+    -------
+    (y12, y1y, y2y) : tuple of ndarray, shapes (n1, n2), (n1, ny), (n2, ny), or None
+        The multipliers, or None.
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
