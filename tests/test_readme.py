@@ -1,4 +1,4 @@
-"""The README's code blocks are valid, lint-clean Python (placeholders for the user's data aside)."""
+"""The README's code blocks are valid, lint-clean Python (placeholders for user data aside)."""
 
 from __future__ import annotations
 
