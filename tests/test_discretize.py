@@ -18,13 +18,16 @@ def _blobs(n_per=60, centers=4, dim=8, seed=0):
 
 def test_default_recipe_is_deterministic_with_seed():
     X, _ = _blobs()
-    a = Discretizer(random_state=0).fit(X)
-    b = Discretizer(random_state=0, n_threads=1).fit(X)
+    a = Discretizer(n_clusters=20, random_state=0).fit(X)  # the paper's recipe
+    b = Discretizer(n_clusters=20, random_state=0, n_threads=1).fit(X)
     assert np.array_equal(a.transform(X), b.transform(X))
     assert a.n_components_ == 5 and a.n_clusters_ == 20 and a.clustering_ == "kmeans"
     assert a.cluster_centers_.shape == (20, 5)
     assert a.cluster_sizes_.sum() == X.shape[0] and a.cluster_sizes_.min() > 0
     assert np.array_equal(np.bincount(a.transform(X), minlength=20), a.cluster_sizes_)
+    # the default follows the sample size: floor(sqrt(n / 5)) clusters, at most 20
+    auto = Discretizer(random_state=0).fit(X)
+    assert auto.n_clusters_ == min(20, int(np.floor(np.sqrt(X.shape[0] / 5))))
 
 
 def test_clusters_recover_blobs():
@@ -112,7 +115,7 @@ def test_too_few_distinct_rows_caps_clusters_without_nan():
     # rows (1, 0) and (2, 0) coincide after L2-normalization
     X = np.repeat(np.array([[1.0, 0.0], [2.0, 0.0], [0.0, 1.0]]), 10, axis=0)
     with pytest.warns(EstimationWarning, match="only 2 distinct projected rows for n_clusters=20"):
-        d = Discretizer(random_state=0, n_threads=1).fit(X)
+        d = Discretizer(n_clusters=20, random_state=0, n_threads=1).fit(X)
     assert d.n_clusters_ == 2
     assert np.all(np.isfinite(d.cluster_centers_))
     assert sorted(d.cluster_sizes_.tolist()) == [10, 20]
