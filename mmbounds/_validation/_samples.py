@@ -1,198 +1,111 @@
-"""The one place that checks user input.
-
-Public functions call these helpers on entry; private helpers trust their inputs. Every check copies
-arrays (``float64``) so the caller's data is never modified.
-"""
+"""Samples at the door: labels, class posteriors, one modality's features, the three sources."""
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from ._common import _plain, check_option
+
 __all__ = [
-    "check_table",
-    "check_scalar",
-    "check_random_state",
-    "check_option",
+    "MISSING_STRINGS",
     "check_labels",
+    "check_spellings",
     "check_posteriors",
     "check_features",
     "check_sources",
 ]
 
 
-def _is_tensor(x: Any) -> bool:
-    import sys
-
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(x, torch.Tensor)
-
-
-def _to_numpy(x: Any) -> Any:
-    if _is_tensor(x):
-        return x.detach().cpu().numpy()
-    return x
-
-
-def check_table(
-    p: Any,
-    *,
-    name: str,
-    ndim: int | None = 3,
-    normalize: bool = False,
-    atol: float = 1e-9,
-) -> np.ndarray:
-    """Validate a probability table and return a float64 copy.
-
-    Parameters
-    ----------
-    p : array_like
-        Non-negative table (numpy array, nested list or torch tensor).
-    name : str
-        Argument name used in error messages.
-    ndim : int or None
-        Required number of axes (``None``: any).
-    normalize : bool
-        If True, rescale a non-negative table (e.g. counts) to sum to 1; otherwise the sum must be
-        1 within ``atol`` times the number of cells (at least 1e-6).
-    atol : float
-        Entries down to ``-atol`` are clipped to 0; more negative entries raise.
-
-    Returns
-    -------
-    ndarray of float64
-        A fresh copy that sums to 1.
-
-    Raises
-    ------
-    TypeError
-        If ``p`` is not array-like or not numeric.
-    ValueError
-        On wrong ``ndim``, empty axes, NaN/inf, negative entries, zero total or a sum != 1.
-    """
-    p = _to_numpy(p)
-    if isinstance(p, (str, bytes, dict, set)) or p is None:
-        raise TypeError(f"{name} must be an array of probabilities, got {type(p).__name__}")
-    try:
-        arr = np.array(p, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array, could not convert: {exc}") from None
-    if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
-    if arr.size == 0 or 0 in arr.shape:
-        raise ValueError(
-            f"{name} is empty (shape {arr.shape}); every axis needs at least one value"
-        )
-    if not np.all(np.isfinite(arr)):
-        n_bad = int(np.sum(~np.isfinite(arr)))
-        raise ValueError(f"{name} contains {n_bad} NaN or infinite entries")
-    lo = float(arr.min())
-    if lo < -atol:
-        raise ValueError(f"{name} has negative entries (min {lo:.4g}); probabilities must be >= 0")
-    np.clip(arr, 0.0, None, out=arr)
-    total = float(arr.sum())
-    if total <= 0.0:
-        raise ValueError(f"{name} sums to {total:.4g}; it needs a positive total")
-    if normalize:
-        arr /= total
-    elif abs(total - 1.0) > max(atol * arr.size, 1e-6):
-        raise ValueError(
-            f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts"
-        )
-    else:
-        arr /= total
-    return arr
-
-
-def check_scalar(
-    x: Any,
-    *,
-    name: str,
-    kind: type | tuple[type, ...] = numbers.Real,
-    min_val: float | None = None,
-    max_val: float | None = None,
-    include_min: bool = True,
-    include_max: bool = True,
-) -> Any:
-    """Check a scalar parameter's type and range; return it unchanged.
-
-    Raises ``TypeError`` for a wrong type and ``ValueError`` for a value out of range, with
-    messages of
-    the form ``"tol == -1, must be > 0"``.
-    """
-    if isinstance(x, bool) or not isinstance(x, kind):
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        want = " or ".join(getattr(k, "__name__", str(k)) for k in kinds)
-        raise TypeError(f"{name} must be {want}, got {type(x).__name__} ({x!r})")
-    if isinstance(x, numbers.Real) and not np.isfinite(float(x)):
-        raise ValueError(f"{name} == {x}, must be finite")
-    if min_val is not None:
-        bad = x < min_val if include_min else x <= min_val
-        if bad:
-            op = ">=" if include_min else ">"
-            raise ValueError(f"{name} == {x}, must be {op} {min_val}")
-    if max_val is not None:
-        bad = x > max_val if include_max else x >= max_val
-        if bad:
-            op = "<=" if include_max else "<"
-            raise ValueError(f"{name} == {x}, must be {op} {max_val}")
-    return x
-
-
-def check_random_state(random_state: Any) -> np.random.Generator:
-    """Turn None, an int, a ``np.random.Generator`` or a ``RandomState`` into a Generator."""
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(0, 2**32 - 1))
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"random_state == {random_state}, must be >= 0")
-        return np.random.default_rng(int(random_state))
-    raise TypeError(
-        "random_state must be None, an int or a numpy.random.Generator, "
-        f"got {type(random_state).__name__}"
-    )
-
-
-def check_option(value: Any, *, name: str, options: Iterable[str]) -> str:
-    """Check that ``value`` is one of the allowed strings."""
-    options = tuple(options)
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
-    return value
+#: Strings read as a missing label (after stripping whitespace), as in pandas' defaults.
+MISSING_STRINGS = frozenset({"", "nan", "NaN", "NA", "N/A", "n/a", "<NA>", "null", "NULL", "None"})
 
 
 def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
     """Validate a 1-D column of discrete labels (ints, strings or any hashables).
 
-    Returns a 1-D numpy array (object or numeric dtype). Raises on wrong ndim, too few entries, or
-    missing values (None / NaN).
+    Strings are stripped of surrounding whitespace (``" 1"`` is ``"1"``). Rejected: missing values
+    (None, NaN, and strings in :data:`MISSING_STRINGS`, e.g. empty CSV cells), with their count;
+    floats that are not whole numbers (continuous values are not categories: discretize them);
+    and distinct labels that spell the same number (``"1"`` and ``"1.0"``, or ``1`` and ``"1"``),
+    which would silently split one class in two.
+
+    Returns a 1-D numpy array (object, unicode or numeric dtype), a copy.
     """
-    x = _to_numpy(x)
     if isinstance(x, (str, bytes)) or np.isscalar(x) or x is None:
         raise TypeError(f"{name} must be a 1-D sequence of labels, got {type(x).__name__}")
-    arr = np.asarray(x)
+    arr = np.array(_plain(x, name=name), copy=True)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per sample), got shape {arr.shape}")
     if arr.shape[0] < min_size:
         raise ValueError(f"{name} has {arr.shape[0]} samples; at least {min_size} needed")
-    if arr.dtype.kind == "f":
-        n_nan = int(np.sum(~np.isfinite(arr)))
-        if n_nan:
-            raise ValueError(f"{name} has {n_nan} NaN or infinite labels")
+    if arr.dtype.kind in "US":
+        arr = np.char.strip(arr)
     elif arr.dtype.kind == "O":
-        n_none = sum(1 for v in arr if v is None or (isinstance(v, float) and not np.isfinite(v)))
-        if n_none:
-            raise ValueError(f"{name} has {n_none} missing labels (None or NaN)")
-    return arr.copy()
+        arr = np.array([v.strip() if isinstance(v, str) else v for v in arr], dtype=object)
+    missing = _missing(arr)
+    if missing.any():
+        raise ValueError(
+            f"{name} has {int(missing.sum())} missing labels (None, NaN or empty/'nan' strings), "
+            f"first at row {int(np.argmax(missing))}; drop or impute those samples"
+        )
+    if arr.dtype.kind == "f" or arr.dtype.kind == "O":
+        frac = [
+            v
+            for v in (arr.tolist() if arr.dtype.kind == "O" else np.unique(arr))
+            if isinstance(v, float) and v != round(v)
+        ]
+        if frac:
+            raise ValueError(
+                f"{name} holds non-integer numbers (e.g. {frac[0]:.6g}): continuous values are "
+                "not categories; discretize them (mmbounds.estimate does, for features) or cast "
+                "class codes to int"
+            )
+    _check_spellings(arr, name=name)
+    return arr
+
+
+def _missing(arr: np.ndarray) -> np.ndarray:
+    if arr.dtype.kind == "f":
+        return ~np.isfinite(arr)
+    if arr.dtype.kind in "US":
+        return np.isin(arr, list(MISSING_STRINGS))
+    if arr.dtype.kind == "O":
+        return np.array(
+            [
+                v is None
+                or (isinstance(v, float) and not np.isfinite(v))
+                or (isinstance(v, str) and v in MISSING_STRINGS)
+                for v in arr
+            ],
+            dtype=bool,
+        )
+    return np.zeros(arr.shape, dtype=bool)
+
+
+def check_spellings(values: Iterable[Any], *, name: str) -> None:
+    """Raise if distinct labels spell the same number (``"1"``, ``"1.0"``, ``1``): one class."""
+    seen: dict[float, Any] = {}
+    for v in values:
+        try:
+            key = float(v)
+        except (TypeError, ValueError):
+            continue
+        if key in seen and seen[key] != v:
+            raise ValueError(
+                f"{name} spells one number in two ways ({seen[key]!r} and {v!r}); they would be "
+                "two classes: make the labels consistent (e.g. map them to int) first"
+            )
+        seen.setdefault(key, v)
+
+
+def _check_spellings(arr: np.ndarray, *, name: str) -> None:
+    if arr.dtype.kind in "OUS":
+        check_spellings(set(arr.tolist()), name=name)
 
 
 def check_posteriors(
@@ -203,8 +116,11 @@ def check_posteriors(
     n_classes: int | None = None,
     atol: float = 1e-6,
 ) -> np.ndarray:
-    """Validate an (n_samples, n_classes) array of class probabilities (rows sum to 1)."""
-    f = _to_numpy(f)
+    """Validate an (n_samples, n_classes) array of class probabilities (rows sum to 1).
+
+    ``n_samples`` is the number of paired samples the rows must match (one row per pair).
+    """
+    f = _plain(f, name=name)
     try:
         arr = np.array(f, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as exc:
@@ -213,7 +129,8 @@ def check_posteriors(
         raise ValueError(f"{name} must be 2-D (n_samples, n_classes), got shape {arr.shape}")
     if n_samples is not None and arr.shape[0] != n_samples:
         raise ValueError(
-            f"{name} has {arr.shape[0]} rows but {n_samples} paired samples were given"
+            f"{name} has {arr.shape[0]} rows but {n_samples} paired samples were given; "
+            "posteriors hold one row per paired sample (the classifier's output on paired)"
         )
     if n_classes is not None and arr.shape[1] != n_classes:
         raise ValueError(f"{name} has {arr.shape[1]} columns but the label has {n_classes} classes")
@@ -275,12 +192,7 @@ def check_features(
         For a wrong number of axes, rows or columns, NaN/inf or masked entries, missing labels.
     """
     check_option(kind, name="kind", options=_FEATURE_KINDS)
-    if np.ma.isMaskedArray(x):
-        n_masked = int(np.ma.count_masked(x))
-        if n_masked:
-            raise ValueError(f"{name} has {n_masked} masked entries; fill or drop them first")
-        x = np.ma.getdata(x)
-    x = _to_numpy(x)
+    x = _plain(x, name=name)
     if x is None or isinstance(x, (str, bytes, dict, set)) or np.isscalar(x):
         raise TypeError(f"{name} must be an array of samples, got {type(x).__name__}")
     arr = np.asarray(x)
@@ -291,8 +203,6 @@ def check_features(
             f"{name} has shape {arr.shape}; features must be 1-D or 2-D (n_samples, n_features): "
             "flatten trailing axes first"
         )
-    if arr.dtype.kind == "c":
-        raise TypeError(f"{name} has complex values; pass real features (e.g. np.abs or .real)")
     if arr.ndim == 2 and arr.shape[1] == 0:
         raise ValueError(f"{name} has no features (shape {arr.shape})")
     if arr.shape[0] < min_samples:
