@@ -1,9 +1,10 @@
 """Information measures on probability tables, in bits.
 
 All functions take a non-negative table ``p`` (any number of axes, summing to 1) and groups of axes.
-Zero cells contribute 0 (``0 log 0 = 0``), so no NaN and no warnings arise. Inputs are assumed
-valid;
-public entry points validate them with :func:`mmbounds._validation.check_table`.
+Zero cells contribute 0 (``0 log 0 = 0``), so no NaN and no warnings arise. These are the kernels:
+inputs are assumed valid (the solvers call them on checked tables). The public ``mmbounds.entropy``,
+``mmbounds.mutual_information``, ... (:mod:`mmbounds.marginals._measures`) validate the table with
+:func:`mmbounds._validation.check_table` first.
 
 Conventions: ``I(A;B) = H(A) + H(B) - H(A,B)``; ``I(A;B|C) = H(A,C) + H(B,C) - H(A,B,C) - H(C)``;
 the co-information of a ``(x1, x2, y)`` table is ``I(X1;Y) + I(X2;Y) - I(X1,X2;Y)``.

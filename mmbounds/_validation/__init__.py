@@ -97,7 +97,8 @@ def check_table(
     if lo < -atol:
         raise ValueError(f"{name} has negative entries (min {lo:.4g}); probabilities must be >= 0")
     np.clip(arr, 0.0, None, out=arr)
-    total = float(arr.sum())
+    with np.errstate(over="ignore"):
+        total = float(arr.sum())
     if normalize and not np.isfinite(total):  # counts whose sum overflows: rescale by the max
         arr /= arr.max()
         total = float(arr.sum())

@@ -90,7 +90,7 @@ def _missing(arr: np.ndarray) -> np.ndarray:
 def check_spellings(values: Iterable[Any], *, name: str) -> None:
     """Raise if distinct labels spell the same number (``"1"``, ``"1.0"``, ``1``): one class."""
     seen: dict[float, Any] = {}
-    for v in values:
+    for v in sorted(set(values), key=lambda v: (type(v).__name__, str(v))):  # a stable message
         try:
             key = float(v)
         except (TypeError, ValueError):
@@ -105,7 +105,7 @@ def check_spellings(values: Iterable[Any], *, name: str) -> None:
 
 def _check_spellings(arr: np.ndarray, *, name: str) -> None:
     if arr.dtype.kind in "OUS":
-        check_spellings(set(arr.tolist()), name=name)
+        check_spellings(arr.tolist(), name=name)
 
 
 def check_posteriors(

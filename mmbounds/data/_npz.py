@@ -22,7 +22,7 @@ _OBJECT_ADVICE = "Object arrays cannot be loaded"
 
 def _unreadable(path: Path, exc: BaseException, what: str) -> ValueError:
     """A ValueError naming the file; numpy's advice to unpickle object data is replaced."""
-    if _OBJECT_ADVICE in str(exc) or "pickled" in str(exc):
+    if _OBJECT_ADVICE in str(exc) or "pickled" in str(exc) or "Python objects" in str(exc):
         return ValueError(
             f"{str(path)!r} holds Python objects (pickled data), which are never loaded: they "
             "could run code. Save numbers as numeric arrays and strings as unicode arrays "
@@ -46,10 +46,16 @@ def read_arrays(path: Path) -> dict[str, np.ndarray] | np.ndarray:
     ValueError naming the file.
     """
     try:
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    except AttributeError:  # a .npy file: np.load gave an array, which is no context manager
-        return read_npy(path)
+        with open(path, "rb") as fh:  # our handle: closed even when numpy fails half-way
+            z = np.load(fh, allow_pickle=False)
+            if isinstance(z, np.ndarray):
+                return z
+            with z:
+                out = {k: z[k] for k in z.files}
+        bad = [k for k, v in out.items() if not isinstance(v, np.ndarray)]
+        if bad:
+            raise ValueError(f"member {bad[0]!r} is not a .npy array")
+        return out
     except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise _unreadable(path, exc, "a .npz/.npy file") from None
 

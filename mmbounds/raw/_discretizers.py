@@ -84,10 +84,14 @@ def fit_discretizer(
         if params["n_clusters"] == "auto" and n_clusters is not None:
             params["n_clusters"] = n_clusters
         d = Discretizer(**params)
-    else:
+    elif hasattr(template, "get_params"):
         from sklearn.base import clone
 
         d = clone(template)
+    else:  # not a scikit-learn estimator: a private copy, so the template stays unfitted
+        import copy
+
+        d = copy.deepcopy(template)
     parts = [data[0]]
     for extra in data[1:]:
         if not any(
