@@ -311,3 +311,12 @@ def test_pickle_loader_is_not_reachable_through_os_in_a_refused_file(tmp_path):
     with pytest.raises(ValueError, match=r"refers to (posix|nt|os)\.system"):
         load_multibench_affect(f)
     assert not marker.exists()
+
+
+def test_affect_labels_must_be_numbers(tmp_path):
+    content = _affect()
+    content["test"] = dict(content["test"], labels=np.array(["pos", "neg"] * 3))
+    f = tmp_path / "mosi.pkl"
+    f.write_bytes(pickle.dumps(content))
+    with pytest.raises(ValueError, match=r"labels of split 'test' of .* must be numbers"):
+        load_multibench_affect(f)

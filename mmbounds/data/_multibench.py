@@ -110,7 +110,13 @@ def load_multibench_affect(
     missing = [k for k in (*mods, "labels") if k not in part]
     if missing:
         raise ValueError(f"split {split!r} of {str(p)!r} lacks keys {missing}")
-    scores = np.asarray(part["labels"], dtype=np.float64).reshape(-1)
+    try:
+        scores = np.asarray(part["labels"], dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"labels of split {split!r} of {str(p)!r} must be numbers (sentiment scores or "
+            f"classes), got {type(part['labels']).__name__}"
+        ) from None
     n = np.asarray(part[mods[0]]).shape[0]
     if scores.shape[0] != n:
         raise ValueError(
