@@ -28,13 +28,14 @@ from .exceptions import (
     InconsistentMarginalsWarning,
     SolverError,
 )
-from .info import (
+from .marginals import (  # the validated public measures (mmbounds.info holds the kernels)
+    ConsistencyReport,
+    Marginals,
     co_information,
     conditional_mutual_information,
     entropy,
     mutual_information,
 )
-from .marginals import ConsistencyReport, Marginals
 from .performance import PerformanceBounds, performance_bounds
 from .pid import pid
 from .raw import true_interactions

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +106,7 @@ class Options:
         if self.max_iter is not None:
             check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
         check_option(self.backend, name="backend", options=BACKENDS)
+        _check_device(self.device)
         check_scalar(self.max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
         check_scalar(self.max_lp, name="max_lp", kind=numbers.Integral, min_val=1)
         if self.time_budget_s is not None:
@@ -144,6 +146,28 @@ class Options:
         1e-06
         """
         return dataclasses.replace(self, **changes)
+
+
+_DEVICE = re.compile(r"(cpu|cuda|mps|xpu|hip|meta|xla|hpu|npu|mtia|privateuseone)(:\d+)?")
+
+
+def _check_device(device: Any) -> None:
+    """``device`` is None, a torch device string such as ``"cuda:0"``, or a ``torch.device``."""
+    if device is None or type(device).__name__ == "device":
+        return
+    if isinstance(device, bool) or not isinstance(device, (str, int)):
+        raise TypeError(
+            f"device must be None, a str such as 'cuda' or a torch.device; got "
+            f"{type(device).__name__} ({device!r})"
+        )
+    if isinstance(device, int):
+        if device < 0:
+            raise ValueError(f"device == {device}, must be a CUDA index >= 0 (or 'cpu', 'cuda')")
+        return
+    if not _DEVICE.fullmatch(device):
+        raise ValueError(
+            f"device == {device!r}, must be a torch device such as 'cpu', 'cuda' or 'cuda:0'"
+        )
 
 
 def as_options(options: Options | dict[str, Any] | None) -> Options:

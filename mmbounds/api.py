@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._options import Options, as_options
-from ._validation import check_random_state, check_scalar
+from ._validation import check_bounds_arg, check_data_form, check_random_state, check_scalar
 from .core import estimate_marginals
 from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
@@ -46,11 +46,15 @@ def estimate(
     ----------
     data : Marginals, tuple of 3 arrays, or 3-D array, optional
         ``Marginals``; tables ``(p_x1y, p_x2y, p_x1x2)`` with shapes (n1, ny), (n2, ny), (n1, n2);
-        or a full joint ``p[x1, x2, y]`` (then ``synergy_true`` is filled for validation).
+        or a full joint ``p[x1, x2, y]`` (then ``synergy_true`` is filled for validation). A tuple
+        (or a list of arrays) is three tables; nested lists are read by their number of axes
+        (3-D: a joint), see :func:`mmbounds._validation.check_data_form`.
     x1, x2, paired : pair of arrays, optional
         Samples instead of ``data``: D1 = ``(X1, y1)``, D2 = ``(X2, y2)``, DM = ``(X1u, X2u)``.
-        1-D columns of any hashable labels are discrete; 2-D float features (numpy or torch) are
-        discretized per modality.
+        1-D columns of integers or strings are discrete; float features (numpy or torch, 2-D, or
+        1-D / ``(n, 1)`` with values that are not whole numbers) are discretized per modality.
+        Labels are stripped of whitespace; missing labels and two spellings of one number
+        (``"1"``, ``"1.0"``) raise.
     bounds : "auto", "all", str or sequence of str
         Names from :data:`mmbounds.bounds.BOUNDS`; ``"auto"`` leaves out the costliest bounds on
         large tables (:func:`mmbounds.bounds.select_bounds`).
@@ -103,6 +107,7 @@ def estimate(
     (0.5, 0.5)
     """
     opts = as_options(options)
+    check_bounds_arg(bounds)
     samples = {"x1": x1, "x2": x2, "paired": paired}
     common = {"bounds": bounds, "posteriors": posteriors, "options": opts, "progress": progress}
     if data is not None:
@@ -114,7 +119,7 @@ def estimate(
             raise TypeError(
                 "discretizer, classifier and n_bootstrap need x1/x2/paired samples, not data"
             )
-        return estimate_marginals(data, random_state=random_state, **common)
+        return estimate_marginals(check_data_form(data), random_state=random_state, **common)
     missing = [k for k, s in samples.items() if s is None]
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")

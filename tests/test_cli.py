@@ -183,7 +183,7 @@ def test_malformed_inputs_and_debug(tmp_path, capsys):
     assert capsys.readouterr().err.count("\n") == 1
     two_d = tmp_path / "two_d.npy"
     np.save(two_d, np.eye(2) / 2)
-    assert main(["estimate", "--joint", str(two_d)]) == 1  # wrong value: a failure, one line
+    assert main(["estimate", "--joint", str(two_d)]) == 2  # a wrong value is bad input, one line
     err = capsys.readouterr().err
     assert err.startswith("mmbounds: error:") and err.count("\n") == 1
     csv_bad = tmp_path / "d1.csv"

@@ -59,7 +59,7 @@ def test_scalars_options_and_random_state():
 
 
 def test_labels_and_posteriors():
-    with pytest.raises(ValueError, match="y has 1 NaN"):
+    with pytest.raises(ValueError, match=r"y has 1 missing labels \(None, NaN"):
         check_labels(np.array([0.0, np.nan]), name="y")
     with pytest.raises(ValueError, match="x has 0 samples"):
         check_labels([], name="x")

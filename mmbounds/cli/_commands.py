@@ -102,6 +102,8 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {"backend": args.backend, "device": args.device}
     if args.tables:
         z = load_npz(args.tables)
+        if isinstance(z, np.ndarray):
+            raise UsageError(f"{args.tables}: a .npy holds one array; --tables needs a .npz")
         missing = [k for k in ("p_x1y", "p_x2y", "p_x1x2") if k not in z]
         if missing:
             raise UsageError(f"{args.tables}: missing arrays {missing} (need p_x1y, p_x2y, p_x1x2)")
@@ -112,7 +114,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         )
     elif args.joint:
         z = load_npz(args.joint)
-        arr = z if isinstance(z, np.ndarray) else z[next(iter(z.files))]
+        if not isinstance(z, np.ndarray) and not z:
+            raise UsageError(f"{args.joint}: the .npz holds no arrays")
+        arr = z if isinstance(z, np.ndarray) else z.get("joint", next(iter(z.values())))
         res = estimate(
             arr, options={**options, "normalize": args.normalize}, random_state=args.seed
         )
@@ -233,6 +237,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         quick=args.quick,
         tiny=args.tiny,
         multibench=args.multibench,
+        allow_pickle=args.allow_pickle,
         force=args.force,
         n_tables=args.n_tables,
         n_jobs=args.workers,

@@ -28,15 +28,22 @@ class UsageError(Exception):
     """A mistake in the command line or its input files (exit code 2)."""
 
 
-def load_npz(path: str) -> Any:
-    """The arrays of a ``.npz`` (an ``NpzFile``) or the array of a ``.npy`` file."""
+def load_npz(path: str) -> dict[str, np.ndarray] | np.ndarray:
+    """The arrays of a ``.npz`` (a dict, all read now) or the array of a ``.npy`` file.
+
+    Never unpickles; a corrupt file or one holding Python objects is a ``UsageError``.
+    """
+    from ..data._npz import read_arrays
+
     p = Path(path)
     if not p.exists():
         raise UsageError(f"file not found: {path}")
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder; give a .npz or .npy file")
     try:
-        return np.load(p, allow_pickle=False)
-    except Exception as exc:
-        raise UsageError(f"cannot read {path} as .npz/.npy: {exc}") from None
+        return read_arrays(p)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
@@ -44,8 +51,15 @@ def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
     p = Path(path)
     if not p.exists():
         raise UsageError(f"file not found: {path}")
-    with p.open(newline="") as fh:
-        rows = [r for r in csv.reader(fh) if r]
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            rows = [r for r in csv.reader(fh) if r]
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path}: not a UTF-8 text CSV (byte {exc.start} cannot be decoded); save it as UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise UsageError(f"{path}: malformed CSV ({exc})") from None
     if len(rows) < 2:
         raise UsageError(f"{path}: expected a header and at least one row of two columns")
     body = rows[1:]

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from ._commands import cmd_datasets, cmd_demo, cmd_estimate, cmd_figures, cmd_info
+from ._io import UsageError
 
 __all__ = ["build_parser"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``UsageError``), not usage text + exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``mmbounds`` parser; each sub-command sets ``func`` to its command function."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mmbounds",
         description="Redundancy, uniqueness and synergy bounds without labeled multimodal data "
         "(bits).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
     )
@@ -136,6 +145,13 @@ def _add_figures(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         "--multibench",
         metavar="PATH",
         help="MultiBench affect .pkl file(s) and/or AV-MNIST folder to include",
+    )
+    p.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="read --multibench .pkl files with plain pickle.load. WARNING: unpickling runs any "
+        "code a file names; only for files you trust (default: a restricted reader that admits "
+        "numpy arrays and builtin containers only)",
     )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.add_argument(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numbers
 import os
-import pickle
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +20,9 @@ import numpy as np
 
 from .._validation import _to_numpy, check_option, check_scalar
 from ._container import MultimodalData, _check_names
+from ._npz import read_npy
 from ._paths import _check_path
+from ._unpickle import load_pickle
 
 __all__ = ["load_avmnist", "load_multibench_affect"]
 
@@ -46,8 +47,13 @@ def load_multibench_affect(
     *,
     modalities: Sequence[str] = _AFFECT_MODALITIES,
     label: str = "auto",
+    allow_pickle: bool = False,
 ) -> MultimodalData:
     """Load one split of a MultiBench affect pickle (MOSI, MOSEI, MUStARD, UR-FUNNY).
+
+    The file is read with a restricted unpickler that admits only numpy arrays and builtin
+    containers and scalars (:func:`mmbounds.data._unpickle.load_pickle`): a pickle naming any
+    other function or class is refused before that code is imported.
 
     Expected format: a pickle of a dict with keys ``"train"``, ``"valid"``, ``"test"``; each split
     is a dict with arrays ``"vision"``, ``"audio"``, ``"text"`` of shape ``(n, t, d)`` and
@@ -67,6 +73,10 @@ def load_multibench_affect(
         ``"class"``: the stored values as integer classes (e.g. UR-FUNNY's 0/1 humor labels);
         ``"auto"``: ``"binary"`` when the file name mentions mosi, mosei, sarcasm or mustard or
         when any label is not an integer, ``"class"`` otherwise.
+    allow_pickle : bool, default False
+        Read the file with plain ``pickle.load``. **Warning: unpickling runs any code the file
+        names** (a crafted ``.pkl`` can delete files or open a shell); set it only for files you
+        trust, when the restricted reader refuses a file that needs other classes.
 
     Returns
     -------
@@ -80,14 +90,16 @@ def load_multibench_affect(
     TypeError
         If the pickle (or the split) is not a dict.
     ValueError
-        On a missing split, modality or label key, mismatched lengths, NaN labels or one sample.
+        On a pickle that names code (without ``allow_pickle``) or is corrupt, a missing split,
+        modality or label key, mismatched lengths, NaN labels or one sample.
     """
     p = _check_path(path)
     check_option(split, name="split", options=("train", "valid", "test"))
     check_option(label, name="label", options=("auto", "binary", "class"))
     mods = _check_names(modalities, available=_AFFECT_MODALITIES, name="modalities")
-    with open(p, "rb") as fh:
-        content = pickle.load(fh)
+    if not isinstance(allow_pickle, bool):
+        raise TypeError(f"allow_pickle must be True or False, got {allow_pickle!r}")
+    content = load_pickle(p, allow_pickle=allow_pickle)
     if not isinstance(content, Mapping):
         raise TypeError(f"{str(p)!r} must hold a dict of splits, got {type(content).__name__}")
     if split not in content:
@@ -98,7 +110,13 @@ def load_multibench_affect(
     missing = [k for k in (*mods, "labels") if k not in part]
     if missing:
         raise ValueError(f"split {split!r} of {str(p)!r} lacks keys {missing}")
-    scores = np.asarray(part["labels"], dtype=np.float64).reshape(-1)
+    try:
+        scores = np.asarray(part["labels"], dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"labels of split {split!r} of {str(p)!r} must be numbers (sentiment scores or "
+            f"classes), got {type(part['labels']).__name__}"
+        ) from None
     n = np.asarray(part[mods[0]]).shape[0]
     if scores.shape[0] != n:
         raise ValueError(
@@ -165,7 +183,8 @@ def load_avmnist(
     FileNotFoundError
         If the directory or one of the expected files is missing (the message names the file).
     ValueError
-        On mismatched lengths or an invalid ``n_samples``.
+        On an unreadable ``.npy`` file, mismatched lengths, labels that are NaN or not whole
+        numbers, or an invalid ``n_samples``.
     """
     root = _check_path(path, is_dir=True)
     check_option(split, name="split", options=("train", "test"))
@@ -180,7 +199,7 @@ def load_avmnist(
     for key, f in files.items():
         if not f.is_file():
             raise FileNotFoundError(f"AV-MNIST {key} file not found: {str(f)!r}")
-    arrays = {k: np.load(f, mmap_mode="r", allow_pickle=False) for k, f in files.items()}
+    arrays = {k: read_npy(f, mmap_mode="r") for k, f in files.items()}
     n = arrays["labels"].shape[0] if n_samples is None else n_samples
     out: dict[str, np.ndarray] = {}
     for key in ("image", "audio"):
@@ -194,7 +213,17 @@ def load_avmnist(
         if scale:
             x /= 255.0
         out[key] = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
-    y = np.asarray(arrays["labels"][:n]).reshape(-1).astype(np.int64)
+    y = np.asarray(arrays["labels"][:n]).reshape(-1)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"{str(files['labels'])!r} must hold numeric digit labels, got {y.dtype}")
+    if y.dtype.kind == "f":
+        bad = ~np.isfinite(y) | (y != np.round(y))
+        if bad.any():
+            raise ValueError(
+                f"{str(files['labels'])!r} has {int(bad.sum())} labels that are NaN, infinite or "
+                f"not whole numbers (first at index {int(np.argmax(bad))}); digit labels are 0-9"
+            )
+    y = y.astype(np.int64)
     return MultimodalData(
         out,
         y,

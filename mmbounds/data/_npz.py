@@ -7,6 +7,7 @@ One array ``x_<modality>`` per modality, the labels ``y`` and optional 0-d strin
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,49 @@ import numpy as np
 from ._container import MultimodalData
 from ._paths import _check_path
 
-__all__ = ["load_npz", "save_npz"]
+__all__ = ["load_npz", "save_npz", "read_npy", "read_arrays"]
+
+_OBJECT_ADVICE = "Object arrays cannot be loaded"
+
+
+def _unreadable(path: Path, exc: BaseException, what: str) -> ValueError:
+    """A ValueError naming the file; numpy's advice to unpickle object data is replaced."""
+    if _OBJECT_ADVICE in str(exc) or "pickled" in str(exc) or "Python objects" in str(exc):
+        return ValueError(
+            f"{str(path)!r} holds Python objects (pickled data), which are never loaded: they "
+            "could run code. Save numbers as numeric arrays and strings as unicode arrays "
+            "(np.asarray(x, dtype=str))"
+        )
+    return ValueError(f"cannot read {str(path)!r} as {what}: {' '.join(str(exc).split())}")
+
+
+def read_npy(path: Path, *, mmap_mode: str | None = None) -> np.ndarray:
+    """The array of a ``.npy`` file (never unpickled); a clear ValueError if unreadable."""
+    try:
+        return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise _unreadable(path, exc, "a .npy file") from None
+
+
+def read_arrays(path: Path) -> dict[str, np.ndarray] | np.ndarray:
+    """Every array of a ``.npz`` (a dict, read now) or the array of a ``.npy`` file.
+
+    Object arrays are refused (``allow_pickle=False``); corrupt or truncated files raise a
+    ValueError naming the file.
+    """
+    try:
+        with open(path, "rb") as fh:  # our handle: closed even when numpy fails half-way
+            z = np.load(fh, allow_pickle=False)
+            if isinstance(z, np.ndarray):
+                return z
+            with z:
+                out = {k: z[k] for k in z.files}
+        bad = [k for k, v in out.items() if not isinstance(v, np.ndarray)]
+        if bad:
+            raise ValueError(f"member {bad[0]!r} is not a .npy array")
+        return out
+    except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+        raise _unreadable(path, exc, "a .npz/.npy file") from None
 
 
 def save_npz(path: str | os.PathLike, data: MultimodalData, *, compress: bool = True) -> Path:
@@ -88,20 +131,25 @@ def load_npz(path: str | os.PathLike) -> MultimodalData:
     (('a', 'b'), [0, 1, 1])
     """
     p = _check_path(path)
-    with np.load(p, allow_pickle=False) as npz:
-        keys = list(npz.files)
-        if "y" not in keys:
-            raise ValueError(f"{str(p)!r} has no 'y' array (labels); found keys {keys}")
-        x_keys = [k for k in keys if k.startswith("x_") and len(k) > 2]
-        if not x_keys:
-            raise ValueError(
-                f"{str(p)!r} has no modality arrays; name them 'x_<modality>' (found {keys})"
-            )
-        mods = {}
-        for k in x_keys:
-            x = npz[k]
-            mods[k[2:]] = x.reshape(x.shape[0], -1) if x.ndim > 2 else x
-        y = npz["y"]
-        name = str(npz["name"]) if "name" in keys else p.stem
-        description = str(npz["description"]) if "description" in keys else ""
+    npz = read_arrays(p)
+    if isinstance(npz, np.ndarray):
+        raise ValueError(
+            f"{str(p)!r} holds one array (.npy); load_npz reads a .npz with arrays x_<modality> "
+            "and y (see save_npz)"
+        )
+    keys = list(npz)
+    if "y" not in keys:
+        raise ValueError(f"{str(p)!r} has no 'y' array (labels); found keys {keys}")
+    x_keys = [k for k in keys if k.startswith("x_") and len(k) > 2]
+    if not x_keys:
+        raise ValueError(
+            f"{str(p)!r} has no modality arrays; name them 'x_<modality>' (found {keys})"
+        )
+    mods = {}
+    for k in x_keys:
+        x = npz[k]
+        mods[k[2:]] = x.reshape(x.shape[0], -1) if x.ndim > 2 else x
+    y = npz["y"]
+    name = str(npz["name"]) if "name" in keys else p.stem
+    description = str(npz["description"]) if "description" in keys else ""
     return MultimodalData(mods, y, name=name, description=description, metadata={"path": str(p)})

@@ -91,6 +91,7 @@ def dataset_rows(
     *,
     mode: str = "quick",
     multibench: str | os.PathLike | None = None,
+    allow_pickle: bool = False,
     random_state: int = 0,
     progress: bool = False,
 ) -> list[dict[str, Any]]:
@@ -106,6 +107,9 @@ def dataset_rows(
         Sizes (see :data:`N_SYNTHETIC_SAMPLES`; ``"tiny"`` keeps one mfeat pair and two settings).
     multibench : path, optional
         A MultiBench affect ``.pkl`` file, an AV-MNIST folder, or a folder holding such files.
+    allow_pickle : bool
+        Read the ``.pkl`` files with plain ``pickle.load``, **which runs any code a file names**
+        (default: the restricted reader of :func:`mmbounds.data.load_multibench_affect`).
     random_state : int
         Seed of the generators and discretizers.
     progress : bool
@@ -154,7 +158,7 @@ def dataset_rows(
     elif group == "multibench":
         if multibench is None:
             raise ValueError("group 'multibench' needs multibench=PATH")
-        datasets = _multibench_datasets(Path(multibench))
+        datasets = _multibench_datasets(Path(multibench), allow_pickle=allow_pickle)
         total = sum(len(list(d.pairs())) for d in datasets)
         bar = _bar(progress, total=total, desc="MultiBench")
         for data in datasets:
@@ -168,7 +172,7 @@ def dataset_rows(
     return rows
 
 
-def _multibench_datasets(path: Path) -> list[Any]:
+def _multibench_datasets(path: Path, *, allow_pickle: bool = False) -> list[Any]:
     """MultiBench test splits under ``path``: affect ``.pkl`` files and AV-MNIST folders."""
     from ..data import load_avmnist, load_multibench_affect
 
@@ -180,13 +184,13 @@ def _multibench_datasets(path: Path) -> list[Any]:
 
     found: list[Any] = []
     if path.is_file():
-        found.append(load_multibench_affect(path, "test"))
+        found.append(load_multibench_affect(path, "test", allow_pickle=allow_pickle))
     elif is_avmnist(path):
         found.append(load_avmnist(path, "test"))
     else:
         for f in sorted(path.iterdir()):
             if f.suffix == ".pkl":
-                found.append(load_multibench_affect(f, "test"))
+                found.append(load_multibench_affect(f, "test", allow_pickle=allow_pickle))
             elif f.is_dir() and is_avmnist(f):
                 found.append(load_avmnist(f, "test"))
     if not found:

@@ -63,6 +63,7 @@ def regenerate(
     quick: bool = False,
     tiny: bool = False,
     multibench: str | os.PathLike | None = None,
+    allow_pickle: bool = False,
     force: bool = False,
     n_tables: int | None = None,
     n_jobs: int = 2,
@@ -84,6 +85,10 @@ def regenerate(
         Smoke-test sizes for CI (a dozen tables, a few datasets, one mfeat pair): under a minute.
     multibench : path, optional
         MultiBench data (affect ``.pkl`` files and/or an AV-MNIST folder), evaluated pair by pair.
+    allow_pickle : bool
+        Read the ``.pkl`` files with plain ``pickle.load``. **Warning: it runs any code a file
+        names**; only for files you trust. Default: a restricted reader (numpy arrays and builtin
+        containers only) that refuses anything else.
     force : bool
         Overwrite existing output files; otherwise any existing target file is an error and
         nothing is written.
@@ -166,6 +171,7 @@ def regenerate(
                     group,
                     mode=mode,
                     multibench=multibench,
+                    allow_pickle=allow_pickle,
                     random_state=random_state,
                     progress=progress,
                 )

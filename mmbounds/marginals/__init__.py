@@ -2,11 +2,13 @@
 
 :class:`Marginals` (``_table``) holds ``p(x1,y)``, ``p(x2,y)``, ``p(x1,x2)``; ``_reconcile`` checks
 their consistency and reconciles them by maximum likelihood; ``_counts`` turns discrete samples
-into count tables.
+into count tables; ``_measures`` holds the public information measures (``mmbounds.entropy``, ...),
+which validate their table before calling the kernels of :mod:`mmbounds.info`.
 """
 
 from ..results import ConsistencyReport
 from ._counts import categories_of, count_table, index_of
+from ._measures import co_information, conditional_mutual_information, entropy, mutual_information
 from ._reconcile import reachable_cells, reconcile_ml, tv_distance, unreachable_mass
 from ._table import Marginals
 
@@ -20,4 +22,8 @@ __all__ = [
     "categories_of",
     "count_table",
     "index_of",
+    "entropy",
+    "mutual_information",
+    "conditional_mutual_information",
+    "co_information",
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_labels, check_memory, check_scalar, check_table
+from .._validation import check_labels, check_memory, check_scalar, check_spellings, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
 from ._counts import categories_of, count_table, index_of
@@ -379,6 +379,8 @@ class Marginals:
             "x2": categories_of(cols["x2y"][0], cols["x1x2"][1]),
             "y": categories_of(cols["x1y"][1], cols["x2y"][1]),
         }
+        for v, where in (("x1", "x1y and x1x2"), ("x2", "x2y and x1x2"), ("y", "x1y and x2y")):
+            check_spellings(cats[v], name=f"{v} (the values of {where} together)")
         if len(cats["y"]) < 2:
             raise ValueError(
                 f"y has a single class ({cats['y'][0]!r}); interactions about a constant label "

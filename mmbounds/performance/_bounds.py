@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_scalar
+from .._validation import check_scalar, check_table
 from ._information import accuracy_interval
 
 __all__ = ["PerformanceBounds", "performance_bounds"]
@@ -254,9 +254,7 @@ def performance_bounds(
     check_scalar(min_gain, name="min_gain", min_val=0.0, max_val=1.0)
     check_scalar(synergy_threshold, name="synergy_threshold", min_val=0.0)
     if p_y is not None:
-        py = np.asarray(p_y, dtype=np.float64)
-        if py.ndim != 1 or np.any(py < 0) or abs(py.sum() - 1.0) > 1e-6:
-            raise ValueError(f"p_y must be a 1-D distribution summing to 1, got {py!r}")
+        py = check_table(p_y, name="p_y", ndim=1)
         r, u1, u2 = float(result.redundancy), float(result.unique1), float(result.unique2)
         if hasattr(result, "synergy_lower"):
             s_lo, s_hi = float(result.synergy_lower), float(result.synergy_upper)

@@ -38,12 +38,30 @@ def _one_discretizer(spec: Any, i: int) -> Any:
         return Discretizer()
     if isinstance(spec, dict):
         return Discretizer(**spec)
+    if not isinstance(spec, Discretizer) and _is_clusterer(spec):
+        k = getattr(spec, "n_clusters", "k")
+        raise TypeError(
+            f"discretizer for modality {i} is a {type(spec).__name__}, a clusterer: its "
+            "transform() gives distances, not codes; pass "
+            f"Discretizer(n_clusters={k}) (k-means after PCA) or an object whose transform() "
+            "returns one code per sample"
+        )
     if hasattr(spec, "transform") and (hasattr(spec, "fit") or hasattr(spec, "passthrough_")):
         return spec
     raise TypeError(
         f"discretizer for modality {i} must be None, a dict of Discretizer parameters or a "
         f"Discretizer, got {type(spec).__name__}"
     )
+
+
+def _is_clusterer(spec: Any) -> bool:
+    kind = getattr(spec, "_estimator_type", None)
+    if kind is None and hasattr(spec, "__sklearn_tags__"):
+        try:
+            kind = spec.__sklearn_tags__().estimator_type
+        except Exception:  # pragma: no cover - foreign tag implementations
+            kind = None
+    return kind == "clusterer"
 
 
 def _is_fitted(d: Any) -> bool:
@@ -66,10 +84,14 @@ def fit_discretizer(
         if params["n_clusters"] == "auto" and n_clusters is not None:
             params["n_clusters"] = n_clusters
         d = Discretizer(**params)
-    else:
+    elif hasattr(template, "get_params"):
         from sklearn.base import clone
 
         d = clone(template)
+    else:  # not a scikit-learn estimator: a private copy, so the template stays unfitted
+        import copy
+
+        d = copy.deepcopy(template)
     parts = [data[0]]
     for extra in data[1:]:
         if not any(
@@ -81,4 +103,13 @@ def fit_discretizer(
 
 
 def codes_of(d: Any, x: np.ndarray) -> np.ndarray:
-    return np.asarray(d.transform(x)).astype(np.int64, copy=False)
+    """The discrete codes of ``x``: ``d.transform(x)``, which must give one integer per sample."""
+    codes = np.asarray(d.transform(x))
+    if codes.ndim == 2 and codes.shape[1] == 1:
+        codes = codes[:, 0]
+    if codes.shape != (x.shape[0],) or codes.dtype.kind not in "biu":
+        raise TypeError(
+            f"discretizer {type(d).__name__}.transform() returned shape {codes.shape} (dtype "
+            f"{codes.dtype}); it must return one integer code per sample, shape ({x.shape[0]},)"
+        )
+    return codes.astype(np.int64, copy=False)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .._options import Options
-from .._validation import check_random_state, check_scalar, check_sources
+from .._validation import _to_numpy, check_random_state, check_scalar, check_sources
 from ..results import EstimateResult
 from ._discretizers import codes_of, fit_discretizer, is_discrete_column, resolve_discretizers
 from ._posteriors import CLASSIFIER_NOTE, as_float_pair, classifier_posteriors
@@ -45,8 +45,9 @@ _MAX_SEED = 2**31 - 1
 def needs_features(x1: Any, x2: Any, paired: Any, *, discretizer: Any, classifier: Any) -> bool:
     """Whether sample input goes through the feature layer (discretizers, classifiers).
 
-    True when ``discretizer`` or ``classifier`` is set or a feature column is 2-D with more than
-    one column (continuous features).
+    True when ``discretizer`` or ``classifier`` is set, a feature column is 2-D with more than
+    one column, or a 1-D / ``(n, 1)`` float column holds numbers that are not whole (continuous
+    features: discretized, never taken as categories).
     """
     if discretizer is not None or classifier is not None:
         return True
@@ -63,7 +64,18 @@ def needs_features(x1: Any, x2: Any, paired: Any, *, discretizer: Any, classifie
                 continue
         if len(shape) > 1 and shape[1] > 1:
             return True
+        if len(shape) in (1, 2) and _continuous_column(c):
+            return True
     return False
+
+
+def _continuous_column(c: Any) -> bool:
+    """A float column (1-D or ``(n, 1)``) with a finite value that is not a whole number."""
+    arr = np.asarray(_to_numpy(c))
+    if arr.dtype.kind != "f":
+        return False
+    finite = arr[np.isfinite(arr)]
+    return bool(np.any(finite != np.round(finite)))
 
 
 def _frozen_codes(columns: dict[str, np.ndarray]) -> MappingProxyType:

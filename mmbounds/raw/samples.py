@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from .._options import Options
+from .._validation import check_posteriors
 from ..core import check_posterior_pair, solve_marginals
 from ..exceptions import EstimationWarning
 from ..marginals import Marginals
@@ -61,6 +62,12 @@ def estimate_samples(
         if not isinstance(s, (tuple, list)) or len(s) != 2:
             raise TypeError(f"{name} must be a pair of arrays, got {type(s).__name__}")
     m = Marginals.from_samples(x1, x2, paired, reconcile=options.reconcile)
+    if posteriors is not None and isinstance(posteriors, (tuple, list)) and len(posteriors) == 2:
+        n_pairs = int(m.sample_sizes[2])  # one posterior row per paired sample
+        posteriors = tuple(
+            check_posteriors(f, name=f"posteriors[{i}]", n_samples=n_pairs, n_classes=m.shape[2])
+            for i, f in enumerate(posteriors)
+        )
     post = check_posterior_pair(posteriors, m.shape[2])
     return solve_marginals(
         m,

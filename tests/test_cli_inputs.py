@@ -1,0 +1,117 @@
+"""Issue 14, the command line: exit code 2 and one line for every bad input; one-line warnings."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import warnings
+
+import numpy as np
+
+from mmbounds.cli import main
+
+from .conftest import CANONICAL
+
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("mmbounds: error: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_argparse_errors_are_one_line_with_exit_2(capsys):
+    assert main(["estimate", "--seed", "abc"]) == 2
+    err = _one_error_line(capsys)
+    assert "argument --seed: invalid int value: 'abc'" in err and "--help" in err
+    assert main(["nonsense"]) == 2
+    assert "invalid choice: 'nonsense'" in _one_error_line(capsys)
+    assert main(["figures"]) == 2
+    assert "the following arguments are required: --out" in _one_error_line(capsys)
+    assert main(["--help"]) == 0
+    capsys.readouterr()
+
+
+def test_bad_values_exit_2_with_the_message_of_the_door(tmp_path, capsys):
+    f = tmp_path / "p.npy"
+    np.save(f, np.full((2, 2, 2), 0.2))
+    assert main(["estimate", "--joint", str(f)]) == 2
+    assert "data must sum to 1 (got 1.6); pass normalize=True" in _one_error_line(capsys)
+    np.save(f, CANONICAL["and"][0])
+    assert main(["estimate", "--joint", str(f), "--device", "banana"]) == 2
+    assert "device == 'banana', must be a torch device" in _one_error_line(capsys)
+
+
+def test_corrupt_and_pickled_input_files(tmp_path, capsys):
+    f = tmp_path / "t.npz"
+    np.savez(f, p_x1y=np.array([{"a": 1}], dtype=object), p_x2y=np.eye(2), p_x1x2=np.eye(2))
+    assert main(["estimate", "--tables", str(f)]) == 2
+    err = _one_error_line(capsys)
+    assert "holds Python objects (pickled data), which are never loaded" in err
+    assert "allow_pickle" not in err
+    f.write_bytes(b"PK\x03\x04 not a zip")
+    assert main(["estimate", "--tables", str(f)]) == 2
+    assert "cannot read" in _one_error_line(capsys)
+    npy = tmp_path / "j.npy"
+    np.save(npy, CANONICAL["and"][0])
+    assert main(["estimate", "--tables", str(npy)]) == 2
+    assert "a .npy holds one array; --tables needs a .npz" in _one_error_line(capsys)
+    csv = tmp_path / "d.csv"
+    csv.write_bytes(b"x,y\n\xff\xfe\x00,1\n")
+    assert main(["estimate", "--d1", str(csv), "--d2", str(csv), "--dm", str(csv)]) == 2
+    assert "not a UTF-8 text CSV" in _one_error_line(capsys)
+
+
+def test_csv_labels_with_missing_values_or_two_spellings(tmp_path, capsys):
+    rows = [(i % 2, i % 3) for i in range(30)]
+    d1, d2, dm = (tmp_path / n for n in ("d1.csv", "d2.csv", "dm.csv"))
+    d2.write_text("x2,y\n" + "".join(f"{a},{b}\n" for a, b in rows))
+    dm.write_text("x1,x2\n" + "".join(f"{a},{a}\n" for a, _ in rows))
+    d1.write_text(
+        "x1,y\n" + "".join(f"{a},{'' if i == 3 else b}\n" for i, (a, b) in enumerate(rows))
+    )
+    argv = ["estimate", "--d1", str(d1), "--d2", str(d2), "--dm", str(dm), "--confidence", "0"]
+    assert main(argv) == 2
+    assert "has 1 missing labels" in _one_error_line(capsys)
+    d1.write_text("x1,y\n" + "".join(f"{a},{b}.0\n" for a, b in rows))
+    assert main(argv) == 2
+    assert "spells one number in two ways ('0' and '0.0')" in _one_error_line(capsys)
+    d1.write_text("x1,y\n" + "".join(f"{a}, {b}\n" for a, b in rows))  # whitespace: normalized
+    assert main(argv) == 0
+    capsys.readouterr()
+
+
+def test_warnings_are_one_line_without_internal_paths(tmp_path, capsys):
+    p = CANONICAL["and"][0]
+    p_x1y = np.array([[0.45, 0.05], [0.05, 0.45]])  # X1 marginal differs from p_x1x2's
+    f = tmp_path / "t.npz"
+    np.savez(f, p_x1y=p_x1y, p_x2y=p.sum(0), p_x1x2=np.array([[0.7, 0.1], [0.1, 0.1]]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # shown, as outside the test suite
+        assert main(["estimate", "--tables", str(f)]) == 0
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln]
+    assert lines and all(ln.startswith("mmbounds: warning: ") for ln in lines), err
+    assert ".py:" not in err and "warnings.warn" not in err
+
+
+def test_figures_multibench_refuses_a_crafted_pickle(tmp_path, capsys):
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.mkdir, (str(marker),))
+
+    mb = tmp_path / "mb"
+    mb.mkdir()
+    (mb / "mosi.pkl").write_bytes(pickle.dumps({"test": {"vision": Evil()}}))
+    argv = ["figures", "--out", str(tmp_path / "out"), "--tiny", "--parts", "multibench"]
+    assert main(argv + ["--multibench", str(mb), "--no-progress"]) == 2
+    err = _one_error_line(capsys)
+    assert "mkdir, which is not a numpy array" in err and "--allow-pickle" in err
+    assert not marker.exists()
+
+
+def test_allow_pickle_flag_says_what_it_does(capsys):
+    assert main(["figures", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--allow-pickle" in out and "WARNING: unpickling runs any code" in out
