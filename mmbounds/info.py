@@ -48,7 +48,26 @@ def _axes(axes: Axes | None, ndim: int) -> tuple[int, ...]:
 
 
 def marginal(p: np.ndarray, axes: Axes | None) -> np.ndarray:
-    """Marginal of ``p`` on ``axes`` (kept in increasing axis order); ``()`` gives the total."""
+    """Marginal of ``p`` on ``axes`` (kept in increasing axis order); ``()`` gives the total.
+
+    Parameters
+    ----------
+    p : ndarray
+        Non-negative table, any number of axes, summing to 1.
+    axes : int, sequence of int or None
+        Axes to keep; None keeps all, ``()`` gives the total.
+
+    Returns
+    -------
+    ndarray
+        The table summed over the other axes (shape: the kept axes of ``p``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> marginal(np.array([[0.5, 0.0], [0.25, 0.25]]), 1).tolist()
+    [0.75, 0.25]
+    """
     keep = _axes(axes, p.ndim) if axes != () else ()
     drop = tuple(a for a in range(p.ndim) if a not in keep)
     return np.sum(p, axis=drop) if drop else np.asarray(p)
@@ -66,6 +85,16 @@ def entropy_nats(v: np.ndarray) -> float:
 
     The kernel the solvers use on their (already validated) tables.
 
+    Parameters
+    ----------
+    v : ndarray
+        Non-negative array of any shape, summing to 1.
+
+    Returns
+    -------
+    float
+        ``-sum v ln v`` in nats.
+
     Examples
     --------
     >>> round(entropy_nats(np.array([0.5, 0.5, 0.0])), 6)
@@ -78,6 +107,16 @@ def entropy_nats(v: np.ndarray) -> float:
 
 def neg_xlog2x(r: np.ndarray) -> np.ndarray:
     """``-r log2 r`` elementwise, with ``0 log 0 = 0`` and no warnings (entries assumed >= 0).
+
+    Parameters
+    ----------
+    r : ndarray
+        Non-negative array of any shape.
+
+    Returns
+    -------
+    ndarray
+        ``-r log2 r``, same shape as ``r``, bits.
 
     Examples
     --------
@@ -93,6 +132,18 @@ def neg_xlog2x(r: np.ndarray) -> np.ndarray:
 
 def entropy(p: np.ndarray, axes: Axes | None = None) -> float:
     """Shannon entropy, in bits, of the marginal of ``p`` on ``axes`` (all axes by default).
+
+    Parameters
+    ----------
+    p : ndarray
+        Non-negative table, any number of axes, summing to 1.
+    axes : int, sequence of int or None
+        The variables whose joint entropy is taken (None: all axes; ``()`` gives 0).
+
+    Returns
+    -------
+    float
+        ``H`` of the marginal, bits.
 
     Examples
     --------
@@ -110,6 +161,18 @@ def entropy(p: np.ndarray, axes: Axes | None = None) -> float:
 def mutual_information(p: np.ndarray, a: Axes, b: Axes) -> float:
     """``I(A;B)`` in bits between the groups of axes ``a`` and ``b`` of ``p``.
 
+    Parameters
+    ----------
+    p : ndarray
+        Non-negative table, any number of axes, summing to 1.
+    a, b : int or sequence of int
+        The two groups of axes.
+
+    Returns
+    -------
+    float
+        ``I(A;B) = H(A) + H(B) - H(A,B)``, bits.
+
     Examples
     --------
     >>> import numpy as np
@@ -123,6 +186,18 @@ def mutual_information(p: np.ndarray, a: Axes, b: Axes) -> float:
 
 def conditional_mutual_information(p: np.ndarray, a: Axes, b: Axes, c: Axes) -> float:
     """``I(A;B|C)`` in bits for groups of axes of ``p``.
+
+    Parameters
+    ----------
+    p : ndarray
+        Non-negative table, any number of axes, summing to 1.
+    a, b, c : int or sequence of int
+        The groups of axes of ``A``, ``B`` and the conditioning ``C``.
+
+    Returns
+    -------
+    float
+        ``I(A;B|C) = H(A,C) + H(B,C) - H(A,B,C) - H(C)``, bits.
 
     Examples
     --------
@@ -143,6 +218,16 @@ def conditional_mutual_information(p: np.ndarray, a: Axes, b: Axes, c: Axes) -> 
 
 def co_information(p: np.ndarray) -> float:
     """Co-information ``I(X1;Y) + I(X2;Y) - I(X1,X2;Y)`` of an ``(x1, x2, y)`` table, in bits.
+
+    Parameters
+    ----------
+    p : ndarray, shape (n1, n2, ny)
+        Joint table of ``(x1, x2, y)``, summing to 1.
+
+    Returns
+    -------
+    float
+        The co-information, bits (negative when synergy dominates).
 
     Examples
     --------

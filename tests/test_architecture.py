@@ -72,7 +72,9 @@ def _imports(name: str, path: Path, known: set[str]) -> set[str]:
                 mod = ".".join(base + ([node.module] if node.module else []))
             else:
                 mod = node.module or ""
-            targets = [mod] + [f"{mod}.{a.name}" for a in node.names]
+            subs = [f"{mod}.{a.name}" for a in node.names]
+            # ``from pkg import module`` imports the module, not the package's other contents
+            targets = subs if all(t in known for t in subs) else [mod, *subs]
         else:
             continue
         for t in targets:
