@@ -11,8 +11,11 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from .. import info
 from .._validation import check_table
+from ..info import co_information as _co_information
+from ..info import conditional_mutual_information as _conditional_mutual_information
+from ..info import entropy as _entropy
+from ..info import mutual_information as _mutual_information
 
 __all__ = ["entropy", "mutual_information", "conditional_mutual_information", "co_information"]
 
@@ -47,13 +50,13 @@ def entropy(p: Any, axes: Axes | None = None, *, normalize: bool = False) -> flo
     1.5
     """
     t = check_table(p, name="p", ndim=None, normalize=normalize)
-    return info.entropy(t, None if axes is None else _axes(axes, t.ndim, "axes"))
+    return _entropy(t, None if axes is None else _axes(axes, t.ndim, "axes"))
 
 
 def mutual_information(p: Any, a: Axes, b: Axes, *, normalize: bool = False) -> float:
     """``I(A;B)`` in bits between the groups of axes ``a`` and ``b`` of a validated table ``p``."""
     t = check_table(p, name="p", ndim=None, normalize=normalize)
-    return info.mutual_information(t, _axes(a, t.ndim, "a"), _axes(b, t.ndim, "b"))
+    return _mutual_information(t, _axes(a, t.ndim, "a"), _axes(b, t.ndim, "b"))
 
 
 def conditional_mutual_information(
@@ -61,11 +64,11 @@ def conditional_mutual_information(
 ) -> float:
     """``I(A;B|C)`` in bits for groups of axes of a validated table ``p``."""
     t = check_table(p, name="p", ndim=None, normalize=normalize)
-    return info.conditional_mutual_information(
+    return _conditional_mutual_information(
         t, _axes(a, t.ndim, "a"), _axes(b, t.ndim, "b"), _axes(c, t.ndim, "c")
     )
 
 
 def co_information(p: Any, *, normalize: bool = False) -> float:
     """Co-information ``I(X1;Y) + I(X2;Y) - I(X1,X2;Y)`` of a validated ``(x1, x2, y)`` table."""
-    return info.co_information(check_table(p, name="p", ndim=3, normalize=normalize))
+    return _co_information(check_table(p, name="p", ndim=3, normalize=normalize))
