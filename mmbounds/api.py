@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._options import Options, as_options
-from ._validation import check_bounds_arg, check_data_form, check_random_state, check_scalar
+from ._validation import check_bounds_arg, check_random_state, check_scalar
 from .core import estimate_marginals
 from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
@@ -119,7 +119,7 @@ def estimate(
             raise TypeError(
                 "discretizer, classifier and n_bootstrap need x1/x2/paired samples, not data"
             )
-        return estimate_marginals(check_data_form(data), random_state=random_state, **common)
+        return estimate_marginals(data, random_state=random_state, **common)
     missing = [k for k, s in samples.items() if s is None]
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")

@@ -15,7 +15,13 @@ from typing import Any
 import numpy as np
 
 from ._options import Options, as_options
-from ._validation import check_memory, check_posteriors, check_random_state, check_table
+from ._validation import (
+    check_data_form,
+    check_memory,
+    check_posteriors,
+    check_random_state,
+    check_table,
+)
 from ._version import __version__
 from .bounds import BOUNDS, BoundContext, select_bounds
 from .bounds._guard import combine
@@ -135,7 +141,7 @@ def estimate_marginals(
     """
     opts = as_options(options)
     check_random_state(random_state)  # validate early; the value itself is handed down
-    m, joint = as_marginals(data, opts)
+    m, joint = as_marginals(check_data_form(data), opts)
     post = check_posterior_pair(posteriors, m.shape[2])
     return solve_marginals(
         m,
