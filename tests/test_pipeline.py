@@ -174,12 +174,24 @@ def test_disjoint_split_bounds_and_low_cell_warning():
             x1=(x1[:300], y[:300]),
             x2=(x2[300:600], y[300:600]),
             paired=(x1[600:], x2[600:]),
-            discretizer=FAST,
+            discretizer={**FAST, "n_clusters": 20},  # the paper's count
+            confidence=None,
             random_state=0,
         )
     assert res.extras["samples_per_cell"]["x1x2"] == pytest.approx(300 / 400)
     # the discretizer of modality 1 was fitted on D1 and DM rows together
     assert int(res.extras["cluster_sizes"][0].sum()) == 600
+    # the default count follows the sample size: at least 5 samples per cell, so no warning
+    auto = mmbounds.estimate(
+        x1=(x1[:300], y[:300]),
+        x2=(x2[300:600], y[300:600]),
+        paired=(x1[600:], x2[600:]),
+        discretizer={k: v for k, v in FAST.items() if k != "n_clusters"},
+        confidence=None,
+        random_state=0,
+    )
+    assert auto.extras["n_clusters"] == (7, 7)
+    assert min(auto.extras["samples_per_cell"].values()) >= 5
 
 
 def test_classifier_bounds_are_marked_estimates(mfeat):
