@@ -25,9 +25,9 @@ def test_default_recipe_is_deterministic_with_seed():
     assert a.cluster_centers_.shape == (20, 5)
     assert a.cluster_sizes_.sum() == X.shape[0] and a.cluster_sizes_.min() > 0
     assert np.array_equal(np.bincount(a.transform(X), minlength=20), a.cluster_sizes_)
-    # the default follows the sample size: floor(sqrt(n / 5)) clusters, at most 20
+    # the default follows the sample size: floor(sqrt(n / 20)) clusters, at most 20
     auto = Discretizer(random_state=0).fit(X)
-    assert auto.n_clusters_ == min(20, int(np.floor(np.sqrt(X.shape[0] / 5))))
+    assert auto.n_clusters_ == min(20, int(np.floor(np.sqrt(X.shape[0] / 20)))) == 3
 
 
 def test_clusters_recover_blobs():

@@ -88,7 +88,8 @@ def test_suites_redundancy_has_largest_synergy_lower_bound(suites):
 @pytest.mark.parametrize("v1,v2", [("fou", "kar"), ("pix", "zer"), ("fac", "mor")])
 def test_mfeat_true_synergy_inside_bounds(mfeat, v1, v2):
     x1, x2, y = mfeat[v1], mfeat[v2], mfeat.y
-    res = _same_samples(x1, x2, y, discretizer=FAST, random_state=1)
+    # the paper's protocol: 20 clusters per view (auto would pick 10 for 2,000 pairs)
+    res = _same_samples(x1, x2, y, discretizer={**FAST, "n_clusters": 20}, random_state=1)
     truth = true_interactions(x1, x2, y, like=res)
     assert res.shape == (20, 20, 10)
     assert res.synergy_lower - 1e-6 <= truth.synergy <= res.synergy_upper + 1e-6
@@ -109,7 +110,7 @@ def test_extras_content_and_reproducibility(mfeat):
     assert d1.random_state is not None  # seeded from random_state
     assert int(ex["cluster_sizes"][0].sum()) == 2000  # fitted once on the (deduplicated) data
     assert ex["n_samples"] == {"d1": 2000, "d2": 2000, "dm": 2000}
-    assert ex["min_samples_per_cell"] == pytest.approx(5.0)
+    assert ex["min_samples_per_cell"] == pytest.approx(20.0)  # auto: 10 clusters for 2,000
     assert ex["classifier"] is None and ex["bootstrap"] is None
     mm = ex["miller_madow"]["mi_x1y"]
     assert mm["corrected"] < mm["plugin"] and mm["plugin"] == pytest.approx(a.mi_x1y, abs=1e-9)
@@ -181,7 +182,7 @@ def test_disjoint_split_bounds_and_low_cell_warning():
     assert res.extras["samples_per_cell"]["x1x2"] == pytest.approx(300 / 400)
     # the discretizer of modality 1 was fitted on D1 and DM rows together
     assert int(res.extras["cluster_sizes"][0].sum()) == 600
-    # the default count follows the sample size: at least 5 samples per cell, so no warning
+    # the default count follows the sample size: at least 20 samples per cell, so no warning
     auto = mmbounds.estimate(
         x1=(x1[:300], y[:300]),
         x2=(x2[300:600], y[300:600]),
@@ -190,8 +191,8 @@ def test_disjoint_split_bounds_and_low_cell_warning():
         confidence=None,
         random_state=0,
     )
-    assert auto.extras["n_clusters"] == (7, 7)
-    assert min(auto.extras["samples_per_cell"].values()) >= 5
+    assert auto.extras["n_clusters"] == (3, 3)  # floor(min(300 / (20 * 2), sqrt(300 / 20)))
+    assert min(auto.extras["samples_per_cell"].values()) >= 20
 
 
 def test_classifier_bounds_are_marked_estimates(mfeat):

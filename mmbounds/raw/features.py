@@ -115,7 +115,7 @@ def estimate_features(
     discretizer : None, dict, Discretizer, or a pair of those
         Template for both modalities (or one per modality). None: the paper's recipe
         ``Discretizer()`` (L2-normalize, PCA(5), k-means) with the cluster count chosen for the
-        sample size (:func:`mmbounds.raw.auto_clusters`: at least 5 samples per cell of every
+        sample size (:func:`mmbounds.raw.auto_clusters`: at least 20 samples per cell of every
         pairwise table, at most the paper's 20; ``{"n_clusters": 20}`` gives the paper's); a dict:
         ``Discretizer(**dict)``.
         An unfitted template is copied, seeded from ``random_state`` when its own ``random_state``
