@@ -51,8 +51,28 @@ Sentiment Analysis", EMNLP 2017 (multiplicative fusion). J. Li et al., "Align be
 """
 
 from ._encoder import Encoder
-from ._probe import linear_probe
+from ._probe import DEFAULT_CS, linear_probe
+from ._routed import (
+    RoutedClassifier,
+    choose_pairs_to_label,
+    confident_agreement,
+    fit_routed,
+    fuse_posteriors,
+)
 from ._train import pretrain
 from ._weights import OBJECTIVES, SSL_TERMS, disagreement_scores
 
-__all__ = ["Encoder", "pretrain", "linear_probe", "disagreement_scores", "SSL_TERMS", "OBJECTIVES"]
+__all__ = [
+    "DEFAULT_CS",
+    "OBJECTIVES",
+    "SSL_TERMS",
+    "Encoder",
+    "RoutedClassifier",
+    "choose_pairs_to_label",
+    "confident_agreement",
+    "disagreement_scores",
+    "fit_routed",
+    "fuse_posteriors",
+    "linear_probe",
+    "pretrain",
+]

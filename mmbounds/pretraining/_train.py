@@ -25,7 +25,7 @@ def pretrain(
     X1u: Any,
     X2u: Any,
     *,
-    objective: str = "disagreement",
+    objective: str = "combined",
     weights: Mapping[str, float] | None = None,
     posteriors: tuple[Any, Any] | None = None,
     epochs: int = 30,
@@ -47,7 +47,7 @@ def pretrain(
     X1u, X2u : array_like or torch.Tensor, shapes (n, d1), (n, d2)
         Unlabeled paired features; row ``i`` of both is one pair. Standardized internally with
         their own means and standard deviations (stored for :meth:`Encoder.transform`).
-    objective : {"disagreement", "contrastive", "none"}
+    objective : {"combined", "contrastive", "none"}
         Preset weights (:data:`OBJECTIVES`): the full recipe, agreement-only InfoNCE, or no
         training.
     weights : mapping or None
