@@ -32,6 +32,7 @@ of two other latents where they disagree, so disagreement marks exactly the syne
 
     OMP_NUM_THREADS=1 nice -n 10 python benchmarks/ssl_pretraining.py            # ~15 min, 1 core
     OMP_NUM_THREADS=1 python benchmarks/ssl_pretraining.py --quick              # ~1 min
+    python benchmarks/ssl_pretraining.py --summarize-only                       # from the CSV
 
 Writes one CSV row per (suite, seed, budget, method) and a summary: mean accuracy per method, and
 paired 95% t-intervals over seeds of ``routed`` minus the strongest baseline (largest mean) and
@@ -252,6 +253,8 @@ def summarize(rows: list[dict], say: Callable[[str], None]) -> None:
             say(f"\n{name}, {b} labels (confident agreement on {agree:.0%} of test pairs)")
             means = {m: acc(m).mean() for m in [*BASELINES, "routed", *CONTROLS]}
             say("  " + " | ".join(f"{m} {100 * v:.1f}" for m, v in means.items()))
+            secs = {m: np.mean([r["seconds"] for r in sub if r["method"] == m]) for m in means}
+            say("  seconds: " + " | ".join(f"{m} {v:.2f}" for m, v in secs.items()))
             best = max(BASELINES, key=lambda m: means[m])
             for ref in (best, *CONTROLS):
                 m, lo, hi = paired_ci(100 * (acc("routed") - acc(ref)))
@@ -271,7 +274,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-samples", type=int, default=4000, help="synthetic suites")
     parser.add_argument("--out", default="benchmarks/results/ssl.csv")
     parser.add_argument("--summary", default="benchmarks/results/ssl_summary.txt")
+    parser.add_argument(
+        "--summarize-only", action="store_true", help="rewrite the summary of an existing --out CSV"
+    )
+    parser.add_argument(
+        "--also", nargs="*", default=[], help="with --summarize-only: more CSVs to pool (seeds)"
+    )
     args = parser.parse_args(argv)
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line)
+        lines.append(line)
+
+    if args.summarize_only:
+        rows = []
+        for path in [args.out, *args.also]:
+            with Path(path).open() as fh:
+                rows += [
+                    {
+                        **r,
+                        "seed": int(r["seed"]),
+                        "budget": int(r["budget"]),
+                        "accuracy": float(r["accuracy"]),
+                        "seconds": float(r["seconds"]),
+                        "agree_fraction_test": float(r["agree_fraction_test"]),
+                    }
+                    for r in csv.DictReader(fh)
+                ]
+        summarize(rows, say)
+        Path(args.summary).write_text("\n".join(lines) + "\n")
+        return 0
     import torch
 
     torch.set_num_threads(1)
@@ -290,12 +323,6 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    lines: list[str] = []
-
-    def say(line: str) -> None:
-        print(line)
-        lines.append(line)
-
     summarize(rows, say)
     say(f"\nwrote {out} ({len(rows)} rows) in {time.perf_counter() - t0:.0f} s")
     Path(args.summary).write_text("\n".join(lines) + "\n")

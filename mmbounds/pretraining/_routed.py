@@ -168,7 +168,20 @@ class RoutedClassifier:
 
     def features(self, X1: Any, X2: Any, posteriors: Any) -> np.ndarray:
         """The head's inputs: log posteriors, PCA scores of each modality and all their
-        pairwise products (the second-order interactions)."""
+        pairwise products (the second-order interactions).
+
+        Parameters
+        ----------
+        X1, X2 : array_like, shapes (n, d1), (n, d2)
+            Paired features.
+        posteriors : (p1, p2)
+            Unimodal posteriors on these pairs, columns in ``classes_`` order.
+
+        Returns
+        -------
+        ndarray of float64, shape (n, 2 * n_classes + k1 + k2 + k1 * k2)
+            ``k_i``: PCA components kept for modality ``i``.
+        """
         x1 = check_features(X1, name="X1", kind="continuous", n_features=self._m1.shape[0])
         x2 = check_features(
             X2, name="X2", kind="continuous", n_features=self._m2.shape[0], n_samples=x1.shape[0]
@@ -209,7 +222,20 @@ class RoutedClassifier:
         return np.where(agree, fused, head)
 
     def score(self, X1: Any, X2: Any, posteriors: Any, y: Any, *, agreement: Any = None) -> float:
-        """Accuracy of :meth:`predict` against labels ``y``."""
+        """Accuracy of :meth:`predict` against labels ``y``.
+
+        Parameters
+        ----------
+        X1, X2, posteriors, agreement :
+            As in :meth:`predict`.
+        y : array_like, shape (n,)
+            True labels of the pairs.
+
+        Returns
+        -------
+        float
+            Fraction of pairs predicted correctly.
+        """
         pred = self.predict(X1, X2, posteriors, agreement=agreement)
         return float(np.mean(pred == np.asarray(_to_numpy(y))))
 
@@ -289,6 +315,16 @@ def fit_routed(
     Returns
     -------
     RoutedClassifier
+
+    Notes
+    -----
+    What it achieves (``benchmarks/ssl_pretraining.py``, paired 95% intervals over seeds; details
+    in :mod:`mmbounds.pretraining`): about one point over the strongest baseline with the same
+    information on the real pair mfeat fou+kar (+0.8 [+0.3, +1.2] to +1.2 [+0.4, +2.0] over 15
+    seeds), intervals touching zero on kar+zer, no gain on mfeat zer+mor, on redundant labels or
+    on XOR-type synergy (where both unimodal classifiers are at chance there is no agreement to
+    route by and the recipe is its head alone). Where the agreement signal exists it matters: the
+    recipe beats its own control with a shuffled ``agreement`` mask on both mfeat pairs above.
 
     Examples
     --------
