@@ -30,9 +30,15 @@ Suites: ``synthetic-synergy`` (XOR of the signs: both unimodal classifiers at ch
 of two other latents where they disagree, so disagreement marks exactly the synergistic pairs),
 ``synthetic-redundancy``, and the real pairs ``mfeat-fou-kar``, ``mfeat-zer-mor``.
 
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/ssl_pretraining.py            # ~15 min, 1 core
-    OMP_NUM_THREADS=1 python benchmarks/ssl_pretraining.py --quick              # ~1 min
-    python benchmarks/ssl_pretraining.py --summarize-only                       # from the CSV
+    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/ssl_pretraining.py     # 2.5 CPU-minutes
+    OMP_NUM_THREADS=1 python benchmarks/ssl_pretraining.py --quick       # ~20 CPU-seconds
+    python benchmarks/ssl_pretraining.py --summarize-only                # from the CSV
+    python benchmarks/ssl_pretraining.py --suites mfeat-fou-kar mfeat-kar-zer \
+        --seeds 5 6 7 8 9 10 11 12 13 14 --out benchmarks/results/ssl_confirm.csv \
+        --summary benchmarks/results/ssl_confirm_summary.txt                # 3.4 CPU-minutes
+    python benchmarks/ssl_pretraining.py --summarize-only \
+        --also benchmarks/results/ssl_confirm.csv \
+        --summary benchmarks/results/ssl_pooled_summary.txt                 # seeds pooled
 
 Writes one CSV row per (suite, seed, budget, method) and a summary: mean accuracy per method, and
 paired 95% t-intervals over seeds of ``routed`` minus the strongest baseline (largest mean) and

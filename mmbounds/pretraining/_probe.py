@@ -33,8 +33,9 @@ def _choose_C(
     """The C of ``Cs`` with the best mean held-out accuracy over stratified folds of ``y``.
 
     ``fit_score(C, train_idx, test_idx)`` trains on ``train_idx`` and returns the accuracy on
-    ``test_idx``. Ties go to the smaller C (stronger regularisation); without enough labels for
-    two folds the middle of the grid is returned.
+    ``test_idx``. Ties go to the earlier entry of ``Cs`` (the stronger regularisation for an
+    ascending grid such as :data:`DEFAULT_CS`); without enough labels for two folds the middle of
+    the grid is returned.
     """
     from sklearn.model_selection import StratifiedKFold
 
