@@ -1,4 +1,5 @@
-"""Disagreement-aware pretraining (mmbounds.pretraining): determinism, shapes, losses, switches."""
+"""mmbounds.pretraining: the encoder objectives (determinism, shapes, losses, switches), the probe,
+and the agreement-routed recipe (fusion, agreement mask, label spending, routing, the head)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ torch = pytest.importorskip("torch")
 from mmbounds.pretraining import (  # noqa: E402
     OBJECTIVES,
     SSL_TERMS,
+    choose_pairs_to_label,
+    confident_agreement,
     disagreement_scores,
+    fit_routed,
+    fuse_posteriors,
     linear_probe,
     pretrain,
 )
@@ -49,7 +54,7 @@ def test_shapes_and_determinism(pairs) -> None:
     assert a.history_ == b.history_
     assert not np.allclose(fa, c.transform(x1, x2))
     assert a.transform(x1[:5], x2[:5]).shape == (5, N_OUT)
-    assert "disagreement" in repr(a)
+    assert "combined" in repr(a)
 
 
 def test_losses_decrease(pairs) -> None:
@@ -81,7 +86,7 @@ def test_objective_presets(pairs) -> None:
     assert none.transform(x1, x2).shape == (x1.shape[0], N_OUT)
     # untrained and trained encoders from one seed start identical, so they must now differ
     assert not np.allclose(none.transform(x1, x2), con.transform(x1, x2))
-    assert set(OBJECTIVES["disagreement"]) == set(SSL_TERMS)
+    assert set(OBJECTIVES["combined"]) == set(SSL_TERMS) == set(con.weights)
 
 
 def test_disagreement_weighting_switch(pairs) -> None:
@@ -128,7 +133,7 @@ def test_posteriors_from_classifiers(pairs) -> None:
 def test_errors(pairs) -> None:
     x1, x2, post = pairs
     with pytest.raises(ValueError, match="posteriors"):
-        pretrain(x1, x2, objective="disagreement", **FAST)
+        pretrain(x1, x2, objective="combined", **FAST)
     with pytest.raises(ValueError, match="unknown term"):
         pretrain(x1, x2, posteriors=post, weights={"bogus": 1.0}, **FAST)
     with pytest.raises(ValueError, match="<= 1"):
@@ -164,6 +169,12 @@ def test_linear_probe() -> None:
         linear_probe(x[:60], y[:50], x[60:], y[60:])
     with pytest.raises(ValueError, match="2 classes"):
         linear_probe(x[:10], np.zeros(10), x[60:], y[60:])
+    # C chosen by cross-validation on the training rows: XOR through the product feature again
+    assert linear_probe(prod[:60], xor[:60], prod[60:], xor[60:], C="cv") >= 0.9
+    with pytest.raises(ValueError, match="'cv'"):
+        linear_probe(x[:60], y[:60], x[60:], y[60:], C="auto")
+    with pytest.raises(ValueError, match="Cs"):
+        linear_probe(x[:60], y[:60], x[60:], y[60:], C="cv", Cs=(1.0, -1.0))
 
 
 def test_importing_pretraining_does_not_import_torch() -> None:
@@ -173,3 +184,119 @@ def test_importing_pretraining_does_not_import_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_fuse_posteriors_is_the_bayes_posterior_under_conditional_independence() -> None:
+    rng = np.random.default_rng(1)
+    py = rng.dirichlet(np.ones(3))
+    px1_y, px2_y = rng.dirichlet(np.ones(4), size=3), rng.dirichlet(np.ones(5), size=3)
+    joint = py[None, None, :] * px1_y.T[:, None, :] * px2_y.T[None, :, :]  # x1 ⊥ x2 | y
+    p1 = joint.sum(1) / joint.sum((1, 2))[:, None]  # p(y | x1), shape (4, 3)
+    p2 = joint.sum(0) / joint.sum((0, 2))[:, None]  # p(y | x2), shape (5, 3)
+    i, j = np.meshgrid(np.arange(4), np.arange(5), indexing="ij")
+    got = fuse_posteriors(p1[i.ravel()], p2[j.ravel()], prior=py)
+    want = (joint / joint.sum(2, keepdims=True)).reshape(-1, 3)
+    np.testing.assert_allclose(got, want, atol=1e-12)
+    # default prior: the mean of the rows; a zero product falls back to the prior
+    np.testing.assert_allclose(fuse_posteriors([[1.0, 0.0]], [[0.0, 1.0]]), [[0.5, 0.5]])
+
+
+def test_confident_agreement_and_label_spending() -> None:
+    p1 = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.5, 0.5]])
+    p2 = np.array([[0.8, 0.2], [0.2, 0.8], [0.6, 0.4], [0.5, 0.5]])
+    prior = [0.5, 0.5]
+    # fused: 0.973 (agree), disagree, 0.692 (agree, not confident), 0.5
+    np.testing.assert_array_equal(
+        confident_agreement(p1, p2, prior=prior), [True, False, False, False]
+    )
+    np.testing.assert_array_equal(
+        confident_agreement(p1, p2, confidence=0.6, prior=prior), [True, False, True, False]
+    )
+    mask = np.array([True, False, True, False, True, True])
+    assert choose_pairs_to_label(mask, 2, random_state=0).tolist() == [1, 3]
+    topped = choose_pairs_to_label(mask, 4, random_state=0)
+    assert {1, 3} <= set(topped.tolist()) and topped.size == 4 == np.unique(topped).size
+    np.testing.assert_array_equal(topped, choose_pairs_to_label(mask, 4, random_state=0))
+    with pytest.raises(TypeError, match="boolean"):
+        choose_pairs_to_label([0, 1], 1)
+    with pytest.raises(ValueError, match="n_labels"):
+        choose_pairs_to_label(mask, 7)
+
+
+@pytest.fixture(scope="module")
+def gated() -> dict[str, np.ndarray]:
+    """Where the (oracle-like) unimodal posteriors agree the label is their class; where they
+    disagree it is the XOR of two other coordinates."""
+    rng = np.random.default_rng(0)
+    n = 1200
+    a1, a2, u1, u2 = rng.normal(size=(4, n))
+    x1 = np.c_[a1, u1] + 0.05 * rng.normal(size=(n, 2))
+    x2 = np.c_[a2, u2] + 0.05 * rng.normal(size=(n, 2))
+    y = np.where((a1 > 0) == (a2 > 0), a1 > 0, u1 * u2 > 0).astype(int)
+    q1, q2 = np.where(a1 > 0, 0.8, 0.2), np.where(a2 > 0, 0.8, 0.2)
+    return {
+        "x1": x1,
+        "x2": x2,
+        "y": y,
+        "p1": np.c_[1 - q1, q1],
+        "p2": np.c_[1 - q2, q2],
+    }
+
+
+def _split(d: dict[str, np.ndarray], rows: slice) -> tuple:
+    return d["x1"][rows], d["x2"][rows], (d["p1"][rows], d["p2"][rows]), d["y"][rows]
+
+
+def test_fit_routed_routes_pseudo_labels_and_learns_the_interaction(gated) -> None:
+    x1, x2, post, y = _split(gated, slice(0, 800))
+    t1, t2, post_t, y_t = _split(gated, slice(800, None))
+    agree = confident_agreement(*post)
+    np.testing.assert_array_equal(agree, post[0].argmax(1) == post[1].argmax(1))
+    lab = choose_pairs_to_label(agree, 150, random_state=0)
+    assert not agree[lab].any()
+    clf = fit_routed(x1, x2, post, lab, y[lab])
+    assert clf.n_labeled_ == 150 and clf.n_pseudo_ == int(agree.sum())
+    assert clf.C_ in (0.01, 0.1, 1.0, 10.0)
+    pred = clf.predict(t1, t2, post_t)
+    agree_t = confident_agreement(*post_t)
+    # agreeing pairs get the fused class, which is the label there
+    np.testing.assert_array_equal(pred[agree_t], post_t[0].argmax(1)[agree_t])
+    np.testing.assert_array_equal(pred[agree_t], y_t[agree_t])
+    # on the disagreeing pairs the label is XOR(u1 > 0, u2 > 0): the second-order head reads it
+    assert np.mean(pred[~agree_t] == y_t[~agree_t]) >= 0.85
+    assert clf.score(t1, t2, post_t, y_t) >= 0.9
+    # the fused posterior alone is at chance there, the routing is what helps
+    assert np.mean(post_t[0].argmax(1)[~agree_t] == y_t[~agree_t]) < 0.65
+    # forced masks: all-agreeing is pure fusion; route=False is the head everywhere
+    np.testing.assert_array_equal(
+        clf.predict(t1, t2, post_t, agreement=np.ones(y_t.size, bool)),
+        fuse_posteriors(*post_t, prior=clf._prior).argmax(1),
+    )
+    flat = fit_routed(x1, x2, post, lab, y[lab], route=False, pseudo_label=False)
+    assert flat.n_pseudo_ == 0
+    np.testing.assert_array_equal(
+        flat.predict(t1, t2, post_t), flat.predict(t1, t2, post_t, agreement=agree_t)
+    )
+    # deterministic
+    again = fit_routed(x1, x2, post, lab, y[lab])
+    np.testing.assert_array_equal(again.predict(t1, t2, post_t), pred)
+    assert "route=True" in repr(clf)
+
+
+def test_fit_routed_errors(gated) -> None:
+    x1, x2, post, y = _split(gated, slice(0, 100))
+    with pytest.raises(ValueError, match="distinct"):
+        fit_routed(x1, x2, post, [0, 0], y[:2])
+    with pytest.raises(ValueError, match="classes"):
+        fit_routed(x1, x2, post, [0, 1], [5, 6])
+    with pytest.raises(ValueError, match="non-empty"):
+        fit_routed(x1, x2, post, [], [])
+    with pytest.raises(TypeError, match="pair"):
+        fit_routed(x1, x2, post[0], [0, 1], y[:2])
+    with pytest.raises(ValueError, match="rows"):
+        fit_routed(x1, x2, (post[0][:-1], post[1]), [0, 1], y[:2])
+    # one class among labels and pseudo-labels: a constant prediction, no head
+    one = fit_routed(x1, x2, post, [0], y[:1], pseudo_label=False)
+    assert one.C_ is None and set(one.predict(x1, x2, post, agreement=np.zeros(100, bool))) == {
+        y[0]
+    }

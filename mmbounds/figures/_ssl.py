@@ -10,10 +10,13 @@ import numpy as np
 from ..plotting import plot_ssl_results
 from ._writer import _new_figure, _num, _pick, _read_csv, _Writer
 
+#: Methods plotted when ``benchmarks/ssl_pretraining.py`` wrote more (its CSV keeps all of them).
+_SHOWN = ("fusion", "probe_raw2", "nce_recon", "combined", "pseudo", "routed", "routed_shuffled")
+
 
 def _ssl_part(w: _Writer, results_dir: Path) -> None:
-    """Linear-probe accuracies of the SSL variants from ``ssl.csv``
-    (``benchmarks/ssl_pretraining.py``), mean and standard deviation over seeds."""
+    """Test accuracies of the SSL methods from ``ssl.csv`` (``benchmarks/ssl_pretraining.py``),
+    mean and standard deviation over seeds, one group per suite and number of labels."""
     path = results_dir / "ssl.csv"
     if not path.is_file():
         w.report.notes.append(
@@ -25,7 +28,7 @@ def _ssl_part(w: _Writer, results_dir: Path) -> None:
     g = _pick(cols, "suite", "dataset")
     m = _pick(cols, "variant", "method")
     acc = _pick(cols, "accuracy", "mean")
-    frac = _pick(cols, "fraction")
+    frac = _pick(cols, "fraction", "budget")
     if g is None or m is None or acc is None:
         w.report.notes.append(f"ssl: skipped ({path} lacks suite/variant/accuracy columns: {cols})")
         return
@@ -35,6 +38,9 @@ def _ssl_part(w: _Writer, results_dir: Path) -> None:
 
     groups = list(dict.fromkeys(group_of(d) for d in data))
     methods = list(dict.fromkeys(d[m] for d in data))
+    if len(methods) > len(_SHOWN) and set(_SHOWN) <= set(methods):
+        methods = list(_SHOWN)  # the recipe, its control and the strongest kinds of baseline
+        data = [d for d in data if d[m] in methods]
     values: dict[tuple[int, int], list[float]] = {}
     for d in data:
         values.setdefault((groups.index(group_of(d)), methods.index(d[m])), []).append(_num(d[acc]))
@@ -55,10 +61,10 @@ def _ssl_part(w: _Writer, results_dir: Path) -> None:
             }
         )
     fig, axes = _new_figure(max(6.0, 2.0 + 0.28 * len(groups) * len(methods)), 4.4)
-    plot_ssl_results(groups, methods, means, errs, ylabel="linear-probe accuracy", ax=axes[0, 0])
+    plot_ssl_results(groups, methods, means, errs, ylabel="test accuracy", ax=axes[0, 0])
     n_seeds = max(t["n_seeds"] for t in table)
     axes[0, 0].set_title(
-        f"SSL variants: mean ± std over {n_seeds} seed(s) ({path.name})", fontsize="medium"
+        f"SSL methods: mean ± std over {n_seeds} seed(s) ({path.name})", fontsize="medium"
     )
     w.figure(fig, "ssl")
     w.csv(table, "ssl")

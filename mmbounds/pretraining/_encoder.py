@@ -22,7 +22,7 @@ class Encoder:
     Attributes
     ----------
     objective : str
-        ``"disagreement"``, ``"contrastive"`` or ``"none"``.
+        ``"combined"``, ``"contrastive"`` or ``"none"``.
     weights : dict of str to float
         The weights actually used (see :data:`SSL_TERMS`).
     history_ : dict of str to list of float

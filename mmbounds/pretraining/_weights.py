@@ -17,7 +17,7 @@ from .._validation import _to_numpy, check_scalar
 
 __all__ = ["OBJECTIVES", "SSL_TERMS", "disagreement_scores"]
 
-#: Loss terms and the strengths of the disagreement weighting (defaults of ``"disagreement"``).
+#: Loss terms and the strengths of the disagreement weighting (defaults of ``"combined"``).
 SSL_TERMS: dict[str, float] = {
     "align": 1.0,
     "retain": 1.0,
@@ -28,7 +28,7 @@ SSL_TERMS: dict[str, float] = {
 }
 #: Preset weights of each objective (``weights=`` overrides entries).
 OBJECTIVES: dict[str, dict[str, float]] = {
-    "disagreement": dict(SSL_TERMS),
+    "combined": dict(SSL_TERMS),
     "contrastive": {k: (1.0 if k == "align" else 0.0) for k in SSL_TERMS},
     "none": {k: 0.0 for k in SSL_TERMS},
 }
