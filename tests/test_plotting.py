@@ -177,13 +177,13 @@ def test_ssl_results(tmp_path):
     means = np.array([[0.70, 0.74], [0.55, np.nan]])
     ax = plotting.plot_ssl_results(
         ["mosi", "toy"],
-        ["agreement", "disagreement-aware"],
+        ["agreement", "routed"],
         means,
         errors=np.full((2, 2), 0.02),
         ax=_ax(),
     )
     assert ax.get_ylabel() == "accuracy"
-    assert _legend_texts(ax) == ["agreement", "disagreement-aware"]
+    assert _legend_texts(ax) == ["agreement", "routed"]
     _save(ax, tmp_path, "ssl")
     with pytest.raises(ValueError, match="groups, methods"):
         plotting.plot_ssl_results(["a"], ["m"], np.zeros((2, 1)), ax=_ax())
