@@ -207,6 +207,8 @@ def test_posteriors_must_have_one_row_per_paired_sample():
     g = np.full((20, 2), 0.5)
     with pytest.raises(ValueError, match=r"posteriors\[1\] has 10 rows but 20 paired"):
         estimate(x1=(a, y), x2=(a, y), paired=(a, a), posteriors=(g, f), confidence=None)
+    with pytest.raises(ValueError, match=r"f is empty \(shape \(0, 2\)\)"):
+        check_posteriors(np.zeros((0, 2)), name="f")
 
 
 def test_overflowing_counts():

@@ -136,6 +136,10 @@ def check_posteriors(
         raise ValueError(f"{name} has {arr.shape[1]} columns but the label has {n_classes} classes")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite probabilities")
+    if arr.size == 0:
+        raise ValueError(
+            f"{name} is empty (shape {arr.shape}); pass one row of class probabilities per sample"
+        )
     if arr.min() < -atol:
         raise ValueError(f"{name} has negative probabilities (min {arr.min():.4g})")
     np.clip(arr, 0.0, None, out=arr)
