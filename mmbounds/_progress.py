@@ -55,8 +55,13 @@ class Progress:
     def add(self, units: int, key: str | None = None) -> None:
         """Announce ``units`` more steps (the bar's total grows as each layer learns its work).
 
-        Steps announced in advance under ``key`` (by a caller that knew them first) are not
-        counted twice when the layer doing them announces them under the same ``key``.
+        Parameters
+        ----------
+        units : int
+            Steps to come.
+        key : str, optional
+            Steps announced in advance under ``key`` (by a caller that knew them first) are not
+            counted twice when the layer doing them announces them under the same ``key``.
         """
         if key is not None:
             if key in self._announced:
@@ -69,7 +74,15 @@ class Progress:
             self._bar.refresh()
 
     def advance(self, units: int = 1, label: str | None = None) -> None:
-        """``units`` steps done; ``label`` names what runs next."""
+        """Mark steps done.
+
+        Parameters
+        ----------
+        units : int
+            Steps done.
+        label : str, optional
+            What runs next (shown after the bar).
+        """
         self.done += int(units)
         if self._bar is not None:
             if label is not None:
@@ -77,13 +90,31 @@ class Progress:
             self._bar.update(int(units))
 
     def label(self, text: str) -> None:
-        """Name the step now running."""
+        """Name the step now running.
+
+        Parameters
+        ----------
+        text : str
+            Shown after the bar.
+        """
         if self._bar is not None:
             self._bar.set_postfix_str(text)
 
     @contextmanager
     def step(self, name: str, units: int = 1) -> Iterator[None]:
-        """Time the block as ``timings[name]`` (added up over repeats) and tick ``units`` after."""
+        """Time the block as ``timings[name]`` (added up over repeats) and tick ``units`` after.
+
+        Parameters
+        ----------
+        name : str
+            The step's name in ``timings``.
+        units : int
+            Steps the block completes.
+
+        Returns
+        -------
+        contextmanager
+        """
         self.label(name)
         t0 = time.perf_counter()
         try:
@@ -101,7 +132,15 @@ class Progress:
     def finish(self, result: Any) -> Any:
         """``result`` with this run's step timings and ``"total"`` (wall time since creation).
 
-        The result's own step timings (the solve and each bound) are kept; the bar is closed.
+        Parameters
+        ----------
+        result : EstimateResult
+            Its own step timings (the solve and each bound) are kept.
+
+        Returns
+        -------
+        EstimateResult
+            A copy with ``timings`` completed; the bar is closed.
         """
         self.close()
         timings = {**dict(result.timings), **self.timings}
@@ -112,7 +151,21 @@ class Progress:
 def as_progress(
     progress: bool | Progress, desc: str = "mmbounds.estimate"
 ) -> tuple[Progress, bool]:
-    """``(run, owned)``: the caller's :class:`Progress`, or a new one the caller must finish."""
+    """The caller's :class:`Progress`, or a new one.
+
+    Parameters
+    ----------
+    progress : bool or Progress
+        A bar handed down, or whether to show a new one.
+    desc : str
+        Title of a new bar.
+
+    Returns
+    -------
+    run : Progress
+    owned : bool
+        True for a new one: the caller finishes (or closes) it.
+    """
     if isinstance(progress, Progress):
         return progress, False
     return Progress(bool(progress), desc), True

@@ -130,6 +130,7 @@ def estimate(
     rng = check_random_state(random_state)
     if confidence is not None and opts.inference == "bootstrap":
         run.add(1 + opts.n_resamples, key="resamples")  # the bar's total is right early
+    run.add(opts.n_bootstrap or 0, key="bootstrap")
     if not opts.n_bootstrap and not needs_features(
         x1, x2, paired, discretizer=discretizer, classifier=classifier
     ):

@@ -192,3 +192,14 @@ def test_tables_get_a_total_too():
     t = dict(res.timings)
     assert {"marginals", "pid", "total"} <= set(t)
     assert t["total"] >= sum(v for k, v in t.items() if k != "total")
+
+
+def test_demo_rows_carry_status_and_message(capsys):
+    from mmbounds.cli import main
+
+    assert main(["demo", "--quick", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert all({"status", "valid", "message"} <= set(r) for r in rows)
+    xor = next(r for r in rows if r["data"] == "xor")
+    assert (xor["status"], xor["valid"], xor["message"]) == ("ok", True, "")
+    assert xor["U1"] == 0.0 and xor["S_true"] == pytest.approx(1.0)

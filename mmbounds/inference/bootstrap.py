@@ -182,7 +182,7 @@ def bootstrap_codes(
     else:
         it = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     run, owned = as_progress(progress, "mmbounds.bootstrap")
-    run.add(len(seeds))
+    run.add(len(seeds), key="bootstrap")
     run.label("bootstrap")
     rows, n_warn = [], 0
     for values, w in it:
