@@ -1,8 +1,9 @@
 """What the README's first command promises, checked on an installed wheel (not the source tree).
 
 The slow test installs the package with ``pip install -c constraints.txt .`` into a fresh virtual
-environment whose dependencies are those of the running interpreter (linked in, so nothing is
-downloaded: ``--no-index``), removes the copied sources, and runs the commands of the README from
+environment whose dependencies (and pip) are those of the running interpreter, linked in, so no
+dependency is downloaded (with a recent setuptools nothing at all: ``--no-index``), removes the
+copied sources, and runs the commands of the README from
 an empty folder: ``mmbounds demo``, ``mmbounds estimate --joint x.npz --plot x.png`` and
 ``mmbounds figures --quick --out figs``, which must write every figure.
 """
@@ -66,16 +67,25 @@ def test_to_frame_names_the_extra_without_pandas(monkeypatch):
 
 
 def _link_dependencies(target: Path) -> None:
-    """Every distribution of this interpreter except mmbounds and pip, linked into ``target``."""
+    """Every distribution of this interpreter except mmbounds, linked into ``target``."""
     target.mkdir()
     site = Path(sysconfig.get_paths()["purelib"])
     for entry in site.iterdir():
         name = entry.name.lower()
-        if name.startswith(("mmbounds", "__editable__", "pip", "_distutils_hack")) or (
+        if name.startswith(("mmbounds", "__editable__")) or (
             name.endswith(".pth") or name == "__pycache__"
         ):
             continue
         (target / entry.name).symlink_to(entry)
+
+
+def _build_flags() -> list[str]:
+    """Offline (``--no-index``, building with this interpreter's setuptools) when it is recent
+    enough for pyproject.toml; else pip builds in isolation and fetches only the build backend."""
+    from importlib.metadata import version
+
+    major = int(version("setuptools").split(".")[0])
+    return ["--no-index", "--no-build-isolation"] if major >= 77 else []
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> str:
@@ -95,7 +105,10 @@ def test_installed_wheel_runs_the_readme_commands_and_draws_every_figure(tmp_pat
         else:
             shutil.copy2(p, src / name)
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # no pip or setuptools of its own: the linked ones (this interpreter's) are used
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=300
+    )
     py = venv / "bin" / "python"
     child_site = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -107,19 +120,9 @@ def test_installed_wheel_runs_the_readme_commands_and_draws_every_figure(tmp_pat
     Path(child_site, "_mmbounds_test_deps.pth").write_text(str(tmp_path / "deps") + "\n")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update({"PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "MPLBACKEND": "Agg"})
-    # the README's first command, offline: every dependency must already be satisfied
+    # the README's first command; every dependency is already satisfied, so nothing is fetched
     _run(
-        [
-            str(py),
-            "-m",
-            "pip",
-            "install",
-            "--no-index",
-            "--no-build-isolation",
-            "-c",
-            "constraints.txt",
-            ".",
-        ],
+        [str(py), "-m", "pip", "install", *_build_flags(), "-c", "constraints.txt", "."],
         src,
         env,
         900,
