@@ -128,7 +128,11 @@ def estimate(
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
     rng = check_random_state(random_state)
-    if confidence is not None and opts.inference == "bootstrap":
+    if (
+        confidence is not None
+        and opts.inference == "bootstrap"
+        and not _same_samples(x1, x2, paired)
+    ):
         run.add(1 + opts.n_resamples, key="resamples")  # the bar's total is right early
     run.add(opts.n_bootstrap or 0, key="bootstrap")
     if not opts.n_bootstrap and not needs_features(

@@ -203,3 +203,19 @@ def test_demo_rows_carry_status_and_message(capsys):
     xor = next(r for r in rows if r["data"] == "xor")
     assert (xor["status"], xor["valid"], xor["message"]) == ("ok", True, "")
     assert xor["U1"] == 0.0 and xor["S_true"] == pytest.approx(1.0)
+
+
+def test_the_bar_completes_when_the_population_intervals_are_skipped(monkeypatch):
+    made: list[Progress] = []
+    init = Progress.__init__
+
+    def recording(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Progress, "__init__", recording)
+    a, b = np.array([0, 0, 1, 1] * 5), np.array([0, 1, 0, 1] * 5)
+    y = a ^ b
+    res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(a, b), random_state=0)
+    assert res.inference is None and "not computed" in res.message  # one sample for all three
+    assert len(made) == 1 and made[0].done == made[0].total == 1 + 1 + len(res.bounds)
