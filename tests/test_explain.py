@@ -126,7 +126,7 @@ def test_pid_status_is_explained_too():
 # ---------------------------------------------------------------------------------- progress
 
 
-def _features(n=600, seed=0):
+def _features(n=300, seed=0):
     data = make_pid_synthetic("synergy", n_samples=n, dim=10, random_state=seed)
     X1, X2, y = data["x1"], data["x2"], data.y
     a, b = n // 3, 2 * n // 3
