@@ -24,9 +24,11 @@ from .bounds import *  # noqa: F403  (one function per registered bound)
 from .bounds import BOUND_FUNCTIONS, BOUNDS, BoundSpec, disagreement, evaluate
 from .exceptions import (
     ConvergenceWarning,
+    DegradedWarning,
     EstimationWarning,
     InconsistentMarginalsWarning,
     SolverError,
+    StatusWarning,
 )
 from .marginals import (  # the validated public measures (mmbounds.info holds the kernels)
     ConsistencyReport,
@@ -65,6 +67,8 @@ __all__ = [
     "ConvergenceWarning",
     "InconsistentMarginalsWarning",
     "EstimationWarning",
+    "StatusWarning",
+    "DegradedWarning",
     "SolverError",
     "__version__",
 ] + list(BOUND_FUNCTIONS)

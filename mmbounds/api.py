@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._options import Options, as_options
+from ._progress import Progress
 from ._validation import check_bounds_arg, check_random_state, check_scalar
 from .core import estimate_marginals
 from .inference import bootstrap_codes, infer_population, miller_madow_report
@@ -81,7 +82,9 @@ def estimate(
     random_state : None, int or numpy.random.Generator
         Seed for every randomised step; one int reproduces the whole estimate.
     progress : bool
-        Show a progress bar over the steps.
+        Show one progress bar over the whole call (stderr): discretizing, counting and
+        reconciling, the solve and every bound, the population resamples and the bootstrap.
+        Either way ``result.timings`` has each step's wall time and the call's ``"total"``.
 
     Returns
     -------
@@ -108,8 +111,9 @@ def estimate(
     """
     opts = as_options(options)
     check_bounds_arg(bounds)
+    run = Progress(progress)
     samples = {"x1": x1, "x2": x2, "paired": paired}
-    common = {"bounds": bounds, "posteriors": posteriors, "options": opts, "progress": progress}
+    common = {"bounds": bounds, "posteriors": posteriors, "options": opts, "progress": run}
     if data is not None:
         if any(s is not None for s in samples.values()):
             raise TypeError(
@@ -119,11 +123,18 @@ def estimate(
             raise TypeError(
                 "discretizer, classifier and n_bootstrap need x1/x2/paired samples, not data"
             )
-        return estimate_marginals(data, random_state=random_state, **common)
+        return run.finish(estimate_marginals(data, random_state=random_state, **common))
     missing = [k for k, s in samples.items() if s is None]
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
     rng = check_random_state(random_state)
+    if (
+        confidence is not None
+        and opts.inference == "bootstrap"
+        and not _same_samples(x1, x2, paired)
+    ):
+        run.add(1 + opts.n_resamples, key="resamples")  # the bar's total is right early
+    run.add(opts.n_bootstrap or 0, key="bootstrap")
     if not opts.n_bootstrap and not needs_features(
         x1, x2, paired, discretizer=discretizer, classifier=classifier
     ):
@@ -140,37 +151,37 @@ def estimate(
             _seed=seed,
             **common,
         )
-        result = _with_bias_report(result, bounds, opts, rng, seed, progress)
+        result = _with_bias_report(result, bounds, opts, rng, seed, run)
     if confidence is None:
-        return result
+        return run.finish(result)
     if _same_samples(x1, x2, paired):
         note = (
             "population intervals not computed: D1, D2 and DM are the same samples, and the "
             "intervals assume independent sources (split them, e.g. "
             "mmbounds.data.semi_supervised_split)"
         )
-        return dataclasses.replace(
-            result, message="; ".join(m for m in (result.message, note) if m)
+        msg = "; ".join(m for m in (result.message, note) if m)
+        return run.finish(dataclasses.replace(result, message=msg))
+    with run.step("inference", units=0):
+        inference = infer_population(
+            result.marginals,
+            confidence=check_scalar(
+                confidence,
+                name="confidence",
+                min_val=0,
+                max_val=1,
+                include_min=False,
+                include_max=False,
+            ),
+            mode=opts.inference,
+            n_resamples=opts.n_resamples,
+            negligible=opts.negligible,
+            options=opts,
+            random_state=rng,
+            n_jobs=opts.n_jobs,
+            progress=run,
         )
-    inference = infer_population(
-        result.marginals,
-        confidence=check_scalar(
-            confidence,
-            name="confidence",
-            min_val=0,
-            max_val=1,
-            include_min=False,
-            include_max=False,
-        ),
-        mode=opts.inference,
-        n_resamples=opts.n_resamples,
-        negligible=opts.negligible,
-        options=opts,
-        random_state=rng,
-        n_jobs=opts.n_jobs,
-        progress=progress,
-    )
-    return dataclasses.replace(result, inference=inference)
+    return run.finish(dataclasses.replace(result, inference=inference))
 
 
 def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:
@@ -179,7 +190,7 @@ def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:
 
 
 def _with_bias_report(
-    result: EstimateResult, bounds: Any, opts: Options, rng: Any, seed: int | None, progress: bool
+    result: EstimateResult, bounds: Any, opts: Options, rng: Any, seed: int | None, run: Progress
 ) -> EstimateResult:
     """The feature-layer result with the plug-in bias report and bootstrap intervals added."""
     codes = result.extras["codes"]
@@ -187,16 +198,19 @@ def _with_bias_report(
     sources.append((codes["x1_paired"], codes["x2_paired"]))
     boot = None
     if opts.n_bootstrap:
-        boot = bootstrap_codes(
-            *sources,
-            posteriors=result.extras["posteriors"],
-            n_bootstrap=opts.n_bootstrap,
-            n_jobs=opts.n_jobs,
-            progress=progress,
-            random_state=rng,
-            bounds=bounds,
-            options=opts.replace(n_bootstrap=0),
-        )
+        with run.step("bootstrap", units=0):
+            boot = bootstrap_codes(
+                *sources,
+                posteriors=result.extras["posteriors"],
+                n_bootstrap=opts.n_bootstrap,
+                n_jobs=opts.n_jobs,
+                progress=run,
+                random_state=rng,
+                bounds=bounds,
+                options=opts.replace(n_bootstrap=0),
+            )
         boot = dataclasses.replace(boot, seed=seed)  # the integer that reproduces it
-    extras = {**result.extras, "miller_madow": miller_madow_report(*sources), "bootstrap": boot}
+    with run.step("bias report", units=0):
+        report = miller_madow_report(*sources)
+    extras = {**result.extras, "miller_madow": report, "bootstrap": boot}
     return dataclasses.replace(result, extras=MappingProxyType(extras))

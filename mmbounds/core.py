@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._options import Options, as_options
+from ._progress import Progress, as_progress
 from ._validation import (
     check_data_form,
     check_memory,
@@ -28,6 +29,7 @@ from .bounds._guard import combine
 from .info import mutual_information
 from .marginals import Marginals
 from .results import Bound, EstimateResult
+from .results._status import warn_status
 from .solvers._backend import get_namespace
 
 __all__ = ["estimate_marginals", "solve_marginals", "as_marginals", "check_posterior_pair"]
@@ -141,18 +143,22 @@ def estimate_marginals(
     """
     opts = as_options(options)
     check_random_state(random_state)  # validate early; the value itself is handed down
-    m, joint = as_marginals(check_data_form(data), opts)
+    run, owned = as_progress(progress)
+    run.add(1)
+    with run.step("marginals"):  # validation, copy and (when needed) reconciliation
+        m, joint = as_marginals(check_data_form(data), opts)
     post = check_posterior_pair(posteriors, m.shape[2])
-    return solve_marginals(
+    result = solve_marginals(
         m,
         joint=joint,
         bounds=bounds,
         posteriors=post,
         options=opts,
         random_state=random_state,
-        progress=progress,
+        progress=run,
         _size_checked=True,
     )
+    return run.finish(result) if owned else result
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -166,14 +172,6 @@ def _shape(x: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def _progress_bar(progress: bool, total: int) -> Any:
-    if not progress:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="mmbounds.estimate", leave=False)
-
-
 def solve_marginals(
     m: Marginals,
     *,
@@ -182,7 +180,7 @@ def solve_marginals(
     posteriors: tuple[np.ndarray, np.ndarray] | None = None,
     options: Options,
     random_state: Any = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
     _size_checked: bool = False,
 ) -> EstimateResult:
     """The estimate for trusted inputs (validated marginals, posteriors and options).
@@ -201,8 +199,9 @@ def solve_marginals(
         Solver options.
     random_state : None, int or numpy.random.Generator
         Seeds randomised searches.
-    progress : bool
-        Show a progress bar (stderr).
+    progress : bool or Progress
+        Show a progress bar (stderr), or tick the caller's (one step for the BROJA solve and one
+        per bound).
 
     Returns
     -------
@@ -217,7 +216,9 @@ def solve_marginals(
     ctx = BoundContext(m, options, posteriors=posteriors, random_state=random_state)
     timings: dict[str, float] = {}
     solver_info: dict[str, Any] = {}
-    bar = _progress_bar(progress, 1 + len(names))
+    run, owned = as_progress(progress)
+    run.add(1 + len(names))
+    run.label("R, U1, U2 (BROJA)")
     t0 = time.perf_counter()
     parts = ctx.parts
     timings["pid"] = time.perf_counter() - t0
@@ -225,9 +226,7 @@ def solve_marginals(
     values: list[Bound] = []
     witness = None
     for name in names:
-        if bar is not None:
-            bar.set_postfix_str(name)
-            bar.update(1)
+        run.advance(1, name)
         spec, t0 = BOUNDS[name], time.perf_counter()
         out = spec.compute(ctx)
         timings[name] = time.perf_counter() - t0
@@ -236,10 +235,9 @@ def solve_marginals(
         if out.witness is not None:
             witness = out.witness
         values.append(Bound(name, spec.side, float(out.value), spec.guaranteed, spec.note))
-    if bar is not None:
-        bar.update(1)
-        bar.close()
-    return _result(ctx, joint, values, witness, solver_info, timings, random_state)
+    run.advance(1)
+    result = _result(ctx, joint, values, witness, solver_info, timings, random_state)
+    return run.finish(result) if owned else result
 
 
 def _result(
@@ -275,6 +273,8 @@ def _result(
         m.p_x1y, backend=opts.backend, device=opts.device, n_cells=ctx.n_cells
     ).name
     seed = random_state if isinstance(random_state, (int, np.integer)) else None
+    message = "; ".join(messages)
+    warn_status(status, message, comb.parts_certified, what="mmbounds.estimate", stacklevel=4)
     return EstimateResult(
         redundancy=parts.redundancy,
         unique1=parts.unique1,
@@ -296,10 +296,11 @@ def _result(
         solver_info=MappingProxyType(solver_info),
         timings=MappingProxyType(timings),
         status=status,
-        message="; ".join(messages),
+        message=message,
         backend=backend,
         random_state=None if seed is None else int(seed),
         mmbounds_version=__version__,
         marginals=m,
         residuals=MappingProxyType(comb.residuals),
+        valid=comb.parts_certified,
     )

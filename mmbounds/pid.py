@@ -15,6 +15,7 @@ Entropy 16(4), 2014.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from ._validation import check_option, check_table
 from ._version import __version__
 from .info import mutual_information
 from .results import PIDResult
+from .results._status import warn_status
 from .solvers._types import SolverInfo
 from .solvers.broja import broja
 
@@ -161,6 +163,10 @@ def pid(
     total = mutual_information(p, (0, 1), 2)
     info = parts.info
     synergy, _ = _project(total - parts.min_mi, 0.0, total)  # S >= 0: p is in the BROJA set
+    status = "ok" if info.converged else "warning"
+    message = "" if info.converged else f"broja: {info.status} (gap {info.residual:.2e} bits)"
+    valid = bool(math.isfinite(info.residual))
+    warn_status(status, message, valid, what="mmbounds.pid")
     return PIDResult(
         parts.redundancy,
         parts.unique1,
@@ -170,7 +176,8 @@ def pid(
         parts.mi_x2y,
         total,
         info,
-        status="ok" if info.converged else "warning",
-        message="" if info.converged else f"broja: {info.status} (gap {info.residual:.2e} bits)",
+        status=status,
+        message=message,
         mmbounds_version=__version__,
+        valid=valid,
     )

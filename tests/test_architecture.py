@@ -16,7 +16,7 @@ from mmbounds.api import estimate
 PKG = Path(mmbounds.__file__).parent
 # lowest first; a module's layer is the first prefix it matches
 LAYERS = [
-    ("mmbounds.exceptions", "mmbounds._version", "mmbounds.info"),
+    ("mmbounds.exceptions", "mmbounds._version", "mmbounds.info", "mmbounds._progress"),
     ("mmbounds.results",),
     ("mmbounds._validation",),
     ("mmbounds._options", "mmbounds.data"),

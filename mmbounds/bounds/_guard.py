@@ -40,6 +40,8 @@ class Combined:
     notes: list[str] = field(default_factory=list)
     residuals: dict[str, float] = field(default_factory=dict)
     degraded: bool = False
+    parts_certified: bool = True
+    """False when R, U1, U2 could not be certified (no BROJA gap, or projected beyond rounding)."""
 
 
 def combine(
@@ -66,6 +68,7 @@ def combine(
     parts = ctx.parts
     if not math.isfinite(parts.info.residual):
         out.degraded = True
+        out.parts_certified = False
         out.notes.append(
             "broja: no certified gap; R, U1, U2 are the solver's last values and the upper bounds "
             "use R+U1+U2 >= max(I(X1;Y), I(X2;Y)) instead"
@@ -74,6 +77,7 @@ def combine(
         out.residuals["R+U1+U2 projected"] = float(min(parts.clipped, 1e300))
         if parts.clipped > ORDER_TOL:
             out.degraded = True
+            out.parts_certified = False
             out.notes.append(
                 f"broja: R+U1+U2 lay {parts.clipped:.3g} bits outside [max I(Xi;Y), I(X1;Y)+"
                 "I(X2;Y)] and was projected onto it (R, U1, U2 are uncertain by that much)"

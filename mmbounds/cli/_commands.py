@@ -80,6 +80,9 @@ def _row(name: str, res: Any) -> dict[str, Any]:
         "S_true": d["synergy_true"],
         "lower_by": d["synergy_lower_method"],
         "upper_by": d["synergy_upper_method"],
+        "status": d["status"],
+        "valid": d["valid"],
+        "message": d["message"],
     }
 
 

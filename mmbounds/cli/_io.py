@@ -94,15 +94,23 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
         writer.writeheader()
         writer.writerows(rows)
         return
+    from ..results._glossary import term
+
     width = max(len(r["data"]) for r in rows)
-    head = f"{'data':<{width}}  {'R':>7} {'U1':>7} {'U2':>7} {'S >=':>7} {'S <=':>7} {'S true':>7}"
+    keys = ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper")
+    cols = [term(k) for k in keys] + [term("synergy_true_column")]
+    head = f"{'data':<{width}}  " + " ".join(f"{c:>7}" for c in cols)
     out.write(head + "\n" + "-" * len(head) + "\n")
     for r in rows:
         vals = [r[k] for k in ("R", "U1", "U2", "S_lower", "S_upper", "S_true")]
         cells = " ".join(
             "      —" if v is None else f"{0.0 if abs(v) < 5e-7 else v:7.4f}" for v in vals
         )
-        out.write(f"{r['data']:<{width}}  {cells}\n")
+        flag = "" if r["status"] == "ok" else f"  [{r['status']}]"
+        out.write(f"{r['data']:<{width}}  {cells}{flag}\n")
+    for r in rows:
+        if r["status"] != "ok":
+            out.write(f"{r['data']}: status {r['status']!r}: {r['message']}\n")
     out.write(
         "(bits; S >= / S <= are the best guaranteed bounds from the pairwise marginals only; for\n"
         " the mfeat sample they bound the sample tables: `mmbounds estimate --d1 --d2 --dm` on\n"
@@ -110,8 +118,17 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
     )
 
 
+CSV_COLUMNS = ("name", "side", "bits", "guaranteed", "scope", "low", "high", "verdict", "note")
+
+
 def format_result(res: Any, fmt: str) -> str:
-    """One estimate as text (its ``repr``), JSON or CSV (both from ``res.to_dict()``)."""
+    """One estimate as text (its ``repr``), JSON or CSV (both from ``res.to_dict()``).
+
+    The CSV has one row per quantity and bound (columns :data:`CSV_COLUMNS`), then a ``status``
+    row (``verdict``: the status, ``guaranteed``: whether the numbers remain valid, ``note``: what
+    the status means) and a ``message`` row (``note``: the reason, empty when there is none).
+    Values in bits; residues below 1e-9 are written as 0.
+    """
     if fmt == "text":
         return repr(res) + "\n"
     d = res.to_dict()
@@ -119,19 +136,32 @@ def format_result(res: Any, fmt: str) -> str:
         return json.dumps(d, indent=2) + "\n"
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["name", "side", "bits", "guaranteed", "scope", "low", "high", "verdict"])
+    w.writerow(CSV_COLUMNS)
     scope = "sample tables" if d.get("from_samples") else "tables"
     for k in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper"):
-        w.writerow([k, "", d[k], True, scope, "", "", ""])
+        method = d.get(f"{k}_method", "")
+        w.writerow([k, "", d[k], True, scope, "", "", "", f"by {method}" if method else ""])
     for b in d["bounds"]:
-        w.writerow([b["name"], b["side"], b["value"], b["guaranteed"], scope, "", "", ""])
+        w.writerow(
+            [b["name"], b["side"], b["value"], b["guaranteed"], scope, "", "", "", b["note"]]
+        )
+    for k in ("synergy_true", "synergy_witness"):
+        if d.get(k) is not None:
+            w.writerow([k, "", d[k], k == "synergy_true", scope, "", "", "", _short(k)])
     inf = d.get("inference")
     if inf:
         level = f"population ({inf['confidence']:.0%} {inf['mode']})"
         for k, iv in inf["intervals"].items():
-            w.writerow([k, "", iv["estimate"], "", level, iv["low"], iv["high"], iv["verdict"]])
-    w.writerow(["status", "", "", "", d["status"], "", "", d["message"]])
+            w.writerow([k, "", iv["estimate"], "", level, iv["low"], iv["high"], iv["verdict"], ""])
+    w.writerow(["status", "", "", d["valid"], "", "", "", d["status"], d["status_meaning"]])
+    w.writerow(["message", "", "", "", "", "", "", "", d["message"]])
     return buf.getvalue()
+
+
+def _short(key: str) -> str:
+    from ..results._glossary import TERMS
+
+    return f"{TERMS[key].label}: {TERMS[key].short}"
 
 
 def save_result_plot(res: Any, path: Path) -> None:
@@ -139,9 +169,11 @@ def save_result_plot(res: Any, path: Path) -> None:
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        raise UsageError("--plot needs matplotlib: pip install mmbounds[plots]") from None
+        raise UsageError(
+            "--plot needs matplotlib (a dependency of mmbounds): pip install matplotlib"
+        ) from None
     from ..plotting import plot_result
 
     fig = Figure(figsize=(8.5, 3.2), layout="constrained")
     plot_result(res, ax=fig.subplots())
-    fig.savefig(path, dpi=150)
+    fig.savefig(path, dpi=150, bbox_inches="tight", pad_inches=0.05)  # nothing clipped

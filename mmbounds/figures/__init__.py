@@ -17,9 +17,11 @@ and a CSV of the numbers for each of:
     pairwise marginals.
 ``performance`` / ``ssl``
     Accuracy intervals (:func:`mmbounds.performance.performance_bounds` of the real-data rows, and
-    measured accuracies from ``benchmarks/results/performance.csv`` when present) and
-    semi-supervised results (from ``benchmarks/results/ssl.csv``); a missing CSV is reported in
-    the notes.
+    measured accuracies from ``performance.csv``) and semi-supervised results (from ``ssl.csv``).
+    Both CSVs ship with the package (``mmbounds/figures/_results/``, copies of what
+    ``benchmarks/performance.py`` and ``benchmarks/ssl_pretraining.py`` write into
+    ``benchmarks/results/``), so an installed wheel draws every figure; ``results_dir=`` points
+    at freshly measured ones. A missing CSV is reported in the notes.
 
 Nothing is overwritten unless ``force=True``; progress goes to stderr (tqdm). A bound's side
 and guarantee come from its result (``Bound.side``, ``Bound.guaranteed``), i.e. from the registry

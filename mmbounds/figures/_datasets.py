@@ -203,7 +203,9 @@ def _multibench_datasets(path: Path, *, allow_pickle: bool = False) -> list[Any]
 
 def _interval_figures(w: _Writer, group: str, rows: list[dict[str, Any]]) -> None:
     n = len(rows)
-    fig, axes = _new_figure(10.0, 1.4 + 0.55 * n)
+    # tall enough for the legend beside the axes too (one line per bound and marker kind)
+    entries = len({b["name"] for r in rows for b in r["bounds"]}) + 4
+    fig, axes = _new_figure(10.0, max(1.4 + 0.55 * n, 0.5 + 0.24 * entries))
     plot_dataset_intervals([{**r, "label": r["dataset"]} for r in rows], ax=axes[0, 0])
     axes[0, 0].set_title(
         f"synergy bounds from pairwise marginals vs true S ({group})", fontsize="medium"

@@ -103,8 +103,9 @@ def regenerate(
         Subset of ``"synthetic"``, ``"bitwise"``, ``"synthetic_features"``, ``"shipped"``,
         ``"multibench"``, ``"performance"``, ``"ssl"`` (default: all that apply).
     results_dir : path, optional
-        Where ``performance.csv`` and ``ssl.csv`` are looked for (default
-        ``benchmarks/results`` of the source tree).
+        Where ``performance.csv`` and ``ssl.csv`` are looked for (default: the copies shipped
+        as package data, ``mmbounds/figures/_results``; give ``benchmarks/results`` after
+        rerunning the benchmarks).
     progress : bool
         tqdm progress bars on stderr.
 
@@ -146,7 +147,9 @@ def regenerate(
     try:
         import matplotlib  # noqa: F401
     except ImportError as exc:  # pragma: no cover - environment dependent
-        raise ImportError("figures need matplotlib: pip install mmbounds[plots]") from exc
+        raise ImportError(
+            "figures need matplotlib (a dependency of mmbounds): pip install matplotlib"
+        ) from exc
     out.mkdir(parents=True, exist_ok=True)
     report = FiguresReport(out_dir=out)
     writer = _Writer(out, report)

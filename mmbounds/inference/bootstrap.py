@@ -26,6 +26,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from .._options import Options, as_options
+from .._progress import Progress, as_progress
 from .._validation import check_random_state, check_scalar
 from ..raw.samples import estimate_samples
 from ..results import EstimateResult, ResultMixin
@@ -126,7 +127,7 @@ def bootstrap_codes(
     n_bootstrap: int = 200,
     confidence: float = 0.95,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
     random_state: Any = None,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,
@@ -180,14 +181,16 @@ def bootstrap_codes(
         it = (_one_replicate(sources, post, s, bounds, opts) for s in seeds)
     else:
         it = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
-    if progress:
-        from tqdm.auto import tqdm
-
-        it = tqdm(it, total=len(seeds), desc="mmbounds.bootstrap", leave=False)
+    run, owned = as_progress(progress, "mmbounds.bootstrap")
+    run.add(len(seeds), key="bootstrap")
+    run.label("bootstrap")
     rows, n_warn = [], 0
     for values, w in it:
         rows.append(values)
         n_warn += w
+        run.advance(1)
+    if owned:
+        run.close()
     names = list(rows[0])
     alpha = 100.0 * (1.0 - confidence) / 2.0
     reps: dict[str, np.ndarray] = {}

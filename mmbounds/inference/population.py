@@ -36,6 +36,7 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from .._options import Options
+from .._progress import Progress, as_progress
 from .._validation import check_random_state
 from ..bounds import BoundContext, identified_set
 from ..marginals import Marginals
@@ -116,7 +117,7 @@ def bootstrap_replicates(
     options: Options,
     random_state: Any = None,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Plug-in ``(R, U1, U2, S_L, S_U)`` of ``m`` and its bootstrap replicates, shape (B, 5).
 
@@ -126,7 +127,11 @@ def bootstrap_replicates(
     """
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
+    run, owned = as_progress(progress, "mmbounds.inference")
+    run.add(1 + n_resamples, key="resamples")
+    run.label("population: plug-in")
     plugin = functionals(m, options)
+    run.advance(1, "population: resamples")
     rep_options = options.replace(
         tol=max(options.tol, _REPLICATE_TOL),
         max_iter=min(options.max_iter or _REPLICATE_MAX_ITER, _REPLICATE_MAX_ITER),
@@ -139,11 +144,13 @@ def bootstrap_replicates(
         it = Parallel(n_jobs=n_jobs, return_as="generator")(
             delayed(_replicate)(counts, sizes, s, rep_options) for s in seeds
         )
-    if progress:
-        from tqdm.auto import tqdm
-
-        it = tqdm(it, total=len(seeds), desc="mmbounds.inference", leave=False)
-    return plugin, np.array(list(it))
+    reps = []
+    for r in it:
+        reps.append(r)
+        run.advance(1)
+    if owned:
+        run.close()
+    return plugin, np.array(reps)
 
 
 def _capped(intervals: dict[str, Interval], cap: float, negligible: float) -> dict[str, Interval]:
@@ -196,7 +203,7 @@ def infer_population(
     options: Options,
     random_state: Any = None,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
     variant: str | None = None,
 ) -> PopulationInference:
     """Confidence intervals for R, U1, U2, the ends of the synergy identified set and S (bits).
@@ -220,8 +227,8 @@ def infer_population(
         Seeds the replicates (drawn in advance: results do not depend on ``n_jobs``).
     n_jobs : int or None
         joblib workers.
-    progress : bool
-        tqdm bar over the replicates.
+    progress : bool or Progress
+        tqdm bar over the replicates, or the caller's to tick.
     variant : str, optional
         How ``"bootstrap"`` mode turns replicates into intervals, one of :data:`VARIANTS`
         (:mod:`._intervals`); default ``options.bootstrap_interval`` (``"widened"``).
@@ -246,7 +253,13 @@ def infer_population(
     variant = getattr(options, "bootstrap_interval", "widened") if variant is None else variant
     if mode == "certified":
         source_counts(m)  # sample sizes are needed
-        plugin = functionals(m, options)
+        run, owned = as_progress(progress, "mmbounds.inference")
+        run.add(1)
+        with run.step("certified intervals", units=0):
+            plugin = functionals(m, options)
+        run.advance(1)
+        if owned:
+            run.close()
         intervals = certified_intervals(m, plugin, confidence=confidence, negligible=negligible)
         n_done = 0
     else:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..results._glossary import term
 from ._style import OKABE_ITO, _as_float, _axes, _legend
 
 __all__ = ["plot_accuracy_intervals"]
@@ -59,7 +60,7 @@ def plot_accuracy_intervals(
         color=OKABE_ITO["blue"],
         lw=6,
         alpha=0.45,
-        label="predicted interval (no multimodal labels)",
+        label=term("accuracy_interval"),
     )
     if clipped.any():
         ax.scatter(
@@ -68,13 +69,13 @@ def plot_accuracy_intervals(
             marker=">",
             s=30,
             color=OKABE_ITO["blue"],
-            label="upper side > 1, clipped",
+            label=term("upper_clipped"),
         )
     if chance is not None:
         c = np.asarray(chance, dtype=float).ravel()
         ok = np.isfinite(c)
         ax.scatter(
-            c[ok], ys[ok], marker="|", s=160, color=OKABE_ITO["grey"], label="majority class"
+            c[ok], ys[ok], marker="|", s=160, color=OKABE_ITO["grey"], label=term("majority")
         )
     if unimodal is not None:
         u = np.array([_as_float(v) for v in unimodal])
@@ -86,7 +87,7 @@ def plot_accuracy_intervals(
             s=30,
             color=OKABE_ITO["grey"],
             zorder=3,
-            label="best unimodal (measured)",
+            label=term("best_unimodal"),
         )
     if actual is not None:
         for y, vals in zip(ys, actual, strict=True):
@@ -101,7 +102,7 @@ def plot_accuracy_intervals(
                 s=26,
                 zorder=4,
                 color=OKABE_ITO["vermillion"],
-                label="multimodal model (measured)",
+                label=term("multimodal"),
             )
     ax.set_yticks(ys, list(labels))
     ax.set_ylim(-0.7, n - 0.3)

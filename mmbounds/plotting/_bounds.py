@@ -8,9 +8,13 @@ from typing import Any
 
 import numpy as np
 
+from ..bounds import BOUNDS
+from ..results._base import ZERO_BITS
+from ..results._glossary import term
 from ._style import (
     _TRUTH_STYLE,
     _WITNESS_STYLE,
+    NOT_GUARANTEED,
     OKABE_ITO,
     PART_COLORS,
     _as_float,
@@ -18,9 +22,13 @@ from ._style import (
     _edge,
     _get,
     _legend,
+    _name_side,
     bound_guaranteed,
     bound_label,
     bound_style,
+    mark_vacuous,
+    vacuous,
+    vacuous_edge,
 )
 
 __all__ = ["witness_value", "interval_row", "plot_bounds_vs_truth", "plot_dataset_intervals"]
@@ -155,13 +163,26 @@ def plot_bounds_vs_truth(
     size = 14.0 if idx.size <= 500 else (6.0 if idx.size <= 5000 else 2.0)
     alpha = 0.8 if idx.size <= 500 else 0.35
     lo_all, hi_all = [0.0], [float(np.nanmax(s)) if n else 1.0]
+    arrays = {}
     for name, vals in bounds.items():
         v = np.asarray(vals, dtype=float).ravel()
         if v.shape != s.shape:
             raise ValueError(f"bounds[{name!r}] has shape {v.shape}; synergy_true has {s.shape}")
+        arrays[name] = v
+        finite = v[np.isfinite(v)]
+        if finite.size:
+            hi_all.append(float(finite.max()))
+    # vacuous lower bounds (below 0) sit on a line just below 0 instead of stretching the axis
+    edge = vacuous_edge(max(hi_all))
+    any_vacuous = False
+    for name, v in arrays.items():
+        side = BOUNDS[name].side if name in BOUNDS else _name_side(name)
+        if side == "lower" and np.any(v < -ZERO_BITS):
+            v = np.where(v < -ZERO_BITS, edge, v)
+            any_vacuous = True
         colour, marker = bound_style(name)
         ok = guaranteed.get(name, bound_guaranteed(name))
-        label = bound_label(name) + ("" if ok else " (not guaranteed)")
+        label = bound_label(name) + ("" if ok else NOT_GUARANTEED)
         ax.scatter(
             s[idx],
             v[idx],
@@ -177,7 +198,8 @@ def plot_bounds_vs_truth(
         finite = v[np.isfinite(v)]
         if finite.size:
             lo_all.append(float(finite.min()))
-            hi_all.append(float(finite.max()))
+    if any_vacuous:
+        mark_vacuous(ax, edge, axis="y")
     lo, hi = min(lo_all), max(hi_all)
     pad = 0.03 * (hi - lo if hi > lo else 1.0)
     ax.plot(
@@ -186,7 +208,7 @@ def plot_bounds_vs_truth(
         color=OKABE_ITO["black"],
         lw=1.0,
         ls="--",
-        label="y = x (bound = true S)",
+        label=term("identity_line"),
         zorder=0,
     )
     ax.set_xlim(
@@ -242,6 +264,13 @@ def plot_dataset_intervals(
     ax = _axes(ax, (7.5, 1.2 + 0.55 * len(data)))
     ys = np.arange(len(data))[::-1]
     xmin, xmax = 0.0, 0.0
+    for row in data:  # the axis' positive extent, which places the vacuous bounds
+        for v in [row.get("synergy_upper"), row.get("synergy_true")] + [
+            _get(b, "value") for b in row.get("bounds", ())
+        ]:
+            if np.isfinite(_as_float(v)):
+                xmax = max(xmax, _as_float(v))
+    edge, any_vacuous = vacuous_edge(xmax), False
     for y, row in zip(ys, data, strict=True):
         lo, hi = _as_float(row.get("synergy_lower")), _as_float(row.get("synergy_upper"))
         if np.isfinite(lo) and np.isfinite(hi):
@@ -252,13 +281,15 @@ def plot_dataset_intervals(
                 lw=7,
                 alpha=0.35,
                 solid_capstyle="butt",
-                label="guaranteed interval on S",
+                label=term("interval"),
                 zorder=1,
             )
             xmax = max(xmax, hi)
         for b, dy in _dodged(row.get("bounds", ()), show_unguaranteed, 0.3):
             name, v, ok = _get(b, "name"), _as_float(_get(b, "value")), bool(_get(b, "guaranteed"))
             colour, marker = bound_style(name, _get(b, "side"))
+            if vacuous(v, _get(b, "side")):
+                v, any_vacuous = edge, True
             ax.scatter(
                 [v],
                 [y + dy],
@@ -268,7 +299,7 @@ def plot_dataset_intervals(
                 zorder=3,
                 facecolors=colour if ok else "none",
                 edgecolors=_edge(colour),
-                label=bound_label(name) + ("" if ok else " (not guaranteed)"),
+                label=bound_label(name) + ("" if ok else NOT_GUARANTEED),
             )
             xmin, xmax = min(xmin, v), max(xmax, v)
         t = _as_float(row.get("synergy_true"))
@@ -294,6 +325,8 @@ def plot_dataset_intervals(
                 marker=_WITNESS_STYLE["marker"],
                 label=_WITNESS_STYLE["label"],
             )
+    if any_vacuous:
+        mark_vacuous(ax, edge)
     ax.set_yticks(ys, [str(r.get("label", i)) for i, r in enumerate(data)])
     ax.set_ylim(-0.7, len(data) - 0.3)
     span = xmax - xmin if xmax > xmin else 1.0

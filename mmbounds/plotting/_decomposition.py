@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..results._glossary import term
 from ._style import OKABE_ITO, PART_COLORS, _axes, _legend
 
 __all__ = ["plot_decomposition"]
@@ -75,7 +76,7 @@ def plot_decomposition(
         left=left,
         height=0.7,
         color=PART_COLORS["S"],
-        label="S (guaranteed part)",
+        label=term("guaranteed_part"),
         edgecolor="white",
         linewidth=0.5,
     )
@@ -88,7 +89,7 @@ def plot_decomposition(
         edgecolor=PART_COLORS["S"],
         hatch="///",
         linewidth=0.8,
-        label="S up to its upper bound",
+        label=term("up_to_upper"),
     )
     if synergy_true is not None:
         t = np.asarray(synergy_true, dtype=float).ravel()
@@ -102,7 +103,7 @@ def plot_decomposition(
                 linewidths=2.2,
                 color=OKABE_ITO["black"],
                 zorder=4,
-                label="R+U1+U2+S (true S)",
+                label=term("total_true"),
             )
     ax.set_yticks(ys, list(labels))
     ax.set_ylim(-0.7, n - 0.3)

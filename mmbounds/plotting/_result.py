@@ -7,10 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from ..results._glossary import term
 from ._bounds import _dodged, interval_row
 from ._style import (
     _TRUTH_STYLE,
     _WITNESS_STYLE,
+    NOT_GUARANTEED,
     OKABE_ITO,
     PART_COLORS,
     _axes,
@@ -19,6 +21,9 @@ from ._style import (
     _legend,
     bound_label,
     bound_style,
+    mark_vacuous,
+    vacuous,
+    vacuous_edge,
 )
 
 __all__ = ["plot_bootstrap_intervals", "plot_result"]
@@ -58,8 +63,8 @@ def plot_bootstrap_intervals(
     ax = _axes(ax, (6.5, 1.2 + 0.36 * n))
     ys = np.arange(n)[::-1]
     level = "" if confidence is None else f"{100 * confidence:.0f}% "
-    ax.hlines(ys, lo, hi, color=OKABE_ITO["blue"], lw=2.5, label=f"{level}bootstrap interval")
-    ax.scatter(est, ys, color=OKABE_ITO["black"], s=22, zorder=3, label="estimate")
+    ax.hlines(ys, lo, hi, color=OKABE_ITO["blue"], lw=2.5, label=f"{level}{term('bootstrap')}")
+    ax.scatter(est, ys, color=OKABE_ITO["black"], s=22, zorder=3, label=term("point_estimate"))
     pretty = [
         n_
         if n_ in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper")
@@ -73,6 +78,20 @@ def plot_bootstrap_intervals(
     ax.grid(True, axis="x", lw=0.4, alpha=0.5)
     _legend(ax, fontsize="small", loc="best")
     return ax
+
+
+def _shape_words(shape: Any) -> str:
+    """The sizes of X1, X2 and Y in words for a title (``""`` without a shape).
+
+    Examples
+    --------
+    >>> _shape_words((20, 20, 10))
+    ' (|X1| = 20, |X2| = 20, |Y| = 10)'
+    """
+    if shape is None or len(shape) != 3:
+        return ""
+    n1, n2, ny = (int(k) for k in shape)
+    return f" (|X1| = {n1}, |X2| = {n2}, |Y| = {ny})"
 
 
 def _bootstrap_of(result: Any) -> Any:
@@ -107,6 +126,13 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     ys = {"R": 3, "U1": 2, "U2": 1, "S": 0}
     xmax = 0.0
     xmin = 0.0
+    row = interval_row(result, "S")
+    top = max(
+        [float(getattr(result, f)) for f in ("redundancy", "unique1", "unique2")]
+        + [row["synergy_upper"]]
+        + [b["value"] for b in row["bounds"] if np.isfinite(b["value"])]
+    )
+    edge, any_vacuous = vacuous_edge(top), False
     for key, field in (("R", "redundancy"), ("U1", "unique1"), ("U2", "unique2")):
         v = float(getattr(result, field))
         ax.barh(ys[key], v, height=0.6, color=PART_COLORS[key])
@@ -129,10 +155,9 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
                 ecolor=OKABE_ITO["black"],
                 capsize=4,
                 lw=1.0,
-                label=f"{100 * _get(boot, 'confidence', 0.95):.0f}% bootstrap interval",
+                label=f"{100 * _get(boot, 'confidence', 0.95):.0f}% {term('bootstrap')}",
             )
             xmax = max(xmax, b)
-    row = interval_row(result, "S")
     lo, hi = row["synergy_lower"], row["synergy_upper"]
     ax.plot(
         [lo, hi],
@@ -141,13 +166,16 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
         lw=12,
         alpha=0.35,
         solid_capstyle="butt",
-        label="guaranteed interval on S",
+        label=term("interval"),
     )
     xmax = max(xmax, hi)
     for b, dy in _dodged(row["bounds"], show_unguaranteed, 0.22):
         colour, marker = bound_style(b["name"], b["side"])
+        x = b["value"]
+        if vacuous(x, b["side"]):  # says nothing beyond S >= 0: at the edge, not at its value
+            x, any_vacuous = edge, True
         ax.scatter(
-            [b["value"]],
+            [x],
             [dy],
             marker=marker,
             s=50,
@@ -155,9 +183,9 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
             linewidths=1.1,
             facecolors=colour if b["guaranteed"] else "none",
             edgecolors=_edge(colour),
-            label=bound_label(b["name"]) + ("" if b["guaranteed"] else " (not guaranteed)"),
+            label=bound_label(b["name"]) + ("" if b["guaranteed"] else NOT_GUARANTEED),
         )
-        xmin, xmax = min(xmin, b["value"]), max(xmax, b["value"])
+        xmin, xmax = min(xmin, x), max(xmax, x)
     for field in ("synergy_lower", "synergy_upper"):
         if field in intervals:
             a, b_ = intervals[field]
@@ -176,17 +204,15 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
         fontsize="small",
         color=OKABE_ITO["black"],
     )
-    ax.set_yticks([3, 2, 1, 0], ["R", "U1", "U2", "S"])
+    if any_vacuous:
+        mark_vacuous(ax, edge)
+    ax.set_yticks([3, 2, 1, 0], [term(k) for k in ("redundancy", "unique1", "unique2")] + ["S"])
     ax.set_ylim(-0.6, 3.5)
     span = xmax - xmin if xmax > xmin else 1.0
     ax.set_xlim(xmin - 0.03 * span, xmax + 0.18 * span)
     ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
     ax.set_xlabel("bits")
-    shape = _get(result, "shape")
-    ax.set_title(
-        f"interactions and synergy bounds{'' if shape is None else f' {tuple(shape)}'}",
-        fontsize="medium",
-    )
+    ax.set_title(f"interactions and synergy bounds{_shape_words(_get(result, 'shape'))}")
     ax.grid(True, axis="x", lw=0.4, alpha=0.5)
     _legend(ax, fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..results._glossary import SSL_VARIANTS
 from ._style import OKABE_ITO, _axes, _legend
+
+#: one colour per method: the Okabe-Ito palette, then Tol's muted colours; past those, hatching
+#: keeps the bars of every method apart
+_COLOURS = tuple(
+    OKABE_ITO[k]
+    for k in (
+        "blue",
+        "orange",
+        "green",
+        "vermillion",
+        "purple",
+        "sky_blue",
+        "yellow",
+        "grey",
+        "black",
+    )
+) + ("#882255", "#44AA99", "#332288", "#DDCC77", "#117733", "#AA4499")
+_HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
 __all__ = ["plot_ssl_results"]
 
@@ -19,6 +38,7 @@ def plot_ssl_results(
     errors: Any = None,
     *,
     ylabel: str = "accuracy",
+    descriptions: Mapping[str, str] | None = None,
     ax: Any = None,
 ) -> Any:
     """Grouped bars (one group per dataset, one bar per method) with error bars.
@@ -35,6 +55,9 @@ def plot_ssl_results(
         Half-widths of the error bars (e.g. a standard deviation over seeds).
     ylabel : str
         The quantity (say its unit when it is not a fraction).
+    descriptions : mapping of str to str, optional
+        What each method is, shown in the legend (``name: description``); default: the
+        glossary's pretraining variants (:data:`mmbounds.results._glossary.SSL_VARIANTS`).
     ax : matplotlib Axes, optional
 
     Returns
@@ -49,10 +72,7 @@ def plot_ssl_results(
     if err is not None and err.shape != mu.shape:
         raise ValueError(f"errors has shape {err.shape}; expected {mu.shape}")
     ax = _axes(ax, (max(4.5, 1.0 + 0.9 * g * max(m, 2) / 2), 3.8))
-    colours = [
-        OKABE_ITO[k]
-        for k in ("blue", "orange", "green", "purple", "vermillion", "sky_blue", "grey", "yellow")
-    ]
+    about = dict(SSL_VARIANTS if descriptions is None else descriptions)
     width = 0.8 / m
     x = np.arange(g)
     for j, meth in enumerate(methods):
@@ -64,8 +84,9 @@ def plot_ssl_results(
             width * 0.95,
             yerr=e,
             capsize=3,
-            color=colours[j % len(colours)],
-            label=meth,
+            color=_COLOURS[j % len(_COLOURS)],
+            hatch=_HATCHES[(j // len(_COLOURS)) % len(_HATCHES)],
+            label=f"{meth}: {about[meth]}" if meth in about else meth,
             edgecolor="white",
             linewidth=0.5,
             error_kw={"elinewidth": 1.0},
@@ -88,5 +109,13 @@ def plot_ssl_results(
     if finite.size and finite.min() >= 0.0:
         top = finite + (0 if err is None else np.nan_to_num(err[np.isfinite(mu)]))
         ax.set_ylim(0.0, float(top.max()) * 1.2 if top.max() > 0 else 1.0)
-    _legend(ax, fontsize="small", loc="best")
+    # below the bars, where long descriptions do not cover them
+    _legend(
+        ax,
+        fontsize="small",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2 if m > 3 else 1,
+        frameon=False,
+    )
     return ax

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..bounds import BOUNDS, BoundSpec
+from ..results._base import ZERO_BITS
+from ..results._glossary import TERMS, term
 
 #: The Okabe–Ito colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
@@ -52,8 +54,33 @@ _SPARE: dict[str, tuple[tuple[str, str], ...]] = {
     "upper": ((OKABE_ITO["blue"], "D"), (OKABE_ITO["vermillion"], "p"), (OKABE_ITO["black"], "h")),
     "lower": ((OKABE_ITO["yellow"], "d"), (OKABE_ITO["blue"], "H"), (OKABE_ITO["black"], "8")),
 }
-_TRUTH_STYLE = {"color": OKABE_ITO["black"], "marker": "o", "label": "true S"}
-_WITNESS_STYLE = {"color": OKABE_ITO["black"], "marker": "x", "label": "witness S (reachable)"}
+_TRUTH_STYLE = {"color": OKABE_ITO["black"], "marker": "o", "label": term("true_marker")}
+_WITNESS_STYLE = {"color": OKABE_ITO["black"], "marker": "x", "label": term("witness_marker")}
+NOT_GUARANTEED = f" ({TERMS['not_guaranteed'].short})"
+"""Suffix of a legend label of a bound that is not guaranteed."""
+
+
+def vacuous(value: float, side: str | None) -> bool:
+    """A lower bound below 0 says nothing beyond ``S >= 0``: drawn at the axis edge, not at its
+    value (so it never stretches a non-negative axis).
+
+    Examples
+    --------
+    >>> vacuous(-0.8, "lower"), vacuous(-1e-14, "lower"), vacuous(-0.1, "upper")
+    (True, False, False)
+    """
+    return side == "lower" and value < -ZERO_BITS  # a solver residue of 0 is no vacuous bound
+
+
+def vacuous_edge(top: float) -> float:
+    """Where vacuous lower bounds are drawn: just below 0, 4% of the axis' positive extent."""
+    return -0.04 * (top if top > 0 else 1.0)
+
+
+def mark_vacuous(ax: Any, edge: float, *, axis: str = "x") -> None:
+    """A dotted line at ``edge`` with the glossary's label for vacuous bounds."""
+    line = ax.axvline if axis == "x" else ax.axhline
+    line(edge, color=OKABE_ITO["grey"], lw=0.8, ls=":", zorder=0, label=term("vacuous"))
 
 
 def _name_side(name: str) -> str:
@@ -173,7 +200,7 @@ def _pyplot() -> Any:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "mmbounds plotting needs matplotlib; install it with `pip install mmbounds[plots]`"
+            "mmbounds plotting needs matplotlib (a dependency of mmbounds): pip install matplotlib"
         ) from exc
     return plt
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .._options import Options
+from .._progress import Progress, as_progress
 from .._validation import _to_numpy, check_random_state, check_scalar, check_sources
 from ..results import EstimateResult
 from ._discretizers import codes_of, fit_discretizer, is_discrete_column, resolve_discretizers
@@ -98,7 +99,7 @@ def estimate_features(
     bounds: Any = "auto",
     options: Options,
     random_state: Any = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
     min_samples_per_cell: float = MIN_SAMPLES_PER_CELL,
     _seed: int | None = None,
 ) -> EstimateResult:
@@ -132,8 +133,9 @@ def estimate_features(
         Checked options.
     random_state : None, int or numpy.random.Generator
         One int reproduces the discretizers, classifiers and the estimate.
-    progress : bool
-        Progress bar over the estimation steps.
+    progress : bool or Progress
+        Progress bar over the estimation steps (discretizing each modality, the classifiers,
+        counting, the solve), or the caller's to tick.
     min_samples_per_cell : float
         Warn when a pairwise table has fewer samples per cell than this.
     _seed : int, optional
@@ -163,27 +165,31 @@ def estimate_features(
     raw = check_sources(x1, x2, paired)
     X1, y1, X2, y2, X1u, X2u = raw
 
+    run, owned = as_progress(progress)
+    run.add(2 + (classifier is not None))
     templates = resolve_discretizers(discretizer)
     n_classes = len(np.unique(np.concatenate([y1, y2]).astype(str)))
     auto_k = [auto_clusters(len(y), len(X1u), n_classes) for y in (y1, y2)]
     discs: list[Any] = []
     codes: list[np.ndarray] = []
     for i, (X, Xu) in enumerate(((X1, X1u), (X2, X2u))):
-        if discretizer is None and is_discrete_column(X) and is_discrete_column(Xu):
-            discs.append(None)  # discrete columns pass through untouched
-            codes += [X, Xu]
-            continue
-        d = fit_discretizer(templates[i], (X, Xu), seeds[i], n_clusters=min(auto_k))
-        discs.append(d)
-        codes += [codes_of(d, X), codes_of(d, Xu)]
+        with run.step("discretize"):
+            if discretizer is None and is_discrete_column(X) and is_discrete_column(Xu):
+                discs.append(None)  # discrete columns pass through untouched
+                codes += [X, Xu]
+                continue
+            d = fit_discretizer(templates[i], (X, Xu), seeds[i], n_clusters=min(auto_k))
+            discs.append(d)
+            codes += [codes_of(d, X), codes_of(d, Xu)]
     c1, c1u, c2, c2u = codes
 
     clf_info = None
     if classifier is not None:
         classes = np.unique(np.concatenate([y1, y2]).astype(np.result_type(y1, y2), copy=False))
-        posteriors, clf_info = classifier_posteriors(
-            classifier, raw, (c1, c2, c1u, c2u), classes, seeds[2:]
-        )
+        with run.step("classifiers"):
+            posteriors, clf_info = classifier_posteriors(
+                classifier, raw, (c1, c2, c1u, c2u), classes, seeds[2:]
+            )
     result = estimate_samples(
         (c1, y1),
         (c2, y2),
@@ -193,7 +199,7 @@ def estimate_features(
         options=options,
         # an int is recorded in the result; a Generator is passed on so it seeds the estimate too
         random_state=seed_int if seed_int is not None else rng,
-        progress=progress,
+        progress=run,
     )
     sizes = (int(y1.shape[0]), int(y2.shape[0]), int(c1u.shape[0]))
     per_cell = samples_per_cell(result.shape, sizes)
@@ -217,4 +223,5 @@ def estimate_features(
     message = result.message
     if clf_info is not None or posteriors is not None:
         message = "; ".join(m for m in (message, CLASSIFIER_NOTE) if m)
-    return dataclasses.replace(result, extras=MappingProxyType(extras), message=message)
+    result = dataclasses.replace(result, extras=MappingProxyType(extras), message=message)
+    return run.finish(result) if owned else result

@@ -11,6 +11,7 @@ import warnings
 from typing import Any
 
 from .._options import Options
+from .._progress import Progress, as_progress
 from .._validation import check_posteriors
 from ..core import check_posterior_pair, solve_marginals
 from ..exceptions import EstimationWarning
@@ -32,7 +33,7 @@ def estimate_samples(
     posteriors: tuple[Any, Any] | None = None,
     options: Options,
     random_state: Any = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
 ) -> EstimateResult:
     """The estimate from discrete samples of ``D1``, ``D2``, ``DM`` (bits).
 
@@ -40,8 +41,10 @@ def estimate_samples(
     ----------
     x1, x2, paired : pair of 1-D arrays
         ``D1 = (x1, y1)``, ``D2 = (x2, y2)``, ``DM = (x1u, x2u)``; values may be any hashables.
-    bounds, posteriors, random_state, progress :
+    bounds, posteriors, random_state :
         As in :func:`mmbounds.estimate`.
+    progress : bool or Progress
+        A progress bar, or the caller's to tick (counting and reconciling, then the solve).
     options : Options
         Checked options.
 
@@ -61,7 +64,10 @@ def estimate_samples(
     for name, s in zip(("x1", "x2", "paired"), (x1, x2, paired)):
         if not isinstance(s, (tuple, list)) or len(s) != 2:
             raise TypeError(f"{name} must be a pair of arrays, got {type(s).__name__}")
-    m = Marginals.from_samples(x1, x2, paired, reconcile=options.reconcile)
+    run, owned = as_progress(progress)
+    run.add(1)
+    with run.step("marginals"):  # counting and (when the sources disagree) reconciliation
+        m = Marginals.from_samples(x1, x2, paired, reconcile=options.reconcile)
     if posteriors is not None and isinstance(posteriors, (tuple, list)) and len(posteriors) == 2:
         n_pairs = int(m.sample_sizes[2])  # one posterior row per paired sample
         posteriors = tuple(
@@ -69,14 +75,15 @@ def estimate_samples(
             for i, f in enumerate(posteriors)
         )
     post = check_posterior_pair(posteriors, m.shape[2])
-    return solve_marginals(
+    result = solve_marginals(
         m,
         bounds=bounds,
         posteriors=post,
         options=options,
         random_state=random_state,
-        progress=progress,
+        progress=run,
     )
+    return run.finish(result) if owned else result
 
 
 def samples_per_cell(shape: tuple[int, int, int], sizes: tuple[int, int, int]) -> dict[str, float]:

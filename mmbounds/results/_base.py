@@ -9,7 +9,35 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ResultMixin", "jsonable", "fmt_bits"]
+__all__ = ["ResultMixin", "jsonable", "fmt_bits", "clean_bits", "ZERO_BITS"]
+
+ZERO_BITS = 1e-9
+"""Bits: exported values smaller than this in magnitude are solver residues of an exact zero (the
+solvers' tolerances are 1e-9 and below; no reported digit reaches it). ``to_dict``, CSV and JSON
+write them as ``0.0``; the result's attributes keep the computed values."""
+
+
+def clean_bits(v: Any) -> Any:
+    """``v`` with a residue below :data:`ZERO_BITS` written as an exact ``0.0`` (None stays None).
+
+    Parameters
+    ----------
+    v : float or None
+        A value in bits.
+
+    Returns
+    -------
+    float or None
+
+    Examples
+    --------
+    >>> clean_bits(2.4694135625225044e-11), clean_bits(-3e-12), clean_bits(0.25), clean_bits(None)
+    (0.0, 0.0, 0.25, None)
+    """
+    if v is None:
+        return None
+    f = float(v)
+    return 0.0 if abs(f) < ZERO_BITS else f
 
 
 def jsonable(v: Any) -> Any:
@@ -106,7 +134,9 @@ class ResultMixin:
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__}({self._header()})"]
-        lines += [f"  {k:<6}{v}  {note}".rstrip() for k, v, note in self._rows()]
+        rows = self._rows()
+        width = max([6] + [len(k) + 1 for k, _, _ in rows])  # labels of the glossary, aligned
+        lines += [f"  {k:<{width}}{v}  {note}".rstrip() for k, v, note in rows]
         lines += [f"  {line}" for line in self._footer()]
         return "\n".join(lines)
 

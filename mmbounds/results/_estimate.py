@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._base import ResultMixin, fmt_bits
+from ._base import ResultMixin, clean_bits, fmt_bits
+from ._glossary import TERMS, status_meaning, term
 from ._records import Bound, ConsistencyReport
+from ._status import status_text
 
 __all__ = ["EstimateResult"]
 
@@ -65,7 +67,10 @@ class EstimateResult(ResultMixin):
         ``"ok"``; ``"warning"`` (a solver did not fully converge, its bound is certified but may be
         loose; see ``message``); or ``"degraded"`` (a solver failed and a coarser valid bound was
         used in its place, or values had to be repaired beyond rounding; ``message`` names it).
+        Any status but ``"ok"`` also warns :class:`~mmbounds.exceptions.StatusWarning` (a
+        :class:`~mmbounds.exceptions.DegradedWarning` for ``"degraded"``).
     message : str
+        The reason for the status (and other notes), ``""`` when there is nothing to say.
     backend : str
     random_state : int or None
     mmbounds_version : str
@@ -81,6 +86,11 @@ class EstimateResult(ResultMixin):
     residuals : Mapping[str, float]
         What the final check had to repair, in bits: bounds crossing by rounding, a witness
         clipped into the interval, R+U1+U2 projected (also listed in ``checks``).
+    valid : bool
+        Whether the numbers remain valid under ``status``: True when R, U1, U2 are certified to
+        the solver tolerance and ``synergy_lower <= S <= synergy_upper`` is proven (always for
+        ``"ok"`` and ``"warning"``); False when a degraded BROJA solve left R, U1, U2 uncertified.
+        ``to_dict()`` also gives ``status_meaning``; ``status_text`` says it all in one line.
     """
 
     redundancy: float
@@ -111,6 +121,7 @@ class EstimateResult(ResultMixin):
     extras: Mapping[str, Any] = field(default_factory=dict, repr=False)
     residuals: Mapping[str, float] = field(default_factory=dict)
     inference: Any = None
+    valid: bool = True
 
     # ------------------------------------------------------------------ derived values
     @property
@@ -167,30 +178,39 @@ class EstimateResult(ResultMixin):
         out.update({f"repaired: {k}": v for k, v in self.residuals.items()})
         return out
 
+    @property
+    def status_text(self) -> str:
+        """The status, its reason and whether the numbers remain valid, in one line."""
+        return status_text(self.status, self.message, self.valid)
+
     # ------------------------------------------------------------------ export
     def _export(self) -> dict[str, Any]:
+        # bits: residues below ZERO_BITS are exported as exact zeros (the attributes keep them)
+        c = clean_bits
         return {
-            "redundancy": self.redundancy,
-            "unique1": self.unique1,
-            "unique2": self.unique2,
-            "synergy_lower": self.synergy_lower,
-            "synergy_upper": self.synergy_upper,
+            "redundancy": c(self.redundancy),
+            "unique1": c(self.unique1),
+            "unique2": c(self.unique2),
+            "synergy_lower": c(self.synergy_lower),
+            "synergy_upper": c(self.synergy_upper),
             "synergy_lower_method": self.synergy_lower_method,
             "synergy_upper_method": self.synergy_upper_method,
-            "synergy_true": self.synergy_true,
-            "synergy_witness": self.synergy_witness,
+            "synergy_true": c(self.synergy_true),
+            "synergy_witness": c(self.synergy_witness),
             "bounds": list(self.bounds),
-            "mi_x1y": self.mi_x1y,
-            "mi_x2y": self.mi_x2y,
-            "mi_x1x2": self.mi_x1x2,
-            "entropy_y": self.entropy_y,
+            "mi_x1y": c(self.mi_x1y),
+            "mi_x2y": c(self.mi_x2y),
+            "mi_x1x2": c(self.mi_x1x2),
+            "entropy_y": c(self.entropy_y),
             "shape": list(self.shape),
             "n_support": self.n_support,
             "consistency": self.consistency,
             "solver_info": {k: _solver_record(v) for k, v in self.solver_info.items()},
             "timings": dict(self.timings),
-            "checks": self.checks,
+            "checks": {k: c(v) for k, v in self.checks.items()},  # the attribute keeps them
             "status": self.status,
+            "valid": self.valid,
+            "status_meaning": status_meaning(self.status).meaning,
             "message": self.message,
             "backend": self.backend,
             "random_state": self.random_state,
@@ -208,14 +228,26 @@ class EstimateResult(ResultMixin):
         pandas.DataFrame
             Columns ``name``, ``kind`` (R/U1/U2 or the bound's side), ``bits`` and ``guaranteed``;
         one row each for R, U1, U2 and every bound.
+
+        Raises
+        ------
+        ImportError
+            Without pandas, naming the extra that installs it (``pip install "mmbounds[pandas]"``).
         """
-        import pandas as pd
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError(
+                "to_frame() needs pandas, which mmbounds does not install by default: pip install "
+                '"mmbounds[pandas]" (or pip install pandas); to_dict() needs nothing'
+            ) from None
 
         rows = [
-            ("redundancy", "R", self.redundancy, True),
-            ("unique1", "U1", self.unique1, True),
-            ("unique2", "U2", self.unique2, True),
+            ("redundancy", term("redundancy"), self.redundancy, True),
+            ("unique1", term("unique1"), self.unique1, True),
+            ("unique2", term("unique2"), self.unique2, True),
         ] + [(b.name, b.side, b.value, b.guaranteed) for b in self.bounds]
+        rows = [(n, k, clean_bits(v), g) for n, k, v, g in rows]
         return pd.DataFrame(rows, columns=["name", "kind", "bits", "guaranteed"])
 
     def _header(self) -> str:
@@ -227,41 +259,41 @@ class EstimateResult(ResultMixin):
         return getattr(self.marginals, "sample_sizes", None) is not None
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        what = "of the sample tables" if self.from_samples else "guaranteed"
+        def row(key: str, value: float | None, note: str | None = None) -> tuple[str, str, str]:
+            return (term(key), fmt_bits(value), TERMS[key].short if note is None else note)
+
+        scope = term("sample_scope" if self.from_samples else "guaranteed_scope")
         rows = [
-            ("R", fmt_bits(self.redundancy), "redundancy"),
-            ("U1", fmt_bits(self.unique1), "uniqueness of modality 1"),
-            ("U2", fmt_bits(self.unique2), "uniqueness of modality 2"),
-            ("S >=", fmt_bits(self.synergy_lower), f"best {what} ({self.synergy_lower_method})"),
-            ("S <=", fmt_bits(self.synergy_upper), f"best {what} ({self.synergy_upper_method})"),
+            row("redundancy", self.redundancy),
+            row("unique1", self.unique1),
+            row("unique2", self.unique2),
+            row("synergy_lower", self.synergy_lower, f"{scope} ({self.synergy_lower_method})"),
+            row("synergy_upper", self.synergy_upper, f"{scope} ({self.synergy_upper_method})"),
         ]
         if self.synergy_true is not None:
-            rows.append(("S", fmt_bits(self.synergy_true), "true synergy (labeled joint given)"))
+            rows.append(row("synergy_true", self.synergy_true))
         if self.synergy_witness is not None:
-            rows.append(
-                (
-                    "S max>=",
-                    fmt_bits(self.synergy_witness),
-                    "synergy of a joint with these marginals",
-                )
-            )
+            rows.append(row("synergy_witness", self.synergy_witness))
         for b in self.bounds:
-            tag = "" if b.guaranteed else "  [not guaranteed]"
-            rows.append((" " + b.side, fmt_bits(b.value), b.name + tag))
+            tag = "" if b.guaranteed else f"  {term('not_guaranteed')}"
+            rows.append((" " + term(f"bound_{b.side}"), fmt_bits(b.value), b.name + tag))
         if self.inference is not None:
             inf = self.inference
-            rows.append(("", "", f"population, {inf.confidence:.0%} confidence ({inf.mode}):"))
+            head = f"{term('population')}, {inf.confidence:.0%} confidence ({inf.mode}):"
+            rows.append(("", "", head))
             rows += inf._rows()
         return rows
 
     def _footer(self) -> list[str]:
         c = self.consistency
         lines = [
-            f"I(X1;Y)={self.mi_x1y:.4f}  I(X2;Y)={self.mi_x2y:.4f}  I(X1;X2)={self.mi_x1x2:.4f}  "
-            f"H(Y)={self.entropy_y:.4f}",
-            f"marginals: max TV disagreement {c.max_tv:.3g}"
-            + (f", unreachable mass {c.unreachable:.3g}" if c.unreachable > 0 else "")
-            + f", reconciled={c.reconciled}; total {sum(self.timings.values()):.3f} s",
+            "  ".join(
+                f"{term(k)}={fmt_bits(getattr(self, k), 0)}"
+                for k in ("mi_x1y", "mi_x2y", "mi_x1x2", "entropy_y")
+            ),
+            f"marginals: {term('max_tv')} {_g(c.max_tv)}"
+            + (f", {term('unreachable')} {_g(c.unreachable)}" if c.unreachable > 0 else "")
+            + f", {term('reconciled')}={c.reconciled}; {term('total_time')} {self.total_s:.3f} s",
         ]
         if self.inference is not None:
             lines += [f"note: {n}" for n in self.inference.notes]
@@ -270,6 +302,20 @@ class EstimateResult(ResultMixin):
                 "note: these are bounds of the sample tables, not confidence intervals for the "
                 "population; estimate(..., confidence=0.95) adds them"
             )
-        if self.message:
+        if self.status != "ok":
+            lines.append(self.status_text)
+        elif self.message:
             lines.append(f"note: {self.message}")
         return lines
+
+    @property
+    def total_s(self) -> float:
+        """Wall time of the whole call (``timings['total']``; the sum of the steps without it)."""
+        if "total" in self.timings:
+            return float(self.timings["total"])
+        return float(sum(self.timings.values()))
+
+
+def _g(v: float) -> str:
+    """A disagreement (TV) with 3 significant digits; residues below 1e-9 as 0."""
+    return f"{clean_bits(v):.3g}"

@@ -6,20 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._base import ResultMixin, fmt_bits
+from ._base import ResultMixin, clean_bits, fmt_bits
+from ._glossary import term
 
 __all__ = ["Interval", "PopulationInference", "VERDICTS"]
 
 VERDICTS = ("present", "absent", "undetermined")
-
-_LABELS = {
-    "redundancy": "R",
-    "unique1": "U1",
-    "unique2": "U2",
-    "synergy": "S",
-    "synergy_lower_end": "S_L",
-    "synergy_upper_end": "S_U",
-}
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -54,10 +46,10 @@ class Interval(ResultMixin):
     def _export(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "estimate": self.estimate,
-            "low": self.low,
-            "high": self.high,
-            "plugin": self.plugin,
+            "estimate": clean_bits(self.estimate),
+            "low": clean_bits(self.low),
+            "high": clean_bits(self.high),
+            "plugin": clean_bits(self.plugin),
             "verdict": self.verdict,
         }
 
@@ -127,9 +119,9 @@ class PopulationInference(ResultMixin):
     def _rows(self) -> list[tuple[str, str, str]]:
         return [
             (
-                _LABELS.get(k, k),
+                term(k),
                 f"[{fmt_bits(v.low)}, {fmt_bits(v.high)}]",
-                f"{v.verdict} (estimate {fmt_bits(v.estimate, 0)})",
+                f"{term(v.verdict)} (estimate {fmt_bits(v.estimate, 0)})",
             )
             for k, v in self.intervals.items()
         ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._base import ResultMixin, fmt_bits
+from ._base import ResultMixin, clean_bits, fmt_bits
+from ._glossary import TERMS, term
 
 __all__ = ["Bound", "ConsistencyReport", "PIDResult"]
 
@@ -39,7 +40,7 @@ class Bound(ResultMixin):
         return {
             "name": self.name,
             "side": self.side,
-            "value": self.value,
+            "value": clean_bits(self.value),
             "guaranteed": self.guaranteed,
             "note": self.note,
         }
@@ -101,17 +102,18 @@ class ConsistencyReport(ResultMixin):
 
     def _export(self) -> dict[str, Any]:
         return {
-            "tv_y": self.tv_y,
-            "tv_x1": self.tv_x1,
-            "tv_x2": self.tv_x2,
-            "max_tv": self.max_tv,
+            # distances below 1e-9 are residues of an exact 0 (like bits: clean_bits)
+            "tv_y": clean_bits(self.tv_y),
+            "tv_x1": clean_bits(self.tv_x1),
+            "tv_x2": clean_bits(self.tv_x2),
+            "max_tv": clean_bits(self.max_tv),
             "reconciled": self.reconciled,
-            "shift": list(self.shift),
+            "shift": [clean_bits(v) for v in self.shift],
             "weights": list(self.weights),
             "n_iter": self.n_iter,
-            "unreachable": self.unreachable,
+            "unreachable": clean_bits(self.unreachable),
             "realizable": self.realizable,
-            "misfit": self.misfit,
+            "misfit": clean_bits(self.misfit),
         }
 
     def _header(self) -> str:
@@ -134,9 +136,14 @@ class PIDResult(ResultMixin):
     info : SolverInfo
         The BROJA solve.
     status : str
-        ``"ok"`` or ``"warning"`` (the BROJA solve did not certify its gap; see ``message``).
+        ``"ok"`` or ``"warning"`` (the BROJA solve stopped before its tolerance; see ``message``;
+        :func:`mmbounds.pid` then warns :class:`~mmbounds.exceptions.StatusWarning`).
     message : str
+        The reason for the status (``""`` when ok).
     mmbounds_version : str
+    valid : bool
+        Whether the numbers remain valid: False when the solve has no certified gap (then R, U1,
+        U2, S are the solver's last values).
     """
 
     redundancy: float
@@ -150,6 +157,7 @@ class PIDResult(ResultMixin):
     status: str = "ok"
     message: str = ""
     mmbounds_version: str = ""
+    valid: bool = True
 
     @property
     def checks(self) -> dict[str, float]:
@@ -167,14 +175,16 @@ class PIDResult(ResultMixin):
 
     def _export(self) -> dict[str, Any]:
         return {
-            "redundancy": self.redundancy,
-            "unique1": self.unique1,
-            "unique2": self.unique2,
-            "synergy": self.synergy,
-            "mi_x1y": self.mi_x1y,
-            "mi_x2y": self.mi_x2y,
-            "mi_x1x2y": self.mi_x1x2y,
-            "status": self.info.status,
+            "redundancy": clean_bits(self.redundancy),
+            "unique1": clean_bits(self.unique1),
+            "unique2": clean_bits(self.unique2),
+            "synergy": clean_bits(self.synergy),
+            "mi_x1y": clean_bits(self.mi_x1y),
+            "mi_x2y": clean_bits(self.mi_x2y),
+            "mi_x1x2y": clean_bits(self.mi_x1x2y),
+            "status": self.status,
+            "solver_status": self.info.status,
+            "valid": self.valid,
             "method": self.info.method,
             "message": self.message,
             "mmbounds_version": self.mmbounds_version,
@@ -183,18 +193,15 @@ class PIDResult(ResultMixin):
 
     def __repr__(self) -> str:
         vals = (self.redundancy, self.unique1, self.unique2, self.synergy)
-        body = ", ".join(
-            f"{k}={fmt_bits(v, 0)}" for k, v in zip(("R", "U1", "U2", "S"), vals, strict=True)
-        )
+        keys = ("redundancy", "unique1", "unique2", "synergy_true")
+        body = ", ".join(f"{term(k)}={fmt_bits(v, 0)}" for k, v in zip(keys, vals, strict=True))
         return f"PIDResult({body} bits)"
 
     def _rows(self) -> list[tuple[str, str, str]]:
         return [
-            ("R", fmt_bits(self.redundancy), "redundancy"),
-            ("U1", fmt_bits(self.unique1), "uniqueness of modality 1"),
-            ("U2", fmt_bits(self.unique2), "uniqueness of modality 2"),
-            ("S", fmt_bits(self.synergy), "synergy"),
-        ]
+            (term(k), fmt_bits(getattr(self, k)), TERMS[k].short)
+            for k in ("redundancy", "unique1", "unique2")
+        ] + [(term("synergy_true"), fmt_bits(self.synergy), "synergy")]
 
     def _header(self) -> str:
         return f"status={self.status!r}, bits"
