@@ -39,8 +39,6 @@ import mmbounds
 PENDING = {
     "mmbounds._validation",
     "mmbounds.raw",
-    "mmbounds.inference",
-    "mmbounds.api",
     "mmbounds.data",
     "mmbounds.cli",
 }

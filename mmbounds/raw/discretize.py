@@ -48,7 +48,7 @@ def auto_clusters(n_labeled: int, n_paired: int, n_classes: int) -> int:
 
 
 class Discretizer:
-    """Map one modality's samples to discrete codes ``0 .. n_clusters_ - 1``.
+    """Map one modality's samples to discrete codes, ``0`` up to ``n_clusters_ - 1``.
 
     Continuous input ``(n_samples, n_features)``: optional row L2-normalization, PCA to
     ``n_components``, then k-means with ``n_clusters``. Discrete input (a 1-D array of ints, bools,
@@ -99,11 +99,11 @@ class Discretizer:
         The fitted projection.
     clustering_ : str or None
         ``"kmeans"`` or ``"minibatch"`` as resolved.
-    cluster_centers_ : ndarray, shape (n_clusters_, n_components_) or None
+    cluster_centers_ : ndarray of shape ``(n_clusters_, n_components_)``, or None
         Centers of the non-empty clusters, in projected space.
     n_clusters_ : int
         Number of codes (clusters kept, or categories).
-    cluster_sizes_ : ndarray of int, shape (n_clusters_,)
+    cluster_sizes_ : ndarray of int, shape ``(n_clusters_,)``
         Training samples per code.
     n_dropped_clusters_ : int
         Clusters removed because no training sample was assigned to them.
