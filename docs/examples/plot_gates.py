@@ -39,6 +39,6 @@ for name, joint in gates.items():
 
 # %%
 # Every bound of the registry, drawn for XOR: the guaranteed interval on S is the whole [0, 1].
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(8, 3.5))
 mmbounds.plotting.plot_result(results["XOR"], ax=ax)
 fig.tight_layout()

@@ -45,6 +45,7 @@ mmbounds.plotting.plot_bootstrap_intervals(
     confidence=res.inference.confidence,
     ax=ax,
 )
-ax.scatter(true, range(len(names)), marker="x", color="black", zorder=3, label="population")
-ax.legend(loc="lower right")
+rows = np.arange(len(names))[::-1]  # the first name is the top row
+ax.scatter(true, rows, marker="x", color="black", zorder=3, label="population value")
+ax.legend(loc="upper right", fontsize="small")
 fig.tight_layout()
