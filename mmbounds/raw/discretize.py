@@ -38,6 +38,15 @@ def auto_clusters(n_labeled: int, n_paired: int, n_classes: int) -> int:
     ``k <= sqrt(n_paired / 5)`` of ``p(x1, x2)`` (with the same ``k`` for both modalities); the
     result is clipped to ``[2, 20]``.
 
+    Parameters
+    ----------
+    n_labeled, n_paired, n_classes : int
+        Samples of the smaller labeled source, unlabeled pairs, and label values.
+
+    Returns
+    -------
+    int
+
     Examples
     --------
     >>> auto_clusters(667, 667, 10), auto_clusters(100_000, 100_000, 2)
@@ -246,28 +255,53 @@ class Discretizer:
         return _nearest(z, self.cluster_centers_)
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fit on ``X`` and return its codes (same as ``fit(X).transform(X)``)."""
+        """Fit on ``X`` and return its codes (same as ``fit(X).transform(X)``).
+
+        Parameters
+        ----------
+        X : array_like
+            Samples of one modality.
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        ndarray of int64, shape (n_samples,)
+        """
         return self.fit(X).transform(X)
 
-    _PARAMS = (
-        "normalize",
-        "n_components",
-        "n_clusters",
-        "clustering",
-        "n_init",
-        "max_iter",
-        "minibatch_threshold",
-        "discrete",
-        "n_threads",
-        "random_state",
+    _PARAMS = tuple(
+        "normalize n_components n_clusters clustering n_init max_iter minibatch_threshold "
+        "discrete n_threads random_state".split()
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn convention, so ``sklearn.clone`` works)."""
+        """Constructor parameters (scikit-learn convention, so ``sklearn.clone`` works).
+
+        Parameters
+        ----------
+        deep : bool
+            Ignored (no nested estimators).
+
+        Returns
+        -------
+        dict
+        """
         return {name: getattr(self, name) for name in self._PARAMS}
 
     def set_params(self, **params: Any) -> Discretizer:
-        """Set constructor parameters; unknown names raise ``ValueError``."""
+        """Set constructor parameters; unknown names raise ``ValueError``.
+
+        Parameters
+        ----------
+        **params
+            Constructor parameters by name.
+
+        Returns
+        -------
+        Discretizer
+            ``self``.
+        """
         for name, value in params.items():
             if name not in self._PARAMS:
                 raise ValueError(f"invalid parameter {name!r}; valid: {', '.join(self._PARAMS)}")
