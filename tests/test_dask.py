@@ -18,7 +18,7 @@ from dask.distributed import Client, LocalCluster
 
 import mmbounds
 from mmbounds.data import make_pid_synthetic, random_joint, sample_joint
-from mmbounds.inference import bootstrap_codes, bootstrap_replicates, sweep_clusters
+from mmbounds.inference import bootstrap_codes, sweep_clusters
 
 FAST_BOUNDS = ("synergy_lower_shared", "synergy_upper_coupling")
 
@@ -53,21 +53,20 @@ def _same_bootstrap(a, b) -> None:
 
 def test_dask_backend_gives_the_serial_numbers():
     x1, x2, paired = _sources((3, 3, 2), 150, seed=0)
-    m = mmbounds.Marginals.from_samples(x1, x2, paired)
-    opts = mmbounds.Options()
     kw = {"n_bootstrap": 4, "bounds": FAST_BOUNDS, "random_state": 3}
     serial = bootstrap_codes(x1, x2, paired, n_jobs=1, **kw)
-    plugin, reps = bootstrap_replicates(m, n_resamples=4, options=opts, random_state=5, n_jobs=1)
+    # the front door as the README shows it: n_jobs left at None follows parallel_config
+    est = {"x1": x1, "x2": x2, "paired": paired, "random_state": 5, "bounds": FAST_BOUNDS}
+    res = mmbounds.estimate(**est, options={"n_resamples": 4, "n_jobs": 1})
     with _cluster(processes=False) as cluster, Client(cluster) as client:
         on_dask = _on_dask(client, bootstrap_codes, x1, x2, paired, **kw)
-        plugin_d, reps_d = _on_dask(
-            client, bootstrap_replicates, m, n_resamples=4, options=opts, random_state=5
-        )
+        res_d = _on_dask(client, mmbounds.estimate, **est, options={"n_resamples": 4})
         executed = _executed(client)
     _same_bootstrap(serial, on_dask)
-    np.testing.assert_array_equal(plugin, plugin_d)
-    np.testing.assert_array_equal(reps, reps_d)
-    assert reps.shape == (4, 7) and np.isfinite(reps).all()
+    assert res.inference.n_resamples == res_d.inference.n_resamples == 4
+    assert res.inference.intervals == res_d.inference.intervals
+    assert (res.synergy_lower, res.synergy_upper) == (res_d.synergy_lower, res_d.synergy_upper)
+    assert all(np.isfinite([iv.low, iv.high]).all() for iv in res.inference.intervals.values())
     assert sum(executed) >= 2  # the replicates ran on the cluster (joblib batches some)
 
 
