@@ -7,7 +7,9 @@ sphinx-build -W --keep-going -b doctest docs docs/_build/doctest   # runs the th
 from __future__ import annotations
 
 import doctest
+import importlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -75,3 +77,63 @@ html_title = f"mmbounds {release}"
 html_static_path: list[str] = []
 html_show_sourcelink = False
 html_copy_source = False
+
+
+# glossary: the package's one glossary (labels, statuses, pretraining variants) and the registry's
+# bound names, written as a reST glossary that docs/glossary.rst includes
+_CODE = re.compile(r"(``.+?``|`[^`]+`)")
+
+
+def _rst(text: str) -> str:
+    """Plain prose as reST: code spans kept as literals, markup characters escaped elsewhere."""
+    out = []
+    for k, part in enumerate(_CODE.split(text)):
+        if k % 2:
+            out.append("``" + part.strip("`") + "``")
+        else:
+            out.append(re.sub(r"([\\*|_<>`])", r"\\\1", part))
+    return "".join(out)
+
+
+def _entry(term: str, text: str) -> list[str]:
+    return [f"   {term}", f"      {_rst(text)}", ""]
+
+
+def _glossary_terms() -> str:
+    from mmbounds.bounds import BOUNDS
+
+    try:
+        glossary = importlib.import_module("mmbounds.results._glossary")
+    except ImportError:
+        glossary = None
+    lines: list[str] = []
+    if glossary is None:
+        lines += (ROOT / "docs" / "_glossary_fallback.txt").read_text().splitlines() + [""]
+    else:
+        lines += ["Labels", "------", "", ".. glossary::", ""]
+        for t in glossary.TERMS.values():
+            lines += _entry(t.label, f"{t.meaning} (printed in: {t.where})")
+        lines += ["Statuses", "--------", "", ".. glossary::", ""]
+        valid = {True: "the numbers remain valid", False: "the numbers are not valid"}
+        for name, s in glossary.STATUSES.items():
+            lines += _entry(name, f"{s.meaning}; {valid.get(s.valid, 'see the result')}")
+        lines += ["Pretraining variants", "--------------------", "", ".. glossary::", ""]
+        for name, meaning in glossary.SSL_VARIANTS.items():
+            lines += _entry(name, meaning)
+    lines += ["Bounds", "------", "", ".. glossary::", ""]
+    for name, spec in BOUNDS.items():
+        kind = "guaranteed" if spec.guaranteed else "not guaranteed (an estimate)"
+        lines += _entry(name, f"{spec.label}: {spec.note}; {spec.side} bound, {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_glossary(app: object) -> None:
+    out = ROOT / "docs" / "generated" / "glossary_terms.inc"
+    out.parent.mkdir(exist_ok=True)
+    text = _glossary_terms()
+    if not out.exists() or out.read_text() != text:
+        out.write_text(text)
+
+
+def setup(app: object) -> None:
+    app.connect("builder-inited", _write_glossary)  # type: ignore[attr-defined]
