@@ -95,7 +95,13 @@ def _rst(text: str) -> str:
     return "".join(out)
 
 
-def _entry(term: str, text: str) -> list[str]:
+_SEEN: set[str] = set()  # terms are global to the site and compared without case
+
+
+def _entry(term: str, text: str, kind: str = "") -> list[str]:
+    if term.lower() in _SEEN:
+        term = f"{term} ({kind})"
+    _SEEN.add(term.lower())
     return [f"   {term}", f"      {_rst(text)}", ""]
 
 
@@ -107,23 +113,27 @@ def _glossary_terms() -> str:
     except ImportError:
         glossary = None
     lines: list[str] = []
+    _SEEN.clear()
     if glossary is None:
         lines += (ROOT / "docs" / "_glossary_fallback.txt").read_text().splitlines() + [""]
     else:
         lines += ["Labels", "------", "", ".. glossary::", ""]
+        merged: dict[str, list[str]] = {}  # one entry per label (Sphinx terms ignore case)
         for t in glossary.TERMS.values():
-            lines += _entry(t.label, f"{t.meaning} (printed in: {t.where})")
+            merged.setdefault(t.label.lower(), [t.label]).append(f"{t.meaning} ({t.where})")
+        for label, *meanings in merged.values():
+            lines += _entry(label, "; ".join(meanings))
         lines += ["Statuses", "--------", "", ".. glossary::", ""]
         valid = {True: "the numbers remain valid", False: "the numbers are not valid"}
         for name, s in glossary.STATUSES.items():
-            lines += _entry(name, f"{s.meaning}; {valid.get(s.valid, 'see the result')}")
+            lines += _entry(name, f"{s.meaning}; {valid.get(s.valid, 'see the result')}", "status")
         lines += ["Pretraining variants", "--------------------", "", ".. glossary::", ""]
         for name, meaning in glossary.SSL_VARIANTS.items():
-            lines += _entry(name, meaning)
+            lines += _entry(name, meaning, "pretraining variant")
     lines += ["Bounds", "------", "", ".. glossary::", ""]
     for name, spec in BOUNDS.items():
         kind = "guaranteed" if spec.guaranteed else "not guaranteed (an estimate)"
-        lines += _entry(name, f"{spec.label}: {spec.note}; {spec.side} bound, {kind}")
+        lines += _entry(name, f"{spec.label}: {spec.note}; {spec.side} bound, {kind}", "bound")
     return "\n".join(lines) + "\n"
 
 
