@@ -65,7 +65,9 @@ class Options:
         Percentile-bootstrap replicates of every bound of a feature estimate (0: none); kept in
         ``extras["bootstrap"]``. The population intervals are ``inference``'s.
     n_jobs : int or None
-        joblib workers for resampling (results do not depend on it).
+        joblib workers for resampling and sweeps (results do not depend on it): 1 runs here;
+        None follows the active ``joblib.parallel_config`` (serial when none is; a Dask cluster
+        under ``parallel_config(backend="dask")``).
     inference : {"bootstrap", "certified"}
         How sample input gets its population intervals (:mod:`mmbounds.inference.population`):
         bias-corrected bootstrap (asymptotic) or concentration bounds (valid at every n,

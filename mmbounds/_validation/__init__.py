@@ -147,7 +147,15 @@ def check_data_form(data: Any) -> Any:
       nested list whose three slices each sum to 1 is ambiguous and raises;
     * anything else (an array, a tensor, a ``Marginals``) is returned unchanged.
 
-    Returns a tuple of three tables, or the joint (an ndarray for nested lists).
+    Parameters
+    ----------
+    data : Any
+        The first argument of ``estimate``.
+
+    Returns
+    -------
+    tuple or array_like
+        A tuple of three tables, or the joint (an ndarray for nested lists).
     """
     if isinstance(data, tuple) or (
         isinstance(data, list) and data and not any(isinstance(t, list) for t in data)
@@ -185,6 +193,16 @@ def check_bounds_arg(bounds: Any) -> Any:
     """Check the type of ``bounds=`` at entry ("auto", "all", a name or a sequence of names).
 
     The names themselves are checked against the registry by :func:`mmbounds.bounds.select_bounds`.
+
+    Parameters
+    ----------
+    bounds : Any
+        The ``bounds=`` argument.
+
+    Returns
+    -------
+    str, list or tuple of str
+        ``bounds``, unchanged.
     """
     if isinstance(bounds, str):
         return bounds
@@ -209,8 +227,30 @@ def check_scalar(
     """Check a scalar parameter's type and range; return it unchanged.
 
     Raises ``TypeError`` for a wrong type and ``ValueError`` for a value out of range, with
-    messages of
-    the form ``"tol == -1, must be > 0"``.
+    messages of the form ``"tol == -1, must be > 0"``.
+
+    Parameters
+    ----------
+    x : Any
+        The value.
+    name : str
+        Argument name for the messages.
+    kind : type or tuple of type
+        Allowed type(s); bools are always refused.
+    min_val, max_val : float, optional
+        Range limits.
+    include_min, include_max : bool
+        Whether the limits themselves are allowed.
+
+    Returns
+    -------
+    Any
+        ``x``, unchanged.
+
+    Examples
+    --------
+    >>> check_scalar(0.5, name="confidence", min_val=0, max_val=1)
+    0.5
     """
     if isinstance(x, bool) or not isinstance(x, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -232,7 +272,22 @@ def check_scalar(
 
 
 def check_random_state(random_state: Any) -> np.random.Generator:
-    """Turn None, an int, a ``np.random.Generator`` or a ``RandomState`` into a Generator."""
+    """Turn None, an int, a ``np.random.Generator`` or a ``RandomState`` into a Generator.
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        An int (>= 0) seeds a new generator; a Generator is returned as it is.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Examples
+    --------
+    >>> int(check_random_state(0).integers(10)) == int(check_random_state(0).integers(10))
+    True
+    """
     if random_state is None:
         return np.random.default_rng()
     if isinstance(random_state, np.random.Generator):

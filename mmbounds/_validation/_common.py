@@ -45,7 +45,27 @@ def _has_complex(x: Any) -> bool:
 
 
 def check_option(value: Any, *, name: str, options: Iterable[str]) -> str:
-    """Check that ``value`` is one of the allowed strings."""
+    """Check that ``value`` is one of the allowed strings.
+
+    Parameters
+    ----------
+    value : Any
+        The value given.
+    name : str
+        Argument name for the message.
+    options : iterable of str
+        The allowed strings.
+
+    Returns
+    -------
+    str
+        ``value``, unchanged.
+
+    Examples
+    --------
+    >>> check_option("fast", name="solver", options=("auto", "fast"))
+    'fast'
+    """
     options = tuple(options)
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")

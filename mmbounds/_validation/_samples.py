@@ -32,7 +32,24 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
     and distinct labels that spell the same number (``"1"`` and ``"1.0"``, or ``1`` and ``"1"``),
     which would silently split one class in two.
 
-    Returns a 1-D numpy array (object, unicode or numeric dtype), a copy.
+    Parameters
+    ----------
+    x : array_like
+        The column.
+    name : str
+        Argument name for the messages.
+    min_size : int
+        Fewest entries allowed.
+
+    Returns
+    -------
+    ndarray
+        A 1-D copy (object, unicode or numeric dtype).
+
+    Examples
+    --------
+    >>> check_labels([" a", "b", "a"], name="y").tolist()
+    ['a', 'b', 'a']
     """
     if isinstance(x, (str, bytes)) or np.isscalar(x) or x is None:
         raise TypeError(f"{name} must be a 1-D sequence of labels, got {type(x).__name__}")
@@ -88,7 +105,20 @@ def _missing(arr: np.ndarray) -> np.ndarray:
 
 
 def check_spellings(values: Iterable[Any], *, name: str) -> None:
-    """Raise if distinct labels spell the same number (``"1"``, ``"1.0"``, ``1``): one class."""
+    """Raise if distinct labels spell the same number (``"1"``, ``"1.0"``, ``1``): one class.
+
+    Parameters
+    ----------
+    values : iterable
+        The distinct labels (or all of them).
+    name : str
+        Argument name for the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the two spellings.
+    """
     seen: dict[float, Any] = {}
     for v in sorted(set(values), key=lambda v: (type(v).__name__, str(v))):  # a stable message
         try:
@@ -118,7 +148,23 @@ def check_posteriors(
 ) -> np.ndarray:
     """Validate an (n_samples, n_classes) array of class probabilities (rows sum to 1).
 
-    ``n_samples`` is the number of paired samples the rows must match (one row per pair).
+    Parameters
+    ----------
+    f : array_like, shape (n_samples, n_classes)
+        Posteriors (numpy or torch).
+    name : str
+        Argument name for the messages.
+    n_samples : int, optional
+        The number of paired samples the rows must match (one row per pair).
+    n_classes : int, optional
+        The number of columns required.
+    atol : float
+        Tolerance of the row sums.
+
+    Returns
+    -------
+    ndarray of float64
+        A copy.
     """
     f = _plain(f, name=name)
     try:
@@ -256,6 +302,11 @@ def check_sources(
     Each source must be a pair of equal length; features go through :func:`check_features`, labels
     through :func:`check_labels`; a modality must have the same number of features in ``D_i`` and
     ``DM``.
+
+    Parameters
+    ----------
+    x1, x2, paired : pair of array_like
+        ``D1``, ``D2`` and ``DM``.
 
     Returns
     -------

@@ -25,8 +25,24 @@ def check_memory(
     """Refuse, before anything is allocated, a problem whose solver memory would exceed ``max_gib``.
 
     The estimate is ``bytes_per_cell`` times the cells of ``shape`` (the joint ``X1 x X2 x Y``).
-    Returns it (GiB). Raises ``ValueError`` above ``max_gib``, naming the estimate and the ways
-    out; warns (:class:`~mmbounds.exceptions.SizeWarning`) above a quarter of it.
+    Raises ``ValueError`` above ``max_gib``, naming the estimate and the ways out; warns
+    (:class:`~mmbounds.exceptions.SizeWarning`) above a quarter of it.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the joint.
+    max_gib : float
+        The limit (GiB).
+    bytes_per_cell : float
+        Solver memory per cell of the joint.
+    what : str
+        What is estimated, for the messages.
+
+    Returns
+    -------
+    float
+        The memory estimate (GiB).
     """
     import warnings
 

@@ -103,11 +103,27 @@ class MultimodalData:
 
         Datasets with three or more modalities are evaluated pair by pair (DESIGN.md §5); a
         two-modality dataset yields its single pair, a one-modality dataset yields nothing.
+
+        Yields
+        ------
+        tuple of str
+            ``(name_a, name_b)`` with ``name_a`` stored before ``name_b``.
         """
         yield from itertools.combinations(self.modalities, 2)
 
     def subset(self, indices: Sequence[int] | np.ndarray) -> MultimodalData:
-        """Return the samples at ``indices`` (positions or a boolean mask) as a new dataset."""
+        """Return the samples at ``indices`` (positions or a boolean mask) as a new dataset.
+
+        Parameters
+        ----------
+        indices : sequence of int or ndarray
+            Sample positions, or a boolean mask of length ``n_samples``.
+
+        Returns
+        -------
+        MultimodalData
+            The selected samples of every modality and their labels.
+        """
         idx = np.asarray(indices)
         if idx.dtype == bool:
             if idx.shape != (self.n_samples,):
@@ -124,7 +140,18 @@ class MultimodalData:
         )
 
     def select(self, names: Sequence[str]) -> MultimodalData:
-        """Return a dataset restricted to the modalities ``names`` (in that order)."""
+        """Return a dataset restricted to the modalities ``names`` (in that order).
+
+        Parameters
+        ----------
+        names : sequence of str
+            Modality names of this dataset.
+
+        Returns
+        -------
+        MultimodalData
+            The same samples with only those modalities.
+        """
         names = _check_names(names, available=self.modality_names, name="names")
         return MultimodalData(
             {k: self.modalities[k] for k in names},

@@ -32,7 +32,19 @@ def _unreadable(path: Path, exc: BaseException, what: str) -> ValueError:
 
 
 def read_npy(path: Path, *, mmap_mode: str | None = None) -> np.ndarray:
-    """The array of a ``.npy`` file (never unpickled); a clear ValueError if unreadable."""
+    """The array of a ``.npy`` file (never unpickled); a clear ValueError if unreadable.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    mmap_mode : str, optional
+        As in :func:`numpy.load` (memory-map instead of reading).
+
+    Returns
+    -------
+    ndarray
+    """
     try:
         return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
@@ -44,6 +56,15 @@ def read_arrays(path: Path) -> dict[str, np.ndarray] | np.ndarray:
 
     Object arrays are refused (``allow_pickle=False``); corrupt or truncated files raise a
     ValueError naming the file.
+
+    Parameters
+    ----------
+    path : Path
+        A ``.npz`` or ``.npy`` file.
+
+    Returns
+    -------
+    dict of str to ndarray, or ndarray
     """
     try:
         with open(path, "rb") as fh:  # our handle: closed even when numpy fails half-way

@@ -90,6 +90,11 @@ def load_pickle(path: Path, *, allow_pickle: bool = False) -> Any:
         True: plain ``pickle.load``, which **runs any code the file names**; only for files you
         trust.
 
+    Returns
+    -------
+    object
+        What the file holds.
+
     Raises
     ------
     ValueError

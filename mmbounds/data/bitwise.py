@@ -191,7 +191,7 @@ def sample_joint(
 
     Parameters
     ----------
-    p : array_like, shape (|X1|, |X2|, |Y|) or any number of axes
+    p : array_like, shape ``(|X1|, |X2|, |Y|)`` or any number of axes
         Joint table summing to 1.
     n : int
         Number of samples (>= 1).

@@ -56,6 +56,10 @@ _SHIPPED = {
 def list_datasets() -> list[str]:
     """Names of every built-in dataset: bitwise tasks, synthetic settings, shipped data.
 
+    Returns
+    -------
+    list of str
+
     Examples
     --------
     >>> names = list_datasets()

@@ -5,10 +5,10 @@ population marginals ``P1 = p(x1, y)``, ``P2 = p(x2, y)``, ``P12 = p(x1, x2)`` o
 the observed value sets (a value never seen in any source is taken to have probability 0).
 
 **Confidence sets.** For a source with ``k`` cells, Weissman et al. (2003):
-``P(||P^ - P||_1 >= eps) <= (2^k - 2) exp(-n eps^2 / 2)``; with ``eps = sqrt(2 (k ln 2 +
-ln(3/alpha)) / n)`` each source's total variation ``t = eps / 2`` holds with probability
-``1 - alpha/3``, all three together with ``1 - alpha`` (union bound). The reconciliation moves each
-table by a known TV (``consistency.shift``), added to its radius.
+``P(||P^ - P||_1 >= eps) <= (2^k - 2) exp(-n eps^2 / 2)``; with
+``eps = sqrt(2 (k ln 2 + ln(3/alpha)) / n)`` each source's total variation ``t = eps / 2`` holds
+with probability ``1 - alpha/3``, all three together with ``1 - alpha`` (union bound). The
+reconciliation moves each table by a known TV (``consistency.shift``), added to its radius.
 
 **Continuity.** ``|H(P) - H(Q)| <= T log2(K - 1) + h(T)`` for TV ``T <= 1 - 1/K`` on ``K`` cells
 (Fannes–Audenaert), so a mutual information ``H(A) + H(B) - H(A,B)`` moves by at most the sum of
@@ -46,13 +46,51 @@ __all__ = ["certified_intervals", "tv_radius", "entropy_modulus"]
 
 
 def tv_radius(n: float, k: int, alpha: float) -> float:
-    """TV radius holding with probability ``1 - alpha`` for ``n`` samples over ``k`` cells."""
+    """TV radius holding with probability ``1 - alpha`` for ``n`` samples over ``k`` cells.
+
+    Parameters
+    ----------
+    n : float
+        Sample size of the source.
+    k : int
+        Cells of its table.
+    alpha : float
+        Allowed probability that the empirical table lies farther than the radius.
+
+    Returns
+    -------
+    float
+        The total-variation radius, at most 1.
+
+    Examples
+    --------
+    >>> round(tv_radius(1000, 4, 0.05), 4)
+    0.0537
+    """
     eps = math.sqrt(2.0 * (k * math.log(2.0) + math.log(1.0 / alpha)) / max(n, 1.0))
     return min(eps / 2.0, 1.0)
 
 
 def entropy_modulus(t: float, k: int) -> float:
-    """Largest change (bits) of the entropy of a distribution on ``k`` cells within TV ``t``."""
+    """Largest change (bits) of the entropy of a distribution on ``k`` cells within TV ``t``.
+
+    Parameters
+    ----------
+    t : float
+        Total-variation distance.
+    k : int
+        Number of cells.
+
+    Returns
+    -------
+    float
+        ``t log2(k - 1) + h(t)`` (Fannes–Audenaert), or ``log2 k`` from ``t >= 1 - 1/k`` on.
+
+    Examples
+    --------
+    >>> entropy_modulus(0.5, 2)
+    1.0
+    """
     if k <= 1 or t <= 0:
         return 0.0
     if t >= 1.0 - 1.0 / k:
@@ -70,7 +108,21 @@ def certified_intervals(
 ) -> dict[str, Interval]:
     """Certified intervals for R, U1, U2, the ends of the identified set and S (bits).
 
-    ``plugin`` holds ``(R, U1, U2, S_L, S_U)`` of ``m`` (see :func:`.population.functionals`).
+    Parameters
+    ----------
+    m : Marginals
+        Marginals counted from samples (``m.sample_sizes`` set).
+    plugin : ndarray
+        ``(R, U1, U2, S_L, S_U)`` of ``m`` (see :func:`mmbounds.inference.functionals`).
+    confidence : float
+        Joint level of the intervals, in (0, 1).
+    negligible : float
+        Bits below which a quantity counts as absent (verdicts).
+
+    Returns
+    -------
+    dict of str to Interval
+        One interval per name of :data:`mmbounds.inference.QUANTITIES` and ``"synergy"``.
     """
     n1, n2, ny = m.shape
     alpha = (1.0 - confidence) / 3.0

@@ -27,9 +27,10 @@ in general ``I_i - U_i = R <= min(I1, I2)``; R's interval is therefore the hull 
 informations and uniquenesses (it covers R whenever either covers).
 
 S itself is partially identified: its interval joins a lower limit for ``S_L`` and an upper one
-for ``S_U`` with the Imbens–Manski critical value ``c`` (``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) =
-confidence``, Δ the estimated width of the set), so it covers the *parameter* with the stated
-probability, not only the set; each variant's one-sided margins replace ``c s`` accordingly.
+for ``S_U`` with the Imbens–Manski critical value ``c``, which solves
+``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the estimated width of the set), so it covers
+the *parameter* with the stated probability, not only the set; each variant's one-sided margins
+replace ``c s`` accordingly.
 """
 
 from __future__ import annotations
@@ -50,7 +51,26 @@ _NAMES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_uppe
 
 
 def verdict(low: float, high: float, negligible: float) -> str:
-    """``present`` above ``negligible`` bits, ``absent`` below, else ``undetermined``."""
+    """``present`` above ``negligible`` bits, ``absent`` below, else ``undetermined``.
+
+    Parameters
+    ----------
+    low, high : float
+        The interval (bits).
+    negligible : float
+        Bits below which a quantity counts as absent.
+
+    Returns
+    -------
+    str
+        ``"present"`` when ``low > negligible``, ``"absent"`` when ``high < negligible``, else
+        ``"undetermined"``.
+
+    Examples
+    --------
+    >>> verdict(0.2, 0.5, 0.01), verdict(0.0, 0.005, 0.01), verdict(0.0, 0.5, 0.01)
+    ('present', 'absent', 'undetermined')
+    """
     if low > negligible:
         return "present"
     if high < negligible:
@@ -59,7 +79,27 @@ def verdict(low: float, high: float, negligible: float) -> str:
 
 
 def im_critical(width: float, sigma: float, confidence: float) -> float:
-    """Imbens–Manski ``c``: ``Φ(c + width / sigma) - Φ(-c) = confidence``."""
+    """Imbens–Manski ``c``: ``Φ(c + width / sigma) - Φ(-c) = confidence``.
+
+    Parameters
+    ----------
+    width : float
+        Estimated width of the identified set.
+    sigma : float
+        Standard error of its ends (the larger one).
+    confidence : float
+        Level, in (0, 1).
+
+    Returns
+    -------
+    float
+        ``c``, between the one-sided and the two-sided normal quantiles of ``confidence``.
+
+    Examples
+    --------
+    >>> round(im_critical(0.0, 1.0, 0.95), 3), round(im_critical(10.0, 1.0, 0.95), 3)
+    (1.96, 1.645)
+    """
     z1 = float(norm.ppf(confidence))
     z2 = float(norm.ppf(0.5 + confidence / 2))
     if sigma <= 0 or not math.isfinite(width / sigma):
@@ -116,6 +156,11 @@ def bootstrap_intervals(
         Bits below which a quantity counts as absent (verdicts).
     variant : str
         One of :data:`VARIANTS` (see the module docstring).
+
+    Returns
+    -------
+    dict of str to Interval
+        One interval per functional and one for ``"synergy"`` (Imbens–Manski).
     """
     if variant not in VARIANTS:
         raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")

@@ -16,20 +16,19 @@ B. Efron and R. J. Tibshirani, *An Introduction to the Bootstrap* (1993), ch. 13
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from .._options import Options, as_options
 from .._progress import Progress, as_progress
 from .._validation import check_random_state, check_scalar
 from ..raw.samples import estimate_samples
 from ..results import EstimateResult, ResultMixin
+from ._parallel import captured_warnings, run_tasks
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_codes"]
 
@@ -101,8 +100,7 @@ def _one_replicate(
     idx = [rng.integers(0, s[0].shape[0], size=s[0].shape[0]) for s in sources]
     (a1, b1), (a2, b2), (am, bm) = ((s[0][i], s[1][i]) for s, i in zip(sources, idx))
     post = None if posteriors is None else (posteriors[0][idx[2]], posteriors[1][idx[2]])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with captured_warnings(record=True) as caught:
         # the same seed drives the estimate's own randomised steps (branch-and-bound restarts)
         res = estimate_samples(
             (a1, b1),
@@ -145,7 +143,9 @@ def bootstrap_codes(
     confidence : float
         Interval level in (0, 1).
     n_jobs : int or None
-        joblib workers (None or 1: sequential). Results do not depend on it.
+        joblib workers (1: here; None: the active :func:`joblib.parallel_config`, serial when none
+        is, e.g. a Dask cluster under ``parallel_config(backend="dask")``). Results do not
+        depend on it.
     progress : bool
         tqdm bar over replicates.
     random_state : None, int or numpy.random.Generator
@@ -176,11 +176,7 @@ def bootstrap_codes(
     sources = tuple((np.asarray(s[0]), np.asarray(s[1])) for s in (x1, x2, paired))
     post = None if posteriors is None else (np.asarray(posteriors[0]), np.asarray(posteriors[1]))
     opts = as_options(options)
-    jobs = (delayed(_one_replicate)(sources, post, s, bounds, opts) for s in seeds)
-    if n_jobs in (None, 1):
-        it = (_one_replicate(sources, post, s, bounds, opts) for s in seeds)
-    else:
-        it = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
+    it = run_tasks(_one_replicate, ((sources, post, s, bounds, opts) for s in seeds), n_jobs)
     run, owned = as_progress(progress, "mmbounds.bootstrap")
     run.add(len(seeds), key="bootstrap")
     run.label("bootstrap")

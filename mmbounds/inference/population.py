@@ -11,10 +11,11 @@ them. Two modes:
     (``variant="widened"``) is ``θ~ ± (z s + |b|)``, ``s`` the replicate standard deviation: the
     bootstrap underestimates the bias on sparse tables, and the margin ``|b|`` covers what one
     correction leaves (other variants: :mod:`._intervals`). S itself is only partially
-    identified: its interval is the Imbens–Manski one, ``[S_L~ - c s_L - |b_L|, S_U~ + c s_U +
-    |b_U|]`` with ``c`` solving ``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the
-    estimated width of the identified set), which covers the *parameter* (not only the set) with
-    the stated probability. Asymptotic; coverage measured by ``benchmarks/coverage.py``.
+    identified: its interval is the Imbens–Manski one,
+    ``[S_L~ - c s_L - |b_L|, S_U~ + c s_U + |b_U|]`` with ``c`` solving
+    ``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the estimated width of the identified
+    set), which covers the *parameter* (not only the set) with the stated probability.
+    Asymptotic; coverage measured by ``benchmarks/coverage.py``.
 ``"certified"``
     A finite-sample guarantee under iid sampling of each source (:mod:`._certified`).
 
@@ -29,11 +30,9 @@ Bootstrap*, 1993 (bias correction, ch. 10).
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from .._options import Options
 from .._progress import Progress, as_progress
@@ -43,6 +42,7 @@ from ..marginals import Marginals
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
 from ._intervals import VARIANTS, bootstrap_intervals, verdict
+from ._parallel import captured_warnings, run_tasks
 
 __all__ = [
     "infer_population",
@@ -68,7 +68,23 @@ MODES = ("bootstrap", "certified")
 
 
 def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count tables of D1, D2 and DM (the observed tables times their sample sizes)."""
+    """Count tables of D1, D2 and DM (the observed tables times their sample sizes).
+
+    Parameters
+    ----------
+    m : Marginals
+        Marginals counted from samples (``m.sample_sizes`` set).
+
+    Returns
+    -------
+    tuple of three ndarray
+        The counts of ``p(x1,y)``, ``p(x2,y)`` and ``p(x1,x2)``.
+
+    Raises
+    ------
+    ValueError
+        If ``m`` has no sample sizes (it was built from population tables).
+    """
     if m.sample_sizes is None:
         raise ValueError(
             "population inference needs sample sizes: build the marginals from samples "
@@ -80,8 +96,18 @@ def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def functionals(m: Marginals, options: Options) -> np.ndarray:
     """``(R, U1, U2, S_L, S_U, I(X1;Y), I(X2;Y))`` of the marginals, bits (``S_L`` not clipped).
 
-    The two mutual informations serve R's interval at the corners where U1 or U2 is 0 (see
-    :func:`mmbounds.inference._intervals.bootstrap_intervals`).
+    Parameters
+    ----------
+    m : Marginals
+        The marginals.
+    options : Options
+        Solver options.
+
+    Returns
+    -------
+    ndarray, shape (7,)
+        The two mutual informations serve R's interval at the corners where U1 or U2 is 0 (see
+        ``mmbounds.inference._intervals.bootstrap_intervals``).
     """
     ctx = BoundContext(m, options)
     lo, hi = identified_set(ctx)
@@ -97,8 +123,7 @@ def _replicate(
     for t, n in zip(counts, sizes):
         draw = rng.multinomial(n, (t / t.sum()).ravel()).reshape(t.shape).astype(np.float64)
         tables.append(draw)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # resampled marginals disagree; they are reconciled
+    with captured_warnings():  # resampled marginals disagree; they are reconciled
         m = Marginals(
             *tables,
             normalize=True,
@@ -119,11 +144,34 @@ def bootstrap_replicates(
     n_jobs: int | None = None,
     progress: bool | Progress = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Plug-in ``(R, U1, U2, S_L, S_U)`` of ``m`` and its bootstrap replicates, shape (B, 5).
+    """Plug-in functionals of ``m`` and their bootstrap replicates (see :func:`functionals`).
 
     Each source's count table is resampled on its own (multinomial with its own size); every
     replicate is reconciled and re-estimated. Seeds are drawn in advance from ``random_state``,
-    so the replicates do not depend on ``n_jobs``.
+    so the replicates do not depend on ``n_jobs`` or on the joblib backend (Dask included).
+
+    Parameters
+    ----------
+    m : Marginals
+        Marginals counted from samples (``m.sample_sizes`` set).
+    n_resamples : int
+        Replicates ``B``.
+    options : Options
+        Solver options (replicates use a looser tolerance, far below the sampling error).
+    random_state : None, int or numpy.random.Generator
+        Source of the replicate seeds.
+    n_jobs : int or None
+        joblib workers (1: here; None: the active :func:`joblib.parallel_config`, serial when
+        none is, e.g. a Dask cluster under ``parallel_config(backend="dask")``).
+    progress : bool
+        tqdm bar over the replicates.
+
+    Returns
+    -------
+    plugin : ndarray, shape (7,)
+        The functionals of ``m``.
+    replicates : ndarray, shape (B, 7)
+        The same on each replicate, in the order of the seeds.
     """
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
@@ -138,12 +186,7 @@ def bootstrap_replicates(
     )
     rng = check_random_state(random_state)
     seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=n_resamples)]
-    if n_jobs in (None, 1):
-        it = (_replicate(counts, sizes, s, rep_options) for s in seeds)
-    else:
-        it = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_replicate)(counts, sizes, s, rep_options) for s in seeds
-        )
+    it = run_tasks(_replicate, ((counts, sizes, s, rep_options) for s in seeds), n_jobs)
     reps = []
     for r in it:
         reps.append(r)
@@ -226,7 +269,8 @@ def infer_population(
     random_state : None, int or numpy.random.Generator
         Seeds the replicates (drawn in advance: results do not depend on ``n_jobs``).
     n_jobs : int or None
-        joblib workers.
+        joblib workers; ``None`` follows the active :func:`joblib.parallel_config` (serial when
+        none is active, a Dask cluster under ``parallel_config(backend="dask")``).
     progress : bool or Progress
         tqdm bar over the replicates, or the caller's to tick.
     variant : str, optional

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from ..exceptions import EstimationWarning
 from ..raw.features import estimate_features
 from ..raw.truth import true_interactions
 from ..results import EstimateResult, ResultMixin
+from ._parallel import captured_warnings, run_tasks
 
 __all__ = ["ClusterSweep", "sweep_clusters"]
 
@@ -37,7 +37,18 @@ class ClusterSweep(ResultMixin):
     results: tuple[EstimateResult, ...] = field(repr=False)
 
     def column(self, name: str) -> list[Any]:
-        """One column as a list."""
+        """One column as a list.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`columns`.
+
+        Returns
+        -------
+        list
+            The column's value in each row, in row order.
+        """
         j = self.columns.index(name)
         return [r[j] for r in self.rows]
 
@@ -53,6 +64,35 @@ class ClusterSweep(ResultMixin):
         return "\n".join(["ClusterSweep (bits)", head, *body])
 
 
+def _sweep_row(
+    x1: tuple[Any, Any],
+    x2: tuple[Any, Any],
+    paired: tuple[Any, Any],
+    discretizer: dict[str, Any],
+    bounds: Any,
+    opts: Options,
+    seed: int,
+    truth: tuple[Any, Any, Any] | None,
+) -> tuple[tuple[Any, ...], EstimateResult]:
+    """One row of the sweep (one cluster count) and the estimate behind it."""
+    with captured_warnings(message="few samples per cell", category=EstimationWarning):
+        res = estimate_features(
+            x1, x2, paired, discretizer=discretizer, bounds=bounds, options=opts, random_state=seed
+        )
+    row = [
+        discretizer["n_clusters"],
+        res.redundancy,
+        res.unique1,
+        res.unique2,
+        res.synergy_lower,
+        res.synergy_upper,
+        float(res.extras["min_samples_per_cell"]),
+    ]
+    if truth is not None:
+        row.append(true_interactions(*truth, like=res).synergy)
+    return tuple(row), res
+
+
 def sweep_clusters(
     *,
     x1: tuple[Any, Any],
@@ -64,6 +104,7 @@ def sweep_clusters(
     random_state: Any = None,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,
+    n_jobs: int | None = None,
 ) -> ClusterSweep:
     """Re-run the raw-data estimate for several k-means cluster counts.
 
@@ -82,6 +123,9 @@ def sweep_clusters(
         One int reproduces the table (each row gets the same seed).
     bounds, options :
         Bounds and solver options (as in :func:`mmbounds.estimate`).
+    n_jobs : int or None
+        joblib workers, one cluster count each (1: here; None: the active
+        :func:`joblib.parallel_config`, serial when none is). The rows do not depend on it.
 
     Returns
     -------
@@ -90,6 +134,8 @@ def sweep_clusters(
         Low samples-per-cell warnings are not raised here: the column shows the number.
     """
     opts = as_options(options)
+    if n_jobs is not None:
+        check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
     ks = [
         int(check_scalar(k, name="n_clusters", kind=numbers.Integral, min_val=2))
         for k in n_clusters
@@ -102,32 +148,9 @@ def sweep_clusters(
     columns = ["n_clusters", "R", "U1", "U2", "S_lower", "S_upper", "min_samples_per_cell"]
     if truth is not None:
         columns.append("S_true")
+    tasks = ((x1, x2, paired, {**base, "n_clusters": k}, bounds, opts, seed, truth) for k in ks)
     rows, results = [], []
-    for k in ks:
-        with warnings.catch_warnings():
-            warnings.filterwarnings(
-                "ignore", message="few samples per cell", category=EstimationWarning
-            )
-            res = estimate_features(
-                x1,
-                x2,
-                paired,
-                discretizer={**base, "n_clusters": k},
-                bounds=bounds,
-                options=opts,
-                random_state=seed,
-            )
-        row = [
-            k,
-            res.redundancy,
-            res.unique1,
-            res.unique2,
-            res.synergy_lower,
-            res.synergy_upper,
-            float(res.extras["min_samples_per_cell"]),
-        ]
-        if truth is not None:
-            row.append(true_interactions(*truth, like=res).synergy)
-        rows.append(tuple(row))
+    for row, res in run_tasks(_sweep_row, tasks, n_jobs):
+        rows.append(row)
         results.append(res)
     return ClusterSweep(tuple(columns), tuple(rows), tuple(results))

@@ -292,6 +292,18 @@ class Marginals:
             raise AttributeError("Marginals is immutable")
         object.__setattr__(self, name, value)
 
+    # pickling (worker processes of joblib or Dask): the slots as they are, arrays read-only again
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k in self.__slots__:
+            value = state[k]
+            for a in value if isinstance(value, tuple) else (value,):
+                if isinstance(a, np.ndarray):
+                    a.flags.writeable = False
+            object.__setattr__(self, k, value)
+
     # ----------------------------------------------------------------------------- constructors
     @classmethod
     def from_joint(cls, p: Any, *, normalize: bool = False) -> Marginals:

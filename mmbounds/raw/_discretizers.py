@@ -18,11 +18,39 @@ __all__ = [
 
 
 def is_discrete_column(x: np.ndarray) -> bool:
+    """Whether ``x`` is one column of categories (1-D, not floats with fractional parts).
+
+    Parameters
+    ----------
+    x : ndarray
+        Samples of one modality.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_discrete_column(np.array([0, 1, 1])), is_discrete_column(np.array([0.5, 1.0]))
+    (True, False)
+    """
     return x.ndim == 1 and (x.dtype.kind not in "fc" or bool(np.all(x == np.round(x))))
 
 
 def resolve_discretizers(discretizer: Any) -> tuple[Any, Any]:
-    """Two templates (or fitted discretizers) from None, a dict, a Discretizer, or a pair."""
+    """Two templates (or fitted discretizers) from None, a dict, a Discretizer, or a pair.
+
+    Parameters
+    ----------
+    discretizer : None, dict, discretizer or pair
+        The ``discretizer=`` argument of :func:`mmbounds.estimate`: one setting for both
+        modalities, or a pair (modality 1, modality 2).
+
+    Returns
+    -------
+    tuple
+        One template (or fitted discretizer) per modality.
+    """
     if isinstance(discretizer, (tuple, list)):
         if len(discretizer) != 2:
             raise ValueError(
@@ -73,7 +101,22 @@ def fit_discretizer(
 ) -> Any:
     """Clone an unfitted template (seeding it if unseeded) and fit on the union of ``data``.
 
-    ``n_clusters`` replaces a template's ``"auto"`` cluster count.
+    Parameters
+    ----------
+    template : discretizer
+        A :class:`~mmbounds.raw.Discretizer`, a scikit-learn style transformer, or an already
+        fitted one (returned as it is).
+    data : sequence of ndarray
+        The samples of the modality in each source (identical arrays are used once).
+    seed : int
+        Seed of an unseeded ``Discretizer``.
+    n_clusters : int, optional
+        Replaces a template's ``"auto"`` cluster count.
+
+    Returns
+    -------
+    discretizer
+        The fitted copy (the template itself stays unfitted).
     """
     if _is_fitted(template):
         return template
@@ -103,7 +146,19 @@ def fit_discretizer(
 
 
 def codes_of(d: Any, x: np.ndarray) -> np.ndarray:
-    """The discrete codes of ``x``: ``d.transform(x)``, which must give one integer per sample."""
+    """The discrete codes of ``x``: ``d.transform(x)``, which must give one integer per sample.
+
+    Parameters
+    ----------
+    d : discretizer
+        A fitted object with ``transform``.
+    x : ndarray
+        Samples of one modality.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_samples,)
+    """
     codes = np.asarray(d.transform(x))
     if codes.ndim == 2 and codes.shape[1] == 1:
         codes = codes[:, 0]

@@ -30,7 +30,28 @@ def classifier_posteriors(
     classes: np.ndarray,
     seeds: Sequence[int],
 ) -> tuple[tuple[np.ndarray, np.ndarray], dict[str, Any]]:
-    """Train f1 on D1, f2 on D2; posteriors on DM (columns in ``classes`` order)."""
+    """Train f1 on D1, f2 on D2; posteriors on DM (columns in ``classes`` order).
+
+    Parameters
+    ----------
+    classifier : str or estimator
+        ``"linear"``, ``"mlp"``, ``"empirical"`` or an object with ``fit`` and ``predict_proba``.
+    raw : tuple of ndarray
+        ``(X1, y1, X2, y2, X1u, X2u)``, the validated samples.
+    codes : tuple of ndarray
+        Discrete codes ``(c1, c2, c1u, c2u)`` (used by discrete modalities).
+    classes : ndarray
+        The label values, in column order.
+    seeds : sequence of int
+        One seed per modality.
+
+    Returns
+    -------
+    posteriors : pair of ndarray, shape (n_pairs, n_classes)
+        ``f1`` and ``f2`` on the paired samples.
+    info : dict
+        ``kind``, ``models``, ``kinds``, ``guaranteed=False`` and ``note``.
+    """
 
     x1, y1, x2, y2, x1u, x2u = raw
     c1, c2, c1u, c2u = codes
@@ -72,7 +93,17 @@ def classifier_posteriors(
 
 
 def as_float_pair(posteriors: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """Posteriors as a pair of float64 numpy arrays (or None)."""
+    """Posteriors as a pair of float64 numpy arrays (or None).
+
+    Parameters
+    ----------
+    posteriors : None or pair of array_like
+        numpy arrays or torch tensors.
+
+    Returns
+    -------
+    pair of ndarray or None
+    """
     if posteriors is None:
         return None
     return (

@@ -82,6 +82,15 @@ class UnimodalClassifier:
         """Class probabilities, shape ``(n_samples, len(classes_))``, rows summing to 1.
 
         Classes absent from the training labels get probability 0.
+
+        Parameters
+        ----------
+        X : array_like
+            Samples of the modality the classifier was fitted on.
+
+        Returns
+        -------
+        ndarray of float64
         """
         arr = check_features(X, name="X", kind="codes" if self._discrete else "continuous")
         if not self._discrete and arr.shape[1] != self.n_features_in_:
@@ -100,7 +109,18 @@ class UnimodalClassifier:
         return out / totals
 
     def predict(self, X: Any) -> np.ndarray:
-        """Most probable class for each sample."""
+        """Most probable class for each sample.
+
+        Parameters
+        ----------
+        X : array_like
+            Samples of the modality the classifier was fitted on.
+
+        Returns
+        -------
+        ndarray
+            One entry of ``classes_`` per sample.
+        """
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __repr__(self) -> str:

@@ -28,10 +28,7 @@ __all__ = ["Discretizer", "auto_clusters"]
 
 _MAX_SEED = 2**31 - 1
 _MAX_AUTO = 20  # the paper's count: "auto" never uses more
-#: samples per cell that "auto" leaves in every pairwise table. Measured on disjoint thirds of real
-#: multi-view data (benchmarks/coverage_real.py): with 5 per cell the 95% population interval of S
-#: covers the all-data truth in 0.80 of mfeat splits, with 10 in 0.87, with 20 in 0.97 (the rare
-#: cells a sample misses bias the synergy bounds upward, and no resampling scheme sees them)
+#: samples per cell "auto" leaves per pairwise table (real-data S coverage .80/.87/.97 at 5/10/20)
 _PER_CELL = 20.0
 
 
@@ -41,6 +38,15 @@ def auto_clusters(n_labeled: int, n_paired: int, n_classes: int) -> int:
     ``k <= n_labeled / (20 n_classes)`` keeps 20 samples per cell of ``p(x_i, y)`` and
     ``k <= sqrt(n_paired / 20)`` of ``p(x1, x2)`` (with the same ``k`` for both modalities); the
     result is clipped to ``[2, 20]``.
+
+    Parameters
+    ----------
+    n_labeled, n_paired, n_classes : int
+        Samples of the smaller labeled source, unlabeled pairs, and label values.
+
+    Returns
+    -------
+    int
 
     Examples
     --------
@@ -52,7 +58,7 @@ def auto_clusters(n_labeled: int, n_paired: int, n_classes: int) -> int:
 
 
 class Discretizer:
-    """Map one modality's samples to discrete codes ``0 .. n_clusters_ - 1``.
+    """Map one modality's samples to discrete codes, ``0`` up to ``n_clusters_ - 1``.
 
     Continuous input ``(n_samples, n_features)``: optional row L2-normalization, PCA to
     ``n_components``, then k-means with ``n_clusters``. Discrete input (a 1-D array of ints, bools,
@@ -103,11 +109,11 @@ class Discretizer:
         The fitted projection.
     clustering_ : str or None
         ``"kmeans"`` or ``"minibatch"`` as resolved.
-    cluster_centers_ : ndarray, shape (n_clusters_, n_components_) or None
+    cluster_centers_ : ndarray of shape ``(n_clusters_, n_components_)``, or None
         Centers of the non-empty clusters, in projected space.
     n_clusters_ : int
         Number of codes (clusters kept, or categories).
-    cluster_sizes_ : ndarray of int, shape (n_clusters_,)
+    cluster_sizes_ : ndarray of int, shape ``(n_clusters_,)``
         Training samples per code.
     n_dropped_clusters_ : int
         Clusters removed because no training sample was assigned to them.
@@ -250,28 +256,53 @@ class Discretizer:
         return _nearest(z, self.cluster_centers_)
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
-        """Fit on ``X`` and return its codes (same as ``fit(X).transform(X)``)."""
+        """Fit on ``X`` and return its codes (same as ``fit(X).transform(X)``).
+
+        Parameters
+        ----------
+        X : array_like
+            Samples of one modality.
+        y : None
+            Ignored (scikit-learn convention).
+
+        Returns
+        -------
+        ndarray of int64, shape (n_samples,)
+        """
         return self.fit(X).transform(X)
 
-    _PARAMS = (
-        "normalize",
-        "n_components",
-        "n_clusters",
-        "clustering",
-        "n_init",
-        "max_iter",
-        "minibatch_threshold",
-        "discrete",
-        "n_threads",
-        "random_state",
+    _PARAMS = tuple(
+        "normalize n_components n_clusters clustering n_init max_iter minibatch_threshold "
+        "discrete n_threads random_state".split()
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters (scikit-learn convention, so ``sklearn.clone`` works)."""
+        """Constructor parameters (scikit-learn convention, so ``sklearn.clone`` works).
+
+        Parameters
+        ----------
+        deep : bool
+            Ignored (no nested estimators).
+
+        Returns
+        -------
+        dict
+        """
         return {name: getattr(self, name) for name in self._PARAMS}
 
     def set_params(self, **params: Any) -> Discretizer:
-        """Set constructor parameters; unknown names raise ``ValueError``."""
+        """Set constructor parameters; unknown names raise ``ValueError``.
+
+        Parameters
+        ----------
+        **params
+            Constructor parameters by name.
+
+        Returns
+        -------
+        Discretizer
+            ``self``.
+        """
         for name, value in params.items():
             if name not in self._PARAMS:
                 raise ValueError(f"invalid parameter {name!r}; valid: {', '.join(self._PARAMS)}")

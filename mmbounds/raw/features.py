@@ -49,6 +49,17 @@ def needs_features(x1: Any, x2: Any, paired: Any, *, discretizer: Any, classifie
     True when ``discretizer`` or ``classifier`` is set, a feature column is 2-D with more than
     one column, or a 1-D / ``(n, 1)`` float column holds numbers that are not whole (continuous
     features: discretized, never taken as categories).
+
+    Parameters
+    ----------
+    x1, x2, paired : Any
+        The sample arguments of :func:`mmbounds.estimate`.
+    discretizer, classifier : Any
+        The corresponding arguments.
+
+    Returns
+    -------
+    bool
     """
     if discretizer is not None or classifier is not None:
         return True
@@ -147,9 +158,9 @@ def estimate_features(
     EstimateResult
         With ``extras``: ``discretizers`` (pair; None for a pass-through modality),
         ``cluster_sizes``, ``n_samples`` (D1, D2, DM), ``n_clusters`` (per modality),
-        ``samples_per_cell`` (per table),
-        ``min_samples_per_cell``, ``classifier`` (None or a dict with ``kind``, ``models``,
-        ``guaranteed=False``, ``note``), ``codes`` (the discrete samples) and ``posteriors``.
+        ``samples_per_cell`` (per table), ``min_samples_per_cell``, ``classifier`` (None or a
+        dict with ``kind``, ``models``, ``guaranteed=False``, ``note``), ``codes`` (the discrete
+        samples) and ``posteriors``.
 
     Warns
     -----

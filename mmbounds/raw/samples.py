@@ -87,6 +87,25 @@ def estimate_samples(
 
 
 def samples_per_cell(shape: tuple[int, int, int], sizes: tuple[int, int, int]) -> dict[str, float]:
+    """Average samples per cell of each pairwise table.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        ``(|X1|, |X2|, |Y|)``.
+    sizes : tuple of int
+        Sample sizes of D1, D2 and DM.
+
+    Returns
+    -------
+    dict
+        ``{"x1y": ..., "x2y": ..., "x1x2": ...}``.
+
+    Examples
+    --------
+    >>> samples_per_cell((2, 5, 2), (40, 40, 100))
+    {'x1y': 10.0, 'x2y': 4.0, 'x1x2': 10.0}
+    """
     n1, n2, ny = shape
     return {
         "x1y": sizes[0] / (n1 * ny),
@@ -101,6 +120,19 @@ def warn_few_samples(
     sizes: tuple[int, int, int],
     threshold: float,
 ) -> None:
+    """Warn (:class:`~mmbounds.EstimationWarning`) when a table has fewer samples per cell.
+
+    Parameters
+    ----------
+    per_cell : dict
+        From :func:`samples_per_cell`.
+    shape : tuple of int
+        ``(|X1|, |X2|, |Y|)``.
+    sizes : tuple of int
+        Sample sizes of D1, D2 and DM.
+    threshold : float
+        Fewest samples per cell without a warning.
+    """
     worst = min(per_cell, key=per_cell.get)
     if per_cell[worst] >= threshold:
         return
