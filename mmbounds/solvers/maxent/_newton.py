@@ -54,6 +54,10 @@ __all__ = ["maxent_newton"]
 
 _RIDGE = 1e-13  # ridge of the unit-diagonal Hessian (gauge directions have curvature 0)
 _ARMIJO = 1e-4
+_FLAT = 1e-14  # a Newton decrement below this is under the dual's rounding noise
+_NULL_CURVATURE = (
+    1e-12  # CG: curvature below this (relative to the Jacobi norm) is a null direction
+)
 _HOST = NumpyNamespace()
 _MAX_DOUBLINGS = 60  # the step may grow to 2**60 along a recession direction (a proper face)
 _MAX_PUSH = 40.0  # ... but change no log-probability by more than this (potentials stay small)
@@ -189,7 +193,15 @@ def maxent_newton(
                 status = "numerical_error"
                 break
             ds = dual.cells(d)
-            step = _line_search(xp, q, ds, xp.item(xp.sum(d * target)), xp.item(xp.sum(grad * d)))
+            slope = xp.item(xp.sum(grad * d))
+            step = _line_search(xp, q, ds, xp.item(xp.sum(d * target)), slope)
+            if step == 0.0 and slope > -_FLAT:
+                # the predicted decrease is below rounding: the dual cannot judge the step, the
+                # marginal residual can (quadratic convergence region)
+                q_full = xp.exp(s + ds)
+                if xp.item(xp.max(xp.abs(dual.marginals(q_full) - target))) < resid:
+                    u, s, q = u + d, s + ds, q_full
+                    continue
             if step == 0.0:  # rounding noise: accept a gap 100 times the target, not more
                 status = "optimal" if resid <= tol and gap <= 100 * gap_tol else "stalled"
                 break
@@ -311,7 +323,9 @@ class _CGNewton:
         for _ in range(self.max_cg):
             hp = dual.marginals(q * dual.cells(p))
             php = xp.item(xp.sum(p * hp))
-            if not php > 0:
+            # a direction of (numerically) zero curvature is a gauge freedom: stepping along it
+            # would only blow the potentials up, so CG stops there
+            if not php > _NULL_CURVATURE * xp.item(xp.sum(p * p * marg)):
                 break
             alpha = rz / php
             x = x + alpha * p
