@@ -10,7 +10,9 @@ max; the slowest tables are timed again, best of 3, to tell load noise from slow
 and how much looser its certified bound is.
 
 Part 2 (larger tables): clustered 100x100x10 and 1000x1000x10 (each label owns a block of x1 and
-x2 values) and dense 100x100x10, Newton and IPF on the same marginals, best of ``--repeats``.
+x2 values) and dense 100x100x10, Newton, IPF and ``solve_maxent`` (the default: IPF first on large
+supports, Newton from its potentials) on the same marginals, best of ``--repeats``; ``ratio`` is
+IPF time over Newton time.
 
     python benchmarks/maxent_solver.py                    # 10,000 tables, then the large ones
     python benchmarks/maxent_solver.py --n-tables 1000 --skip-large
@@ -33,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mmbounds.exceptions import ConvergenceWarning  # noqa: E402
-from mmbounds.solvers.maxent import maxent_ipf, maxent_newton  # noqa: E402
+from mmbounds.solvers.maxent import maxent_ipf, maxent_newton, solve_maxent  # noqa: E402
 from tests.conftest import clustered_table, sparse_dirichlet_table  # noqa: E402
 
 
@@ -108,7 +110,8 @@ def large_tables(sizes: list[str], repeats: int, seed: int) -> None:
     print("== larger tables: Newton vs IPF, same marginals, best of", repeats)
     print(
         f"{'table':>24} {'cells':>9} {'newton s':>9} {'steps':>5} {'gap bits':>9} "
-        f"{'ipf s':>8} {'sweeps':>6} {'ipf status':>10} {'ipf-newton bits':>15} {'ratio':>6}"
+        f"{'ipf s':>8} {'sweeps':>6} {'ipf status':>10} {'ipf-newton bits':>15} {'ratio':>6} "
+        f"{'auto s':>7} {'auto':>6} {'auto-newton bits':>16}"
     )
     rng = np.random.default_rng(seed)
     for size in sizes:
@@ -125,11 +128,14 @@ def large_tables(sizes: list[str], repeats: int, seed: int) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 t_ipf, ipf = _timed(maxent_ipf, *marg, repeats=repeats)
+            t_auto, auto = _timed(solve_maxent, *marg, repeats=repeats)
             print(
                 f"{kind + ' ' + size:>24} {int((p > 0).sum()):>9} {t_new:>9.3f} "
                 f"{new.info.n_iter:>5} {new.entropy_upper - new.entropy:>9.1e} {t_ipf:>8.3f} "
                 f"{ipf.info.n_iter:>6} {ipf.info.status:>10} "
-                f"{ipf.entropy_upper - new.entropy_upper:>15.2e} {t_ipf / t_new:>6.2f}"
+                f"{ipf.entropy_upper - new.entropy_upper:>15.2e} {t_ipf / t_new:>6.2f} "
+                f"{t_auto:>7.3f} {auto.info.method:>6} "
+                f"{auto.entropy_upper - new.entropy_upper:>16.2e}"
             )
 
 

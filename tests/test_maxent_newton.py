@@ -132,6 +132,22 @@ def test_solver_selection_and_fallback(monkeypatch: pytest.MonkeyPatch):
         solve_maxent(*margins(p), method="lbfgs")
 
 
+def test_dense_large_support_runs_ipf_first_and_is_recertified(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(select_module, "_NEWTON_FIRST_CELLS", 100)
+    p = np.random.default_rng(4).dirichlet(np.ones(12 * 10 * 4)).reshape(12, 10, 4)
+    auto = solve_maxent(*margins(p))
+    new = maxent_newton(*margins(p))
+    assert auto.info.method == "ipf" and auto.info.converged
+    assert auto.entropy_upper == pytest.approx(new.entropy_upper, abs=1e-12)
+    assert auto.entropy_upper <= maxent_ipf(*margins(p), tol=1e-12).entropy_upper
+    # IPF stopped early: Newton starts from its potentials and needs few steps
+    monkeypatch.setattr(select_module, "_IPF_SWEEPS", 2)
+    warm = solve_maxent(*margins(p))
+    assert warm.info.method == "newton" and warm.info.converged
+    assert warm.info.n_iter <= new.info.n_iter
+    assert warm.entropy_upper == pytest.approx(new.entropy_upper, abs=1e-12)
+
+
 def test_stopped_newton_is_still_certified():
     p = sparse_dirichlet_table(np.random.default_rng(8), (4, 4, 3))
     for max_iter in (0, 1, 2):

@@ -138,7 +138,7 @@ def maxent_ipf(
         cert = (full, face_certificate(p_x1y, p_x2y, p_x1x2, full, mask))
         red = _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp, cert)
         if sol.entropy_upper < red.entropy_upper:  # both certified: keep the tighter
-            return MaxEntSolution(red._r, red.entropy, sol.entropy_upper, red.info)
+            return MaxEntSolution(red._r, red.entropy, sol.entropy_upper, red.info, red._potentials)
         return red
     return _ipf(p_x1y, p_x2y, p_x1x2, None, tol, max_iter, check_every, progress, xp)
 
@@ -273,5 +273,10 @@ def _ipf(
         out.setflags(write=False)
         return out
 
+    def potentials() -> tuple[np.ndarray, ...]:  # log r = their sum on the support
+        pot = [lay.potential_table(a, w) for w, a in enumerate((log12, log1y, log2y))]
+        pot[0] = pot[0] - math.log(n_supp)
+        return tuple(pot)
+
     info = SolverInfo(status == "optimal", it, float(err), status, "ipf", time.perf_counter() - t0)
-    return MaxEntSolution(Lazy(build), h, float(upper), info)
+    return MaxEntSolution(Lazy(build), h, float(upper), info, Lazy(potentials))

@@ -22,8 +22,9 @@ the duality gap is ``<u, A q / Z - p>``, which goes to 0 with the marginal resid
 Linear algebra: up to ``dense_max`` potentials the Hessian is assembled and factored (Cholesky of
 its unit-diagonal scaling with a tiny ridge: the potentials have gauge freedoms, directions with
 ``A^T v = 0`` along which nothing changes). Above it, the Newton system is solved by conjugate
-gradients with a Jacobi preconditioner and Hessian-vector products ``A (q ⊙ A^T v)``: a few
-passes over the support cells, no matrix is formed. Cells are stored by :class:`._layouts._Sparse`
+gradients on the Schur complement of the largest (diagonal) block of potentials, with a Jacobi
+preconditioner (:class:`_SchurCG`): a few passes over the support cells per product, no matrix
+is formed. Cells are stored by :class:`._layouts._Sparse`
 (numpy or torch).
 
 References
@@ -107,6 +108,7 @@ def maxent_newton(
     gap_tol: float = 1e-12,
     max_iter: int = 200,
     dense_max: int = 300,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     backend: str = "auto",
     device: Any = None,
 ) -> MaxEntSolution:
@@ -126,6 +128,10 @@ def maxent_newton(
     dense_max : int
         Largest number of potentials for which the Hessian is formed and factored; above it
         the Newton systems are solved by preconditioned conjugate gradients.
+    start : tuple of ndarray, optional
+        Starting potentials ``(phi12, phi1y, phi2y)`` (``log q = phi12 + phi1y + phi2y``), e.g.
+        :attr:`MaxEntSolution.potentials` of a few IPF sweeps; default: the potentials of
+        ``p(x1,x2) p(y|x1) p(y|x2) / p(y)``.
     backend : {"auto", "numpy", "torch"}
         Array library (see :func:`.._backend.get_namespace`).
     device : str or torch.device, optional
@@ -168,8 +174,14 @@ def maxent_newton(
     host_t = [t.reshape(-1)[xp.to_numpy(u)] for t, u in zip((p_x1x2, p_x1y, p_x2y), lay.uniq)]
     dual = _Dual(xp, lay, [xp.asarray(t) for t in host_t])
     target = xp.asarray(np.concatenate(host_t))
-    u = xp.asarray(_start(host_t, [xp.to_numpy(k) for k in lay.uniq], p_x1y, p_x2y, ny))
-    solve = _DenseNewton(lay, n) if target.shape[0] <= dense_max else _CGNewton(xp, dual)
+    keys = [np.asarray(xp.to_numpy(k)) for k in lay.uniq]
+    if start is not None and all(
+        np.all(np.isfinite(a.reshape(-1)[k])) for a, k in zip(start, keys)
+    ):
+        u = xp.asarray(np.concatenate([np.asarray(a).reshape(-1)[k] for a, k in zip(start, keys)]))
+    else:
+        u = xp.asarray(_start(host_t, keys, p_x1y, p_x2y, ny))
+    solve = _DenseNewton(lay, n) if target.shape[0] <= dense_max else _SchurCG(xp, dual)
     status, it, resid, gap = "max_iter", 0, math.inf, math.inf
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         s = dual.cells(u)
@@ -304,36 +316,79 @@ class _DenseNewton:
         return None
 
 
-class _CGNewton:
-    """Newton directions by Jacobi-preconditioned conjugate gradients (matrix free)."""
+class _SchurCG:
+    """Newton directions by conjugate gradients on a Schur complement (matrix free).
+
+    The block of potentials with the most keys (``e``, usually ``u12``) has a diagonal Hessian
+    block, ``diag(A_e q)``; it is eliminated exactly, and CG (Jacobi-preconditioned) solves the
+    Schur complement ``S = H_oo - H_oe H_ee^{-1} H_eo`` on the other two blocks. Products with
+    ``S`` are three passes over the support cells; no matrix is formed. A key of ``e`` with a
+    single cell drops out of ``S`` altogether, so clustered tables leave a small, well
+    conditioned system.
+    """
 
     def __init__(self, xp: Any, dual: _Dual, max_cg: int = 400) -> None:
         self.xp, self.dual, self.max_cg = xp, dual, max_cg
+        self.e = int(np.argmax(dual.sizes))
+        self.o = [w for w in range(3) if w != self.e]
+
+    def _split(self, v: Any) -> tuple[Any, Any]:
+        n0 = self.dual.sizes[self.o[0]]
+        return v[:n0], v[n0:]
+
+    def _cells(self, x: Any) -> Any:
+        seg = self.dual.lay.segment
+        x0, x1 = self._split(x)
+        return x0[seg[self.o[0]]] + x1[seg[self.o[1]]]
+
+    def _marg(self, q: Any) -> Any:
+        lay = self.dual.lay
+        return _concat(self.xp, [lay.marginal(q, w) for w in self.o])
 
     def direction(self, q: Any, marg: Any, grad: Any) -> Any:
-        xp, dual = self.xp, self.dual
-        prec = 1.0 / xp.where(marg > 0, marg, 1.0)
-        b = -grad
-        x = xp.zeros_like(b)
-        r = b
+        xp, lay, e = self.xp, self.dual.lay, self.e
+        g, h = self.dual.split(grad), self.dual.split(marg)
+        he = xp.where(h[e] > 0, h[e], 1.0)
+        seg_e = lay.segment[e]
+        h_o = _concat(xp, [h[w] for w in self.o])
+
+        def matvec(x: Any) -> Any:
+            qw = q * self._cells(x)
+            return self._marg(qw) - self._marg(q * (lay.marginal(qw, e) / he)[seg_e])
+
+        rhs = self._marg(q * (g[e] / he)[seg_e]) - _concat(xp, [g[w] for w in self.o])
+        diag = h_o - self._marg(q * q / he[seg_e])
+        diag = xp.where(diag > 1e-3 * h_o, diag, xp.where(h_o > 0, 1e-3 * h_o, 1.0))
+        x = _pcg(xp, matvec, rhs, 1.0 / diag, h_o, xp.item(xp.max(xp.abs(grad))), self.max_cg)
+        d_e = -(g[e] + lay.marginal(q * self._cells(x), e)) / he
+        x0, x1 = self._split(x)
+        parts = {e: d_e, self.o[0]: x0, self.o[1]: x1}
+        return _concat(xp, [parts[w] for w in range(3)])
+
+
+def _pcg(xp: Any, matvec: Any, b: Any, prec: Any, norm: Any, grad_size: float, max_cg: int) -> Any:
+    """Preconditioned conjugate gradients from 0, to the relative residual
+    ``min(0.5, sqrt(grad_size))`` (inexact Newton, superlinear). ``norm`` weighs the curvature
+    test: a direction of (numerically) zero curvature is a gauge freedom, stepping along it would
+    only blow the potentials up, so CG stops there."""
+    x = xp.zeros_like(b)
+    r = b
+    z = prec * r
+    p = z
+    rz = xp.item(xp.sum(r * z))
+    stop = min(0.25, max(grad_size, 0.0)) * rz
+    for _ in range(max_cg):
+        hp = matvec(p)
+        php = xp.item(xp.sum(p * hp))
+        if not php > _NULL_CURVATURE * xp.item(xp.sum(p * p * norm)):
+            break
+        alpha = rz / php
+        x = x + alpha * p
+        r = r - alpha * hp
         z = prec * r
-        p = z
-        rz = xp.item(xp.sum(r * z))
-        stop = min(0.5, math.sqrt(max(xp.item(xp.max(xp.abs(grad))), 0.0))) ** 2 * rz
-        for _ in range(self.max_cg):
-            hp = dual.marginals(q * dual.cells(p))
-            php = xp.item(xp.sum(p * hp))
-            # a direction of (numerically) zero curvature is a gauge freedom: stepping along it
-            # would only blow the potentials up, so CG stops there
-            if not php > _NULL_CURVATURE * xp.item(xp.sum(p * p * marg)):
-                break
-            alpha = rz / php
-            x = x + alpha * p
-            r = r - alpha * hp
-            z = prec * r
-            rz_new = xp.item(xp.sum(r * z))
-            if rz_new <= stop:
-                break
-            p = z + (rz_new / rz) * p
-            rz = rz_new
-        return x
+        rz_new = xp.item(xp.sum(r * z))
+        if rz_new <= stop:
+            break
+        p = z + (rz_new / rz) * p
+        rz = rz_new
+    return x
