@@ -26,6 +26,7 @@ Ann. Probab. 3(1), 1975.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,15 @@ def _accurate_sum(a: np.ndarray) -> tuple[float, int]:
     pad = (-a.size) % _BLOCK
     blocks = np.add.reduce(np.concatenate([a, np.zeros(pad)]).reshape(-1, _BLOCK), axis=1)
     return math.fsum(blocks.tolist()), _BLOCK + 1
+
+
+def _gather(mask: np.ndarray, n: int) -> Any:
+    """``f(a12, a1y, a2y)``: ``a12[i,j] + a1y[i,k] + a2y[j,k]`` on the cells of ``mask`` (in
+    C order), by broadcasting on dense masks and by index gathers on sparse ones."""
+    if 8 * n >= mask.size:
+        return lambda a, b, c: (a[:, :, None] + b[:, None, :] + c[None, :, :])[mask]
+    i, j, k = np.nonzero(mask)
+    return lambda a, b, c: a[i, j] + b[i, k] + c[j, k]
 
 
 def gibbs_entropy_upper(
@@ -71,12 +81,12 @@ def gibbs_entropy_upper(
     float
         The bound in nats (``inf`` if the potentials are not finite).
     """
-    i, j, k = np.nonzero(mask)
-    n = i.size
+    n = int(np.count_nonzero(mask))
     if n == 0:
         return 0.0
-    phi_c = phi[0][i, j] + phi[1][i, k] + phi[2][j, k]
-    size_c = np.abs(phi[0][i, j]) + np.abs(phi[1][i, k]) + np.abs(phi[2][j, k])
+    on_cells = _gather(mask, n)
+    phi_c = on_cells(*phi)
+    size_c = on_cells(*(np.abs(a) for a in phi))
     terms = [np.where(t > 0, f * t, 0.0).ravel() for f, t in zip(phi, targets)]
     dot_phi, k_dot = _accurate_sum(np.concatenate(terms))
     abs_phi = sum(float(np.sum(np.abs(a))) for a in terms)
@@ -85,8 +95,8 @@ def gibbs_entropy_upper(
     if y is None or not all(np.all(np.isfinite(a)) for a in y):
         w_c, dot_y, abs_y, size_w = np.zeros(n), 0.0, 0.0, 0.0
     else:
-        w_c = y[0][i, j] + y[1][i, k] + y[2][j, k]
-        size_w = float(np.max(np.abs(y[0][i, j]) + np.abs(y[1][i, k]) + np.abs(y[2][j, k])))
+        w_c = on_cells(*y)
+        size_w = float(np.max(on_cells(*(np.abs(a) for a in y))))
         dot_y = sum(float(np.sum(a * t)) for a, t in zip(y, targets))
         abs_y = sum(float(np.sum(np.abs(a * t))) for a, t in zip(y, targets))
     n_rows = sum(t.size for t in targets)
