@@ -79,7 +79,6 @@ class _Dual:
     def __init__(self, xp: Any, lay: _Sparse, targets: list[Any]) -> None:
         self.xp, self.lay = xp, lay
         self.sizes = [int(t.shape[0]) for t in targets]
-        self.t = targets
 
     def split(self, v: Any) -> list[Any]:
         a, b = self.sizes[0], self.sizes[0] + self.sizes[1]
@@ -94,9 +93,6 @@ class _Dual:
     def marginals(self, q: Any) -> Any:
         """``A q``: the three marginals of a cell vector, stacked."""
         return _concat(self.xp, [self.lay.marginal(q, w) for w in range(3)])
-
-    def dot_targets(self, v: Any) -> float:
-        return sum(self.xp.item(self.xp.sum(a * t)) for a, t in zip(self.split(v), self.t))
 
 
 def maxent_newton(
@@ -142,7 +138,8 @@ def maxent_newton(
     MaxEntSolution
         ``entropy_upper`` is certified whether or not the iteration converged;
         ``info.residual`` is the max absolute marginal error, ``info.status`` is ``"optimal"``
-        when both tolerances were met.
+        when both tolerances were met, ``"stalled"`` when no step lowered the dual any more
+        (rounding) before they were, ``"max_iter"`` or ``"numerical_error"``.
 
     Raises
     ------
