@@ -10,9 +10,10 @@ max; the slowest tables are timed again, best of 3, to tell load noise from slow
 and how much looser its certified bound is.
 
 Part 2 (larger tables): clustered 100x100x10 and 1000x1000x10 (each label owns a block of x1 and
-x2 values) and dense 100x100x10, Newton, IPF and ``solve_maxent`` (the default: IPF first on large
-supports, Newton from its potentials) on the same marginals, best of ``--repeats``; ``ratio`` is
-IPF time over Newton time.
+x2 values: ``clustered`` is ``tests.conftest``'s, ``clustered-w`` ``benchmarks/solvers.py``'s,
+with unequal label weights) and dense 100x100x10, Newton, IPF and ``solve_maxent`` (the
+default: IPF first on large dense supports, Newton from its potentials otherwise) on the same
+marginals, best of ``--repeats``; ``ratio`` is IPF time over Newton time.
 
     python benchmarks/maxent_solver.py                    # 10,000 tables, then the large ones
     python benchmarks/maxent_solver.py --n-tables 1000 --skip-large
@@ -34,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.solvers import clustered_table as solvers_clustered_table  # noqa: E402
 from mmbounds.exceptions import ConvergenceWarning  # noqa: E402
 from mmbounds.solvers.maxent import maxent_ipf, maxent_newton, solve_maxent  # noqa: E402
 from tests.conftest import clustered_table, sparse_dirichlet_table  # noqa: E402
@@ -146,11 +148,13 @@ def large_tables(sizes: list[str], repeats: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     for size in sizes:
         n1, n2, ny = (int(v) for v in size.split("x"))
-        for kind in ("clustered", "dense"):
+        for kind in ("clustered", "clustered-w", "dense"):
             if kind == "dense" and n1 * n2 * ny > 2_000_000:
                 continue  # the dense support goes to IPF under method="auto" anyway
             if kind == "clustered":
                 p = clustered_table(n1, n2, ny, seed=int(rng.integers(2**31)))
+            elif kind == "clustered-w":  # benchmarks/solvers.py's: unequal label weights
+                p = solvers_clustered_table(n1, n2, ny, rng)
             else:
                 p = rng.dirichlet(np.ones(n1 * n2 * ny)).reshape(n1, n2, ny)
             marg = _margins(p)

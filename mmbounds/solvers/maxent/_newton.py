@@ -103,7 +103,7 @@ def maxent_newton(
     tol: float = 1e-9,
     gap_tol: float = 1e-12,
     max_iter: int = 200,
-    dense_max: int = 300,
+    dense_max: int = 200,
     start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     backend: str = "auto",
     device: Any = None,

@@ -35,7 +35,7 @@ _NEWTON_MAX_CELLS = 1_000_000
 #: above this support size, on dense supports, ``method="auto"`` runs IPF first (``_IPF_SWEEPS``
 #: sweeps to the marginal tolerance ``_IPF_TIGHT_TOL``) and starts Newton from its potentials if
 #: it has not converged
-_NEWTON_FIRST_CELLS = 5_000
+_NEWTON_FIRST_CELLS = 500
 _DENSE_ABOVE = 8  # ... when the support is at least 1/8 of the cells (sparse tables: Newton)
 _IPF_SWEEPS = 100
 _IPF_TIGHT_TOL = 1e-12
