@@ -1,4 +1,4 @@
-"""Solvers: BROJA (cvxpy reference and fast), maximum entropy (IPF), minimum-entropy couplings."""
+"""Solvers: BROJA (cvxpy reference, fast), maximum entropy (dual Newton, IPF), couplings."""
 
 from ._types import SolverInfo
 from .broja import BrojaSolution, broja, broja_cvxpy
