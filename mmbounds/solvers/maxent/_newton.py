@@ -24,8 +24,7 @@ its unit-diagonal scaling with a tiny ridge: the potentials have gauge freedoms,
 ``A^T v = 0`` along which nothing changes). Above it, the Newton system is solved by conjugate
 gradients on the Schur complement of the largest (diagonal) block of potentials, with a Jacobi
 preconditioner (:class:`_SchurCG`): a few passes over the support cells per product, no matrix
-is formed. Cells are stored by :class:`._layouts._Sparse`
-(numpy or torch).
+is formed. Cells are stored by :class:`._layouts._Sparse` (numpy or torch).
 
 References
 ----------
