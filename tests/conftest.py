@@ -66,3 +66,18 @@ def clustered_table(n1: int, n2: int, ny: int, seed: int, reach: int = 2) -> np.
         j = np.concatenate([b2[y], b2[(y + 1) % ny][:reach]])
         p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
     return p / p.sum()
+
+
+def sparse_dirichlet_table(rng: np.random.Generator, shape: tuple[int, int, int] | None = None):
+    """A joint on which IPF is slow: Dirichlet(alpha) cells, ``alpha`` in 0.05-0.2 (many near-zero
+    cells), and in half of the draws structural zeros on 10-60% of the cells (proper faces of the
+    marginals' table set). The shape is drawn from 2-6 per axis unless given."""
+    if shape is None:
+        shape = tuple(int(v) for v in rng.integers(2, 7, size=3))
+    alpha = float(rng.uniform(0.05, 0.2))
+    p = rng.dirichlet(np.full(int(np.prod(shape)), alpha)).reshape(shape)
+    if rng.random() < 0.5:
+        p = p * (rng.random(shape) >= rng.uniform(0.1, 0.6))
+    if not p.sum() > 0:
+        p.flat[rng.integers(p.size)] = 1.0
+    return p / p.sum()

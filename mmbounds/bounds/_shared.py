@@ -1,10 +1,11 @@
 """Lower bounds on synergy from shared information (paper Theorem 1; DESIGN §3).
 
 ``S >= R - I(X1;X2) + min_{r in Δ12} I_r(X1;X2|Y)``. Over Δ12 the minimum of ``I_r(X1;X2|Y)`` is the
-maximum of ``H(r)``: the maximum-entropy table with the three marginals (IPF, certified by its dual
-bound), which makes this the minimum of S over every joint with the observed marginals — the
-tightest lower bound they allow. The paper's released code kept only ``p(x1,x2)`` and ``p(x1,y)``,
-a BROJA program with X1 as the target: valid, looser, kept for reproduction.
+maximum of ``H(r)``: the maximum-entropy table with the three marginals (dual Newton with IPF as
+fallback, certified by the dual bound), which makes this the minimum of S over every joint with the
+observed marginals — the tightest lower bound they allow. The paper's released code kept only
+``p(x1,x2)`` and ``p(x1,y)``, a BROJA program with X1 as the target: valid, looser, kept for
+reproduction.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..info import mutual_information
 from ..solvers.broja import broja
-from ..solvers.maxent import maxent_ipf
+from ..solvers.maxent import solve_maxent
 from ._context import BoundContext, certified_min
 from ._registry import BoundValue, register
 
@@ -34,16 +35,16 @@ AUTO_PAPER_CELLS = 20_000
 )
 def _shared(ctx: BoundContext) -> BoundValue:
     m, o, pp = ctx.m, ctx.options, ctx.parts
-    sol = maxent_ipf(
+    sol = solve_maxent(
         m.p_x1y,
         m.p_x2y,
         m.p_x1x2,
         tol=o.tol,
-        max_iter=o.max_iter or 5000,
+        max_iter=o.max_iter,
         backend=o.backend,
         device=o.device,
     )
-    # Hmax is IPF's certified upper bound on the maximum entropy: valid when IPF stops early
+    # Hmax is the solver's certified upper bound on the maximum entropy: valid when it stops early
     value = (
         pp.redundancy
         - ctx.mi_x1x2

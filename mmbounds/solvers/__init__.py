@@ -1,9 +1,9 @@
-"""Solvers: BROJA (cvxpy reference and fast), maximum entropy (IPF), minimum-entropy couplings."""
+"""Solvers: BROJA (cvxpy reference, fast), maximum entropy (dual Newton, IPF), couplings."""
 
 from ._types import SolverInfo
 from .broja import BrojaSolution, broja, broja_cvxpy
 from .coupling import greedy_coupling_entropy, majorization_meet, meet_entropy
-from .maxent import MaxEntSolution, maxent_ipf
+from .maxent import MaxEntSolution, maxent_ipf, maxent_newton, solve_maxent
 
 __all__ = [
     "SolverInfo",
@@ -11,7 +11,9 @@ __all__ = [
     "broja",
     "broja_cvxpy",
     "MaxEntSolution",
+    "solve_maxent",
     "maxent_ipf",
+    "maxent_newton",
     "majorization_meet",
     "meet_entropy",
     "greedy_coupling_entropy",

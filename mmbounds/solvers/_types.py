@@ -79,7 +79,8 @@ class SolverInfo:
         The quantity ``tol`` bounds: max absolute marginal error for scaling methods, the certified
         duality gap in bits for BROJA solvers.
     status : str
-        ``"optimal"``, ``"max_iter"``, ``"optimal_inaccurate"`` or ``"numerical_error"``.
+        ``"optimal"``, ``"max_iter"``, ``"optimal_inaccurate"``, ``"numerical_error"`` or
+        ``"stalled"`` (the max-entropy Newton solver: no step lowered the dual any more).
     method : str
         Name of the algorithm (``"cvxpy-clarabel"``, ``"ipf"``, ...).
     solve_time_s : float

@@ -26,12 +26,34 @@ Ann. Probab. 3(1), 1975.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 __all__ = ["gibbs_entropy_upper"]
 
 _EPS = float(np.finfo(np.float64).eps)
+_FSUM_MAX = 4096  # sums of up to this many terms are exactly rounded (math.fsum)
+_BLOCK = 256  # longer sums: numpy sums of blocks of this many terms, then math.fsum of the blocks
+
+
+def _accurate_sum(a: np.ndarray) -> tuple[float, int]:
+    """``sum(a)`` and ``k`` with ``|error| <= k eps sum(|a|)``: exact rounding (``k = 1``) up to
+    ``_FSUM_MAX`` terms, else blockwise (recursive summation within a block: ``k = _BLOCK + 1``)."""
+    if a.size <= _FSUM_MAX:
+        return math.fsum(a.tolist()), 1
+    pad = (-a.size) % _BLOCK
+    blocks = np.add.reduce(np.concatenate([a, np.zeros(pad)]).reshape(-1, _BLOCK), axis=1)
+    return math.fsum(blocks.tolist()), _BLOCK + 1
+
+
+def _gather(mask: np.ndarray, n: int) -> Any:
+    """``f(a12, a1y, a2y)``: ``a12[i,j] + a1y[i,k] + a2y[j,k]`` on the cells of ``mask`` (in
+    C order), by broadcasting on dense masks and by index gathers on sparse ones."""
+    if 8 * n >= mask.size:
+        return lambda a, b, c: (a[:, :, None] + b[:, None, :] + c[None, :, :])[mask]
+    i, j, k = np.nonzero(mask)
+    return lambda a, b, c: a[i, j] + b[i, k] + c[j, k]
 
 
 def gibbs_entropy_upper(
@@ -59,29 +81,44 @@ def gibbs_entropy_upper(
     float
         The bound in nats (``inf`` if the potentials are not finite).
     """
-    i, j, k = np.nonzero(mask)
-    n = i.size
+    n = int(np.count_nonzero(mask))
     if n == 0:
         return 0.0
-    phi_c = phi[0][i, j] + phi[1][i, k] + phi[2][j, k]
-    dot_phi = [float(np.sum(np.where(t > 0, f * t, 0.0))) for f, t in zip(phi, targets)]
-    abs_phi = sum(float(np.sum(np.abs(np.where(t > 0, f * t, 0.0)))) for f, t in zip(phi, targets))
+    on_cells = _gather(mask, n)
+    phi_c = on_cells(*phi)
+    size_c = on_cells(*(np.abs(a) for a in phi))
+    terms = [np.where(t > 0, f * t, 0.0).ravel() for f, t in zip(phi, targets)]
+    dot_phi, k_dot = _accurate_sum(np.concatenate(terms))
+    abs_phi = sum(float(np.sum(np.abs(a))) for a in terms)
     if not (np.all(np.isfinite(phi_c)) and math.isfinite(abs_phi)):
         return math.inf
-    n_rows = sum(t.size for t in targets)
     if y is None or not all(np.all(np.isfinite(a)) for a in y):
-        w_c, dot_y, abs_y = np.zeros(n), 0.0, 0.0
+        w_c, dot_y, abs_y, size_w = np.zeros(n), 0.0, 0.0, 0.0
     else:
-        w_c = y[0][i, j] + y[1][i, k] + y[2][j, k]
+        w_c = on_cells(*y)
+        size_w = float(np.max(on_cells(*(np.abs(a) for a in y))))
         dot_y = sum(float(np.sum(a * t)) for a, t in zip(y, targets))
         abs_y = sum(float(np.sum(np.abs(a * t))) for a, t in zip(y, targets))
+    n_rows = sum(t.size for t in targets)
+    size_phi = float(np.max(size_c))
 
     def f(t: float) -> float:
         x = phi_c - t * w_c
         mx = float(x.max())
-        lse = mx + math.log(float(np.sum(np.exp(x - mx))))
-        val = lse - sum(dot_phi) + t * dot_y
-        margin = _EPS * ((n + 4) * (1.0 + abs(mx)) + (n_rows + 4) * (abs_phi + t * abs_y) + 4)
+        total, k_sum = _accurate_sum(np.exp(x - mx))
+        lse = mx + math.log(total)
+        val = lse - dot_phi + t * dot_y
+        # rounding: each exponent is off by at most 4 eps (its size), each exp by a few ulp, the
+        # two sums by k eps of their absolute sums (_accurate_sum), the last operations by eps
+        k_y = n_rows + 4 if t else 0
+        exponent = 4.0 * (size_phi + t * size_w + abs(mx))
+        margin = _EPS * (
+            (k_sum + 4 + exponent) * 1.5
+            + (k_dot + 4) * abs_phi
+            + k_y * t * abs_y
+            + 2.0 * (abs(lse) + abs(val))
+            + 4
+        )
         return val + margin
 
     if not w_c.any():

@@ -31,7 +31,6 @@ import numpy as np
 from ..._validation import _to_numpy
 from ...exceptions import ConvergenceWarning
 from ...info import LN2
-from ...marginals import reachable_cells
 from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
 from ._certificate import gibbs_entropy_upper
@@ -41,6 +40,7 @@ from ._solution import MaxEntSolution
 from ._support import (
     _n_cells,
     _support_size,
+    check_reachable,
     face_certificate,
     feasible_support,
     maxent_support,
@@ -138,7 +138,7 @@ def maxent_ipf(
         cert = (full, face_certificate(p_x1y, p_x2y, p_x1x2, full, mask))
         red = _ipf(p_x1y, p_x2y, p_x1x2, mask, tol, max_iter, check_every, progress, xp, cert)
         if sol.entropy_upper < red.entropy_upper:  # both certified: keep the tighter
-            return MaxEntSolution(red._r, red.entropy, sol.entropy_upper, red.info)
+            return MaxEntSolution(red._r, red.entropy, sol.entropy_upper, red.info, red._potentials)
         return red
     return _ipf(p_x1y, p_x2y, p_x1x2, None, tol, max_iter, check_every, progress, xp)
 
@@ -160,17 +160,8 @@ def _ipf(
     ``cert = (full_mask, multipliers)`` evaluates the bound on the full candidate support
     (:func:`._certificate.gibbs_entropy_upper`)."""
     t0 = time.perf_counter()
-    if mask is None:
-        reach = reachable_cells(p_x1y, p_x2y, p_x1x2)
-    else:
-        reach = (mask.any(axis=2), mask.any(axis=1), mask.any(axis=0))
-    for name, marg, ok in zip(("p_x1x2", "p_x1y", "p_x2y"), (p_x1x2, p_x1y, p_x2y), reach):
-        lost = float(marg[~ok].sum())
-        if lost > 0:
-            raise ValueError(
-                f"{name} puts mass {lost:.3g} on cells that no joint with the other two marginals "
-                "can reach; reconcile the marginals first (Marginals(..., reconcile=True))"
-            )
+    reach = None if mask is None else (mask.any(axis=2), mask.any(axis=1), mask.any(axis=0))
+    check_reachable(p_x1y, p_x2y, p_x1x2, reach)
     t12, t1y, t2y = xp.asarray(p_x1x2), xp.asarray(p_x1y), xp.asarray(p_x2y)
     n_supp = _support_size(p_x1y, p_x2y, p_x1x2) if mask is None else int(mask.sum())
     if n_supp * _SPARSE_BELOW < _n_cells(p_x1y, p_x2y):
@@ -282,5 +273,10 @@ def _ipf(
         out.setflags(write=False)
         return out
 
+    def potentials() -> tuple[np.ndarray, ...]:  # log r = their sum on the support
+        pot = [lay.potential_table(a, w) for w, a in enumerate((log12, log1y, log2y))]
+        pot[0] = pot[0] - math.log(n_supp)
+        return tuple(pot)
+
     info = SolverInfo(status == "optimal", it, float(err), status, "ipf", time.perf_counter() - t0)
-    return MaxEntSolution(Lazy(build), h, float(upper), info)
+    return MaxEntSolution(Lazy(build), h, float(upper), info, Lazy(potentials))

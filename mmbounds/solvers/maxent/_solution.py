@@ -28,12 +28,22 @@ class MaxEntSolution:
         marginals.
     info : SolverInfo
         ``residual`` is the max absolute marginal error of ``r``.
+    potentials : tuple of ndarray or None
+        ``(phi12, phi1y, phi2y)``, shapes ``(n1, n2)``, ``(n1, ny)``, ``(n2, ny)``, with
+        ``log r = phi12 + phi1y + phi2y`` on the support (a warm start for
+        :func:`maxent_newton`); None when the solver does not provide them. Built on first access.
     """
 
     _r: Lazy = field(repr=False)
     entropy: float
     entropy_upper: float
     info: SolverInfo
+    _potentials: Lazy | None = field(default=None, repr=False)
+
+    @property
+    def potentials(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The log-potentials of ``r`` (see the class docstring), built on first access."""
+        return None if self._potentials is None else self._potentials.get()  # type: ignore[return-value]
 
     @property
     def r(self) -> np.ndarray:
@@ -41,4 +51,5 @@ class MaxEntSolution:
         return self._r.get()
 
     def __reduce__(self) -> tuple[object, ...]:  # pickles the built array, not the builder
-        return (type(self), (Lazy(self.r), self.entropy, self.entropy_upper, self.info))
+        pots = None if self._potentials is None else Lazy(self.potentials)  # type: ignore[arg-type]
+        return (type(self), (Lazy(self.r), self.entropy, self.entropy_upper, self.info, pots))

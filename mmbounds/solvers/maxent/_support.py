@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["maxent_support", "feasible_support", "face_certificate", "lp_iteration_cap"]
+from ...marginals import reachable_cells
+
+__all__ = [
+    "check_reachable",
+    "maxent_support",
+    "feasible_support",
+    "face_certificate",
+    "lp_iteration_cap",
+]
 
 #: primal/dual feasibility tolerances handed to HiGHS (neither LP's answer is trusted as such: the
 #: support is checked, the certificate is evaluated in the bound whatever its accuracy)
@@ -212,6 +220,38 @@ def face_certificate(
     y[used] = res.x
     a, c = n1 * n2, n1 * n2 + n1 * ny
     return y[:a].reshape(n1, n2), y[a:c].reshape(n1, ny), y[c:].reshape(n2, ny)
+
+
+def check_reachable(
+    p_x1y: np.ndarray,
+    p_x2y: np.ndarray,
+    p_x1x2: np.ndarray,
+    reach: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> None:
+    """Raise if a positive marginal cell has no candidate support cell (no joint has them all).
+
+    Parameters
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray, shapes (n1, ny), (n2, ny), (n1, n2)
+        The three pairwise marginals.
+    reach : tuple of bool ndarray, optional
+        The reachable cells of ``(p_x1x2, p_x1y, p_x2y)`` (default:
+        :func:`~mmbounds.marginals.reachable_cells`).
+
+    Raises
+    ------
+    ValueError
+        Naming the marginal that puts mass on unreachable cells.
+    """
+    if reach is None:
+        reach = reachable_cells(p_x1y, p_x2y, p_x1x2)
+    for name, marg, ok in zip(("p_x1x2", "p_x1y", "p_x2y"), (p_x1x2, p_x1y, p_x2y), reach):
+        lost = float(marg[~ok].sum())
+        if lost > 0:
+            raise ValueError(
+                f"{name} puts mass {lost:.3g} on cells that no joint with the other two marginals "
+                "can reach; reconcile the marginals first (Marginals(..., reconcile=True))"
+            )
 
 
 def _n_cells(p_x1y: np.ndarray, p_x2y: np.ndarray) -> int:
