@@ -28,8 +28,10 @@ from ._registry import BoundValue, register
 
 __all__ = ["coupling_lower_entropy", "coupling_gap"]
 
-#: above this many cells ``bounds="auto"`` skips the branch-and-bound upper bound
-AUTO_BNB_CELLS = 500
+#: above this many cells ``bounds="auto"`` skips the branch-and-bound upper bound (20×20×20; the
+#: search caps its own work by the active cells: block bounds and a node budget up to 1,500 of
+#: them, one interior-point chord LP above)
+AUTO_BNB_CELLS = 8_000
 #: above this many cells ``bounds="auto"`` skips the profile coupling bound
 AUTO_PROFILE_CELLS = 20_000
 
