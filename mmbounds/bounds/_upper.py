@@ -10,8 +10,9 @@ Every ``r`` in Δ12 (the joints with the three observed marginals) has
 ``synergy_upper_coupling_profile``
     The same pairings with the stronger profile minimum-entropy-coupling bound.
 ``synergy_upper_bnb``
-    Branch-and-bound on the chord LP relaxation of ``min H`` over Δ12 (certified by LP duality),
-    which also finds a witness joint with the observed marginals.
+    Branch-and-bound on the chord LP relaxation of ``min H`` over Δ12 and the block-envelope LPs
+    (both certified by LP duality; deterministic budgets), which also finds a witness joint with
+    the observed marginals, so ``[synergy_witness, synergy_upper]`` shows the remaining gap.
 
 ``R+U1+U2`` enters lowered by the certified BROJA gap, so an inexact solve loosens a bound instead
 of invalidating it.

@@ -24,8 +24,9 @@ branch-and-bound in :mod:`mmbounds.solvers._chord_bnb` over the LP of
 * :func:`min_entropy_lower_pairings` — the best such bound over the six ways of seeing a table
   of Δ12 as a coupling (three unconditional, three conditional);
 * :func:`min_entropy_search` — the pairings bound, refined by a chord-relaxation
-  branch-and-bound over Δ12 (exact 1-D solve for 2×2×2), with a witness from successive linear
-  programming.
+  branch-and-bound over Δ12 (exact 1-D solve for 2×2×2) and by the block-envelope relaxations of
+  :mod:`mmbounds.solvers._block_lp`, with a witness from successive linear programming and 2×2×2
+  exchange moves (:func:`mmbounds.solvers._chord_bnb.cube_descent`).
 
 References
 ----------
@@ -94,8 +95,9 @@ class MinEntropySolution:
     gap : float
         ``witness_entropy - entropy_lower`` in bits: how much of the synergy interval may be slack.
     method : str
-        ``"exact-1d"`` (Δ12 is a point or a segment), ``"pairings"`` or ``"chord-bnb"`` (which one
-        supplied ``entropy_lower``).
+        Which bound supplied ``entropy_lower``: ``"exact-1d"`` (Δ12 is a point or a segment),
+        ``"pairings"``, ``"chord-bnb"`` (branch-and-bound), ``"block-lp"`` (a block-envelope
+        relaxation) or ``"chord-lp"`` (the root chord LP of a table above ``max_cells``).
     info : SolverInfo
         ``converged`` is ``gap <= gap_tol``; ``n_iter`` counts LPs; ``residual`` is the gap (bits);
         ``status`` is ``"optimal"``, ``"max_iter"`` (a node or LP budget), or ``"time_budget"``.
@@ -228,9 +230,10 @@ def min_entropy_search(
         per family of blocks ``(i, j, ·)``, ``(i, ·, k)``, ``(·, j, k)``) at the root: usually a
         much stronger bound than the chord nodes, and their points seed the witness search.
     max_cells : int
-        Above this many active cells no LP is solved (the simplex LPs of dense tables are slow):
-        the pairings bound is returned with the witness ``None``-free fallback of the max-entropy
-        side absent, i.e. the gap stays that of the pairings bound (``method="pairings"``).
+        Above this many active cells (dense tables, whose simplex LPs take seconds) neither
+        branch-and-bound nor the block bounds run: one interior-point solve of the root chord LP
+        gives the bound (``method="chord-lp"``) and, crossed over to a vertex and improved by
+        2×2×2 exchange moves, the witness.
 
     Returns
     -------
