@@ -205,7 +205,9 @@ def min_entropy_search(
         Maximum number of branch-and-bound nodes.
     max_lp : int
         Maximum number of linear programs in all (bound tightening, witness search, nodes): the
-        deterministic budget of the whole search.
+        deterministic budget of the whole search. The block bounds (``blocks``) have their own
+        fixed caps (40 restricted LPs per family, 60,000 vertex columns) and are counted in
+        ``info.n_iter`` only.
     obbt_lp : int
         Linear programs spent on tightening the root box (two per cell, cells with the largest
         ``u_c`` first), within ``max_lp``.
@@ -365,7 +367,12 @@ def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
     lower = lower_pair
     if y is not None:
         lower = max(lower, float(alpha.sum()) + lp.lagrangian_bound(beta, y, lo, lp.ub))
-    if x is None:  # pragma: no cover - HiGHS failed: no witness but the pairings bound
+    if x is None:  # pragma: no cover - the interior-point solve failed: simplex (slow, exact)
+        h_model.setOptionValue("solver", "simplex")
+        x, y = lp.solve(beta, lo, lp.ub)
+        if y is not None:
+            lower = max(lower, float(alpha.sum()) + lp.lagrangian_bound(beta, y, lo, lp.ub))
+    if x is None:  # pragma: no cover - HiGHS failed twice
         raise RuntimeError("min_entropy_search: the chord LP failed on a large table")
     witness = lp.full(lp.polish(x))
     h = entropy_bits(witness)
