@@ -151,8 +151,8 @@ def test_auto_skips_expensive_upper_bounds_on_large_tables():
     from mmbounds.bounds import BOUNDS
 
     AUTO_BNB_CELLS = BOUNDS["synergy_upper_bnb"].max_auto_cells
-    p = random_table(np.random.default_rng(0), (12, 12, 5), sparse=False)
-    assert p.size > AUTO_BNB_CELLS
+    p = random_table(np.random.default_rng(0), (21, 20, 20), sparse=True)
+    assert p.size > AUTO_BNB_CELLS >= 20 * 20 * 10
     res = estimate(p)
     assert "synergy_upper_bnb" not in {b.name for b in res.bounds}
     assert res.synergy_witness is None

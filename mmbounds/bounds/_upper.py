@@ -10,8 +10,9 @@ Every ``r`` in Δ12 (the joints with the three observed marginals) has
 ``synergy_upper_coupling_profile``
     The same pairings with the stronger profile minimum-entropy-coupling bound.
 ``synergy_upper_bnb``
-    Branch-and-bound on the chord LP relaxation of ``min H`` over Δ12 (certified by LP duality),
-    which also finds a witness joint with the observed marginals.
+    Branch-and-bound on the chord LP relaxation of ``min H`` over Δ12 and the block-envelope LPs
+    (both certified by LP duality; deterministic budgets), which also finds a witness joint with
+    the observed marginals, so ``[synergy_witness, synergy_upper]`` shows the remaining gap.
 
 ``R+U1+U2`` enters lowered by the certified BROJA gap, so an inexact solve loosens a bound instead
 of invalidating it.
@@ -28,8 +29,10 @@ from ._registry import BoundValue, register
 
 __all__ = ["coupling_lower_entropy", "coupling_gap"]
 
-#: above this many cells ``bounds="auto"`` skips the branch-and-bound upper bound
-AUTO_BNB_CELLS = 500
+#: above this many cells ``bounds="auto"`` skips the branch-and-bound upper bound (20×20×20; the
+#: search caps its own work by the active cells: block bounds and a node budget up to 1,500 of
+#: them, one interior-point chord LP above)
+AUTO_BNB_CELLS = 8_000
 #: above this many cells ``bounds="auto"`` skips the profile coupling bound
 AUTO_PROFILE_CELLS = 20_000
 

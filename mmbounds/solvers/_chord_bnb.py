@@ -260,3 +260,63 @@ def branch_and_bound(
     if best_x is None:  # pragma: no cover - HiGHS failed on every node
         best_x = np.zeros(m)
     return BnBResult(float(lower), best_x, float(best_h), n_nodes, status)
+
+
+#: the eight corners of a 2×2×2 sub-table and the signs of the move that keeps its marginals
+_CORNERS = np.array([(a, b, c) for a in (0, 1) for b in (0, 1) for c in (0, 1)])
+_SIGNS = np.where(_CORNERS.sum(axis=1) % 2 == 0, 1.0, -1.0)
+
+
+def cube_descent(
+    r: np.ndarray, rng: np.random.Generator, *, n_rounds: int = 40, batch: int = 2000
+) -> tuple[np.ndarray, float]:
+    """Local search for a low-entropy table with the marginals of ``r``: 2×2×2 exchange moves.
+
+    Adding ``t`` times the ``±1`` pattern ``(-1)^(a+b+c)`` on the sub-table ``{i,i'} × {j,j'} ×
+    {k,k'}`` keeps all three pairwise marginals, and ``H`` is concave along it, so the better end
+    of the feasible segment (where some cell reaches 0) never has a larger entropy. Each round
+    draws ``batch`` sub-tables through two cells of the support and applies the improving moves,
+    best first, that share no cell with a move applied before in the round. Returns the table
+    (a copy; it keeps the marginals up to rounding, ~1e-16 per move) and its entropy in bits.
+    """
+    r = np.array(r, dtype=np.float64, copy=True)
+    shape = r.shape
+    if min(shape) < 2:
+        return r, entropy_bits(r)
+    flat = r.ravel()
+    strides = np.array([shape[1] * shape[2], shape[2], 1])
+    for _ in range(n_rounds):
+        supp = np.flatnonzero(flat > 0)
+        if supp.size < 2:
+            break
+        a = np.array(np.unravel_index(rng.choice(supp, batch), shape)).T  # (batch, 3)
+        b = np.array(np.unravel_index(rng.choice(supp, batch), shape)).T
+        ok = np.all(a != b, axis=1)
+        a, b = a[ok], b[ok]
+        if a.shape[0] == 0:
+            continue
+        coords = np.where(_CORNERS[None, :, :] == 0, a[:, None, :], b[:, None, :])
+        cells = coords @ strides  # (n, 8)
+        vals = flat[cells]
+        pos, neg = _SIGNS > 0, _SIGNS < 0
+        t_hi = vals[:, neg].min(axis=1)  # +t lowers the "-" cells
+        t_lo = -vals[:, pos].min(axis=1)
+        h0 = neg_xlog2x(vals).sum(axis=1)
+        h_hi = neg_xlog2x(np.clip(vals + t_hi[:, None] * _SIGNS, 0.0, None)).sum(axis=1)
+        h_lo = neg_xlog2x(np.clip(vals + t_lo[:, None] * _SIGNS, 0.0, None)).sum(axis=1)
+        gain = np.minimum(h_hi, h_lo) - h0
+        t = np.where(h_hi <= h_lo, t_hi, t_lo)
+        cand = np.flatnonzero((gain < -1e-12) & (t != 0))
+        if cand.size == 0:
+            continue
+        used = np.zeros(flat.size, dtype=bool)
+        for q in cand[np.argsort(gain[cand], kind="stable")]:
+            cq = cells[q]
+            if used[cq].any():
+                continue
+            used[cq] = True
+            new = flat[cq] + t[q] * _SIGNS
+            # the limiting cell ends exactly at 0; rounding never leaves a negative
+            new[np.argmin(np.abs(new))] = 0.0
+            flat[cq] = np.clip(new, 0.0, None)
+    return r, entropy_bits(r)

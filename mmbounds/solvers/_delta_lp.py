@@ -60,6 +60,8 @@ class DeltaLP:
         Marginal constraints restricted to active cells and non-empty rows.
     b : ndarray
         The corresponding marginal values.
+    b_full : ndarray
+        Every marginal value: ``p(x1,x2)``, ``p(x1,y)``, ``p(x2,y)``, flattened and concatenated.
     """
 
     shape: tuple[int, int, int]
@@ -67,6 +69,7 @@ class DeltaLP:
     ub: np.ndarray
     A: sp.csr_matrix
     b: np.ndarray
+    b_full: np.ndarray | None = field(default=None, repr=False)
     _h: object = field(default=None, repr=False)
     _coo: tuple | None = field(default=None, repr=False)
     _At: np.ndarray | None = field(default=None, repr=False)
@@ -86,7 +89,7 @@ class DeltaLP:
         A = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n_rows, m))
         b = np.concatenate([p_x1x2.ravel(), p_x1y.ravel(), p_x2y.ravel()])
         keep = np.diff(A.indptr) > 0
-        return cls((n1, n2, ny), cells, u.ravel()[cells], A[keep], b[keep])
+        return cls((n1, n2, ny), cells, u.ravel()[cells], A[keep], b[keep], b_full=b)
 
     @property
     def n_cells(self) -> int:

@@ -24,8 +24,9 @@ branch-and-bound in :mod:`mmbounds.solvers._chord_bnb` over the LP of
 * :func:`min_entropy_lower_pairings` — the best such bound over the six ways of seeing a table
   of Δ12 as a coupling (three unconditional, three conditional);
 * :func:`min_entropy_search` — the pairings bound, refined by a chord-relaxation
-  branch-and-bound over Δ12 (exact 1-D solve for 2×2×2), with a witness from successive linear
-  programming.
+  branch-and-bound over Δ12 (exact 1-D solve for 2×2×2) and by the block-envelope relaxations of
+  :mod:`mmbounds.solvers._block_lp`, with a witness from successive linear programming and 2×2×2
+  exchange moves (:func:`mmbounds.solvers._chord_bnb.cube_descent`).
 
 References
 ----------
@@ -47,7 +48,8 @@ import numpy as np
 
 from .._validation import check_option, check_random_state, check_scalar
 from ..exceptions import ConvergenceWarning
-from ._chord_bnb import branch_and_bound, entropy_bits, slp_descent
+from ._block_lp import FAMILIES, block_relaxation
+from ._chord_bnb import branch_and_bound, cube_descent, entropy_bits, secants, slp_descent
 from ._delta_lp import DeltaLP
 from ._pairings import (
     _COUPLINGS,
@@ -61,6 +63,12 @@ from ._types import SolverInfo
 #: 64 cells, else the 64 cells with the largest ``u_c``; about 1-2 s on a 500-cell table on these
 #: machines, where all 2 m = 896 of them took 16 s)
 OBBT_LP = 128
+#: above this many active cells (those with ``u_c > 0``) the LP-based search is skipped: the
+#: simplex LPs of dense 20×20×10 tables take seconds each; the pairings bound is returned
+MAX_SEARCH_CELLS = 1500
+#: branch-and-bound nodes are capped at ``NODE_WORK // n_cells`` (a deterministic budget whose
+#: cost is about the same at every size: an LP costs about in proportion to the active cells)
+NODE_WORK = 40_000
 
 __all__ = [
     "pairing_values",
@@ -87,8 +95,9 @@ class MinEntropySolution:
     gap : float
         ``witness_entropy - entropy_lower`` in bits: how much of the synergy interval may be slack.
     method : str
-        ``"exact-1d"`` (Δ12 is a point or a segment), ``"pairings"`` or ``"chord-bnb"`` (which one
-        supplied ``entropy_lower``).
+        Which bound supplied ``entropy_lower``: ``"exact-1d"`` (Δ12 is a point or a segment),
+        ``"pairings"``, ``"chord-bnb"`` (branch-and-bound), ``"block-lp"`` (a block-envelope
+        relaxation) or ``"chord-lp"`` (the root chord LP of a table above ``max_cells``).
     info : SolverInfo
         ``converged`` is ``gap <= gap_tol``; ``n_iter`` counts LPs; ``residual`` is the gap (bits);
         ``status`` is ``"optimal"``, ``"max_iter"`` (a node or LP budget), or ``"time_budget"``.
@@ -176,6 +185,8 @@ def min_entropy_search(
     progress: bool = False,
     warn: bool = True,
     pairings_lower: float | None = None,
+    blocks: bool = True,
+    max_cells: int = MAX_SEARCH_CELLS,
 ) -> MinEntropySolution:
     """Certified lower bound on ``min_{r∈Δ12} H(r)`` and a low-entropy witness table in Δ12.
 
@@ -194,7 +205,9 @@ def min_entropy_search(
         Maximum number of branch-and-bound nodes.
     max_lp : int
         Maximum number of linear programs in all (bound tightening, witness search, nodes): the
-        deterministic budget of the whole search.
+        deterministic budget of the whole search. The block bounds (``blocks``) have their own
+        fixed caps (40 restricted LPs per family, 60,000 vertex columns) and are counted in
+        ``info.n_iter`` only.
     obbt_lp : int
         Linear programs spent on tightening the root box (two per cell, cells with the largest
         ``u_c`` first), within ``max_lp``.
@@ -214,6 +227,15 @@ def min_entropy_search(
     pairings_lower : float, optional
         The pairings bound of ``coupling`` if the caller has already computed it (it is not
         computed again).
+    blocks : bool
+        Also compute the block-envelope relaxations of :mod:`mmbounds.solvers._block_lp` (one
+        per family of blocks ``(i, j, ·)``, ``(i, ·, k)``, ``(·, j, k)``) at the root: usually a
+        much stronger bound than the chord nodes, and their points seed the witness search.
+    max_cells : int
+        Above this many active cells (dense tables, whose simplex LPs take seconds) neither
+        branch-and-bound nor the block bounds run: one interior-point solve of the root chord LP
+        gives the bound (``method="chord-lp"``) and, crossed over to a vertex and improved by
+        2×2×2 exchange moves, the witness.
 
     Returns
     -------
@@ -260,6 +282,9 @@ def min_entropy_search(
         return _finish(exact, h, lower, lower_pair, "exact-1d", "optimal", 0, 0, gap_tol, t0, warn)
 
     lp = DeltaLP.build(p_x1y, p_x2y, p_x1x2)
+    if lp.n_cells > max_cells:
+        return _too_large(lp, rng, lower_pair, gap_tol, t0, warn)
+    max_nodes = max(1, min(max_nodes, NODE_WORK // max(lp.n_cells, 1)))
     # witness search: successive LP from random vertices
     best_x, best_h = None, np.inf
     witness_lp = max_lp // 4  # the rest: bound tightening and nodes
@@ -286,7 +311,8 @@ def min_entropy_search(
             deadline=deadline,
             max_nodes=max_nodes,
             max_lp=max_lp,
-            obbt_lp=obbt_lp,
+            # root tightening where it covers every cell (small tables); else the block bounds
+            obbt_lp=obbt_lp if not blocks or 2 * lp.n_cells <= obbt_lp else 0,
             gap_tol=gap_tol,
             progress=bar,
         )
@@ -301,11 +327,78 @@ def min_entropy_search(
     x = lp.polish(x)
     witness = lp.full(x)
     h = entropy_bits(witness)
-    lower = max(lower_pair, min(res.lower, h))
-    meth = "chord-bnb" if res.lower > lower_pair else "pairings"
+    lower_bnb = min(res.lower, h)
+    lower_block, n_block_lp = -np.inf, 0
+    if blocks:  # on a separate model: the steps above do not depend on it
+        lower_block, starts, n_block_lp = _block_bounds(p_x1y, p_x2y, p_x1x2)
+        for x0 in starts:  # their points seed the successive-LP descent as well
+            xs, hs = slp_descent(lp, x0, max_lp=lp.n_lp + 20)
+            if hs < h - 1e-12:
+                ws = lp.full(lp.polish(xs))
+                hw = entropy_bits(ws)
+                if hw < h:
+                    witness, h = ws, hw
+    cube, h_cube = cube_descent(witness, rng)
+    if h_cube < h - 1e-12:
+        witness, h = cube, h_cube
+    n_lp = lp.n_lp + n_block_lp
+    lower = max(lower_pair, min(max(lower_bnb, lower_block), h))
+    meth = "pairings"
+    if lower > lower_pair:
+        meth = "chord-bnb" if lower_bnb >= lower_block else "block-lp"
     return _finish(
-        witness, h, lower, lower_pair, meth, res.status, res.n_nodes, lp.n_lp, gap_tol, t0, warn
+        witness, h, lower, lower_pair, meth, res.status, res.n_nodes, n_lp, gap_tol, t0, warn
     )
+
+
+def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
+    """Dense tables: one chord LP by interior point (with crossover to a vertex) and local search.
+
+    The simplex LPs of branch-and-bound take seconds each above :data:`MAX_SEARCH_CELLS` active
+    cells; one interior-point solve of the root chord LP costs about a second at 4,000 cells. Its
+    duals certify the bound; its vertex, improved by :func:`cube_descent`, is the witness.
+    """
+    h_model = lp._model()
+    h_model.setOptionValue("solver", "ipm")
+    h_model.setOptionValue("run_crossover", "on")
+    lo = np.zeros(lp.n_cells)
+    alpha, beta = secants(lo, lp.ub)
+    x, y = lp.solve(beta, lo, lp.ub)
+    lower = lower_pair
+    if y is not None:
+        lower = max(lower, float(alpha.sum()) + lp.lagrangian_bound(beta, y, lo, lp.ub))
+    if x is None:  # pragma: no cover - the interior-point solve failed: simplex (slow, exact)
+        h_model.setOptionValue("solver", "simplex")
+        x, y = lp.solve(beta, lo, lp.ub)
+        if y is not None:
+            lower = max(lower, float(alpha.sum()) + lp.lagrangian_bound(beta, y, lo, lp.ub))
+    if x is None:  # pragma: no cover - HiGHS failed twice
+        raise RuntimeError("min_entropy_search: the chord LP failed on a large table")
+    witness = lp.full(lp.polish(x))
+    h = entropy_bits(witness)
+    cube, h_cube = cube_descent(witness, rng)
+    if h_cube < h:
+        witness, h = cube, h_cube
+    lower = min(lower, h)
+    meth = "chord-lp" if lower > lower_pair else "pairings"
+    return _finish(witness, h, lower, lower_pair, meth, "max_iter", 1, lp.n_lp, gap_tol, t0, warn)
+
+
+def _block_bounds(p_x1y, p_x2y, p_x1x2) -> tuple[float, list[np.ndarray], int]:
+    """Best block-envelope bound over the three families, their LP points and the LPs solved."""
+    lp = DeltaLP.build(p_x1y, p_x2y, p_x1x2)
+    lo, hi = lp.propagate(np.zeros(lp.n_cells), lp.ub.copy(), n_pass=20)
+    _, beta = secants(lo, hi)
+    x_root, y_root = lp.solve(beta, lo, hi)
+    best, starts = -np.inf, []
+    for family in FAMILIES:
+        rel = block_relaxation(lp, family, lo, hi, y_root)
+        if rel is None:
+            continue
+        best = max(best, rel[0])
+        if rel[1] is not None:
+            starts.append(rel[1])
+    return best, starts, lp.n_lp
 
 
 def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol, t0, warn):
