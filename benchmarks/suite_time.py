@@ -1,0 +1,77 @@
+"""Wall time of the test suite before and after a change, on the tests both versions have.
+
+Both versions run in this process's environment, alternately (``--rounds`` times each, so a load
+spike on a shared machine hits both), on the test node ids that exist in both (collected with
+``--collect-only``; the baseline's ``-m 'not slow'`` default applies to both). Prints each round,
+the medians and their ratio (new / base; below 1 means the new version is faster).
+
+    python benchmarks/suite_time.py --base b8d1eb9 --rounds 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def collect(tree: Path) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+    )
+    return {ln.strip() for ln in out.stdout.splitlines() if "::" in ln}
+
+
+def run(tree: Path, ids: list[str]) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *ids],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+    )
+    tail = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr[-200:]
+    return time.perf_counter() - t0, tail
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--base", default="b8d1eb9", help="baseline commit")
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        subprocess.run(
+            ["git", "worktree", "add", "-q", "--detach", str(base), args.base], cwd=ROOT, check=True
+        )
+        try:
+            common = sorted(collect(base) & collect(ROOT))
+            print(f"{len(common)} test ids in both versions (baseline {args.base})", flush=True)
+            times: dict[str, list[float]] = {"base": [], "new": []}
+            for r in range(args.rounds):
+                for name, tree in (("base", base), ("new", ROOT)):
+                    t, tail = run(tree, common)
+                    times[name].append(t)
+                    print(f"round {r} {name:4s} {t:7.1f} s  {tail}", flush=True)
+            med = {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+            print(
+                f"median base {med['base']:.1f} s, new {med['new']:.1f} s, "
+                f"ratio new/base {med['new'] / med['base']:.2f}"
+            )
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
