@@ -79,10 +79,13 @@ from ...exceptions import ConvergenceWarning
 from ...info import LN2, entropy_nats
 from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
-from ._certify import _certify, _cond_entropy, _round_feasible
-from ._newton import _direction, _factor, _max_step
-from ._problem import _prepare, _softmax, _to_np
+from ._certify import _cond_entropy
+from ._dense import DenseOps
+from ._layout import choose_layout
+from ._newton import _direction, _max_step
+from ._problem import _to_np
 from ._solution import BrojaSolution
+from ._sparse import SparseOps, triplets
 
 __all__ = ["broja_fast"]
 
@@ -116,6 +119,7 @@ def broja_fast(
     device: Any = None,
     verbose: bool = False,
     progress: bool = False,
+    layout: str = "auto",
 ) -> BrojaSolution:
     """Solve the BROJA program to a certified duality gap (primal-dual interior point).
 
@@ -138,6 +142,12 @@ def broja_fast(
         Print one line per iteration (path parameter, step, bounds, gap).
     progress : bool
         Show a tqdm bar over iterations (if tqdm is installed).
+    layout : {"auto", "dense", "support"}
+        How the cells are stored: ``"dense"`` keeps all ``n1 n2 ny`` cells and factors the Newton
+        matrix by blocked dense Cholesky (on the namespace's device); ``"support"`` keeps only the
+        cells with ``p(x1, y) p(x2, y) > 0`` and factors a sparse Newton matrix (numpy and scipy,
+        memory linear in the support plus the factor's fill). ``"auto"`` picks by the predicted
+        cost (:func:`._layout.choose_layout`).
 
     Returns
     -------
@@ -173,10 +183,13 @@ def broja_fast(
     (0.0, 'optimal')
     """
     ctl = _blas_controller()
+    if layout not in ("auto", "dense", "support"):
+        raise ValueError(f"layout must be 'auto', 'dense' or 'support', got {layout!r}")
+    args = (p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress, layout)
     if ctl is None:
-        return _solve(p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress)
+        return _solve(*args)
     with ctl.limit(limits=1, user_api="blas"):
-        return _solve(p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress)
+        return _solve(*args)
 
 
 _CONTROLLER: list[Any] = []
@@ -208,6 +221,7 @@ def _solve(
     device: Any,
     verbose: bool,
     progress: bool,
+    layout: str,
 ) -> BrojaSolution:
     """The body of :func:`broja_fast` (same arguments)."""
     t0 = time.perf_counter()
@@ -218,39 +232,53 @@ def _solve(
     r1 = np.flatnonzero(p1_in.sum(1) > 0)
     r2 = np.flatnonzero(p2_in.sum(1) > 0)
     ry = np.flatnonzero((p1_in.sum(0) > 0) & (p2_in.sum(0) > 0))
-    p1 = p1_in[np.ix_(r1, ry)]
-    p2 = p2_in[np.ix_(r2, ry)]
-    swap = np.count_nonzero(p1) < np.count_nonzero(p2)  # factorise on the side with fewer cells
+    t1, t2 = triplets(p1_in, r1, ry), triplets(p2_in, r2, ry)  # the positive entries, pruned
+    swap = t1[2].size < t2[2].size  # factorise on the side with fewer cells
+    shape = (r1.size, r2.size, ry.size)
     if swap:
-        p1, p2 = p2, p1
+        t1, t2, r1_in, r2_in = t2, t1, r2, r1
+        shape = (r2.size, r1.size, ry.size)
+    else:
+        r1_in, r2_in = r1, r2
 
-    def _finish(q_small: Any, upper: float, info: SolverInfo) -> BrojaSolution:
+    def _finish(q_small: Any, upper: float, info: SolverInfo, ops: Any = None) -> BrojaSolution:
         def build() -> np.ndarray:  # the full joint, on the host, when first asked for
-            q_host = _to_np(q_small)
             out = np.zeros((n1, n2, ny_full))
-            out[np.ix_(r1, r2, ry)] = q_host.transpose(1, 0, 2) if swap else q_host
+            if ops is None:  # the closed form, a dense pruned table
+                q_host = _to_np(q_small)
+                out[np.ix_(r1, r2, ry)] = q_host.transpose(1, 0, 2) if swap else q_host
+            else:
+                ops.scatter(q_small, out, (r1, r2, ry), swap)
             out.setflags(write=False)
             return out
 
         return BrojaSolution(Lazy(build), upper, info)
 
-    if ry.size <= 1 or p1.shape[0] == 1 or p2.shape[0] == 1:
+    def dense(rows: np.ndarray, which: np.ndarray) -> np.ndarray:  # the pruned dense marginal
+        return which[np.ix_(rows, ry)]
+
+    p_first, p_second = (p2_in, p1_in) if swap else (p1_in, p2_in)
+    if ry.size <= 1 or shape[0] == 1 or shape[1] == 1:
         # one label, or one value of a source: the constraints fix q, q = p(x1, y) p(x2, y) / p(y)
+        p1, p2 = dense(r1_in, p_first), dense(r2_in, p_second)
         py = p1.sum(0)
         q = p1[:, None, :] * p2[None, :, :] / py[None, None, :]
         upper = max(entropy_nats(py) - _cond_entropy(get_namespace(q), q), 0.0) / LN2
         info = SolverInfo(True, 0, 0.0, "optimal", _METHOD, time.perf_counter() - t0)
         return _finish(q, upper, info)
 
-    pb = _prepare(p1, p2, xp)
-    ok1, ok2 = p1 > 0, p2 > 0
-    py = p1.sum(0)
+    if layout == "auto":
+        layout = choose_layout(t1, t2, shape, xp)
+    if layout == "support":
+        ops: Any = SparseOps(t1, t2, shape)
+    else:
+        ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
+    xp = ops.xp
     # start: the conditionally independent coupling, strictly inside (sigma = shift - log q12)
-    lam = xp.asarray(np.where(ok1, -np.log(np.where(ok1, p1, 1.0)), 0.0) + _START_SHIFT)
-    mu = xp.asarray(np.where(ok2, np.log(py) - np.log(np.where(ok2, p2, 1.0)), 0.0))
-    s, w = _softmax(pb, lam, mu)
-    pi = xp.where(pb.live, xp.exp(s + _START_SHIFT), 0.0)
-    sig = xp.where(pb.live, -s, 1.0)
+    lam, mu = ops.start(_START_SHIFT)
+    s, w = ops.softmax(lam, mu)
+    pi = ops.live(xp.exp(s + _START_SHIFT), 0.0)
+    sig = ops.live(-s, 1.0)
 
     bar = _progress_bar(max_iter, progress)
     # the certified gap tracks the path gap (it is not smaller in practice): certify from a path gap
@@ -261,15 +289,15 @@ def _solve(
     n_iter = 0
     status = "max_iter"
     while True:
-        q = pi[:, :, None] * w
-        r1_ = pb.p1 - xp.sum(q, 1)
-        r2_ = pb.p2 - xp.sum(q, 0)
-        rp = xp.where(pb.live, s + sig, 0.0)
+        q = ops.joint(pi, w)
+        r1_ = ops.p1 - ops.marg1(q)
+        r2_ = ops.p2 - ops.marg2(q)
+        rp = ops.live(s + sig, 0.0)
         path_gap = xp.item(xp.sum(pi * sig))
         # --- certify -----------------------------------------------------------------------------
         certified = path_gap / LN2 <= certify_below
         if certified:
-            gap, upper, q_feas, lower = _certify(pb, q, lam, mu)
+            gap, upper, q_feas, lower = ops.certify(q, lam, mu)
             if math.isfinite(gap) and (best is None or gap < best[0]):
                 best = (gap, upper, q_feas)
             if verbose:
@@ -292,32 +320,32 @@ def _solve(
         if bar is not None:
             bar.update(1)
         # --- Mehrotra predictor-corrector --------------------------------------------------------
-        fac = _factor(pb, w, pi, sig)
-        if fac[1] is None:
+        fac = ops.factor(w, pi, sig)
+        if fac is None:
             status = "numerical_error"
             break
-        tau = path_gap / pb.n_live
+        tau = path_gap / ops.n_live
 
         rc = pi * sig
-        _, _, dpi_a, dsig_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
+        _, _, dpi_a, dsig_a = _direction(ops, fac, w, pi, sig, rp, r1_, r2_, rc)
         a_aff = min(_max_step(xp, pi, dpi_a), _max_step(xp, sig, dsig_a))
-        tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / pb.n_live
+        tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / ops.n_live
         centring = min((tau_aff / tau) ** 3, 1.0)
-        rc = xp.where(pb.live, pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
-        dlam, dmu, dpi, dsig = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
+        rc = ops.live(pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
+        dlam, dmu, dpi, dsig = _direction(ops, fac, w, pi, sig, rp, r1_, r2_, rc)
         step = min(1.0, _STEP_TO_BOUNDARY * min(_max_step(xp, pi, dpi), _max_step(xp, sig, dsig)))
         merit = _merit(xp, r1_, r2_, rp, path_gap)
         while True:  # backtrack on the residual merit: s is nonlinear in (lam, mu)
             lam_n, mu_n = lam + step * dlam, mu + step * dmu
             pi_n = pi + step * dpi
-            sig_n = xp.where(pb.live, sig + step * dsig, 1.0)
-            s_n, w_n = _softmax(pb, lam_n, mu_n)
-            q_n = pi_n[:, :, None] * w_n
+            sig_n = ops.live(sig + step * dsig, 1.0)
+            s_n, w_n = ops.softmax(lam_n, mu_n)
+            q_n = ops.joint(pi_n, w_n)
             merit_n = _merit(
                 xp,
-                pb.p1 - xp.sum(q_n, 1),
-                pb.p2 - xp.sum(q_n, 0),
-                xp.where(pb.live, s_n + sig_n, 0.0),
+                ops.p1 - ops.marg1(q_n),
+                ops.p2 - ops.marg2(q_n),
+                ops.live(s_n + sig_n, 0.0),
                 xp.item(xp.sum(pi_n * sig_n)),
             )
             if merit_n <= _MERIT_GROWTH * merit or step < _MIN_STEP:
@@ -336,12 +364,12 @@ def _solve(
     if bar is not None:
         bar.close()
     if status != "optimal" and not certified and path_gap / LN2 <= _CERTIFY_BELOW:
-        gap, upper, q_feas, _ = _certify(pb, q, lam, mu)  # the last iterate, near the path's end
+        gap, upper, q_feas, _ = ops.certify(q, lam, mu)  # the last iterate, near the path's end
         if math.isfinite(gap) and (best is None or gap < best[0]):
             best = (gap, upper, q_feas)
     if best is None:  # no certificate yet: the current joint, made feasible, with an infinite gap
-        q_feas = _round_feasible(pb, pi[:, :, None] * w)
-        best = (math.inf, max(pb.h_y - _cond_entropy(xp, q_feas), 0.0) / LN2, q_feas)
+        q_feas = ops.round_feasible(ops.joint(pi, w))
+        best = (math.inf, max(ops.h_y - ops.cond_entropy(q_feas), 0.0) / LN2, q_feas)
     gap, upper, q_feas = best
     if status != "optimal":
         reason = (
@@ -363,7 +391,7 @@ def _solve(
         method=_METHOD,
         solve_time_s=time.perf_counter() - t0,
     )
-    return _finish(q_feas, upper, info)
+    return _finish(q_feas, upper, info, ops)
 
 
 def _progress_bar(total: int, progress: bool) -> Any:

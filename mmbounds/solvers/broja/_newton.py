@@ -174,7 +174,7 @@ def _apply(
 
 
 def _direction(
-    pb: _Problem,
+    ops: Any,
     fac: Any,
     w: Any,
     pi: Any,
@@ -187,17 +187,18 @@ def _direction(
     """Newton direction for complementarity target ``rc``, by preconditioned conjugate gradients.
 
     The reduced system ``H d v = rhs`` is solved by CG with the exact operator applied
-    matrix-free (:func:`_apply`) and the factorisation ``fac`` as preconditioner (it usually stops
+    (``ops.apply``: matrix-free on the dense layout, the assembled sparse matrix on the support
+    layout) and the factorisation ``fac`` as preconditioner (``ops.solve``; it usually stops
     after the first solve; rounding in an ill-conditioned factor only costs a few cheap
-    iterations). Returns ``(d lam, d mu, d pi, d sigma)``.
+    iterations). ``ops`` is the layout (:class:`._dense.DenseOps` or
+    :class:`._sparse.SparseOps`). Returns ``(d lam, d mu, d pi, d sigma)``.
     """
-    xp = pb.xp
-    q = pi[:, :, None] * w
+    xp = ops.xp
+    q = ops.joint(pi, w)
     rho = pi / sig - pi
-    alpha = fac[-1]
     h = (pi * rp - rc) / sig
-    hw = h[:, :, None] * w
-    b1, b2 = xp.sum(hw, 1) - r1_, xp.sum(hw, 0) - r2_
+    hw = ops.joint(h, w)
+    b1, b2 = ops.marg1(hw) - r1_, ops.marg2(hw) - r2_
 
     def norm(a1: Any, a2: Any) -> float:
         return max(xp.item(xp.max(xp.abs(a1))), xp.item(xp.max(xp.abs(a2))))
@@ -207,17 +208,17 @@ def _direction(
 
     err0 = max(norm(b1, b2), 1e-300)
     target = max(_CG_RTOL * err0, 1e-16)
-    x1, x2 = _newton(pb, fac, b1, b2)
-    h1, h2 = _apply(pb, q, rho, w, alpha, x1, x2)
+    x1, x2 = ops.solve(fac, b1, b2)
+    h1, h2 = ops.apply(fac, q, rho, w, x1, x2)
     r1, r2 = b1 - h1, b2 - h2
     err = norm(r1, r2)
     best = (err, x1, x2)
     if err > target:
-        z1, z2 = _newton(pb, fac, r1, r2)
+        z1, z2 = ops.solve(fac, r1, r2)
         p1, p2 = z1, z2
         rz = dot(r1, r2, z1, z2)
         for _ in range(_CG_MAX):
-            a1, a2 = _apply(pb, q, rho, w, alpha, p1, p2)
+            a1, a2 = ops.apply(fac, q, rho, w, p1, p2)
             pap = dot(p1, p2, a1, a2)
             if not (pap > 0 and math.isfinite(pap)):
                 break
@@ -229,14 +230,12 @@ def _direction(
                 best = (err, x1, x2)
             if err <= target:
                 break
-            z1, z2 = _newton(pb, fac, r1, r2)
+            z1, z2 = ops.solve(fac, r1, r2)
             rz_new = dot(r1, r2, z1, z2)
             p1, p2 = z1 + (rz_new / rz) * p1, z2 + (rz_new / rz) * p2
             rz = rz_new
-        h1, h2 = _apply(pb, q, rho, w, alpha, best[1], best[2])  # true residual of the best
-        err = norm(b1 - h1, b2 - h2)
     dlam, dmu = best[1], best[2]
-    jdv = -xp.sum(w * (dlam[:, None, :] + dmu[None, :, :]), 2)
+    jdv = -ops.wdot(w, dlam, dmu)
     dpi = (pi * (jdv + rp) - rc) / sig
     dsig = -rp - jdv
     return dlam, dmu, dpi, dsig
