@@ -42,3 +42,9 @@ def choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: A
     dense = _DENSE_NS[0] + _DENSE_NS[1] * block + _DENSE_NS[2] * (n1 * ny * m * m + m**3 / 3)
     sparse = _SUPPORT_NS[0] + _SUPPORT_NS[1] * entries
     return "support" if sparse < dense else "dense"
+
+
+def dense_fits(shape: tuple[int, int, int], xp: Any) -> bool:
+    """Whether the dense layout's coupling block of ``n1 n2 ny^2`` floats is within the limit."""
+    n1, n2, ny = shape
+    return n1 * n2 * ny * ny <= (_DENSE_MAX_FLOATS if xp.name == "numpy" else _DEVICE_MAX_FLOATS)

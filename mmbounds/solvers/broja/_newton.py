@@ -232,6 +232,8 @@ def _direction(
                 break
             z1, z2 = ops.solve(fac, r1, r2)
             rz_new = dot(r1, r2, z1, z2)
+            if not (rz_new > 0 and math.isfinite(rz_new)):
+                break  # a preconditioner that is no longer positive definite here: keep the best
             p1, p2 = z1 + (rz_new / rz) * p1, z2 + (rz_new / rz) * p2
             rz = rz_new
     dlam, dmu = best[1], best[2]

@@ -12,11 +12,12 @@ segment reductions over the pairs, ``bincount`` for the marginals, and the Newto
 
 assembled as a scipy sparse matrix over the allowed ``lam`` and ``mu`` only (its pattern is fixed,
 so an iteration writes the values into a precomputed compressed-column layout with one
-``bincount``) and factored by SuperLU with a fill-reducing ordering. Memory is linear in the
-support plus the fill of the factor; no ``(n1 ny) x (n2 ny)`` block is ever formed. The gauge
-(``lam(., y) + a, mu(., y) - a``: each label's cells form a connected complete bipartite graph,
-so this is the whole null space) is fixed by the same pins as the dense layout, one ``mu`` per
-label.
+``bincount``) and factored by SuperLU (column approximate minimum degree ordering, partial
+pivoting); the conjugate-gradient refinement applies ``H`` matrix-free in ``O(N)``. Memory is
+linear in the support plus the fill of the factor; no ``(n1 ny) x (n2 ny)`` block and no array of
+the input's size is ever formed. The gauge (``lam(., y) + a, mu(., y) - a``: each label's cells form
+a connected complete bipartite graph, so this is the whole null space) is fixed by the same pins as
+the dense layout, one ``mu`` per label.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ class SparseOps:
         pins = np.lexsort((t2[0], -t2[2], t2[1]))  # per label, the largest p(x2, y) first
         first = np.ones(pins.size, dtype=bool)
         first[1:] = t2[1][pins][1:] != t2[1][pins][:-1]
-        self._pattern(self.va, self.n_a + self.vb, self.n_a + pins[first])
+        self.pins = pins[first]
+        self._pattern(self.va, self.n_a + self.vb, self.n_a + self.pins)
 
     def _pattern(self, var_a: np.ndarray, var_b: np.ndarray, pins: np.ndarray) -> None:
         """Compressed-column pattern of ``H`` and the map from its terms to the stored entries."""
@@ -204,16 +206,12 @@ class SparseOps:
                 d[self.diag_pos] += ridge * alpha
                 a = sp.csc_matrix((d, self.indices, self.indptr), shape=shape)
             try:
-                lu = splu(
-                    a,
-                    permc_spec="MMD_AT_PLUS_A",
-                    diag_pivot_thresh=0.0,
-                    options={"SymmetricMode": True},
-                )
+                lu = splu(a, permc_spec="COLAMD")  # partial pivoting: late on the path H is
+                # ill-conditioned, and unpivoted (symmetric-mode) factors then stall the path
             except RuntimeError:  # exactly singular
                 continue
             if math.isfinite(float(np.sum(np.abs(lu.U.diagonal())))):
-                return (lu, h, alpha)
+                return (lu, None, alpha)
         return None
 
     def solve(self, fac: Any, r1: np.ndarray, r2: np.ndarray) -> tuple[Any, Any]:
@@ -221,9 +219,12 @@ class SparseOps:
         return x[: self.n_a], x[self.n_a :]
 
     def apply(self, fac: Any, q: Any, rho: Any, w: Any, v1: Any, v2: Any) -> tuple[Any, Any]:
-        """``(H + alpha E) v`` by the assembled matrix."""
-        x = fac[1] @ np.concatenate([v1, v2])
-        return x[: self.n_a], x[self.n_a :]
+        """``(H + alpha E) v`` matrix-free, ``O(N)``, as :func:`._newton._apply` does it."""
+        du = v1[self.va] + v2[self.vb]
+        t = q * du + (rho * np.add.reduceat(w * du, self.starts))[self.ck] * w
+        o2 = self.marg2(t)
+        o2[self.pins] += fac[2] * v2[self.pins]
+        return self.marg1(t), o2
 
     def round_feasible(self, q: np.ndarray) -> np.ndarray:
         """Make ``q`` meet both marginals (:func:`._certify._round_feasible` on the cell list)."""
