@@ -109,3 +109,106 @@ def broja_2pid() -> Callable[[np.ndarray], float] | None:
 def exponent(cells: list[float], seconds: list[float]) -> float:
     """Least-squares slope of ``log seconds`` on ``log cells``."""
     return float(np.polyfit(np.log(cells), np.log(seconds), 1)[0])
+
+
+def _tables(args: Any, dense_table: Callable, clustered_table: Callable) -> list[tuple]:
+    rng = np.random.default_rng
+    out = []
+    for n in (50, 100):
+        out.append((f"clustered {n}x{n}x10", clustered_table(n, n, 10, rng(args.seed))))
+    for name in ("mfeat", "digits"):
+        for k in (50, 100):
+            out.append((f"{name} k={k}", real_table(name, k)))
+    out.append(("dirichlet 20x20x10", dense_table(20, 20, 10, rng(args.seed))))
+    out.append(("dirichlet 50x50x10", dense_table(50, 50, 10, rng(args.seed))))
+    for a in (100, 200):
+        out.append((f"COPY {a}x10", copy_gate(a, 10)))
+    return out
+
+
+def peers_table(args: Any, dense_table: Callable, clustered_table: Callable) -> None:
+    """Print the BROJA peer comparison (see the ``--peers`` help of solvers.py)."""
+    from mmbounds.solvers._backend import NumpyNamespace
+    from mmbounds.solvers.broja import broja_cvxpy, broja_fast
+    from mmbounds.solvers.broja._layout import choose_layout
+    from mmbounds.solvers.broja._sparse import triplets
+
+    peers = {"dit": dit_broja(), "BROJA_2PID": broja_2pid()}
+    missing = [k for k, v in peers.items() if v is None]
+    print(
+        f"BROJA: broja_fast (auto layout) vs peers, CPU s best of {args.repeats}, peak traced MiB "
+        f"(tracemalloc: numpy arrays; SuperLU's and Clarabel's native buffers are not traced)"
+    )
+    print(
+        f"{'table':>20} {'shape':>13} {'support':>8} {'frac':>6} {'layout':>7} {'ours_s':>8} "
+        f"{'ours_MiB':>8} {'clar_s':>8} {'clar_MiB':>8} {'dit_s':>7} {'2pid_s':>7} "
+        f"{'x_best':>7} {'|dI| bits':>9} {'gap':>8} {'it':>3}"
+    )
+    for name, p in _tables(args, dense_table, clustered_table):
+        p1, p2 = p.sum(1), p.sum(0)
+        n1, ny = p1.shape
+        t1 = triplets(p1, np.arange(n1), np.arange(ny))
+        t2 = triplets(p2, np.arange(p2.shape[0]), np.arange(ny))
+        if t1[2].size < t2[2].size:
+            t1, t2 = t2, t1
+        shape = (int(t1[0].max()) + 1, int(t2[0].max()) + 1, ny)
+        layout = choose_layout(t1, t2, shape, NumpyNamespace())
+        support = int(((p1[:, None, :] > 0) & (p2[None, :, :] > 0)).sum())
+        tf, mf, fast = cpu_run(lambda p1=p1, p2=p2: broja_fast(p1, p2, tol=args.tol), args.repeats)
+        tc, mc, ref = cpu_run(lambda p1=p1, p2=p2: broja_cvxpy(p1, p2), args.repeats)
+        times = {"cvxpy": tc}
+        for key, fn in peers.items():
+            if fn is not None:
+                try:
+                    times[key] = cpu_run(lambda fn=fn, p=p: fn(p), 1, memory=False)[0]
+                except Exception as exc:  # a peer's failure is reported, not fatal
+                    print(f"note: {key} failed on {name}: {type(exc).__name__}: {exc}")
+        print(
+            f"{name:>20} {'x'.join(map(str, p.shape)):>13} {support:8d} {support / p.size:6.3f} "
+            f"{layout:>7} {tf:8.4f} {mf:8.1f} {tc:8.4f} {mc:8.1f} "
+            f"{times.get('dit', np.nan):7.3f} {times.get('BROJA_2PID', np.nan):7.3f} "
+            f"{min(times.values()) / tf:7.1f} {abs(fast.min_mi - ref.min_mi):9.1e} "
+            f"{fast.info.residual:8.1e} {fast.info.n_iter:3d}",
+            flush=True,
+        )
+    for key in missing:
+        print(f"note: peer {key} is not installed in this environment (not fetched): column is nan")
+    print("x_best: the fastest peer's CPU time over ours; |dI|: ours vs cvxpy+Clarabel")
+
+
+def scaling_table(args: Any, dense_table: Callable) -> None:
+    """Print the dense k x k x 10 scaling of the full estimate (``--scaling`` of solvers.py)."""
+    import mmbounds
+    from mmbounds.solvers.broja import broja_cvxpy, broja_fast
+
+    print("full mmbounds.estimate(joint, random_state=0) on dense Dirichlet(1) k x k x 10 tables")
+    print(
+        f"{'k':>5} {'cells':>9} {'est_cpu_s':>9} {'peak_MiB':>8} {'broja_s':>8} {'share':>6} "
+        f"{'broja_MiB':>9} {'it':>3} {'gap':>8}"
+    )
+    cells, est_t, broja_t = [], [], []
+    for k in args.scaling_sizes:
+        p = dense_table(k, k, 10, np.random.default_rng(args.seed))
+        te, me, _ = cpu_run(lambda p=p: mmbounds.estimate(p, random_state=0), 1)
+        tb, mb, sol = cpu_run(lambda p=p: broja_fast(p.sum(1), p.sum(0), tol=args.tol), 1)
+        cells.append(p.size)
+        est_t.append(te)
+        broja_t.append(tb)
+        print(
+            f"{k:5d} {p.size:9d} {te:9.3f} {me:8.1f} {tb:8.3f} {tb / te:6.2f} {mb:9.1f} "
+            f"{sol.info.n_iter:3d} {sol.info.residual:8.1e}",
+            flush=True,
+        )
+    if len(cells) > 1:
+        print(
+            f"exponent of CPU time in cells (least squares, log-log): full estimate "
+            f"{exponent(cells, est_t):.2f}, BROJA {exponent(cells, broja_t):.2f}"
+        )
+    if 100 in args.scaling_sizes and not args.skip_cvxpy:
+        p = dense_table(100, 100, 10, np.random.default_rng(args.seed))
+        tc = cpu_run(lambda: broja_cvxpy(p.sum(1), p.sum(0)), 1, memory=False)[0]
+        te = est_t[args.scaling_sizes.index(100)]
+        print(
+            f"100x100x10: one cvxpy+Clarabel BROJA solve {tc:.2f} CPU s = {tc / te:.0f}x the "
+            "full estimate"
+        )

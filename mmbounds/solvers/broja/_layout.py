@@ -15,6 +15,7 @@ __all__ = ["choose_layout"]
 
 _DENSE_NS = (1.2e6, 15.0, 0.03)  # ns per iteration: overhead, coupling entry, Cholesky flop
 _SUPPORT_NS = (0.6e6, 150.0)  # ns per iteration: overhead, Newton-matrix entry (support layout)
+_SUPPORT_MIN_CELLS = 1000  # below this many cells both take ~1 ms per iteration: dense layout
 _DENSE_MAX_FLOATS = 50_000_000  # a dense coupling block (n1 n2 ny^2) above this: support layout
 _DEVICE_MAX_FLOATS = 500_000_000  # ... on a torch device (1000 x 1000 x 10 is 1e8)
 
@@ -29,7 +30,9 @@ def choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: A
     fitted to the support and dense timings of benchmarks/solvers.py on clustered, overlapping,
     Dirichlet and COPY tables from 20x20x2 to 100x100x10; either layout is within about 30% of the
     other where the two predictions cross. The dense layout is never used when its coupling block
-    would exceed ``_DENSE_MAX_FLOATS`` floats; a torch device keeps it up to ``_DEVICE_MAX_FLOATS``.
+    would exceed ``_DENSE_MAX_FLOATS`` floats, and always below ``_SUPPORT_MIN_CELLS`` cells, where
+    both cost about a millisecond per iteration; a torch device keeps it up to
+    ``_DEVICE_MAX_FLOATS``.
     """
     n1, n2, ny = shape
     m = t2[0].size
@@ -38,6 +41,8 @@ def choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: A
         return "dense" if block <= _DEVICE_MAX_FLOATS else "support"
     if block > _DENSE_MAX_FLOATS:
         return "support"
+    if n1 * n2 * ny < _SUPPORT_MIN_CELLS:
+        return "dense"
     _, entries = support_cost(t1, t2, n1, n2, ny)
     dense = _DENSE_NS[0] + _DENSE_NS[1] * block + _DENSE_NS[2] * (n1 * ny * m * m + m**3 / 3)
     sparse = _SUPPORT_NS[0] + _SUPPORT_NS[1] * entries
