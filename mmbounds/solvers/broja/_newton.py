@@ -23,6 +23,7 @@ _CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
 _CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
 _GRAM_SPLIT = 4096  # the Gram product W^T W of the blockwise factorisation is done in blocks
 _GRAM_BLOCKS = 4  # ... this many per side, above this many columns
+_CHUNK = {"numpy": 2**20, "torch": 2**26}  # entries of C formed at a time (see _factor_block)
 _SYRK_MIN = 1024  # numpy: from this many Schur variables the Gram product is one in-place dsyrk
 
 
@@ -65,12 +66,16 @@ def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     _add_diag(d1, xp.sum(q, 1) + pb.pad1)
     d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))
     _add_diag(d2, xp.sum(q, 0) + pb.pad2)
-    # C_i = rows (i, .) of C: C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz
-    cb = tv(wr, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]  # (i, y, j, z)
-    del wr
     ar = xp.index(np.arange(ny))
-    cb[:, ar, :, ar] += tv(q, (2, 0, 1))  # the y = z entries; indexed dims come first: (y, i, j)
-    return _factor_block(pb, d1, d2, cb.reshape(n1, ny, n2 * ny))
+
+    def coupling(i0: int, i1: int) -> Any:
+        """Rows ``(i, .)`` of ``C`` for ``i0 <= i < i1``, on the allowed ``(x2, y)`` columns:
+        ``C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz``, shape (i1 - i0, ny, m)."""
+        cb = tv(wr[i0:i1], (0, 2, 1))[:, :, :, None] * w[i0:i1, None, :, :]  # (i, y, j, z)
+        cb[:, ar, :, ar] += tv(q[i0:i1], (2, 0, 1))  # y = z; indexed dims come first: (y, i, j)
+        return _take(cb.reshape(i1 - i0, ny, n2 * ny), pb.cols, 2)
+
+    return _factor_block(pb, d1, d2, coupling)
 
 
 def _sub_gram(xp: Any, out: Any, a: Any) -> Any:
@@ -104,7 +109,7 @@ def _sub_gram(xp: Any, out: Any, a: Any) -> Any:
     return out
 
 
-def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
+def _factor_block(pb: _Problem, d1: Any, d2: Any, coupling: Any) -> tuple[Any, ...]:
     """The Cholesky factor of the whole Newton matrix, computed blockwise.
 
     With the ``lam`` variables first the lower factor is ``[[L1, 0], [W^T, LS]]``: ``L1`` the
@@ -112,19 +117,21 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
     ``D2 - W^T W`` (plus the gauge pins). This is the blocked (right-looking) Cholesky of the whole
     matrix, so it is as backward stable as factoring it densely; its cost is one product
     ``W^T W`` of ``m^2 (n1 ny)`` flops (``m`` the allowed ``(x2, y)`` cells, at most ``n2 ny``),
-    which a GPU runs at its matrix-product speed. ``cb`` (n1, ny, n2 ny) holds the rows of ``C``;
-    the ``mu`` of cells with ``p(x2, y) = 0`` are decoupled (their rows of the matrix are the unit
-    pads) and are left out, as in the Schur route.
+    which a GPU runs at its matrix-product speed. ``coupling(i0, i1)`` gives the rows of ``C`` of
+    the ``x1`` values ``i0 .. i1 - 1``: ``W`` is built in blocks of rows (``_CHUNK`` entries of
+    ``C`` at a time), so ``C`` itself (as large as ``W``) is never held whole. The ``mu`` of cells
+    with ``p(x2, y) = 0`` are decoupled (their rows of the matrix are the unit pads) and are left
+    out, as in the Schur route.
     """
     xp = pb.xp
-    n1, ny, _ = cb.shape
+    n1, ny = d1.shape[:2]
+    b = d2.shape[0] * ny if pb.cols is None else int(pb.cols.shape[0])  # allowed (x2, y) cells
+    rows = max(1, _CHUNK[xp.name] // max(ny * b, 1))
     k = ny + 1
     scale = max(
         xp.item(xp.max(d1.reshape(n1, ny * ny)[:, ::k])),
         xp.item(xp.max(d2.reshape(d2.shape[0], ny * ny)[:, ::k])),
     )
-    cb = _take(cb, pb.cols, 2)
-    b = cb.shape[-1]
     pin = pb.pin
     diag = _eye_idx(xp, b)
     for ridge in _RIDGES:
@@ -137,7 +144,11 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
         if l1 is None:
             continue
         l1 = xp.inv_lower(l1)  # L1^{-1}: ny x ny blocks, applied by batched products below
-        wb = xp.matmul(l1, cb).reshape(n1 * ny, b)  # (n1 ny, m)
+        wb = xp.zeros((n1, ny, b))
+        for i0 in range(0, n1, rows):
+            i1 = min(n1, i0 + rows)
+            wb[i0:i1] = xp.matmul(l1[i0:i1], coupling(i0, i1))
+        wb = wb.reshape(n1 * ny, b)  # (n1 ny, m)
         sm = xp.zeros((b, b))
         sm[pb.bd_pos] = d2[pb.bd_src]  # the blocks of D2 on the allowed cells
         sm = _sub_gram(xp, sm, wb)
