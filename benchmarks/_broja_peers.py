@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+_CVXPY_TRACE_MAX = 10_000  # support cells above which the cvxpy solve runs once, untraced
+
 
 def copy_gate(a: int, b: int) -> np.ndarray:
     """The COPY gate: ``X1`` uniform on ``a`` values, ``X2`` on ``b``, ``Y = (X1, X2)``."""
@@ -130,7 +132,7 @@ def peers_table(args: Any, dense_table: Callable, clustered_table: Callable) -> 
     """Print the BROJA peer comparison (see the ``--peers`` help of solvers.py)."""
     from mmbounds.solvers._backend import NumpyNamespace
     from mmbounds.solvers.broja import broja_cvxpy, broja_fast
-    from mmbounds.solvers.broja._layout import choose_layout
+    from mmbounds.solvers.broja._layout import _choose_layout
     from mmbounds.solvers.broja._sparse import triplets
 
     peers = {"dit": dit_broja(), "BROJA_2PID": broja_2pid()}
@@ -152,10 +154,13 @@ def peers_table(args: Any, dense_table: Callable, clustered_table: Callable) -> 
         if t1[2].size < t2[2].size:
             t1, t2 = t2, t1
         shape = (int(t1[0].max()) + 1, int(t2[0].max()) + 1, ny)
-        layout = choose_layout(t1, t2, shape, NumpyNamespace())
+        layout = _choose_layout(t1, t2, shape, NumpyNamespace())
         support = int(((p1[:, None, :] > 0) & (p2[None, :, :] > 0)).sum())
         tf, mf, fast = cpu_run(lambda p1=p1, p2=p2: broja_fast(p1, p2, tol=args.tol), args.repeats)
-        tc, mc, ref = cpu_run(lambda p1=p1, p2=p2: broja_cvxpy(p1, p2), args.repeats)
+        big = support > _CVXPY_TRACE_MAX  # cvxpy once, untraced (tracemalloc slows it for minutes)
+        tc, mc, ref = cpu_run(
+            lambda p1=p1, p2=p2: broja_cvxpy(p1, p2), 1 if big else args.repeats, memory=not big
+        )
         times = {"cvxpy": tc}
         for key, fn in peers.items():
             if fn is not None:

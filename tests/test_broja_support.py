@@ -14,7 +14,7 @@ from mmbounds.exceptions import ConvergenceWarning
 from mmbounds.info import mutual_information
 from mmbounds.solvers._backend import NumpyNamespace
 from mmbounds.solvers.broja import broja_cvxpy, broja_fast, dual_lower_bound
-from mmbounds.solvers.broja._layout import choose_layout
+from mmbounds.solvers.broja._layout import _choose_layout
 from mmbounds.solvers.broja._sparse import SparseOps, support_cells, support_cost, triplets
 
 
@@ -182,13 +182,13 @@ def test_auto_layout_choice() -> None:
     xp = NumpyNamespace()
     clustered = _clustered(100, 100, 10, 0)
     t1, t2 = _triplets(clustered)
-    assert choose_layout(t1, t2, (100, 100, 10), xp) == "support"
+    assert _choose_layout(t1, t2, (100, 100, 10), xp) == "support"
     dense = np.random.default_rng(0).dirichlet(np.ones(20 * 20 * 10)).reshape(20, 20, 10)
     t1, t2 = _triplets(dense)
-    assert choose_layout(t1, t2, (20, 20, 10), xp) == "dense"
+    assert _choose_layout(t1, t2, (20, 20, 10), xp) == "dense"
     copy = _copy_gate(100, 10)  # the dense coupling block would hold 1e9 floats
     t1, t2 = _triplets(copy)
-    assert choose_layout(t1, t2, (100, 10, 1000), xp) == "support"
+    assert _choose_layout(t1, t2, (100, 10, 1000), xp) == "support"
 
 
 def test_bad_layout() -> None:

@@ -80,8 +80,8 @@ from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
 from ._certify import _cond_entropy
 from ._dense import DenseOps
-from ._layout import choose_layout, dense_fits
-from ._path import iterate
+from ._layout import _choose_layout, _dense_fits
+from ._path import _iterate
 from ._problem import _to_np
 from ._solution import BrojaSolution
 from ._sparse import SparseOps, triplets
@@ -129,7 +129,7 @@ def broja_fast(
         matrix by blocked dense Cholesky (on the namespace's device); ``"support"`` keeps only the
         cells with ``p(x1, y) p(x2, y) > 0`` and factors a sparse Newton matrix (numpy and scipy,
         memory linear in the support plus the factor's fill). ``"auto"`` picks by the predicted
-        cost (:func:`._layout.choose_layout`).
+        cost (:func:`._layout._choose_layout`).
 
     Returns
     -------
@@ -251,17 +251,17 @@ def _solve(
 
     auto = layout == "auto"
     if auto:
-        layout = choose_layout(t1, t2, shape, xp)
+        layout = _choose_layout(t1, t2, shape, xp)
     if layout == "support":
         ops: Any = SparseOps(t1, t2, shape)
     else:
         ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
-    status, n_iter, gap, upper, q_feas = iterate(ops, tol, max_iter, verbose, progress, t0)
-    if status == "numerical_error" and auto and ops.name == "support" and dense_fits(shape, xp):
+    status, n_iter, gap, upper, q_feas = _iterate(ops, tol, max_iter, verbose, progress, t0)
+    if status == "numerical_error" and auto and ops.name == "support" and _dense_fits(shape, xp):
         # a stalled sparse factorisation (rare, at the end of the path): the dense layout, once
         first = (status, n_iter, gap, upper, q_feas, ops)
         ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
-        status, n_iter, gap, upper, q_feas = iterate(ops, tol, max_iter, verbose, progress, t0)
+        status, n_iter, gap, upper, q_feas = _iterate(ops, tol, max_iter, verbose, progress, t0)
         if status != "optimal" and first[2] < gap:  # keep the better certificate
             status, n_iter, gap, upper, q_feas, ops = first
         n_iter += first[1] if ops is not first[5] else 0

@@ -1,4 +1,4 @@
-"""Which layout the fast BROJA solver uses: :func:`choose_layout`, by predicted cost and memory.
+"""Which layout the fast BROJA solver uses: :func:`_choose_layout`, by predicted cost and memory.
 
 The dense layout (:mod:`._dense`) keeps all ``n1 n2 ny`` cells and factors the Newton matrix by
 blocked dense Cholesky; the support layout (:mod:`._sparse`) keeps only the cells a feasible joint
@@ -11,7 +11,7 @@ from typing import Any
 
 from ._sparse import Triplets, support_cost
 
-__all__ = ["choose_layout"]
+__all__: list[str] = []
 
 _DENSE_NS = (1.2e6, 15.0, 0.03)  # ns per iteration: overhead, coupling entry, Cholesky flop
 _SUPPORT_NS = (0.6e6, 150.0)  # ns per iteration: overhead, Newton-matrix entry (support layout)
@@ -20,7 +20,7 @@ _DENSE_MAX_FLOATS = 50_000_000  # a dense coupling block (n1 n2 ny^2) above this
 _DEVICE_MAX_FLOATS = 500_000_000  # ... on a torch device (1000 x 1000 x 10 is 1e8)
 
 
-def choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: Any) -> str:
+def _choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: Any) -> str:
     """``"support"`` or ``"dense"``, by the predicted time of one interior-point iteration.
 
     The dense layout forms the coupling block of ``n1 n2 ny^2`` entries and runs the blocked
@@ -49,7 +49,7 @@ def choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: A
     return "support" if sparse < dense else "dense"
 
 
-def dense_fits(shape: tuple[int, int, int], xp: Any) -> bool:
+def _dense_fits(shape: tuple[int, int, int], xp: Any) -> bool:
     """Whether the dense layout's coupling block of ``n1 n2 ny^2`` floats is within the limit."""
     n1, n2, ny = shape
     return n1 * n2 * ny * ny <= (_DENSE_MAX_FLOATS if xp.name == "numpy" else _DEVICE_MAX_FLOATS)

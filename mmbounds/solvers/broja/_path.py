@@ -1,6 +1,6 @@
 """The central-path iteration of the fast BROJA solver, written once for both layouts.
 
-:func:`iterate` runs Mehrotra's predictor-corrector on the dual geometric program described in
+:func:`_iterate` runs Mehrotra's predictor-corrector on the dual geometric program described in
 :mod:`._ipm`, with every layout-dependent operation (softmax, marginals, Newton factorisation and
 solve, certificates) taken from the layout object (:class:`._dense.DenseOps` or
 :class:`._sparse.SparseOps`).
@@ -15,7 +15,7 @@ from typing import Any
 from ...info import LN2
 from ._newton import _direction, _max_step
 
-__all__ = ["iterate"]
+__all__: list[str] = []
 
 _STEP_TO_BOUNDARY = 0.995  # fraction of the largest step that keeps pi, sigma > 0
 _CERTIFY_BELOW = 1e-2  # certify once the path gap sum(pi sigma) (bits) is below this
@@ -36,12 +36,15 @@ def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
     )
 
 
-def iterate(
+def _iterate(
     ops: Any, tol: float, max_iter: int, verbose: bool, progress: bool, t0: float
 ) -> tuple[str, int, float, float, Any]:
     """Follow the central path from the conditionally independent start until the certified gap
-    is at most ``tol`` bits or ``max_iter`` iterations; returns ``(status, n_iter, gap, upper,
-    q_feasible)`` with the best certificate found (an infinite gap when none was reached)."""
+    is at most ``tol`` bits or ``max_iter`` iterations.
+
+    Returns ``(status, n_iter, gap, upper, q_feasible)`` with the best certificate found (an
+    infinite gap when none was reached).
+    """
     xp = ops.xp
     xp = ops.xp
     # start: the conditionally independent coupling, strictly inside (sigma = shift - log q12)
