@@ -257,7 +257,12 @@ def _solve(
     else:
         ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
     status, n_iter, gap, upper, q_feas = _iterate(ops, tol, max_iter, verbose, progress, t0)
-    if status == "numerical_error" and auto and ops.name == "support" and _dense_fits(shape, xp):
+    if (
+        status == "numerical_error"
+        and auto
+        and ops.name == "support"
+        and _dense_fits(t2, shape, xp)
+    ):
         # a stalled sparse factorisation (rare, at the end of the path): the dense layout, once
         first = (status, n_iter, gap, upper, q_feas, ops)
         ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
