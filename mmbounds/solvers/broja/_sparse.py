@@ -13,11 +13,12 @@ segment reductions over the pairs, ``bincount`` for the marginals, and the Newto
 assembled as a scipy sparse matrix over the allowed ``lam`` and ``mu`` only (its pattern is fixed,
 so an iteration writes the values into a precomputed compressed-column layout with one
 ``bincount``) and factored by SuperLU (column approximate minimum degree ordering, partial
-pivoting); the conjugate-gradient refinement applies ``H`` matrix-free in ``O(N)``. Memory is
-linear in the support plus the fill of the factor; no ``(n1 ny) x (n2 ny)`` block and no array of
-the input's size is ever formed. The gauge (``lam(., y) + a, mu(., y) - a``: each label's cells form
-a connected complete bipartite graph, so this is the whole null space) is fixed by the same pins as
-the dense layout, one ``mu`` per label.
+pivoting), or by dense LAPACK Cholesky when it has few variables; the conjugate-gradient
+refinement applies ``H`` matrix-free in ``O(N)``. Memory is linear in the support plus the fill
+of the factor; no ``(n1 ny) x (n2 ny)`` block and no array of the input's size is ever formed. The
+gauge (``lam(., y) + a, mu(., y) - a``: each label's cells form a connected complete bipartite
+graph, so this is the whole null space) is fixed by the same pins as the dense layout, one ``mu``
+per label.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from .._backend import NumpyNamespace
 __all__: list[str] = []
 
 _RIDGES = (0.0, 1e-12, 1e-10, 1e-8, 1e-6)  # relative ridges tried if the factorisation fails
+_DENSE_FACTOR = (400, 1500, 0.02)  # H is factored densely (LAPACK Cholesky) up to 400 variables,
+# or up to 1500 when at least 2% of its entries are nonzero (else SuperLU: the COPY gate's H is
+# almost diagonal); measured with benchmarks/solvers.py --peers (3x faster at 300 variables)
 
 Triplets = tuple[np.ndarray, np.ndarray, np.ndarray]
 """The positive entries of a source-label marginal: row, label, value, sorted by (row, label)."""
@@ -151,6 +155,11 @@ class SparseOps:
         self.indptr = np.searchsorted(uniq, np.arange(self.n_var + 1) * self.n_var).astype(np.int32)
         self.diag_pos = np.searchsorted(uniq, np.arange(self.n_var) * (self.n_var + 1))
         self.pin_pos = np.searchsorted(uniq, pins * (self.n_var + 1))
+        n, (small, mid, density) = self.n_var, _DENSE_FACTOR
+        self.dense_factor = n <= small or (n <= mid and uniq.size >= density * n * n)
+        if self.dense_factor:
+            self.cols_of = np.repeat(np.arange(self.n_var), np.diff(self.indptr))
+            self.diag_idx = np.arange(self.n_var)
 
     # --- the operations of the driver -----------------------------------------------------------
     def start(self, shift: float) -> tuple[np.ndarray, np.ndarray]:
@@ -197,6 +206,8 @@ class SparseOps:
         data = np.bincount(self.inv, np.concatenate(vals), minlength=self.indices.size)
         alpha = float(np.max(data[self.diag_pos]))
         data[self.pin_pos] += alpha
+        if self.dense_factor:
+            return self._factor_dense(data, alpha)
         shape = (self.n_var, self.n_var)
         h = sp.csc_matrix((data, self.indices, self.indptr), shape=shape)
         for ridge in _RIDGES:
@@ -214,7 +225,23 @@ class SparseOps:
                 return (lu, None, alpha)
         return None
 
+    def _factor_dense(self, data: np.ndarray, alpha: float) -> Any:
+        """LAPACK Cholesky of ``H`` held densely (few variables: faster than a sparse LU)."""
+        xp = self.xp
+        for ridge in _RIDGES:
+            a = np.zeros((self.n_var, self.n_var))
+            a[self.indices, self.cols_of] = data
+            if ridge:
+                a[self.diag_idx, self.diag_idx] += ridge * alpha
+            factor = xp.cholesky(a)
+            if factor is not None:
+                return (factor, None, alpha)
+        return None
+
     def solve(self, fac: Any, r1: np.ndarray, r2: np.ndarray) -> tuple[Any, Any]:
+        if self.dense_factor:
+            x = self.xp.cho_solve(fac[0], np.concatenate([r1, r2]))
+            return x[: self.n_a], x[self.n_a :]
         x = fac[0].solve(np.concatenate([r1, r2]))
         return x[: self.n_a], x[self.n_a :]
 
