@@ -93,6 +93,7 @@ def _iterate(
         if bar is not None:
             bar.update(1)
         # --- Mehrotra predictor-corrector --------------------------------------------------------
+        fac = None  # the previous factors (W and the Schur complement) go before the new ones
         fac = ops.factor(w, pi, sig)
         if fac is None:
             status = "numerical_error"
