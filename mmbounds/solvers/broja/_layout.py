@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._sparse import Triplets, support_cost
+from ._sparse import Triplets, dense_factor, support_cost
 
 __all__: list[str] = []
 
 _DENSE_NS = (1.2e6, 15.0, 0.03)  # ns per iteration: overhead, coupling entry, Cholesky flop
-_SUPPORT_NS = (0.6e6, 150.0)  # ns per iteration: overhead, Newton-matrix entry (support layout)
+_SUPPORT_NS = (0.6e6, 150.0)  # ns per iteration: overhead, Newton-matrix entry (SuperLU)
+_SUPPORT_DENSE_NS = (0.8e6, 25.0, 0.03)  # ... with a dense Cholesky: overhead, entry, variable^3
 _SUPPORT_MIN_CELLS = 1000  # below this many cells both take ~1 ms per iteration: dense layout
 _DENSE_MAX_FLOATS = 50_000_000  # floats either layout may hold on numpy (400 MB) ...
 _DEVICE_MAX_FLOATS = 500_000_000  # ... and on a torch device (1000 x 1000 x 10: W + S = 2e8)
@@ -28,7 +29,8 @@ def _choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: 
     allowed ``(x2, y)`` cells), forms the coupling rows (``n1 n2 ny^2`` entries, in blocks) and
     runs the blocked Cholesky's ``n1 ny m^2 + m^3 / 3`` flops; the support layout costs about its
     Newton matrix's ``E`` entries (:func:`._sparse.support_cost`), the sparse factorisation
-    included, and holds about ``_SUPPORT_FLOATS`` floats per entry while it builds the pattern.
+    included (or, with few variables, ``E`` plus a dense Cholesky's ``n^3 / 3``), and holds about
+    ``_SUPPORT_FLOATS`` floats per entry while it builds the pattern.
     When either layout's memory would exceed ``_DENSE_MAX_FLOATS`` floats (``_DEVICE_MAX_FLOATS``
     on a torch device, which otherwise keeps the dense layout: it runs the dense products at its
     matrix speed) the smaller one is used. Otherwise the time constants (nanoseconds per iteration
@@ -49,7 +51,13 @@ def _choose_layout(t1: Triplets, t2: Triplets, shape: tuple[int, int, int], xp: 
         return "dense"
     block = n1 * n2 * ny * ny
     dense = _DENSE_NS[0] + _DENSE_NS[1] * block + _DENSE_NS[2] * (n1 * ny * m * m + m**3 / 3)
-    sparse = _SUPPORT_NS[0] + _SUPPORT_NS[1] * entries
+    n_var = t1[0].size + m
+    if dense_factor(n_var, entries):  # assembly plus a dense Cholesky of the Newton matrix
+        sparse = (
+            _SUPPORT_DENSE_NS[0] + _SUPPORT_DENSE_NS[1] * entries + _SUPPORT_DENSE_NS[2] * n_var**3
+        )
+    else:
+        sparse = _SUPPORT_NS[0] + _SUPPORT_NS[1] * entries
     return "support" if sparse < dense else "dense"
 
 

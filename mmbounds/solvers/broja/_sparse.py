@@ -92,6 +92,12 @@ def support_cost(t1: Triplets, t2: Triplets, n1: int, n2: int, ny: int) -> tuple
     return n, 4 * n + int(round(float(4.0 * np.sum(m * m))))
 
 
+def dense_factor(n_var: int, nnz: int) -> bool:
+    """Whether the support layout factors its Newton matrix densely (``_DENSE_FACTOR``)."""
+    small, mid, density = _DENSE_FACTOR
+    return n_var <= small or (n_var <= mid and nnz >= density * n_var * n_var)
+
+
 class SparseOps:
     """The operations of the interior-point driver on the support layout (internal, numpy).
 
@@ -155,8 +161,7 @@ class SparseOps:
         self.indptr = np.searchsorted(uniq, np.arange(self.n_var + 1) * self.n_var).astype(np.int32)
         self.diag_pos = np.searchsorted(uniq, np.arange(self.n_var) * (self.n_var + 1))
         self.pin_pos = np.searchsorted(uniq, pins * (self.n_var + 1))
-        n, (small, mid, density) = self.n_var, _DENSE_FACTOR
-        self.dense_factor = n <= small or (n <= mid and uniq.size >= density * n * n)
+        self.dense_factor = dense_factor(self.n_var, uniq.size)
         if self.dense_factor:
             self.cols_of = np.repeat(np.arange(self.n_var), np.diff(self.indptr))
             self.diag_idx = np.arange(self.n_var)
