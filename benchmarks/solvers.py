@@ -18,6 +18,17 @@ solve runs once (no repeats, no memory trace) and the cvxpy estimate is skipped 
     python benchmarks/solvers.py --sizes 1000x1000x10 --device cuda --skip-cvxpy
     git archive <rev> mmbounds | tar -x -C /tmp/base     # then, same process, interleaved:
     python benchmarks/solvers.py --skip-cvxpy --baseline /tmp/base
+    python benchmarks/solvers.py --peers                 # BROJA against its peers (below)
+    python benchmarks/solvers.py --scaling               # dense k x k x 10 full estimates
+
+``--peers`` times one BROJA solve (CPU seconds, best of ``--repeats``; peak traced memory) of the
+fast solver (layout chosen by cost) against every peer importable in this process: cvxpy + Clarabel
+(the reference formulation), dit's BROJA PID, BROJA_2PID (ECOS); peers that are not installed are
+named, never fetched. Tables: the synthetic clustered and Dirichlet joints above, clustered tables
+from real discretizations (mfeat fou+kar, digits halves; PCA(5) + k-means with k codes per view)
+and the COPY gate ``Y = (X1, X2)``. ``--scaling`` times the full ``estimate`` (CPU seconds, peak
+traced memory) on dense k x k x 10 Dirichlet joints with BROJA's share, fits the exponent of time
+in cells, and times one cvxpy BROJA solve at 100x100x10 for the ratio.
 
 Run with OMP_NUM_THREADS=1 on a busy machine (the fast solver limits BLAS to one thread itself).
 """
@@ -34,6 +45,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mmbounds.solvers.broja import broja_cvxpy, broja_fast
 
@@ -121,7 +133,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tol", type=float, default=1e-9, help="certified gap, bits")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--peers", action="store_true", help="BROJA against its peers only")
+    parser.add_argument("--scaling", action="store_true", help="dense k x k x 10 scaling only")
+    parser.add_argument(
+        "--scaling-sizes",
+        nargs="+",
+        type=int,
+        default=[50, 100, 150, 200, 300],
+        help="k of the dense k x k x 10 tables of --scaling",
+    )
     args = parser.parse_args(argv)
+    if args.peers or args.scaling:
+        from _broja_peers import peers_table, scaling_table
+
+        if args.peers:
+            peers_table(args, dense_table, clustered_table)
+        if args.scaling:
+            scaling_table(args, dense_table)
+        return 0
 
     sizes = args.sizes or list(DEFAULT_SIZES)
     gpu = args.device is not None and str(args.device).startswith("cuda")

@@ -1,8 +1,10 @@
 """The BROJA program: the reference cvxpy solver, the fast certified solver and the dispatcher.
 
 Modules: :mod:`._solution` (the result record, the support, the dual bound), :mod:`._cvxpy` (the
-reference formulation), :mod:`._ipm` (the interior-point driver :func:`broja_fast`) with
-:mod:`._problem`, :mod:`._newton` and :mod:`._certify`, and :mod:`._dispatch` (:func:`broja`).
+reference formulation), :mod:`._ipm` (the interior-point driver :func:`broja_fast`) with the
+central-path loop :mod:`._path`, its two layouts :mod:`._dense` (all cells: :mod:`._problem`,
+:mod:`._newton`, :mod:`._certify`) and :mod:`._sparse` (the support cells only, a sparse Newton
+matrix), the choice between them :mod:`._layout`, and :mod:`._dispatch` (:func:`broja`).
 """
 
 from ._cvxpy import broja_cvxpy

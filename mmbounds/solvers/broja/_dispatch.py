@@ -21,8 +21,9 @@ __all__ = ["FAST_MIN_CELLS", "broja"]
 
 FAST_MIN_CELLS = 0
 """Support size from which ``solver="auto"`` uses the fast solver. Measured with
-benchmarks/solvers.py: the fast solver is faster than cvxpy on dense tables of every size tried
-(20×20×2 up), and within ~0.03 s of it on clustered ones, so it is used throughout."""
+``benchmarks/solvers.py --peers``: the fast solver (its layout chosen by cost) is faster than cvxpy
++ Clarabel on dense, clustered, real-data and COPY tables of every size tried, so it is used
+throughout."""
 
 
 def broja(

@@ -68,7 +68,6 @@ from :mod:`._certify`.
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from typing import Any
@@ -79,31 +78,17 @@ from ...exceptions import ConvergenceWarning
 from ...info import LN2, entropy_nats
 from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
-from ._certify import _certify, _cond_entropy, _round_feasible
-from ._newton import _direction, _factor, _max_step
-from ._problem import _prepare, _softmax, _to_np
+from ._certify import _cond_entropy
+from ._dense import DenseOps
+from ._layout import _choose_layout, _dense_fits
+from ._path import _iterate
+from ._problem import _to_np
 from ._solution import BrojaSolution
+from ._sparse import SparseOps, triplets
 
 __all__ = ["broja_fast"]
 
-_STEP_TO_BOUNDARY = 0.995  # fraction of the largest step that keeps pi, sigma > 0
-_CERTIFY_BELOW = 1e-2  # certify once the path gap sum(pi sigma) (bits) is below this
-_CERTIFY_TOLS = 100.0  # ... and below this many times tol (plus once at the end of a failed run)
-_START_SHIFT = 1.0  # initial slack added to every pair: sigma = 1 - log q(x1, x2) at the start
 _METHOD = "ipm-mehrotra"
-_MIN_STEP = 1e-6  # a shorter step counts as a stall
-_MERIT_GROWTH = 10.0  # backtrack when a step multiplies infeasibility + path gap by more
-_BACKTRACK = 0.5  # step shrink factor of the merit backtracking
-
-
-def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
-    """Infeasibility plus path gap, ``|r1|_1 + |r2|_1 + |s + sigma|_1 + sum(pi sigma)``."""
-    return (
-        xp.item(xp.sum(xp.abs(r1)))
-        + xp.item(xp.sum(xp.abs(r2)))
-        + xp.item(xp.sum(xp.abs(rp)))
-        + path_gap
-    )
 
 
 def broja_fast(
@@ -116,6 +101,7 @@ def broja_fast(
     device: Any = None,
     verbose: bool = False,
     progress: bool = False,
+    layout: str = "auto",
 ) -> BrojaSolution:
     """Solve the BROJA program to a certified duality gap (primal-dual interior point).
 
@@ -138,6 +124,12 @@ def broja_fast(
         Print one line per iteration (path parameter, step, bounds, gap).
     progress : bool
         Show a tqdm bar over iterations (if tqdm is installed).
+    layout : {"auto", "dense", "support"}
+        How the cells are stored: ``"dense"`` keeps all ``n1 n2 ny`` cells and factors the Newton
+        matrix by blocked dense Cholesky (on the namespace's device); ``"support"`` keeps only the
+        cells with ``p(x1, y) p(x2, y) > 0`` and factors a sparse Newton matrix (numpy and scipy,
+        memory linear in the support plus the factor's fill). ``"auto"`` picks by the predicted
+        cost (:func:`._layout._choose_layout`).
 
     Returns
     -------
@@ -173,10 +165,13 @@ def broja_fast(
     (0.0, 'optimal')
     """
     ctl = _blas_controller()
+    if layout not in ("auto", "dense", "support"):
+        raise ValueError(f"layout must be 'auto', 'dense' or 'support', got {layout!r}")
+    args = (p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress, layout)
     if ctl is None:
-        return _solve(p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress)
+        return _solve(*args)
     with ctl.limit(limits=1, user_api="blas"):
-        return _solve(p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress)
+        return _solve(*args)
 
 
 _CONTROLLER: list[Any] = []
@@ -208,6 +203,7 @@ def _solve(
     device: Any,
     verbose: bool,
     progress: bool,
+    layout: str,
 ) -> BrojaSolution:
     """The body of :func:`broja_fast` (same arguments)."""
     t0 = time.perf_counter()
@@ -218,131 +214,62 @@ def _solve(
     r1 = np.flatnonzero(p1_in.sum(1) > 0)
     r2 = np.flatnonzero(p2_in.sum(1) > 0)
     ry = np.flatnonzero((p1_in.sum(0) > 0) & (p2_in.sum(0) > 0))
-    p1 = p1_in[np.ix_(r1, ry)]
-    p2 = p2_in[np.ix_(r2, ry)]
-    swap = np.count_nonzero(p1) < np.count_nonzero(p2)  # factorise on the side with fewer cells
+    t1, t2 = triplets(p1_in, r1, ry), triplets(p2_in, r2, ry)  # the positive entries, pruned
+    swap = t1[2].size < t2[2].size  # factorise on the side with fewer cells
+    shape = (r1.size, r2.size, ry.size)
     if swap:
-        p1, p2 = p2, p1
+        t1, t2, r1_in, r2_in = t2, t1, r2, r1
+        shape = (r2.size, r1.size, ry.size)
+    else:
+        r1_in, r2_in = r1, r2
 
-    def _finish(q_small: Any, upper: float, info: SolverInfo) -> BrojaSolution:
+    def _finish(q_small: Any, upper: float, info: SolverInfo, ops: Any = None) -> BrojaSolution:
         def build() -> np.ndarray:  # the full joint, on the host, when first asked for
-            q_host = _to_np(q_small)
             out = np.zeros((n1, n2, ny_full))
-            out[np.ix_(r1, r2, ry)] = q_host.transpose(1, 0, 2) if swap else q_host
+            if ops is None:  # the closed form, a dense pruned table
+                q_host = _to_np(q_small)
+                out[np.ix_(r1, r2, ry)] = q_host.transpose(1, 0, 2) if swap else q_host
+            else:
+                ops.scatter(q_small, out, (r1, r2, ry), swap)
             out.setflags(write=False)
             return out
 
         return BrojaSolution(Lazy(build), upper, info)
 
-    if ry.size <= 1 or p1.shape[0] == 1 or p2.shape[0] == 1:
+    def dense(rows: np.ndarray, which: np.ndarray) -> np.ndarray:  # the pruned dense marginal
+        return which[np.ix_(rows, ry)]
+
+    p_first, p_second = (p2_in, p1_in) if swap else (p1_in, p2_in)
+    if ry.size <= 1 or shape[0] == 1 or shape[1] == 1:
         # one label, or one value of a source: the constraints fix q, q = p(x1, y) p(x2, y) / p(y)
+        p1, p2 = dense(r1_in, p_first), dense(r2_in, p_second)
         py = p1.sum(0)
         q = p1[:, None, :] * p2[None, :, :] / py[None, None, :]
         upper = max(entropy_nats(py) - _cond_entropy(get_namespace(q), q), 0.0) / LN2
         info = SolverInfo(True, 0, 0.0, "optimal", _METHOD, time.perf_counter() - t0)
         return _finish(q, upper, info)
 
-    pb = _prepare(p1, p2, xp)
-    ok1, ok2 = p1 > 0, p2 > 0
-    py = p1.sum(0)
-    # start: the conditionally independent coupling, strictly inside (sigma = shift - log q12)
-    lam = xp.asarray(np.where(ok1, -np.log(np.where(ok1, p1, 1.0)), 0.0) + _START_SHIFT)
-    mu = xp.asarray(np.where(ok2, np.log(py) - np.log(np.where(ok2, p2, 1.0)), 0.0))
-    s, w = _softmax(pb, lam, mu)
-    pi = xp.where(pb.live, xp.exp(s + _START_SHIFT), 0.0)
-    sig = xp.where(pb.live, -s, 1.0)
-
-    bar = _progress_bar(max_iter, progress)
-    # the certified gap tracks the path gap (it is not smaller in practice): certify from a path gap
-    # of _CERTIFY_TOLS * tol on (and at the end of an unsuccessful run), not on every iterate
-    certify_below = min(_CERTIFY_BELOW, _CERTIFY_TOLS * tol)
-    certified = False
-    best = None  # (gap, upper, q_feasible)
-    n_iter = 0
-    status = "max_iter"
-    while True:
-        q = pi[:, :, None] * w
-        r1_ = pb.p1 - xp.sum(q, 1)
-        r2_ = pb.p2 - xp.sum(q, 0)
-        rp = xp.where(pb.live, s + sig, 0.0)
-        path_gap = xp.item(xp.sum(pi * sig))
-        # --- certify -----------------------------------------------------------------------------
-        certified = path_gap / LN2 <= certify_below
-        if certified:
-            gap, upper, q_feas, lower = _certify(pb, q, lam, mu)
-            if math.isfinite(gap) and (best is None or gap < best[0]):
-                best = (gap, upper, q_feas)
-            if verbose:
-                print(
-                    f"broja_fast: it={n_iter:3d} t={time.perf_counter() - t0:.3f}s "
-                    f"path_gap={path_gap / LN2:.2e} lower={lower:.12f} upper={upper:.12f} "
-                    f"gap={gap:.2e}"
-                )
-            if best is not None and best[0] <= tol:
-                status = "optimal"
-                break
-        elif verbose:
-            print(
-                f"broja_fast: it={n_iter:3d} t={time.perf_counter() - t0:.3f}s "
-                f"path_gap={path_gap / LN2:.2e}"
-            )
-        if n_iter >= max_iter:
-            break
-        n_iter += 1
-        if bar is not None:
-            bar.update(1)
-        # --- Mehrotra predictor-corrector --------------------------------------------------------
-        fac = _factor(pb, w, pi, sig)
-        if fac[1] is None:
-            status = "numerical_error"
-            break
-        tau = path_gap / pb.n_live
-
-        rc = pi * sig
-        _, _, dpi_a, dsig_a = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
-        a_aff = min(_max_step(xp, pi, dpi_a), _max_step(xp, sig, dsig_a))
-        tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / pb.n_live
-        centring = min((tau_aff / tau) ** 3, 1.0)
-        rc = xp.where(pb.live, pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
-        dlam, dmu, dpi, dsig = _direction(pb, fac, w, pi, sig, rp, r1_, r2_, rc)
-        step = min(1.0, _STEP_TO_BOUNDARY * min(_max_step(xp, pi, dpi), _max_step(xp, sig, dsig)))
-        merit = _merit(xp, r1_, r2_, rp, path_gap)
-        while True:  # backtrack on the residual merit: s is nonlinear in (lam, mu)
-            lam_n, mu_n = lam + step * dlam, mu + step * dmu
-            pi_n = pi + step * dpi
-            sig_n = xp.where(pb.live, sig + step * dsig, 1.0)
-            s_n, w_n = _softmax(pb, lam_n, mu_n)
-            q_n = pi_n[:, :, None] * w_n
-            merit_n = _merit(
-                xp,
-                pb.p1 - xp.sum(q_n, 1),
-                pb.p2 - xp.sum(q_n, 0),
-                xp.where(pb.live, s_n + sig_n, 0.0),
-                xp.item(xp.sum(pi_n * sig_n)),
-            )
-            if merit_n <= _MERIT_GROWTH * merit or step < _MIN_STEP:
-                break
-            step *= _BACKTRACK
-        if verbose:
-            infeasible_n = merit_n - xp.item(xp.sum(pi_n * sig_n))
-            print(
-                f"broja_fast:   affine step {a_aff:.3f}, centring {centring:.2e}, step {step:.3f}, "
-                f"infeasibility {merit - path_gap:.2e} -> {infeasible_n:.2e}"
-            )
-        if step < _MIN_STEP or not math.isfinite(merit_n):
-            status = "numerical_error"
-            break
-        lam, mu, pi, sig, s, w = lam_n, mu_n, pi_n, sig_n, s_n, w_n
-    if bar is not None:
-        bar.close()
-    if status != "optimal" and not certified and path_gap / LN2 <= _CERTIFY_BELOW:
-        gap, upper, q_feas, _ = _certify(pb, q, lam, mu)  # the last iterate, near the path's end
-        if math.isfinite(gap) and (best is None or gap < best[0]):
-            best = (gap, upper, q_feas)
-    if best is None:  # no certificate yet: the current joint, made feasible, with an infinite gap
-        q_feas = _round_feasible(pb, pi[:, :, None] * w)
-        best = (math.inf, max(pb.h_y - _cond_entropy(xp, q_feas), 0.0) / LN2, q_feas)
-    gap, upper, q_feas = best
+    auto = layout == "auto"
+    if auto:
+        layout = _choose_layout(t1, t2, shape, xp)
+    if layout == "support":
+        ops: Any = SparseOps(t1, t2, shape)
+    else:
+        ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
+    status, n_iter, gap, upper, q_feas = _iterate(ops, tol, max_iter, verbose, progress, t0)
+    if (
+        status == "numerical_error"
+        and auto
+        and ops.name == "support"
+        and _dense_fits(t2, shape, xp)
+    ):
+        # a stalled sparse factorisation (rare, at the end of the path): the dense layout, once
+        first = (status, n_iter, gap, upper, q_feas, ops)
+        ops = DenseOps(dense(r1_in, p_first), dense(r2_in, p_second), xp)
+        status, n_iter, gap, upper, q_feas = _iterate(ops, tol, max_iter, verbose, progress, t0)
+        if status != "optimal" and first[2] < gap:  # keep the better certificate
+            status, n_iter, gap, upper, q_feas, ops = first
+        n_iter += first[1] if ops is not first[5] else 0
     if status != "optimal":
         reason = (
             f"after {n_iter} iterations (max_iter={max_iter}); increase max_iter or loosen tol"
@@ -363,14 +290,4 @@ def _solve(
         method=_METHOD,
         solve_time_s=time.perf_counter() - t0,
     )
-    return _finish(q_feas, upper, info)
-
-
-def _progress_bar(total: int, progress: bool) -> Any:
-    if not progress:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, desc="broja_fast", unit="it", leave=False)
+    return _finish(q_feas, upper, info, ops)

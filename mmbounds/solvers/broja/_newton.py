@@ -23,6 +23,8 @@ _CG_MAX = 40  # conjugate-gradient steps on the unreduced Newton system, at most
 _CG_RTOL = 1e-12  # ... stopping when the residual is this fraction of the right-hand side
 _GRAM_SPLIT = 4096  # the Gram product W^T W of the blockwise factorisation is done in blocks
 _GRAM_BLOCKS = 4  # ... this many per side, above this many columns
+_CHUNK = {"numpy": 2**20, "torch": 2**26}  # entries of C formed at a time (see _factor_block)
+_SYRK_MIN = 1024  # numpy: from this many Schur variables the Gram product is one in-place dsyrk
 
 
 def _take(x: Any, idx: Any, axis: int) -> Any:
@@ -64,26 +66,37 @@ def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     _add_diag(d1, xp.sum(q, 1) + pb.pad1)
     d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))
     _add_diag(d2, xp.sum(q, 0) + pb.pad2)
-    # C_i = rows (i, .) of C: C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz
-    cb = tv(wr, (0, 2, 1))[:, :, :, None] * w[:, None, :, :]  # (i, y, j, z)
-    del wr
     ar = xp.index(np.arange(ny))
-    cb[:, ar, :, ar] += tv(q, (2, 0, 1))  # the y = z entries; indexed dims come first: (y, i, j)
-    return _factor_block(pb, d1, d2, cb.reshape(n1, ny, n2 * ny))
+
+    def coupling(i0: int, i1: int) -> Any:
+        """Rows ``(i, .)`` of ``C`` for ``i0 <= i < i1``, on the allowed ``(x2, y)`` columns:
+        ``C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz``, shape (i1 - i0, ny, m)."""
+        cb = tv(wr[i0:i1], (0, 2, 1))[:, :, :, None] * w[i0:i1, None, :, :]  # (i, y, j, z)
+        cb[:, ar, :, ar] += tv(q[i0:i1], (2, 0, 1))  # y = z; indexed dims come first: (y, i, j)
+        return _take(cb.reshape(i1 - i0, ny, n2 * ny), pb.cols, 2)
+
+    return _factor_block(pb, d1, d2, coupling)
 
 
-def _sub_gram(xp: Any, out: Any, a: Any) -> None:
-    """``out -= a^T a`` in place, computing only the blocks on and below the diagonal.
+def _sub_gram(xp: Any, out: Any, a: Any) -> Any:
+    """``out -= a^T a`` in place; returns the array whose lower triangle holds the result.
 
-    Above ``_GRAM_SPLIT`` columns the product is cut into ``_GRAM_BLOCKS`` column blocks per side
-    and the blocks above the diagonal are mirrored: ``(k + 1) / (2 k)`` of the flops of one
-    product (five eighths for four blocks), the main cost of a GPU iteration.
+    On numpy from ``_SYRK_MIN`` columns this is one BLAS ``dsyrk`` on the Fortran-ordered view of
+    ``out`` (half the flops of a product and no temporary; only that view's lower triangle is
+    written, which is all the Cholesky factorisation reads). Otherwise, above ``_GRAM_SPLIT``
+    columns the product is cut into ``_GRAM_BLOCKS`` column blocks per side and the blocks above
+    the diagonal are mirrored: ``(k + 1) / (2 k)`` of the flops of one product (five eighths for
+    four blocks), the main cost of a GPU iteration.
     """
     n = a.shape[1]
+    if xp.name == "numpy" and n >= _SYRK_MIN:
+        from scipy.linalg.blas import dsyrk
+
+        return dsyrk(-1.0, a.T, beta=1.0, c=out.T, trans=0, lower=1, overwrite_c=1)
     at = xp.transpose(a, (1, 0))
     if n < _GRAM_SPLIT:
         out -= xp.matmul(at, a)
-        return
+        return out
     edges = [n * i // _GRAM_BLOCKS for i in range(_GRAM_BLOCKS + 1)]
     for i in range(_GRAM_BLOCKS):
         ri = slice(edges[i], edges[i + 1])
@@ -93,9 +106,10 @@ def _sub_gram(xp: Any, out: Any, a: Any) -> None:
             out[ri, rj] -= blk
             if i != j:
                 out[rj, ri] -= xp.transpose(blk, (1, 0))
+    return out
 
 
-def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
+def _factor_block(pb: _Problem, d1: Any, d2: Any, coupling: Any) -> tuple[Any, ...]:
     """The Cholesky factor of the whole Newton matrix, computed blockwise.
 
     With the ``lam`` variables first the lower factor is ``[[L1, 0], [W^T, LS]]``: ``L1`` the
@@ -103,19 +117,21 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
     ``D2 - W^T W`` (plus the gauge pins). This is the blocked (right-looking) Cholesky of the whole
     matrix, so it is as backward stable as factoring it densely; its cost is one product
     ``W^T W`` of ``m^2 (n1 ny)`` flops (``m`` the allowed ``(x2, y)`` cells, at most ``n2 ny``),
-    which a GPU runs at its matrix-product speed. ``cb`` (n1, ny, n2 ny) holds the rows of ``C``;
-    the ``mu`` of cells with ``p(x2, y) = 0`` are decoupled (their rows of the matrix are the unit
-    pads) and are left out, as in the Schur route.
+    which a GPU runs at its matrix-product speed. ``coupling(i0, i1)`` gives the rows of ``C`` of
+    the ``x1`` values ``i0 .. i1 - 1``: ``W`` is built in blocks of rows (``_CHUNK`` entries of
+    ``C`` at a time), so ``C`` itself (as large as ``W``) is never held whole. The ``mu`` of cells
+    with ``p(x2, y) = 0`` are decoupled (their rows of the matrix are the unit pads) and are left
+    out, as in the Schur route.
     """
     xp = pb.xp
-    n1, ny, _ = cb.shape
+    n1, ny = d1.shape[:2]
+    b = d2.shape[0] * ny if pb.cols is None else int(pb.cols.shape[0])  # allowed (x2, y) cells
+    rows = max(1, _CHUNK[xp.name] // max(ny * b, 1))
     k = ny + 1
     scale = max(
         xp.item(xp.max(d1.reshape(n1, ny * ny)[:, ::k])),
         xp.item(xp.max(d2.reshape(d2.shape[0], ny * ny)[:, ::k])),
     )
-    cb = _take(cb, pb.cols, 2)
-    b = cb.shape[-1]
     pin = pb.pin
     diag = _eye_idx(xp, b)
     for ridge in _RIDGES:
@@ -128,10 +144,14 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, cb: Any) -> tuple[Any, ...]:
         if l1 is None:
             continue
         l1 = xp.inv_lower(l1)  # L1^{-1}: ny x ny blocks, applied by batched products below
-        wb = xp.matmul(l1, cb).reshape(n1 * ny, b)  # (n1 ny, m)
+        wb = xp.zeros((n1, ny, b))
+        for i0 in range(0, n1, rows):
+            i1 = min(n1, i0 + rows)
+            wb[i0:i1] = xp.matmul(l1[i0:i1], coupling(i0, i1))
+        wb = wb.reshape(n1 * ny, b)  # (n1 ny, m)
         sm = xp.zeros((b, b))
         sm[pb.bd_pos] = d2[pb.bd_src]  # the blocks of D2 on the allowed cells
-        _sub_gram(xp, sm, wb)
+        sm = _sub_gram(xp, sm, wb)
         sm[pin, pin] = sm[pin, pin] + scale
         if ridge:
             sm[diag] = sm[diag] + r
@@ -174,7 +194,7 @@ def _apply(
 
 
 def _direction(
-    pb: _Problem,
+    ops: Any,
     fac: Any,
     w: Any,
     pi: Any,
@@ -187,17 +207,18 @@ def _direction(
     """Newton direction for complementarity target ``rc``, by preconditioned conjugate gradients.
 
     The reduced system ``H d v = rhs`` is solved by CG with the exact operator applied
-    matrix-free (:func:`_apply`) and the factorisation ``fac`` as preconditioner (it usually stops
+    (``ops.apply``: matrix-free on the dense layout, the assembled sparse matrix on the support
+    layout) and the factorisation ``fac`` as preconditioner (``ops.solve``; it usually stops
     after the first solve; rounding in an ill-conditioned factor only costs a few cheap
-    iterations). Returns ``(d lam, d mu, d pi, d sigma)``.
+    iterations). ``ops`` is the layout (:class:`._dense.DenseOps` or
+    :class:`._sparse.SparseOps`). Returns ``(d lam, d mu, d pi, d sigma)``.
     """
-    xp = pb.xp
-    q = pi[:, :, None] * w
+    xp = ops.xp
+    q = ops.joint(pi, w)
     rho = pi / sig - pi
-    alpha = fac[-1]
     h = (pi * rp - rc) / sig
-    hw = h[:, :, None] * w
-    b1, b2 = xp.sum(hw, 1) - r1_, xp.sum(hw, 0) - r2_
+    hw = ops.joint(h, w)
+    b1, b2 = ops.marg1(hw) - r1_, ops.marg2(hw) - r2_
 
     def norm(a1: Any, a2: Any) -> float:
         return max(xp.item(xp.max(xp.abs(a1))), xp.item(xp.max(xp.abs(a2))))
@@ -207,17 +228,17 @@ def _direction(
 
     err0 = max(norm(b1, b2), 1e-300)
     target = max(_CG_RTOL * err0, 1e-16)
-    x1, x2 = _newton(pb, fac, b1, b2)
-    h1, h2 = _apply(pb, q, rho, w, alpha, x1, x2)
+    x1, x2 = ops.solve(fac, b1, b2)
+    h1, h2 = ops.apply(fac, q, rho, w, x1, x2)
     r1, r2 = b1 - h1, b2 - h2
     err = norm(r1, r2)
     best = (err, x1, x2)
     if err > target:
-        z1, z2 = _newton(pb, fac, r1, r2)
+        z1, z2 = ops.solve(fac, r1, r2)
         p1, p2 = z1, z2
         rz = dot(r1, r2, z1, z2)
         for _ in range(_CG_MAX):
-            a1, a2 = _apply(pb, q, rho, w, alpha, p1, p2)
+            a1, a2 = ops.apply(fac, q, rho, w, p1, p2)
             pap = dot(p1, p2, a1, a2)
             if not (pap > 0 and math.isfinite(pap)):
                 break
@@ -229,14 +250,14 @@ def _direction(
                 best = (err, x1, x2)
             if err <= target:
                 break
-            z1, z2 = _newton(pb, fac, r1, r2)
+            z1, z2 = ops.solve(fac, r1, r2)
             rz_new = dot(r1, r2, z1, z2)
+            if not (rz_new > 0 and math.isfinite(rz_new)):
+                break  # a preconditioner that is no longer positive definite here: keep the best
             p1, p2 = z1 + (rz_new / rz) * p1, z2 + (rz_new / rz) * p2
             rz = rz_new
-        h1, h2 = _apply(pb, q, rho, w, alpha, best[1], best[2])  # true residual of the best
-        err = norm(b1 - h1, b2 - h2)
     dlam, dmu = best[1], best[2]
-    jdv = -xp.sum(w * (dlam[:, None, :] + dmu[None, :, :]), 2)
+    jdv = -ops.wdot(w, dlam, dmu)
     dpi = (pi * (jdv + rp) - rc) / sig
     dsig = -rp - jdv
     return dlam, dmu, dpi, dsig
