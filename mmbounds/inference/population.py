@@ -47,6 +47,7 @@ __all__ = [
     "infer_population",
     "bootstrap_replicates",
     "source_counts",
+    "resample_marginals",
     "functionals",
     "QUANTITIES",
     "MODES",
@@ -88,9 +89,10 @@ def functionals(m: Marginals, options: Options) -> np.ndarray:
     return np.array([p.redundancy, p.unique1, p.unique2, lo, hi, p.mi_x1y, p.mi_x2y])
 
 
-def _replicate(
-    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int, options: Options
-) -> np.ndarray:
+def resample_marginals(
+    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int
+) -> Marginals:
+    """One bootstrap replicate: each source's counts redrawn (multinomial), then reconciled."""
     rng = np.random.default_rng(seed)
     tables = []
     for t, n in zip(counts, sizes):
@@ -98,7 +100,7 @@ def _replicate(
         tables.append(draw)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # resampled marginals disagree; they are reconciled
-        m = Marginals(
+        return Marginals(
             *tables,
             normalize=True,
             sample_sizes=sizes,
@@ -106,6 +108,14 @@ def _replicate(
             tol=_REPLICATE_EM_TOL,
             max_iter=_REPLICATE_EM_ITER,
         )
+
+
+def _replicate(
+    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int, options: Options
+) -> np.ndarray:
+    m = resample_marginals(counts, sizes, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         return functionals(m, options)
 
 
