@@ -169,9 +169,7 @@ def performance_bounds(
     h_y = float(-(pos * np.log2(pos)).sum())
     majority = float(py.max())
     mi_iv, s_iv, mi_acc, paper_lo, paper_hi = _mi_fallback(res, h_y, k, majority)
-    r = accuracy_ranges(
-        m.p_x1y, m.p_x2y, m.p_x1x2, max_nodes=max_nodes, max_binaries=max_binaries
-    )
+    r = accuracy_ranges(m.p_x1y, m.p_x2y, m.p_x1x2, max_nodes=max_nodes, max_binaries=max_binaries)
     b_lo, b_hi = r.bayes
     method = r.upper_method
     fano = mi_acc[1] if res.inference is None else 1.0  # plug-in Fano end holds for the tables

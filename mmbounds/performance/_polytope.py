@@ -159,10 +159,15 @@ class JointPolytope:
         zero = sparse.csr_matrix((nv, nv))
         m = self.eq.shape[0]
         cons = [
-            LinearConstraint(sparse.hstack([self.eq, sparse.csr_matrix((m, 2 * nv))]), *[self.rhs] * 2),
+            LinearConstraint(
+                sparse.hstack([self.eq, sparse.csr_matrix((m, 2 * nv))]), *[self.rhs] * 2
+            ),
             LinearConstraint(
                 sparse.vstack(
-                    [sparse.hstack([-eye, eye, zero]), sparse.hstack([zero, eye, -sparse.diags(self.cap)])]
+                    [
+                        sparse.hstack([-eye, eye, zero]),
+                        sparse.hstack([zero, eye, -sparse.diags(self.cap)]),
+                    ]
                 ),
                 -np.inf,
                 0.0,
