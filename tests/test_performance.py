@@ -143,7 +143,7 @@ def test_ends_are_attained_by_joints() -> None:
     assert poly.bayes(q) == pytest.approx(lo, abs=1e-6)
     r = poly.bayes_range()
     assert r.method == "milp" and r.exact
-    assert r.upper_attained == pytest.approx(r.upper, abs=1e-6)
+    assert r.upper_attained == pytest.approx(r.upper, abs=2e-6)
     # the budgeted and relaxed upper ends are valid, never below the exact one
     assert poly.bayes_range(max_binaries=0).upper >= r.upper - 1e-9
 

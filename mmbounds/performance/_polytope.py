@@ -15,8 +15,10 @@ The joints ``q(x1, x2, y) >= 0`` with ``sum_x2 q = p(x1,y)``, ``sum_x1 q = p(x2,
   valid upper bound; which one was used is recorded.
 * ``min / max <c, q>`` (a fixed rule's accuracy) are two linear programs.
 
-Only cells with ``p(x1,x2) > 0``, ``p(x1,y) > 0`` and ``p(x2,y) > 0`` carry variables. Every
-reported end is moved outward by ``PAD`` (1e-7) to absorb HiGHS's feasibility tolerances.
+Only cells with ``p(x1,x2) > 0``, ``p(x1,y) > 0`` and ``p(x2,y) > 0`` carry variables. The ends
+of the LPs are certified by their duals (a dual point gives a bound whatever the solver's
+tolerances), then moved outward by ``PAD`` (1e-9, float rounding); the MILP's dual bound is moved
+by ``MILP_PAD`` (1e-6) to absorb HiGHS's feasibility tolerances.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 __all__ = ["JointPolytope", "PAD", "Range"]
 
-PAD = 1e-7
+PAD = 1e-9
+#: the MILP's dual bound carries HiGHS's feasibility tolerances (1e-7 per row): padded more
+MILP_PAD = 1e-6
 #: above this many binaries the MILP is not attempted; the LP relaxation is the upper bound
 MAX_BINARIES = 80
 
@@ -104,31 +108,52 @@ class JointPolytope:
         np.maximum.at(best, self.cell, q)
         return float(best.sum())
 
-    def _lp(self, c: np.ndarray, a_ub: sparse.spmatrix | None, n_extra: int) -> np.ndarray:
-        """Minimize ``c`` over ``(q, extra)``: ``q`` in Pi, ``a_ub @ x <= 0``, ``x >= 0``."""
+    def _lp(
+        self,
+        c: np.ndarray,
+        a_ub: sparse.spmatrix | None,
+        b_ub: np.ndarray | None,
+        ub_extra: np.ndarray,
+    ) -> tuple[np.ndarray, float]:
+        """Minimize ``c`` over ``x = (q, extra)``: ``q`` in Pi, ``a_ub @ x <= b_ub``, bounds.
+
+        Returns the minimizer and a *certified* lower bound on the minimum from the duals: for any
+        ``y_eq`` and ``y_ub <= 0``, with ``r = c - A_eq^T y_eq - A_ub^T y_ub``, every feasible
+        ``0 <= x <= ub`` has ``c @ x >= b_eq @ y_eq + b_ub @ y_ub + sum min(r, 0) ub``.
+        """
+        n_extra = ub_extra.size
         eq = sparse.hstack([self.eq, sparse.csr_matrix((self.eq.shape[0], n_extra))]).tocsr()
+        ub = np.concatenate([self.cap, ub_extra])
         res = linprog(
             c,
             A_ub=a_ub,
-            b_ub=None if a_ub is None else np.zeros(a_ub.shape[0]),
+            b_ub=b_ub,
             A_eq=eq,
             b_eq=self.rhs,
-            bounds=(0, None),
+            bounds=np.column_stack([np.zeros(ub.size), ub]),
             method="highs-ipm",
         )
         if res.status != 0 or res.x is None:
             raise RuntimeError(f"HiGHS could not solve the accuracy LP: {res.message}")
-        return np.asarray(res.x)
+        y_eq = np.asarray(res.eqlin.marginals)
+        r = c - eq.T @ y_eq
+        bound = float(self.rhs @ y_eq)
+        if a_ub is not None:
+            y_ub = np.minimum(np.asarray(res.ineqlin.marginals), 0.0)
+            r = r - a_ub.T @ y_ub
+            bound += float(b_ub @ y_ub)
+        bound += float(np.minimum(r, 0.0) @ ub)
+        return np.asarray(res.x), min(bound, float(c @ res.x))
 
     # ----------------------------------------------------------------------------------- ranges
     def linear_range(self, c: np.ndarray) -> Range:
         """``[min, max]`` of ``<c, q>`` over Pi (two LPs)."""
         if self.nv == 0:
             return Range(0.0, 0.0, 0.0, True, "lp")
-        lo = float(c @ self._lp(c, None, 0))
-        xq = self._lp(-c, None, 0)
-        hi = float(c @ xq)
-        return Range(lo - PAD, hi + PAD, hi, True, "lp")
+        none = np.zeros(0)
+        _, lo = self._lp(c, None, None, none)
+        xq, neg_hi = self._lp(-c, None, None, none)
+        return Range(lo - PAD, -neg_hi + PAD, float(c @ xq), True, "lp")
 
     def bayes_min(self, c: np.ndarray | None = None) -> tuple[float, np.ndarray]:
         """``min_q A(q) + <c, q>`` (LP) and a minimizing joint (vector on the variables)."""
@@ -137,9 +162,10 @@ class JointPolytope:
             return 0.0, np.zeros(0)
         c = np.zeros(nv) if c is None else c
         a_ub = sparse.hstack([sparse.eye(nv), -self.cell_of.T]).tocsr()  # q <= t[cell]
-        x = self._lp(np.concatenate([c, np.ones(nc)]), a_ub, nc)
-        q = x[:nv]
-        return self.bayes(q) + float(c @ q) - PAD, q
+        t_ub = np.zeros(nc)
+        np.maximum.at(t_ub, self.cell, self.cap)
+        x, bound = self._lp(np.concatenate([c, np.ones(nc)]), a_ub, np.zeros(nv), t_ub)
+        return bound - PAD, x[:nv]
 
     def bayes_max(
         self,
@@ -197,7 +223,7 @@ class JointPolytope:
         if res.x is not None:
             q = np.clip(res.x[:nv], 0.0, None)
             attained = self.bayes(q) + float(c @ q)
-        return bound + PAD, float(min(attained, bound)), method
+        return bound + MILP_PAD, float(min(attained, bound)), method
 
     def _relaxation(self, c: np.ndarray) -> tuple[float, float, str]:
         """LP relaxation: ``w <= q``, ``sum_{y in cell} w / cap <= 1``; max ``sum w + <c, q>``."""
@@ -211,21 +237,10 @@ class JointPolytope:
             ]
         ).tocsr()
         b_ub = np.concatenate([np.zeros(nv), np.ones(self.ncell)])
-        eq = sparse.hstack([self.eq, sparse.csr_matrix((self.eq.shape[0], nv))]).tocsr()
-        res = linprog(
-            np.concatenate([-c, -np.ones(nv)]),
-            A_ub=a_ub,
-            b_ub=b_ub,
-            A_eq=eq,
-            b_eq=self.rhs,
-            bounds=(0, None),
-            method="highs-ipm",
-        )
-        if res.status != 0 or res.x is None:
-            raise RuntimeError(f"HiGHS could not solve the accuracy relaxation: {res.message}")
-        q = res.x[:nv]
+        x, neg = self._lp(np.concatenate([-c, -np.ones(nv)]), a_ub, b_ub, self.cap)
+        q = x[:nv]
+        bound = -neg
         attained = self.bayes(q) + float(c @ q)
-        bound = -float(res.fun)
         return bound + PAD, float(min(attained, bound)), "lp_relaxation"
 
     def bayes_range(
