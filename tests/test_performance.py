@@ -156,8 +156,8 @@ def test_deterministic_modality_collapses_range() -> None:
     for a in range(3):
         p[a, a] = p1[a]
     r = accuracy_ranges(*_tables(p))
-    assert r.bayes[1] - r.bayes[0] < 1e-6
-    assert r.gain[1] < 1e-6
+    assert r.bayes[1] - r.bayes[0] < 3e-6
+    assert r.gain[1] < 3e-6
 
 
 # --------------------------------------------------------------------------- performance_bounds
