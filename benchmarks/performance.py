@@ -284,17 +284,20 @@ def corr_ci(a: list[float], b: list[float], seed: int = 0, n_boot: int = 2000) -
 def summarize(rows: list[dict[str, Any]]) -> None:
     n = len(rows)
     print(
-        f"\n{'dataset':<26} {'range':>16} {'train':>6} {'test':>6} {'gain conf':>16} {'true':>6}  collect       {'gap conf':>16} {'true':>6}  fusion"
+        f"\n{'dataset':<26} {'range':>16} {'train':>6} {'test':>6} {'gain conf':>16} "
+        f"{'true':>6}  collect       {'gap conf':>16} {'true':>6}  fusion"
     )
     for r in rows:
         print(
-            f"{r['dataset']:<26} [{r['acc_lower']:.3f}, {r['acc_upper']:.3f}] {r['code_bayes_train']:>6.3f} "
+            f"{r['dataset']:<26} [{r['acc_lower']:.3f}, {r['acc_upper']:.3f}] "
+            f"{r['code_bayes_train']:>6.3f} "
             f"{r['code_mm_test']:>6.3f} [{r['gain_conf_lower']:+.3f}, {r['gain_conf_upper']:+.3f}] "
             f"{r['gain_true']:>+6.3f}  {r['data_collection']:<13} [{r['gap_conf_lower']:+.3f}, "
             f"{r['gap_conf_upper']:+.3f}] {r['gap_true']:>+6.3f}  {r['fusion']}"
         )
     print(
-        f"\nvalidity: range contains the training plug-in Bayes accuracy: {sum(r['valid_train'] for r in rows)}/{n}"
+        "\nvalidity: range contains the training plug-in Bayes accuracy: "
+        f"{sum(r['valid_train'] for r in rows)}/{n}"
     )
     print(f"held-out code accuracy inside the range: {sum(r['inside_test'] for r in rows)}/{n}")
     w_ex = np.mean([r["acc_upper"] - r["acc_lower"] for r in rows])
@@ -308,12 +311,14 @@ def summarize(rows: list[dict[str, Any]]) -> None:
         right = sum(r[truth] == "True" for r in decided)
         counts = {v: sum(r[key] == v for r in rows) for v in sorted({r[key] for r in rows})}
         per = {
-            v: f"{sum(r[truth] == 'True' for r in decided if r[key] == v)}/{sum(r[key] == v for r in decided)}"
+            v: f"{sum(r[truth] == 'True' for r in decided if r[key] == v)}/"
+            f"{sum(r[key] == v for r in decided)}"
             for v in sorted({r[key] for r in decided})
         }
         rate = f"{right / len(decided):.2f}" if decided else "n/a"
         print(
-            f"{label} verdicts: {counts}; right in {right}/{len(decided)} decided ({rate}); by verdict {per}; undetermined {n - len(decided)}"
+            f"{label} verdicts: {counts}; right in {right}/{len(decided)} decided ({rate}); "
+            f"by verdict {per}; undetermined {n - len(decided)}"
         )
     indep = [r for r in rows if not r["family"].startswith("mfeat")]
     for sub, tag in ((rows, "all"), (indep, "without mfeat")):
@@ -378,7 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         w.writerows(rows)
     summarize(rows)
     print(
-        f"\nthresholds: min_gain {MIN_GAIN}, fusion_threshold {FUSION_THRESHOLD}; codes: {args.n_clusters} k-means clusters per real modality; {args.n_resamples} bootstrap replicates"
+        f"\nthresholds: min_gain {MIN_GAIN}, fusion_threshold {FUSION_THRESHOLD}; codes: "
+        f"{args.n_clusters} k-means clusters per real modality; {args.n_resamples} bootstrap "
+        "replicates"
     )
     print(f"wrote {out} ({len(rows)} rows) in {time.perf_counter() - t0:.0f} s")
     return 0
