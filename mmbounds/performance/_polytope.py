@@ -95,15 +95,45 @@ class JointPolytope:
 
     # ---------------------------------------------------------------------------------- helpers
     def vector(self, table: np.ndarray) -> np.ndarray:
-        """A coefficient table of shape ``(n1, n2, ny)`` restricted to the variables."""
+        """A coefficient table restricted to the variables.
+
+        Parameters
+        ----------
+        table : ndarray, shape (n1, n2, ny)
+            Coefficients per joint cell.
+
+        Returns
+        -------
+        ndarray, shape (nv,)
+        """
         return np.asarray(table, dtype=np.float64)[self.a, self.b, self.y]
 
     def rule_vector(self, rule: np.ndarray) -> np.ndarray:
-        """Indicator of ``y == rule[x1, x2]`` on the variables (a decision rule's accuracy)."""
+        """Indicator of ``y == rule[x1, x2]`` on the variables (a decision rule's accuracy).
+
+        Parameters
+        ----------
+        rule : ndarray of int, shape (n1, n2)
+            The label the rule predicts in each cell.
+
+        Returns
+        -------
+        ndarray, shape (nv,)
+        """
         return (np.asarray(rule)[self.a, self.b] == self.y).astype(np.float64)
 
     def bayes(self, q: np.ndarray) -> float:
-        """``sum_cells max_y q`` of a vector on the variables."""
+        """The Bayes accuracy ``sum_cells max_y q`` of a joint given on the variables.
+
+        Parameters
+        ----------
+        q : ndarray, shape (nv,)
+            A joint restricted to the variables.
+
+        Returns
+        -------
+        float
+        """
         best = np.zeros(self.ncell)
         np.maximum.at(best, self.cell, q)
         return float(best.sum())
@@ -147,7 +177,17 @@ class JointPolytope:
 
     # ----------------------------------------------------------------------------------- ranges
     def linear_range(self, c: np.ndarray) -> Range:
-        """``[min, max]`` of ``<c, q>`` over Pi (two LPs)."""
+        """``[min, max]`` of ``<c, q>`` over Pi (two LPs, dual-certified ends).
+
+        Parameters
+        ----------
+        c : ndarray, shape (nv,)
+            Linear objective (e.g. :meth:`rule_vector`).
+
+        Returns
+        -------
+        Range
+        """
         if self.nv == 0:
             return Range(0.0, 0.0, 0.0, True, "lp")
         none = np.zeros(0)
@@ -156,7 +196,18 @@ class JointPolytope:
         return Range(lo - PAD, -neg_hi + PAD, float(c @ xq), True, "lp")
 
     def bayes_min(self, c: np.ndarray | None = None) -> tuple[float, np.ndarray]:
-        """``min_q A(q) + <c, q>`` (LP) and a minimizing joint (vector on the variables)."""
+        """``min_q A(q) + <c, q>`` over Pi (LP), certified by its dual, and a minimizer.
+
+        Parameters
+        ----------
+        c : ndarray, shape (nv,), optional
+            Linear part of the objective (default 0).
+
+        Returns
+        -------
+        (float, ndarray)
+            A certified lower bound on the minimum (equal to it within 1e-9) and the joint.
+        """
         nv, nc = self.nv, self.ncell
         if nv == 0:
             return 0.0, np.zeros(0)
@@ -174,7 +225,22 @@ class JointPolytope:
         max_nodes: int = 200,
         max_binaries: int = MAX_BINARIES,
     ) -> tuple[float, float, str]:
-        """A certified upper bound on ``max_q A(q) + <c, q>``, the value attained, the method."""
+        """A certified upper bound on ``max_q A(q) + <c, q>`` over Pi.
+
+        Parameters
+        ----------
+        c : ndarray, shape (nv,), optional
+            Linear part of the objective (default 0).
+        max_nodes : int
+            Branch-and-bound node budget of the MILP (deterministic).
+        max_binaries : int
+            Above this many variables the LP relaxation is solved instead of the MILP.
+
+        Returns
+        -------
+        (float, float, str)
+            The bound, the value at the best joint found, and the method.
+        """
         nv = self.nv
         if nv == 0:
             return 0.0, 0.0, "milp"
@@ -246,7 +312,19 @@ class JointPolytope:
     def bayes_range(
         self, c: np.ndarray | None = None, *, max_nodes: int = 200, max_binaries: int = MAX_BINARIES
     ) -> Range:
-        """Range of ``A(q) + <c, q>`` over Pi: exact lower end, certified upper end."""
+        """Range of ``A(q) + <c, q>`` over Pi: exact lower end, certified upper end.
+
+        Parameters
+        ----------
+        c : ndarray, shape (nv,), optional
+            Linear part of the objective (default 0).
+        max_nodes, max_binaries : int
+            See :meth:`bayes_max`.
+
+        Returns
+        -------
+        Range
+        """
         lo, _ = self.bayes_min(c)
         hi, att, method = self.bayes_max(c, max_nodes=max_nodes, max_binaries=max_binaries)
         hi = max(hi, lo)

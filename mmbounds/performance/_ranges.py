@@ -40,6 +40,15 @@ def late_fusion_rule(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
 
     It equals ``argmax_y p(y|x1) p(y|x2) / p(y)``, the product of the unimodal posteriors, which
     needs no multimodal labels.
+
+    Parameters
+    ----------
+    p1, p2 : ndarray, shapes (n1, ny) and (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)``.
+
+    Returns
+    -------
+    ndarray of int, shape (n1, n2)
     """
     py = p1.sum(0)
     inv = np.divide(1.0, py, out=np.zeros_like(py), where=py > 0)
@@ -111,7 +120,26 @@ def bootstrap_ranges(
     max_binaries: int | None,
     progress: bool = False,
 ) -> np.ndarray:
-    """``(gain_lo, gain_hi, gap_lo, gap_hi)`` on ``n_resamples`` replicates, shape (B, 4)."""
+    """The decision ends on bootstrap replicates of the sources.
+
+    Parameters
+    ----------
+    m : Marginals
+        Marginals counted from samples (``m.sample_sizes`` set).
+    n_resamples : int
+        Replicates.
+    random_state : numpy.random.Generator
+        Draws the replicate seeds.
+    max_nodes, max_binaries : int
+        See :func:`accuracy_ranges`.
+    progress : bool
+        tqdm bar.
+
+    Returns
+    -------
+    ndarray, shape (n_resamples, 4)
+        ``(gain_lo, gain_hi, gap_lo, gap_hi)`` per replicate.
+    """
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
     seeds = [int(s) for s in random_state.integers(0, 2**63 - 1, size=n_resamples)]

@@ -60,8 +60,8 @@ class PerformanceBounds(ResultMixin):
     majority : float
         ``max_y p(y)``.
     data_collection, fusion : str
-        ``"collect" | "dont_collect" | "undetermined"`` and ``"interaction" | "late_fusion" |
-        "undetermined"`` (see :func:`mmbounds.performance_bounds`).
+        One of ``"collect"``, ``"dont_collect"``, ``"undetermined"``; one of ``"interaction"``,
+        ``"late_fusion"``, ``"undetermined"`` (see :func:`mmbounds.performance_bounds`).
     data_collection_reason, fusion_reason : str
         The numbers behind each verdict.
     min_gain, fusion_threshold : float
