@@ -24,6 +24,7 @@ by ``MILP_PAD`` (1e-6) to absorb HiGHS's feasibility tolerances.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -34,6 +35,10 @@ __all__ = ["JointPolytope", "PAD", "Range"]
 PAD = 1e-9
 #: the MILP's dual bound carries HiGHS's feasibility tolerances (1e-7 per row): padded more
 MILP_PAD = 1e-6
+#: LP methods tried in turn (the interior point one is fastest on large tables)
+_METHODS = ("highs-ipm", "highs-ds", "highs")
+#: slack allowed on the marginal constraints when the tables are consistent only to rounding
+ELASTIC = 1e-6
 #: above this many binaries the MILP is not attempted; the LP relaxation is the upper bound
 MAX_BINARIES = 80
 
@@ -149,31 +154,55 @@ class JointPolytope:
 
         Returns the minimizer and a *certified* lower bound on the minimum from the duals: for any
         ``y_eq`` and ``y_ub <= 0``, with ``r = c - A_eq^T y_eq - A_ub^T y_ub``, every feasible
-        ``0 <= x <= ub`` has ``c @ x >= b_eq @ y_eq + b_ub @ y_ub + sum min(r, 0) ub``.
+        ``0 <= x <= ub`` has ``c @ x >= b_eq @ y_eq + b_ub @ y_ub + sum min(r, 0) ub``. Every
+        entry of a joint in Pi is at most its ``cap``, and the extra variables' optima lie below
+        ``ub_extra``, so the bound holds for the minimum over Pi.
         """
         n_extra = ub_extra.size
         eq = sparse.hstack([self.eq, sparse.csr_matrix((self.eq.shape[0], n_extra))]).tocsr()
         ub = np.concatenate([self.cap, ub_extra])
-        res = linprog(
-            c,
-            A_ub=a_ub,
-            b_ub=b_ub,
-            A_eq=eq,
-            b_eq=self.rhs,
-            bounds=np.column_stack([np.zeros(ub.size), ub]),
-            method="highs-ipm",
-        )
-        if res.status != 0 or res.x is None:
-            raise RuntimeError(f"HiGHS could not solve the accuracy LP: {res.message}")
-        y_eq = np.asarray(res.eqlin.marginals)
-        r = c - eq.T @ y_eq
-        bound = float(self.rhs @ y_eq)
+        res = self._solve(c, a_ub, b_ub, eq, self.rhs)
+        if res is not None:
+            y_eq = np.asarray(res.eqlin.marginals)
+            r = c - eq.T @ y_eq
+            bound = float(self.rhs @ y_eq)
+        else:
+            # tables consistent only to ~1e-7 (e.g. a reconciled bootstrap replicate): solve over
+            # the larger set |A q - b| <= ELASTIC; its min is below Pi's, so the bound stays valid
+            a_all = sparse.vstack([eq, -eq] + ([a_ub] if a_ub is not None else [])).tocsr()
+            b_all = np.concatenate(
+                [self.rhs + ELASTIC, -self.rhs + ELASTIC] + ([b_ub] if a_ub is not None else [])
+            )
+            res = self._solve(c, a_all, b_all, None, None)
+            if res is None:
+                raise RuntimeError(
+                    "HiGHS could not solve the accuracy LP: the marginals are inconsistent by more "
+                    f"than {ELASTIC:g}; reconcile them (mmbounds.Marginals)"
+                )
+            a_ub, b_ub = a_all, b_all
+            r, bound = c.copy(), 0.0
         if a_ub is not None:
             y_ub = np.minimum(np.asarray(res.ineqlin.marginals), 0.0)
             r = r - a_ub.T @ y_ub
             bound += float(b_ub @ y_ub)
         bound += float(np.minimum(r, 0.0) @ ub)
         return np.asarray(res.x), min(bound, float(c @ res.x))
+
+    @staticmethod
+    def _solve(c: np.ndarray, a_ub: Any, b_ub: Any, a_eq: Any, b_eq: Any) -> Any:
+        for method in _METHODS:  # interior point is fastest; simplex where it stumbles
+            res = linprog(
+                c,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=a_eq,
+                b_eq=b_eq,
+                bounds=(0, None),  # x <= ub holds on Pi; as bounds, rounding could make Pi empty
+                method=method,
+            )
+            if res.status == 0 and res.x is not None:
+                return res
+        return None
 
     # ----------------------------------------------------------------------------------- ranges
     def linear_range(self, c: np.ndarray) -> Range:
@@ -273,7 +302,7 @@ class JointPolytope:
             obj,
             constraints=cons,
             integrality=np.concatenate([np.zeros(2 * nv), np.ones(nv)]),
-            bounds=Bounds(0.0, np.concatenate([self.cap, self.cap, np.ones(nv)])),
+            bounds=Bounds(0.0, np.concatenate([np.full(nv, np.inf), self.cap, np.ones(nv)])),
             options={"node_limit": int(max_nodes), "presolve": True},
         )
         dual = getattr(res, "mip_dual_bound", None)
@@ -281,7 +310,7 @@ class JointPolytope:
             bound, method = -float(res.fun), "milp"
             if dual is not None and np.isfinite(dual):
                 bound = max(bound, -float(dual))
-        elif dual is not None and np.isfinite(dual):
+        elif res.status == 1 and dual is not None and np.isfinite(dual):
             bound, method = -float(dual), "milp_budget"
         else:  # no bound came back: fall back to the relaxation
             return self._relaxation(c)
