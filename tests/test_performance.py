@@ -12,10 +12,13 @@ from hypothesis import strategies as st
 
 import mmbounds
 from mmbounds.performance import (
+    JointPolytope,
     PerformanceBounds,
     accuracy_interval,
+    accuracy_ranges,
     fano_accuracy_upper,
     feder_merhav_accuracy_lower,
+    late_fusion_rule,
     performance_bounds,
 )
 
@@ -86,87 +89,165 @@ def test_accuracy_interval_rejects_reversed() -> None:
         accuracy_interval((0.5, 0.2), 1.0, 2)
 
 
+# ------------------------------------------------------------------------------ exact ranges
+def _tables(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return p.sum(1), p.sum(0), p.sum(2)
+
+
+def _rule_accuracy(p: np.ndarray) -> float:
+    rule = late_fusion_rule(p.sum(1), p.sum(0))
+    a, b = np.meshgrid(np.arange(p.shape[0]), np.arange(p.shape[1]), indexing="ij")
+    return float(p[a, b, rule].sum())
+
+
+def _check_contains(p: np.ndarray, **kw: int) -> None:
+    r = accuracy_ranges(*_tables(p), **kw)
+    acc = _bayes(p)[0]
+    assert r.bayes[0] <= acc <= r.bayes[1]
+    assert r.unimodal1 == pytest.approx(p.sum(1).max(1).sum(), abs=1e-12)
+    best = max(r.unimodal1, r.unimodal2)
+    assert r.gain[0] <= acc - best + 1e-12 and acc - best <= r.gain[1]
+    late = _rule_accuracy(p)
+    assert r.late[0] <= late <= r.late[1]
+    assert r.gap[0] <= acc - late <= r.gap[1]
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    shape=st.tuples(st.integers(2, 3), st.integers(2, 3), st.integers(2, 3)),
+    conc=st.sampled_from([0.1, 0.5, 2.0]),
+    seed=st.integers(0, 10_000),
+)
+def test_exact_ranges_contain_bayes_accuracy(shape: tuple, conc: float, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    _check_contains(rng.dirichlet(np.full(int(np.prod(shape)), conc)).reshape(shape))
+
+
+@pytest.mark.slow
+def test_exact_ranges_contain_bayes_accuracy_1000_tables() -> None:
+    rng = np.random.default_rng(2024)
+    shapes = [(2, 2, 2), (3, 3, 3), (2, 4, 3), (4, 3, 2), (5, 5, 4), (8, 6, 3)]
+    for i in range(1000):
+        shape = shapes[i % len(shapes)]
+        conc = (0.1, 0.5, 1.0)[i % 3]
+        _check_contains(rng.dirichlet(np.full(int(np.prod(shape)), conc)).reshape(shape))
+
+
+def test_ends_are_attained_by_joints() -> None:
+    """The lower end is the Bayes accuracy of a joint with the marginals; MILP upper end too."""
+    rng = np.random.default_rng(3)
+    p = rng.dirichlet(np.full(12, 0.5)).reshape(2, 3, 2)
+    poly = JointPolytope(*_tables(p))
+    lo, q = poly.bayes_min()
+    assert poly.eq @ q == pytest.approx(poly.rhs, abs=1e-7)
+    assert poly.bayes(q) == pytest.approx(lo, abs=1e-6)
+    r = poly.bayes_range()
+    assert r.method == "milp" and r.exact
+    assert r.upper_attained == pytest.approx(r.upper, abs=2e-6)
+    # the budgeted and relaxed upper ends are valid, never below the exact one
+    assert poly.bayes_range(max_binaries=0).upper >= r.upper - 1e-9
+
+
+def test_deterministic_modality_collapses_range() -> None:
+    """x2 a function of x1: every joint has the unimodal accuracy of x1, no gain."""
+    rng = np.random.default_rng(1)
+    p1 = rng.dirichlet(np.ones(6)).reshape(3, 2)
+    p = np.zeros((3, 3, 2))
+    for a in range(3):
+        p[a, a] = p1[a]
+    r = accuracy_ranges(*_tables(p))
+    assert r.bayes[1] - r.bayes[0] < 3e-6
+    assert r.gain[1] < 3e-6
+
+
 # --------------------------------------------------------------------------- performance_bounds
 @pytest.mark.parametrize("name", sorted(CANONICAL))
 def test_canonical_tables_inside(name: str) -> None:
     joint = CANONICAL[name][0]
-    res = mmbounds.estimate(joint, options={"solver": "cvxpy"})
-    perf = performance_bounds(res)
+    perf = performance_bounds(mmbounds.estimate(joint))
     acc = _bayes(joint)[0]
-    assert perf.accuracy_lower - 1e-9 <= acc <= perf.accuracy_upper + 1e-9
-    assert perf.accuracy_upper <= 1.0
-    assert perf.unimodal1[0] <= perf.unimodal1[1]
-    # the multimodal interval dominates each unimodal one at both ends
-    assert perf.accuracy_upper >= max(perf.unimodal1[1], perf.unimodal2[1]) - 1e-9
-    assert perf.gain_interval[0] >= 0.0
+    assert perf.accuracy_lower <= acc <= perf.accuracy_upper
+    assert perf.mi_accuracy_interval[0] - 1e-9 <= acc <= perf.mi_accuracy_interval[1] + 1e-9
+    assert perf.accuracy_upper <= perf.mi_accuracy_interval[1] + 1e-12  # never worse than MI
+    assert perf.accuracy_lower >= perf.best_unimodal - 1e-6
 
 
-def test_xor_recommends_interactions_and_copy_recommends_simple() -> None:
-    xor = mmbounds.estimate(CANONICAL["xor"][0], options={"solver": "cvxpy"})
-    perf = performance_bounds(xor)
-    assert perf.unimodal1 == (0.5, 0.5) and perf.unimodal2 == (0.5, 0.5)
-    assert perf.fusion in ("interaction", "probably_interaction")
-    assert perf.data_collection in ("collect", "probably_collect")
-    red = performance_bounds(
-        mmbounds.estimate(CANONICAL["redundant"][0], options={"solver": "cvxpy"})
-    )
+def _xor() -> np.ndarray:
+    return CANONICAL["xor"][0]
+
+
+@pytest.mark.parametrize("table", ["xor", "independent"])
+def test_never_collect_or_interaction_on_xor_or_independent(table: str) -> None:
+    p = _xor() if table == "xor" else np.full((2, 2, 2), 1 / 8)
+    for thr in (0.0, 0.02, 0.2):
+        perf = performance_bounds(p, min_gain=thr, fusion_threshold=thr)
+        assert perf.data_collection != "collect" and perf.fusion != "interaction"
+    perf = performance_bounds(p)
+    assert perf.data_collection == "undetermined" if table == "xor" else True
+    assert perf.gain_interval[0] == 0.0
+
+
+def test_and_gate_collects_and_copy_does_not() -> None:
+    """AND: every joint with its marginals beats the best single input (0.75) by a margin."""
+    p = CANONICAL["and"][0]
+    perf = performance_bounds(p)
+    assert perf.unimodal1 == pytest.approx(0.75)
+    assert perf.accuracy_lower == pytest.approx(_bayes(p)[0], abs=1e-6)  # AND is identified
+    assert perf.gain_interval[0] > 0.2 and perf.data_collection == "collect"
+    assert perf.fusion == "late_fusion"  # the product rule already gets AND right
+    red = performance_bounds(CANONICAL["redundant"][0])
     assert red.accuracy_interval == (pytest.approx(1.0), pytest.approx(1.0))
-    assert red.fusion == "simple"
-    assert red.data_collection == "skip"  # unimodal already perfect
-    assert "gain in" in red.data_collection_reason
+    assert red.data_collection == "dont_collect" and red.fusion == "late_fusion"
 
 
-def test_exact_pid_collapses_interval() -> None:
-    joint = CANONICAL["and"][0]
-    exact = mmbounds.pid(joint)
-    perf = performance_bounds(exact, p_y=joint.sum((0, 1)))
-    assert perf.synergy_interval == (pytest.approx(0.5), pytest.approx(0.5))
-    lo, hi = perf.accuracy_interval
-    assert lo <= 1.0 <= hi + 1e-9  # AND is deterministic: Bayes accuracy 1
-    with pytest.raises(TypeError, match="marginals"):
-        performance_bounds(exact)
+def test_samples_use_confidence_limits() -> None:
+    rng = np.random.default_rng(0)
+    n = 600
+    x1, x2 = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    y = (x1 & x2) ^ (rng.random(n) < 0.1)  # a noisy AND
+    res = mmbounds.estimate(
+        x1=(x1[:300], y[:300]),
+        x2=(x2[300:], y[300:]),
+        paired=(x1, x2),
+        random_state=0,
+        options={"n_resamples": 20},
+    )
+    perf = performance_bounds(res, n_resamples=8, random_state=0)
+    assert perf.confidence == 0.95 and "bootstrap" in perf.basis
+    assert perf.decision_gain[0] <= perf.gain_interval[0] + 1e-9
+    assert perf.decision_gain[1] >= perf.gain_interval[1] - 1e-9 or perf.decision_gain[1] == 1.0
+    again = performance_bounds(res, n_resamples=8, random_state=0)
+    assert again.decision_gain == perf.decision_gain  # reproducible
 
 
-def test_monotone_in_synergy_bounds() -> None:
-    res = mmbounds.estimate(CANONICAL["and"][0], options={"solver": "cvxpy"})
-    p_y = res.marginals.p_y
-
-    class Fake:
-        redundancy, unique1, unique2 = res.redundancy, 0.0, 0.0
-
-        def __init__(self, lo: float, hi: float) -> None:
-            self.synergy_lower, self.synergy_upper = lo, hi
-
-    a = performance_bounds(Fake(0.1, 0.3), p_y=p_y)
-    b = performance_bounds(Fake(0.0, 0.5), p_y=p_y)
-    assert b.accuracy_lower <= a.accuracy_lower and b.accuracy_upper >= a.accuracy_upper
-
-
-def test_measured_unimodal_and_export() -> None:
-    res = mmbounds.estimate(CANONICAL["and"][0], options={"solver": "cvxpy"})
-    perf = performance_bounds(res, unimodal_accuracies=(0.75, 0.7), min_gain=0.05)
+def test_export_and_errors() -> None:
+    perf = performance_bounds(CANONICAL["and"][0])
     assert isinstance(perf, PerformanceBounds)
-    assert perf.unimodal_measured == (0.75, 0.7)
-    assert perf.gain_estimate == pytest.approx(max(0.0, perf.accuracy_estimate - 0.75))
     d = perf.to_dict()
     json.dumps(d)
-    assert d["accuracy_lower"] == perf.accuracy_lower and d["min_gain"] == 0.05
+    assert d["accuracy_lower"] == perf.accuracy_lower and d["paper_upper_guaranteed"] is False
     text = repr(perf)
-    assert "multimodal accuracy" in text and "fusion:" in text and "discretized" in text
-    with pytest.raises(ValueError, match="unimodal_accuracies"):
-        performance_bounds(res, unimodal_accuracies=(1.5, 0.2))
+    assert "Bayes" in text and "fusion:" in text and "NOT guaranteed" in text
+    assert "<table>" in perf._repr_html_()
     with pytest.raises(ValueError, match="min_gain"):
-        performance_bounds(res, min_gain=-1.0)
+        performance_bounds(CANONICAL["and"][0], min_gain=-1.0)
+    with pytest.raises(TypeError, match="marginals"):
+        performance_bounds(mmbounds.pid(CANONICAL["and"][0]))
     with pytest.raises(TypeError, match="EstimateResult"):
         performance_bounds(object())
     with pytest.raises(AttributeError):
         perf.accuracy_lower = 0.0  # frozen
 
 
-def test_paper_forms_reported() -> None:
-    res = mmbounds.estimate(CANONICAL["xor"][0], options={"solver": "cvxpy"})
-    perf = performance_bounds(res)
+def test_paper_forms_reported_and_upper_not_guaranteed() -> None:
+    perf = performance_bounds(_xor())
     i_lo, i_hi = perf.mi_interval
-    assert perf.accuracy_lower_paper == pytest.approx(2 ** (i_lo - perf.entropy_y))
-    assert perf.accuracy_upper_paper == pytest.approx((i_hi + 1) / math.log2(perf.n_classes))
-    assert perf.accuracy_lower >= perf.accuracy_lower_paper - 1e-12
+    assert perf.paper_accuracy_lower == pytest.approx(2 ** (i_lo - perf.entropy_y))
+    assert perf.paper_accuracy_upper == pytest.approx((i_hi + 1) / math.log2(perf.n_classes))
+    # a skewed prior with K = 4 and little information: (I + 1) / log2 K < Bayes accuracy
+    p = np.zeros((2, 2, 4))
+    p[:, :, 0] = 0.97 / 4
+    p[:, :, 1:] = 0.01 / 4
+    perf = performance_bounds(p)
+    acc = _bayes(p)[0]
+    assert perf.paper_accuracy_upper < acc <= perf.accuracy_upper

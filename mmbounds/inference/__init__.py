@@ -12,6 +12,7 @@ from .population import (
     bootstrap_replicates,
     functionals,
     infer_population,
+    resample_marginals,
     source_counts,
 )
 from .sweep import ClusterSweep, sweep_clusters
@@ -22,6 +23,7 @@ __all__ = [
     "VARIANTS",
     "functionals",
     "source_counts",
+    "resample_marginals",
     "QUANTITIES",
     "MODES",
     "BootstrapResult",

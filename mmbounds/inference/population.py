@@ -48,6 +48,7 @@ __all__ = [
     "infer_population",
     "bootstrap_replicates",
     "source_counts",
+    "resample_marginals",
     "functionals",
     "QUANTITIES",
     "MODES",
@@ -115,16 +116,17 @@ def functionals(m: Marginals, options: Options) -> np.ndarray:
     return np.array([p.redundancy, p.unique1, p.unique2, lo, hi, p.mi_x1y, p.mi_x2y])
 
 
-def _replicate(
-    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int, options: Options
-) -> np.ndarray:
+def resample_marginals(
+    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int
+) -> Marginals:
+    """One bootstrap replicate: each source's counts redrawn (multinomial), then reconciled."""
     rng = np.random.default_rng(seed)
     tables = []
     for t, n in zip(counts, sizes):
         draw = rng.multinomial(n, (t / t.sum()).ravel()).reshape(t.shape).astype(np.float64)
         tables.append(draw)
     with captured_warnings():  # resampled marginals disagree; they are reconciled
-        m = Marginals(
+        return Marginals(
             *tables,
             normalize=True,
             sample_sizes=sizes,
@@ -132,6 +134,13 @@ def _replicate(
             tol=_REPLICATE_EM_TOL,
             max_iter=_REPLICATE_EM_ITER,
         )
+
+
+def _replicate(
+    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int, options: Options
+) -> np.ndarray:
+    m = resample_marginals(counts, sizes, seed)
+    with captured_warnings():
         return functionals(m, options)
 
 

@@ -10,6 +10,7 @@ notebooks. Exporting never runs a solver.
 from ._base import ResultMixin, fmt_bits, jsonable
 from ._estimate import EstimateResult
 from ._inference import VERDICTS, Interval, PopulationInference
+from ._performance import COLLECT_VERDICTS, FUSION_VERDICTS, PerformanceBounds
 from ._records import Bound, ConsistencyReport, PIDResult
 
 __all__ = [
@@ -21,6 +22,9 @@ __all__ = [
     "Interval",
     "PopulationInference",
     "VERDICTS",
+    "PerformanceBounds",
+    "COLLECT_VERDICTS",
+    "FUSION_VERDICTS",
     "jsonable",
     "fmt_bits",
 ]
