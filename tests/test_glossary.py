@@ -103,8 +103,8 @@ def test_every_plot_label_is_in_the_glossary_or_the_registry():
     }
     assert not unknown, unknown
     assert TERMS["vacuous"].label in found
-    ssl = plot_ssl_results(["g"], ["raw", "disagreement"], [[0.5, 0.6]])
-    assert _legend_labels(ssl) == {f"{k}: {SSL_VARIANTS[k]}" for k in ("raw", "disagreement")}
+    ssl = plot_ssl_results(["g"], ["fusion", "routed"], [[0.5, 0.6]])
+    assert _legend_labels(ssl) == {f"{k}: {SSL_VARIANTS[k]}" for k in ("fusion", "routed")}
 
 
 def test_cli_labels_come_from_the_glossary(capsys):

@@ -69,7 +69,7 @@ def test_titles_give_the_table_size_in_words(copy_result):
 
 
 def test_every_ssl_variant_has_its_own_colour_and_its_meaning():
-    methods = list(SSL_VARIANTS)  # nine variants: more than the Okabe-Ito palette's eight
+    methods = list(SSL_VARIANTS)  # 15 variants: more than the Okabe-Ito palette's eight
     groups = ["suite A", "suite B"]
     means = np.linspace(0.5, 0.9, len(groups) * len(methods)).reshape(len(groups), -1)
     ax = plot_ssl_results(groups, methods, means, np.full_like(means, 0.01))

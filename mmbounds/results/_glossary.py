@@ -324,17 +324,23 @@ TERMS: Mapping[str, Term] = MappingProxyType(_TERMS)
 
 SSL_VARIANTS: Mapping[str, str] = MappingProxyType(
     {
-        "raw": "no encoder: linear probe on the standardized concatenation [x1, x2]",
-        "none": "random encoder of the same architecture, not pretrained",
-        "contrastive": "agreement-only pretraining (InfoNCE between the two embeddings)",
-        "disagreement": "disagreement-aware pretraining (mmbounds.pretraining: align, retain, "
-        "match, distill)",
-        "no_align": "disagreement-aware without the InfoNCE alignment term",
-        "no_retain": "disagreement-aware without the reconstruction (retain) term",
-        "no_match": "disagreement-aware without the true-vs-hard-negative pair matching term",
-        "no_distill": "disagreement-aware without distilling the unimodal posteriors",
-        "no_weighting": "disagreement-aware with alignment and matching not weighted by the "
-        "unimodal disagreement",
+        "fusion": "product of the unimodal posteriors f1, f2 (no multimodal labels)",
+        "probe_posteriors": "linear probe on [log f1, log f2]",
+        "probe_raw": "linear probe on the raw features [x1, x2]",
+        "probe_raw2": "linear probe on raw second-order features [x1, x2, x1 x2]",
+        "random_encoder": "random encoder of the same architecture, not pretrained, + probe",
+        "contrastive": "InfoNCE encoder (agreement only) + probe",
+        "ae_tensor": "autoencoder + tensor-fusion probe",
+        "nce_recon": "InfoNCE + reconstruction encoder + probe",
+        "combined": "InfoNCE and pair matching weighted by unimodal disagreement, "
+        "+ reconstruction and distillation, + probe",
+        "pseudo": "pseudo-labels on DM from the fused posterior + probe",
+        "head": "the routed recipe's head alone (no routing)",
+        "routed": "agreement-routed recipe: fused class where f1, f2 confidently agree, "
+        "labels spent and a second-order head elsewhere",
+        "routed_shuffled": "control: routed with the agreement mask shuffled",
+        "routed_inverted": "control: routed with the agreement mask inverted",
+        "routed_random_labels": "control: routed with labels spent on random pairs",
     }
 )
 """The pretraining variants of the SSL figure (``benchmarks/ssl_pretraining.py``)."""
