@@ -257,12 +257,14 @@ def test_public_info_functions_validate_their_table():
     assert mmbounds.conditional_mutual_information(CANONICAL["xor"][0], 0, 2, 1) == pytest.approx(1)
 
 
-def test_performance_bounds_validate_p_y():
+def test_performance_bounds_validate_their_arguments():
     res = estimate(CANONICAL["xor"][0])
-    with pytest.raises(ValueError, match="p_y contains 1 NaN or infinite entries"):
-        performance_bounds(res, p_y=[np.nan, 1])
-    with pytest.raises(ValueError, match=r"p_y must have 1 axes"):
-        performance_bounds(res, p_y=[[0.5, 0.5]])
+    with pytest.raises(ValueError, match="min_gain == nan, must be finite"):
+        performance_bounds(res, min_gain=np.nan)
+    with pytest.raises(ValueError, match=r"confidence == 1.5, must be <= 1.0"):
+        performance_bounds(res, confidence=1.5)
+    with pytest.raises(TypeError, match=r"max_nodes must be Integral, got str"):
+        performance_bounds(res, max_nodes="a")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import mmbounds  # noqa: E402
 from mmbounds import plotting  # noqa: E402
 from mmbounds.data import random_joint  # noqa: E402
 from mmbounds.inference import BootstrapResult  # noqa: E402
+from mmbounds.results._glossary import SSL_VARIANTS  # noqa: E402
 
 from .conftest import CANONICAL  # noqa: E402
 
@@ -183,7 +184,8 @@ def test_ssl_results(tmp_path):
         ax=_ax(),
     )
     assert ax.get_ylabel() == "accuracy"
-    assert _legend_texts(ax) == ["agreement", "routed"]
+    # a glossary variant is explained in its legend entry, an unknown name is shown as is
+    assert _legend_texts(ax) == ["agreement", f"routed: {SSL_VARIANTS['routed']}"]
     _save(ax, tmp_path, "ssl")
     with pytest.raises(ValueError, match="groups, methods"):
         plotting.plot_ssl_results(["a"], ["m"], np.zeros((2, 1)), ax=_ax())

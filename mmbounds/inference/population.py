@@ -119,7 +119,22 @@ def functionals(m: Marginals, options: Options) -> np.ndarray:
 def resample_marginals(
     counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int
 ) -> Marginals:
-    """One bootstrap replicate: each source's counts redrawn (multinomial), then reconciled."""
+    """One bootstrap replicate: each source's counts redrawn (multinomial), then reconciled.
+
+    Parameters
+    ----------
+    counts : tuple of 3 ndarrays
+        Count tables of D1, D2 and DM (:func:`source_counts`).
+    sizes : tuple of 3 int
+        Their sample sizes (each replicate draws as many).
+    seed : int
+        Seed of this replicate's generator.
+
+    Returns
+    -------
+    Marginals
+        The reconciled marginals of the redrawn tables (with their sample sizes).
+    """
     rng = np.random.default_rng(seed)
     tables = []
     for t, n in zip(counts, sizes):
