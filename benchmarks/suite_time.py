@@ -6,6 +6,7 @@ spike on a shared machine hits both), on the test node ids that exist in both (c
 the medians and their ratio (new / base; below 1 means the new version is faster).
 
     python benchmarks/suite_time.py --base b8d1eb9 --rounds 2
+    python benchmarks/suite_time.py --base b8d1eb9 --new bb6267f   # two commits
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def run(tree: Path, ids: list[str]) -> tuple[float, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", default="b8d1eb9", help="baseline commit")
+    ap.add_argument("--new", default=None, help="commit to compare (default: this working tree)")
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,12 +57,20 @@ def main() -> None:
         subprocess.run(
             ["git", "worktree", "add", "-q", "--detach", str(base), args.base], cwd=ROOT, check=True
         )
+        new = ROOT
+        if args.new:
+            new = Path(tmp) / "new"
+            subprocess.run(
+                ["git", "worktree", "add", "-q", "--detach", str(new), args.new],
+                cwd=ROOT,
+                check=True,
+            )
         try:
-            common = sorted(collect(base) & collect(ROOT))
+            common = sorted(collect(base) & collect(new))
             print(f"{len(common)} test ids in both versions (baseline {args.base})", flush=True)
             times: dict[str, list[float]] = {"base": [], "new": []}
             for r in range(args.rounds):
-                for name, tree in (("base", base), ("new", ROOT)):
+                for name, tree in (("base", base), ("new", new)):
                     t, tail = run(tree, common)
                     times[name].append(t)
                     print(f"round {r} {name:4s} {t:7.1f} s  {tail}", flush=True)
@@ -70,7 +80,8 @@ def main() -> None:
                 f"ratio new/base {med['new'] / med['base']:.2f}"
             )
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT)
+            for tree in {base, new} - {ROOT}:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
 
 
 if __name__ == "__main__":
