@@ -22,6 +22,7 @@ from ._validation import (
     check_posteriors,
     check_random_state,
     check_table,
+    support_cells,
 )
 from ._version import __version__
 from .bounds import BOUNDS, BoundContext, select_bounds
@@ -61,10 +62,16 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
             )
         shapes = [_shape(t) for t in data]
         if all(len(sh) == 2 for sh in shapes):  # the size guard, before reconciliation allocates
-            check_memory((shapes[0][0], shapes[1][0], shapes[0][1]), max_gib=options.max_memory_gib)
+            check_memory(
+                (shapes[0][0], shapes[1][0], shapes[0][1]),
+                max_gib=options.max_memory_gib,
+                n_cells=support_cells(data[0], data[1]),
+            )
         return Marginals(*data, normalize=options.normalize, reconcile=options.reconcile), None
     if len(_shape(data)) == 3:
-        check_memory(_shape(data), max_gib=options.max_memory_gib)
+        nz = data != 0 if isinstance(data, np.ndarray) and data.dtype.kind in "biuf" else None
+        cells = None if nz is None else support_cells(nz.any(axis=1), nz.any(axis=0))
+        check_memory(_shape(data), max_gib=options.max_memory_gib, n_cells=cells)
     joint = check_table(data, name="data", ndim=3, normalize=options.normalize)
     return Marginals._from_checked_joint(joint), joint
 
@@ -209,7 +216,9 @@ def solve_marginals(
         R, U1, U2 and the bounds on S, bits.
     """
     if not _size_checked:  # the sample layers build Marginals and come in here
-        check_memory(m.shape, max_gib=options.max_memory_gib)
+        check_memory(
+            m.shape, max_gib=options.max_memory_gib, n_cells=support_cells(m.p_x1y, m.p_x2y)
+        )
     names = select_bounds(
         bounds, n_cells=int(np.prod(m.shape)), with_posteriors=posteriors is not None
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["BYTES_PER_CELL", "SECONDS_PER_CELL", "check_memory"]
+__all__ = ["BYTES_PER_CELL", "SECONDS_PER_CELL", "check_memory", "support_cells"]
 
 
 BYTES_PER_CELL = 640
@@ -15,12 +17,46 @@ SECONDS_PER_CELL = 3e-4
 """Rough run time per cell of a default estimate on 2 CPU cores (same measurement: ~75 s)."""
 
 
+def support_cells(p_x1y: Any, p_x2y: Any) -> float | None:
+    """Cells the solvers work on: ``sum_y #{x1: p(x1,y) > 0} * #{x2: p(x2,y) > 0}``.
+
+    The solvers keep only cells allowed by both label tables (clustered data: a small fraction of
+    ``X1 x X2 x Y``). None unless both are 2-D numeric numpy arrays with the same number of columns
+    (anything else is checked by the validation door first).
+
+    Parameters
+    ----------
+    p_x1y, p_x2y : ndarray, shape (n1, ny), (n2, ny)
+        The two label tables (probabilities or counts).
+
+    Returns
+    -------
+    float or None
+        The number of support cells.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> support_cells(np.eye(3), np.eye(3))  # y determines x1 and x2: one cell per label
+    3.0
+    """
+    tabs = []
+    for t in (p_x1y, p_x2y):
+        if not isinstance(t, np.ndarray) or t.ndim != 2 or t.dtype.kind not in "biuf":
+            return None
+        tabs.append(np.count_nonzero(t, axis=0).astype(np.float64))
+    if tabs[0].shape != tabs[1].shape:
+        return None
+    return float(tabs[0] @ tabs[1])
+
+
 def check_memory(
     shape: tuple[int, ...],
     *,
     max_gib: float = 2.0,
     bytes_per_cell: float = BYTES_PER_CELL,
     what: str = "the estimate",
+    n_cells: float | None = None,
 ) -> float:
     """Refuse, before anything is allocated, a problem whose solver memory would exceed ``max_gib``.
 
@@ -38,6 +74,8 @@ def check_memory(
         Solver memory per cell of the joint.
     what : str
         What is estimated, for the messages.
+    n_cells : float, optional
+        Cells the solvers work on (:func:`support_cells`), when fewer than those of ``shape``.
 
     Returns
     -------
@@ -48,7 +86,8 @@ def check_memory(
 
     from ..exceptions import SizeWarning
 
-    n_cells = float(np.prod([float(n) for n in shape]))
+    dense = float(np.prod([float(n) for n in shape]))
+    n_cells = dense if n_cells is None else min(float(n_cells), dense)
     gib = n_cells * bytes_per_cell / 2.0**30
     dims = "x".join(str(int(n)) for n in shape)
     if gib > max_gib:
