@@ -22,7 +22,7 @@ from ._validation import (
     check_posteriors,
     check_random_state,
     check_table,
-    support_cells,
+    n_support_cells,
 )
 from ._version import __version__
 from .bounds import BOUNDS, BoundContext, select_bounds
@@ -65,12 +65,12 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
             check_memory(
                 (shapes[0][0], shapes[1][0], shapes[0][1]),
                 max_gib=options.max_memory_gib,
-                n_cells=support_cells(data[0], data[1]),
+                n_cells=n_support_cells(data[0], data[1]),
             )
         return Marginals(*data, normalize=options.normalize, reconcile=options.reconcile), None
     if len(_shape(data)) == 3:
         nz = data != 0 if isinstance(data, np.ndarray) and data.dtype.kind in "biuf" else None
-        cells = None if nz is None else support_cells(nz.any(axis=1), nz.any(axis=0))
+        cells = None if nz is None else n_support_cells(nz.any(axis=1), nz.any(axis=0))
         check_memory(_shape(data), max_gib=options.max_memory_gib, n_cells=cells)
     joint = check_table(data, name="data", ndim=3, normalize=options.normalize)
     return Marginals._from_checked_joint(joint), joint
@@ -217,7 +217,7 @@ def solve_marginals(
     """
     if not _size_checked:  # the sample layers build Marginals and come in here
         check_memory(
-            m.shape, max_gib=options.max_memory_gib, n_cells=support_cells(m.p_x1y, m.p_x2y)
+            m.shape, max_gib=options.max_memory_gib, n_cells=n_support_cells(m.p_x1y, m.p_x2y)
         )
     names = select_bounds(
         bounds, n_cells=int(np.prod(m.shape)), with_posteriors=posteriors is not None

@@ -15,6 +15,8 @@ from mmbounds.exceptions import ConvergenceWarning
 from mmbounds.info import mutual_information
 from mmbounds.solvers.broja import broja_cvxpy, broja_fast
 
+from .conftest import clustered_table
+
 
 def _dirichlet(shape: tuple[int, int, int], alpha: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
@@ -164,21 +166,10 @@ def test_import_does_not_import_torch() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def _clustered(n1: int, n2: int, ny: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
-    p = np.zeros((n1, n2, ny))
-    for y in range(ny):
-        i = np.concatenate([b1[y], b1[(y + 1) % ny][:2]])
-        j = np.concatenate([b2[y], b2[(y + 1) % ny][:2]])
-        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
-    return p / p.sum()
-
-
 @pytest.mark.parametrize("kind", ["dense", "clustered"])
 def test_many_labels_few_sources(kind: str) -> None:
     """The permuted problem of estimate(): ny large, one side small (Schur CG, late fallbacks)."""
-    p = _dirichlet((20, 20, 2), 1.0, 0) if kind == "dense" else _clustered(20, 20, 2, 0)
+    p = _dirichlet((20, 20, 2), 1.0, 0) if kind == "dense" else clustered_table(20, 20, 2, 0)
     p1, p2 = p.sum(2).T, p.sum(1).T  # sources x2 and y, target x1 (20 labels)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

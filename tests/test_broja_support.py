@@ -17,23 +17,14 @@ from mmbounds.solvers.broja import broja_cvxpy, broja_fast, dual_lower_bound
 from mmbounds.solvers.broja._layout import _choose_layout
 from mmbounds.solvers.broja._sparse import SparseOps, support_cells, support_cost, triplets
 
+from .conftest import clustered_table
+
 
 def _copy_gate(a: int, b: int) -> np.ndarray:
     p = np.zeros((a, b, a * b))
     i, j = np.meshgrid(np.arange(a), np.arange(b), indexing="ij")
     p[i, j, i * b + j] = 1.0 / (a * b)
     return p
-
-
-def _clustered(n1: int, n2: int, ny: int, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    b1, b2 = np.array_split(rng.permutation(n1), ny), np.array_split(rng.permutation(n2), ny)
-    p = np.zeros((n1, n2, ny))
-    for y in range(ny):
-        i = np.concatenate([b1[y], b1[(y + 1) % ny][:2]])
-        j = np.concatenate([b2[y], b2[(y + 1) % ny][:2]])
-        p[np.ix_(i, j, [y])] = rng.dirichlet(np.ones(i.size * j.size)).reshape(i.size, j.size, 1)
-    return p / p.sum()
 
 
 def _sparse_dirichlet(shape: tuple[int, int, int], seed: int, zero: float) -> np.ndarray:
@@ -101,8 +92,8 @@ def test_copy_gate_memory_grows_linearly() -> None:
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: _clustered(12, 10, 4, 0),
-        lambda: _clustered(9, 14, 3, 1),
+        lambda: clustered_table(12, 10, 4, 0),
+        lambda: clustered_table(9, 14, 3, 1),
         lambda: _sparse_dirichlet((6, 7, 4), 2, 0.6),
         lambda: _sparse_dirichlet((8, 5, 3), 3, 0.4),
     ],
@@ -168,7 +159,7 @@ def test_support_cells_and_cost_count_the_support() -> None:
 
 
 def test_dual_bound_on_the_cell_list_matches_the_public_one() -> None:
-    p = _clustered(10, 9, 3, 5)
+    p = clustered_table(10, 9, 3, 5)
     p1, p2 = p.sum(1), p.sum(0)
     t1, t2 = _triplets(p)
     ops = SparseOps(t1, t2, (10, 9, 3))
@@ -180,7 +171,7 @@ def test_dual_bound_on_the_cell_list_matches_the_public_one() -> None:
 
 def test_auto_layout_choice() -> None:
     xp = NumpyNamespace()
-    clustered = _clustered(100, 100, 10, 0)
+    clustered = clustered_table(100, 100, 10, 0)
     t1, t2 = _triplets(clustered)
     assert _choose_layout(t1, t2, (100, 100, 10), xp) == "support"
     dense = np.random.default_rng(0).dirichlet(np.ones(20 * 20 * 10)).reshape(20, 20, 10)

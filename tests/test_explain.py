@@ -133,7 +133,8 @@ def _features(n=300, seed=0):
     return (X1[:a], y[:a]), (X2[a:b], y[a:b]), (X1[b:], X2[b:])
 
 
-def test_one_progress_bar_over_the_whole_feature_estimate(monkeypatch, capsys):
+def _record_bars(monkeypatch) -> list[Progress]:
+    """Every progress bar made from here on, in order."""
     made: list[Progress] = []
     init = Progress.__init__
 
@@ -142,6 +143,11 @@ def test_one_progress_bar_over_the_whole_feature_estimate(monkeypatch, capsys):
         made.append(self)
 
     monkeypatch.setattr(Progress, "__init__", recording)
+    return made
+
+
+def test_one_progress_bar_over_the_whole_feature_estimate(monkeypatch, capsys):
+    made = _record_bars(monkeypatch)
     x1, x2, paired = _features()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", mmbounds.EstimationWarning)  # few samples per cell
@@ -206,14 +212,7 @@ def test_demo_rows_carry_status_and_message(capsys):
 
 
 def test_the_bar_completes_when_the_population_intervals_are_skipped(monkeypatch):
-    made: list[Progress] = []
-    init = Progress.__init__
-
-    def recording(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        made.append(self)
-
-    monkeypatch.setattr(Progress, "__init__", recording)
+    made = _record_bars(monkeypatch)
     a, b = np.array([0, 0, 1, 1] * 5), np.array([0, 1, 0, 1] * 5)
     y = a ^ b
     res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(a, b), random_state=0)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import mmbounds
 from mmbounds import Marginals
-from mmbounds._validation import PROB_FLOOR, check_memory, check_table, support_cells
+from mmbounds._validation import PROB_FLOOR, check_memory, check_table, n_support_cells
 from mmbounds.exceptions import InconsistentMarginalsWarning, SizeWarning
 from mmbounds.info import entropy
 from mmbounds.solvers._profile import profile_entropy_lower
@@ -196,7 +196,7 @@ def test_size_guard_counts_the_cells_the_solvers_keep():
     joint = np.zeros((n1, n2, n1 * n2))
     i, j = np.meshgrid(np.arange(n1), np.arange(n2), indexing="ij")
     joint[i, j, i * n2 + j] = 1.0 / (n1 * n2)
-    assert support_cells(joint.sum(axis=1), joint.sum(axis=0)) == n1 * n2
+    assert n_support_cells(joint.sum(axis=1), joint.sum(axis=0)) == n1 * n2
     res = mmbounds.estimate(joint, confidence=None)
     assert res.redundancy == pytest.approx(0.0, abs=1e-7)
     assert res.unique1 == pytest.approx(np.log2(n1), abs=1e-6)
@@ -205,7 +205,7 @@ def test_size_guard_counts_the_cells_the_solvers_keep():
     # dense tables keep the dense count
     with pytest.raises(ValueError, match=r"about 23.8 GiB"):
         check_memory(
-            (2000, 2000, 10), n_cells=support_cells(np.ones((2000, 10)), np.ones((2000, 10)))
+            (2000, 2000, 10), n_cells=n_support_cells(np.ones((2000, 10)), np.ones((2000, 10)))
         )
 
 

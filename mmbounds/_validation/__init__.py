@@ -23,12 +23,12 @@ from ._samples import (
     check_sources,
     check_spellings,
 )
-from ._size import BYTES_PER_CELL, check_memory, support_cells
+from ._size import BYTES_PER_CELL, check_memory, n_support_cells
 
 __all__ = [
     "PROB_FLOOR",
     "BYTES_PER_CELL",
-    "support_cells",
+    "n_support_cells",
     "check_memory",
     "MISSING_STRINGS",
     "check_table",

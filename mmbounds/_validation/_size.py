@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BYTES_PER_CELL", "SECONDS_PER_CELL", "check_memory", "support_cells"]
+__all__ = ["BYTES_PER_CELL", "SECONDS_PER_CELL", "check_memory", "n_support_cells"]
 
 
 BYTES_PER_CELL = 640
@@ -17,7 +17,7 @@ SECONDS_PER_CELL = 3e-4
 """Rough run time per cell of a default estimate on 2 CPU cores (same measurement: ~75 s)."""
 
 
-def support_cells(p_x1y: Any, p_x2y: Any) -> float | None:
+def n_support_cells(p_x1y: Any, p_x2y: Any) -> float | None:
     """Cells the solvers work on: ``sum_y #{x1: p(x1,y) > 0} * #{x2: p(x2,y) > 0}``.
 
     The solvers keep only cells allowed by both label tables (clustered data: a small fraction of
@@ -37,7 +37,7 @@ def support_cells(p_x1y: Any, p_x2y: Any) -> float | None:
     Examples
     --------
     >>> import numpy as np
-    >>> support_cells(np.eye(3), np.eye(3))  # y determines x1 and x2: one cell per label
+    >>> n_support_cells(np.eye(3), np.eye(3))  # y determines x1 and x2: one cell per label
     3.0
     """
     tabs = []
@@ -75,7 +75,7 @@ def check_memory(
     what : str
         What is estimated, for the messages.
     n_cells : float, optional
-        Cells the solvers work on (:func:`support_cells`), when fewer than those of ``shape``.
+        Cells the solvers work on (:func:`n_support_cells`), when fewer than those of ``shape``.
 
     Returns
     -------
