@@ -169,6 +169,11 @@ def main(argv=None) -> None:
     ap.add_argument("--jobs", type=int, default=1, help="processes over repetitions")
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--out", default=None, help="CSV file of the rows")
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --out and skip their cells (same reps and resamples)",
+    )
     a = ap.parse_args(argv)
     names = POPULATIONS if a.populations == "all" else tuple(a.populations.split(","))
     ns = [int(v) for v in a.n.split(",")]
@@ -180,7 +185,8 @@ def main(argv=None) -> None:
         f"variants={variants}",
         flush=True,
     )
-    all_rows = []
+    all_rows = _read(a.out, a.reps, a.resamples) if a.resume and a.out else []
+    done = {(r["population"], int(r["n"]), r["split"]) for r in all_rows}
     ctx = get_context("fork")
     pool = ctx.Pool(a.jobs) if a.jobs > 1 else None
     try:
@@ -192,6 +198,9 @@ def main(argv=None) -> None:
             )
             for n in ns:
                 for split in splits:
+                    if (name, n, split) in done:
+                        print_rows([r for r in all_rows if _cell(r) == (name, n, split)], truth)
+                        continue
                     tasks = [
                         (name, n, split, r, a.seed, a.resamples, modes, variants)
                         for r in range(a.reps)
@@ -201,6 +210,7 @@ def main(argv=None) -> None:
                     res = [(o, t) for _, o, t in res]
                     rows = summarize((name, n, split), res, truth)
                     for row in rows:
+                        row["resamples"] = a.resamples
                         row["cell_wall_s"] = time.perf_counter() - t0
                     print_rows(rows, truth)
                     all_rows += rows
@@ -209,6 +219,28 @@ def main(argv=None) -> None:
     finally:
         if pool:
             pool.close()
+
+
+def _cell(row: dict) -> tuple[str, int, str]:
+    return row["population"], int(row["n"]), row["split"]
+
+
+def _read(path: str, reps: int, resamples: int) -> list[dict]:
+    """Rows of an earlier run with the same repetitions and resamples (numbers parsed)."""
+    if not Path(path).exists():
+        return []
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    keep = [
+        r
+        for r in rows
+        if int(r["reps"]) == reps and int(r.get("resamples") or resamples) == resamples
+    ]
+    for r in keep:
+        for k, v in r.items():
+            if k not in ("population", "split", "method"):
+                r[k] = int(v) if v.lstrip("-").isdigit() else float(v)
+    return keep
 
 
 def _write(path: str, rows: list[dict]) -> None:
