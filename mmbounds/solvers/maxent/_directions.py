@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from .._backend import NumpyNamespace
 
@@ -82,8 +81,11 @@ class _DenseSchur:
 
     With ``e`` the block with the most keys, ``B = A_o diag(q) A_e^T`` and ``h_e = A_e q``:
     ``S = A_o diag(q) A_o^T - B diag(1/h_e) B^T``, ``S x = B (g_e / h_e) - g_o`` and
-    ``d_e = -(g_e + B^T x) / h_e``. A key of ``o`` all of whose cells are alone in their
-    ``e`` key has a zero row in ``S`` (its potential is absorbed by theirs): it is dropped.
+    ``d_e = -(g_e + B^T x) / h_e``. Two of a cell's three keys determine it, so ``B`` has one
+    entry per cell and ``o`` block, and ``B diag(1/h_e) B^T`` one term per pair of such entries
+    in the same ``e`` key: the index pairs are listed once and every step is one weighted
+    ``bincount``. A key of ``o`` all of whose cells are alone in their ``e`` key has a zero row
+    in ``S`` (its potential is absorbed by theirs): it is dropped.
     """
 
     def __init__(self, xp: Any, dual: Any) -> None:
@@ -92,51 +94,56 @@ class _DenseSchur:
         self.e = e = int(np.argmax(dual.sizes))
         self.o = o = [w for w in range(3) if w != e]
         seg = [np.asarray(xp.to_numpy(lay.segment[w]), dtype=np.intp) for w in range(3)]
-        self.n0 = dual.sizes[o[0]]
-        self.mo = self.n0 + dual.sizes[o[1]]
-        # two of a cell's three keys determine it: B has one entry per (cell, o block) and the
-        # off-diagonal block of A_o diag(q) A_o^T one per cell, so both patterns are fixed and
-        # only their values (gathered from q) change from step to step
-        rows = np.r_[seg[o[0]], seg[o[1]] + self.n0]
-        self.b, self.b_at = _pattern(rows, np.r_[seg[e], seg[e]], (self.mo, dual.sizes[e]))
-        self.off, self.off_at = _pattern(seg[o[0]], seg[o[1]] + self.n0, (self.mo, self.mo))
+        n = seg[0].shape[0]
+        self.n0, self.ne = dual.sizes[o[0]], dual.sizes[e]
+        self.mo = mo = self.n0 + dual.sizes[o[1]]
+        self.row0, self.row1, self.seg_e = seg[o[0]], seg[o[1]] + self.n0, seg[e]
+        # the entries of B as (o row, cell), grouped by e key; all pairs within each group
+        rows, cells = np.r_[self.row0, self.row1], np.r_[np.arange(n), np.arange(n)]
+        order = np.argsort(self.seg_e[cells], kind="stable")
+        rows, cells = rows[order], cells[order]
+        starts = np.flatnonzero(np.r_[True, np.diff(self.seg_e[cells]) != 0])
+        sizes = np.diff(np.r_[starts, cells.size])
+        squares = sizes * sizes
+        offset = np.repeat(np.cumsum(squares) - squares, squares)
+        local = np.arange(int(squares.sum())) - offset
+        width = np.repeat(sizes, squares)
+        first = np.repeat(starts, squares)
+        a_idx, b_idx = first + local // width, first + local % width
+        self.pair_cells = (cells[a_idx], cells[b_idx])
+        self.index = np.concatenate(
+            [
+                np.arange(mo) * (mo + 1),  # diagonal of A_o diag(q) A_o^T
+                self.row0 * mo + self.row1,  # its off-diagonal block, both triangles
+                self.row1 * mo + self.row0,
+                rows[a_idx] * mo + rows[b_idx],  # B diag(1/h_e) B^T
+            ]
+        )
 
     def direction(self, q: Any, marg: Any, grad: Any) -> Any:
-        xp, e = self.xp, self.e
-        host = np.asarray(xp.to_numpy(q))
+        xp, e, mo = self.xp, self.e, self.mo
+        qh = np.asarray(xp.to_numpy(q))
         g = [np.asarray(xp.to_numpy(v)) for v in self.dual.split(grad)]
         h = [np.asarray(xp.to_numpy(v)) for v in self.dual.split(marg)]
         he = np.where(h[e] > 0, h[e], 1.0)
-        b = self.b
-        b.data = np.r_[host, host][self.b_at]  # B = A_o diag(q) A_e^T
-        bs = b @ sp.diags(1.0 / np.sqrt(he))
-        self.off.data = host[self.off_at]
         h_o = np.concatenate([h[w] for w in self.o])
-        schur = -(bs @ bs.T).toarray()
-        half = self.off.toarray()
-        schur += half
-        schur += half.T
-        schur[np.diag_indices(self.mo)] += h_o
+        ca, cb = self.pair_cells
+        weights = np.concatenate([h_o, qh, qh, -qh[ca] * qh[cb] / he[self.seg_e[ca]]])
+        schur = np.bincount(self.index, weights, minlength=mo * mo).reshape(mo, mo)
         g_o = np.concatenate([g[w] for w in self.o])
-        rhs = b @ (g[e] / he) - g_o
+        w_e = qh * (g[e] / he)[self.seg_e]
+        rhs = np.bincount(np.r_[self.row0, self.row1], np.r_[w_e, w_e], minlength=mo) - g_o
         keep = np.diag(schur) > _FREE_KEY * np.where(h_o > 0, h_o, 1.0)
-        x = np.zeros(self.mo)
+        x = np.zeros(mo)
         if keep.any():
             sub = _factor_solve(np.ascontiguousarray(schur[np.ix_(keep, keep)]), rhs[keep])
             if sub is None:
                 return None
             x[keep] = sub
-        d_e = -(g[e] + b.T @ x) / he
+        bt_x = np.bincount(self.seg_e, qh * (x[self.row0] + x[self.row1]), minlength=self.ne)
+        d_e = -(g[e] + bt_x) / he
         parts = {e: d_e, self.o[0]: x[: self.n0], self.o[1]: x[self.n0 :]}
         return xp.asarray(np.concatenate([parts[w] for w in range(3)]))
-
-
-def _pattern(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> tuple[Any, np.ndarray]:
-    """A CSR matrix with one entry per (row, col) pair (all distinct) and, for each stored
-    entry, the index of its pair: ``m.data = values[at]`` fills it."""
-    m = sp.csr_matrix((np.arange(1.0, rows.size + 1.0), (rows, cols)), shape=shape)
-    at = np.rint(m.data).astype(np.intp) - 1
-    return m, at
 
 
 class _SchurCG:
