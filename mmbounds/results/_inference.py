@@ -67,8 +67,9 @@ class PopulationInference(ResultMixin):
         Level of every interval (e.g. 0.95).
     mode : str
         ``"bootstrap"`` (bias-corrected bootstrap; for the partially identified S an interval
-        covering its whole identified set; asymptotic) or ``"certified"`` (concentration inequalities and continuity
-        bounds; valid at every sample size under iid sampling, conservative).
+        covering its whole identified set; asymptotic) or ``"certified"`` (concentration
+        inequalities and continuity bounds; valid at every sample size under iid sampling,
+        conservative).
     intervals : Mapping[str, Interval]
         By quantity name.
     negligible : float
