@@ -139,15 +139,15 @@ def resample_marginals(
     tables = []
     for t, n in zip(counts, sizes):
         draw = rng.multinomial(n, (t / t.sum()).ravel()).reshape(t.shape).astype(np.float64)
-        tables.append(draw)
+        tables.append(draw / n)
     with captured_warnings():  # resampled marginals disagree; they are reconciled
-        return Marginals(
+        # the redrawn tables are valid by construction: the trusted path, no second validation
+        return Marginals._trusted(
             *tables,
-            normalize=True,
             sample_sizes=sizes,
-            reconcile=True,
             tol=_REPLICATE_EM_TOL,
             max_iter=_REPLICATE_EM_ITER,
+            accelerate=True,
         )
 
 

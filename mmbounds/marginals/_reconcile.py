@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["reachable_cells", "tv_distance", "unreachable_mass", "reconcile_ml"]
+from .._validation import check_memory
+
+__all__ = ["reachable_cells", "tv_distance", "unreachable_mass", "reconcile_ml", "log_likelihood"]
 
 
 def tv_distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -97,10 +99,80 @@ def unreachable_mass(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> float:
     return max(float(p12[~r12].sum()), float(p1[~r1].sum()), float(p2[~r2].sum()))
 
 
+def log_likelihood(
+    q: np.ndarray, p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray
+) -> float:
+    """Weighted log-likelihood of a joint: ``sum_i w_i sum p_i log q_i`` (nats, ``w`` normalised).
+
+    ``q_i`` are the marginals of ``q`` on the variables of table ``i``; this is the objective
+    :func:`reconcile_ml` maximises.
+
+    Parameters
+    ----------
+    q : ndarray, shape (n1, n2, ny)
+        A joint.
+    p1, p2 : ndarray, shapes (n1, ny) and (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)``.
+    p12 : ndarray, shape (n1, n2)
+        ``p(x1, x2)``.
+    w : ndarray, shape (3,)
+        Weights of the three tables (normalised here).
+
+    Returns
+    -------
+    float
+        The log-likelihood; ``-inf`` when ``q`` gives zero mass to an observed cell.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.full((2, 2, 2), 1 / 8)
+    >>> round(log_likelihood(p, p.sum(1), p.sum(0), p.sum(2), np.ones(3)), 6)
+    -1.386294
+    """
+    obs = _weighted_tables(p1, p2, p12, w)
+    return _loglik(_margins(q), obs, obs > 0)
+
+
+def _weighted_tables(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The three tables times their normalised weights, flattened as :func:`_margins` orders."""
+    w = w / w.sum()
+    return np.concatenate([w[0] * p1.ravel(), w[1] * p2.ravel(), w[2] * p12.ravel()])
+
+
+def _margins(q: np.ndarray) -> np.ndarray:
+    """``q(x1,y)``, ``q(x2,y)``, ``q(x1,x2)`` of a joint, flattened and concatenated."""
+    return np.concatenate([q.sum(axis=1).ravel(), q.sum(axis=0).ravel(), q.sum(axis=2).ravel()])
+
+
+def _loglik(m: np.ndarray, obs: np.ndarray, pos: np.ndarray) -> float:
+    mp = m[pos]
+    if mp.min() <= 0.0:
+        return -np.inf
+    return float(obs[pos] @ np.log(mp))
+
+
 def reconcile_ml(
-    p1: np.ndarray, p2: np.ndarray, p12: np.ndarray, w: np.ndarray, tol: float, max_iter: int
+    p1: np.ndarray,
+    p2: np.ndarray,
+    p12: np.ndarray,
+    w: np.ndarray,
+    tol: float,
+    max_iter: int,
+    *,
+    start: np.ndarray | None = None,
+    accelerate: bool = False,
 ) -> tuple[np.ndarray, int, float]:
     """EM for the maximum-likelihood joint given three two-variable tables -> (q, n_iter, err).
+
+    Plain EM converges slowly (sublinearly where the likelihood is flat, geometrically slowly
+    where cells of the joint must vanish). With ``accelerate=True`` it is accelerated with SQUAREM
+    (Varadhan and Roland 2008, scheme S3) applied to ``log q``: every cycle takes two EM steps,
+    extrapolates along them (the step length grows while extrapolations succeed) and stabilises
+    the extrapolated joint by one more EM step. The cycle's result is kept only when its
+    likelihood is at least that of the two plain steps, otherwise the two plain steps are kept:
+    the likelihood never decreases, cells stay positive where EM keeps them positive (so EM can
+    still move them), and the fixed points are those of plain EM.
 
     Parameters
     ----------
@@ -111,40 +183,122 @@ def reconcile_ml(
     w : ndarray, shape (3,)
         Weights of the three tables (their sample sizes; normalised here).
     tol : float
-        Stop when no marginal of the joint moves by more than ``tol`` in an iteration.
+        Stop when one EM step moves no marginal of the joint by more than ``tol``.
     max_iter : int
-        Iteration cap.
+        Cap on the EM steps (an accelerated cycle counts as three).
+    start : ndarray, shape (n1, n2, ny), optional
+        Starting joint (default uniform). EM cannot revive a zero cell, so it is mixed with the
+        uniform joint (weight 1e-3) to keep every cell positive.
+    accelerate : bool, default False
+        SQUAREM acceleration (bootstrap replicates use it: two to four times fewer EM steps, and
+        closer to the maximum at the same ``tol``). Plain EM stays the default of a main
+        estimate, whose numbers are pinned to the recorded reference to 1e-9 bits: at
+        ``tol=1e-10`` plain EM stops about 1e-8 short of the maximum.
 
     Returns
     -------
     q : ndarray, shape (n1, n2, ny)
         The joint.
     n_iter : int
-        Iterations run.
+        EM steps run.
     err : float
-        The last change of the marginals (inf after one iteration).
+        The largest change of a marginal in the last EM step (inf after one step).
+
+    Raises
+    ------
+    ValueError
+        If EM would hold more than 2 GiB.
+
+    References
+    ----------
+    R. Varadhan and C. Roland, "Simple and globally convergent methods for accelerating the
+    convergence of any EM algorithm", Scand. J. Statist. 35(2), 2008.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.full((2, 2, 2), 1 / 8)
+    >>> q, n_iter, err = reconcile_ml(p.sum(1), p.sum(0), p.sum(2), np.ones(3), 1e-10, 100)
+    >>> bool(np.allclose(q, p)), err <= 1e-10
+    (True, True)
     """
     n1, ny = p1.shape
     n2 = p2.shape[0]
-    q = np.full((n1, n2, ny), 1.0 / (n1 * n2 * ny))
-    w = w / w.sum()
-    prev = None
-    err = np.inf
+    # EM holds about seven n1 n2 ny float64 arrays (accelerated: twelve); refuse before allocating
+    check_memory(
+        (n1, n2, ny),
+        bytes_per_cell=96 if accelerate else 64,
+        max_gib=_MAX_GIB,
+        what="the reconciliation",
+    )
+    uniform = 1.0 / (n1 * n2 * ny)
+    if start is None:
+        q = np.full((n1, n2, ny), uniform)
+    else:
+        q = (1.0 - _START_MIX) * (start / start.sum()) + _START_MIX * uniform
+    obs = _weighted_tables(p1, p2, p12, w)
+    pos = obs > 0
+    a, b = n1 * ny, (n1 + n2) * ny
     it = 0
-    q1, q2, q12 = q.sum(axis=1), q.sum(axis=0), q.sum(axis=2)
-    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
-        # EM factor of each cell: the weighted ratios of its three observed to current marginals
-        c1 = np.divide(p1, q1, out=np.zeros_like(p1), where=q1 > 0)
-        c2 = np.divide(p2, q2, out=np.zeros_like(p2), where=q2 > 0)
-        c12 = np.divide(p12, q12, out=np.zeros_like(p12), where=q12 > 0)
-        q = q * (w[0] * c1[:, None, :] + w[1] * c2[None, :, :] + w[2] * c12[:, :, None])
+    err = np.inf
+
+    def em(q: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One EM step: each cell times the weighted ratios of its observed to current marginals."""
+        nonlocal it, err
+        r = np.divide(obs, m, out=np.zeros_like(obs), where=m > 0)
+        q = q * (r[:a].reshape(n1, 1, ny) + r[a:b].reshape(1, n2, ny) + r[b:].reshape(n1, n2, 1))
         q /= q.sum()
-        # the new marginals serve the convergence check and the next step
-        q1, q2, q12 = q.sum(axis=1), q.sum(axis=0), q.sum(axis=2)
-        margs = np.concatenate([q1.ravel(), q2.ravel(), q12.ravel()])
-        if prev is not None:
-            err = float(np.abs(margs - prev).max())
-            if err <= tol:
-                break
-        prev = margs
+        m_new = _margins(q)
+        it += 1
+        if it > 1 or start is not None:
+            err = float(np.abs(m_new - m).max())
+        return q, m_new
+
+    m = _margins(q)
+    step_max = _STEP_MAX0
+    while it < max_iter and err > tol:
+        q1, m1 = em(q, m)
+        if not accelerate or err <= tol or it >= max_iter:
+            q, m = q1, m1
+            continue
+        q2, m2 = em(q1, m1)
+        if err <= tol or it >= max_iter:
+            q, m = q2, m2
+            continue
+        err2 = err
+        # SQUAREM (S3) on the logarithm of the cells EM keeps positive
+        live = q2 > 0
+        u0, u1, u2 = (np.log(x[live]) for x in (q, q1, q2))
+        r = u1 - u0
+        v = u2 - u1 - r
+        vv = float(v @ v)
+        alpha = -np.sqrt(float(r @ r) / vv) if vv > 0 else -step_max
+        alpha = max(min(alpha, -1.0), -step_max)
+        if alpha == -1.0:  # the plain double step
+            q, m = q2, m2
+            continue
+        u = u0 - 2.0 * alpha * r + alpha * alpha * v
+        qx = np.zeros_like(q)
+        qx[live] = np.exp(np.maximum(u - u.max(), _LOG_FLOOR))
+        qx /= qx.sum()
+        q3, m3 = em(qx, _margins(qx))
+        if _loglik(m3, obs, pos) >= _loglik(m2, obs, pos):
+            q, m = q3, m3
+            if alpha == -step_max:
+                step_max *= _STEP_GROW
+        else:  # the extrapolation overshot: keep the plain steps, extrapolate less next time
+            q, m, err = q2, m2, err2
+            step_max = max(_STEP_MAX0, -alpha / _STEP_GROW)
     return q, it, err
+
+
+#: first cap on the extrapolation length of SQUAREM, and its growth after a step at the cap
+_STEP_MAX0 = 4.0
+_STEP_GROW = 4.0
+#: memory limit of the reconciliation (GiB); the estimate's own limit is ``Options.max_memory_gib``
+_MAX_GIB = 2.0
+#: weight of the uniform joint mixed into a given starting joint (keeps every cell positive)
+_START_MIX = 1e-3
+#: smallest log-ratio of an extrapolated cell to the largest (exp(-700) ~ 1e-304: cells shrink
+#: towards zero without reaching it, so EM can still use them)
+_LOG_FLOOR = -700.0
