@@ -39,7 +39,6 @@ import math
 from statistics import NormalDist
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .._options import BOOTSTRAP_INTERVALS
 from ..results import Interval
@@ -112,7 +111,11 @@ def im_critical(width: float, sigma: float, confidence: float) -> float:
     def f(c: float) -> float:
         return float(_NORMAL.cdf(c + r) - _NORMAL.cdf(-c)) - confidence
 
-    return brentq(f, z1 - 1e-9, z2 + 1e-9) if f(z1) < 0 < f(z2) else (z1 if f(z1) >= 0 else z2)
+    if not f(z1) < 0 < f(z2):
+        return z1 if f(z1) >= 0 else z2
+    from scipy.optimize import brentq  # here: scipy.optimize is slow to import with mmbounds
+
+    return brentq(f, z1 - 1e-9, z2 + 1e-9)
 
 
 def _margins(
