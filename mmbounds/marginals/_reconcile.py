@@ -224,40 +224,58 @@ def reconcile_ml(
     """
     n1, ny = p1.shape
     n2 = p2.shape[0]
-    # EM holds about seven n1 n2 ny float64 arrays (accelerated: twelve); refuse before allocating
+    # EM holds about twelve n1 n2 ny float64 arrays (accelerated: twenty); refuse before allocating
     check_memory(
         (n1, n2, ny),
-        bytes_per_cell=96 if accelerate else 64,
+        bytes_per_cell=160 if accelerate else 96,
         max_gib=_MAX_GIB,
         what="the reconciliation",
     )
-    uniform = 1.0 / (n1 * n2 * ny)
+    n = n1 * n2 * ny
     if start is None:
-        q = np.full((n1, n2, ny), uniform)
+        q = np.full(n, 1.0 / n)
     else:
-        q = (1.0 - _START_MIX) * (start / start.sum()) + _START_MIX * uniform
+        q = (1.0 - _START_MIX) * (start.ravel() / start.sum()) + _START_MIX / n
     obs = _weighted_tables(p1, p2, p12, w)
     pos = obs > 0
-    a, b = n1 * ny, (n1 + n2) * ny
+    # the joint is flat; rows[t, c] is the cell of table t (in the order of obs) that cell c of
+    # the joint projects onto
+    i, j, k = np.unravel_index(np.arange(n), (n1, n2, ny))
+    rows = np.stack([i * ny + k, (n1 + j) * ny + k, (n1 + n2) * ny + i * n2 + j])
+    flat_rows = rows.ravel()
+
+    def margins(q: np.ndarray) -> np.ndarray:
+        return np.bincount(flat_rows, weights=np.concatenate((q, q, q)), minlength=obs.size)
+
     it = 0
     err = np.inf
 
     def em(q: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One EM step: each cell times the weighted ratios of its observed to current marginals."""
         nonlocal it, err
-        r = np.divide(obs, m, out=np.zeros_like(obs), where=m > 0)
-        q = q * (r[:a].reshape(n1, 1, ny) + r[a:b].reshape(1, n2, ny) + r[b:].reshape(n1, n2, 1))
+        # a marginal is 0 only where its cells are, and then so is its observed cell (EM keeps
+        # every cell that an observed cell needs positive): the floor only avoids 0 / 0
+        r = obs / np.maximum(m, _TINY)
+        f = r[rows[0]]
+        f += r[rows[1]]
+        f += r[rows[2]]
+        q = q * f
         q /= q.sum()
-        m_new = _margins(q)
+        m_new = margins(q)
         it += 1
         if it > 1 or start is not None:
             err = float(np.abs(m_new - m).max())
         return q, m_new
 
-    m = _margins(q)
+    m = margins(q)
+    cells = None  # the cells EM keeps after its first step (it never revives one)
     step_max = _STEP_MAX0
     while it < max_iter and err > tol:
         q1, m1 = em(q, m)
+        if cells is None:
+            cells = np.flatnonzero(q1 > 0)
+            q, q1, rows = q[cells], q1[cells], rows[:, cells]
+            flat_rows = rows.ravel()
         if not accelerate or err <= tol or it >= max_iter:
             q, m = q1, m1
             continue
@@ -266,9 +284,12 @@ def reconcile_ml(
             q, m = q2, m2
             continue
         err2 = err
-        # SQUAREM (S3) on the logarithm of the cells EM keeps positive
+        # SQUAREM (S3) on the logarithm of the cells (positive unless one underflowed)
         live = q2 > 0
-        u0, u1, u2 = (np.log(x[live]) for x in (q, q1, q2))
+        if live.all():
+            u0, u1, u2 = np.log(q), np.log(q1), np.log(q2)
+        else:
+            u0, u1, u2 = (np.log(x[live]) for x in (q, q1, q2))
         r = u1 - u0
         v = u2 - u1 - r
         vv = float(v @ v)
@@ -278,10 +299,11 @@ def reconcile_ml(
             q, m = q2, m2
             continue
         u = u0 - 2.0 * alpha * r + alpha * alpha * v
-        qx = np.zeros_like(q)
-        qx[live] = np.exp(np.maximum(u - u.max(), _LOG_FLOOR))
+        u = np.exp(np.maximum(u - u.max(), _LOG_FLOOR))
+        qx = u if u.size == q.size else np.zeros_like(q)
+        qx[live] = u
         qx /= qx.sum()
-        q3, m3 = em(qx, _margins(qx))
+        q3, m3 = em(qx, margins(qx))
         if _loglik(m3, obs, pos) >= _loglik(m2, obs, pos):
             q, m = q3, m3
             if alpha == -step_max:
@@ -289,12 +311,18 @@ def reconcile_ml(
         else:  # the extrapolation overshot: keep the plain steps, extrapolate less next time
             q, m, err = q2, m2, err2
             step_max = max(_STEP_MAX0, -alpha / _STEP_GROW)
-    return q, it, err
+    if cells is not None:
+        full = np.zeros(n)
+        full[cells] = q
+        q = full
+    return q.reshape(n1, n2, ny), it, err
 
 
 #: first cap on the extrapolation length of SQUAREM, and its growth after a step at the cap
 _STEP_MAX0 = 4.0
 _STEP_GROW = 4.0
+#: floor of a marginal in EM's ratios (a zero marginal has a zero observed cell)
+_TINY = 1e-300
 #: memory limit of the reconciliation (GiB); the estimate's own limit is ``Options.max_memory_gib``
 _MAX_GIB = 2.0
 #: weight of the uniform joint mixed into a given starting joint (keeps every cell positive)
