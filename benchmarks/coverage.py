@@ -78,7 +78,8 @@ def draw_marginals(p: np.ndarray, sizes: tuple[int, int, int], rng) -> mmbounds.
 
 
 def one_rep(task):
-    """Intervals of every method for one repetition: {method: {quantity: (lo, hi)}}, times."""
+    """Intervals of every method for one repetition: {method: {quantity: (lo, hi)}}, times and
+    the raw ``(plugin, replicates)`` (replicates None without the bootstrap mode)."""
     name, n, split, rep, seed, n_resamples, modes, variants = task
     pop = population(name)
     ss = np.random.SeedSequence([seed, POPULATIONS.index(name), n, list(SPLITS).index(split), rep])
@@ -98,7 +99,7 @@ def one_rep(task):
             iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v)
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     else:
-        plugin = mmbounds.inference.functionals(m, opts)
+        plugin, reps = mmbounds.inference.functionals(m, opts), None
     if "certified" in modes:
         t1 = time.perf_counter()
         iv = certified_intervals(m, plugin, confidence=0.95, negligible=opts.negligible)
@@ -106,7 +107,7 @@ def one_rep(task):
         out["certified"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
     out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}
-    return (name, n, split), out, times
+    return (name, n, split), out, times, (plugin, reps)
 
 
 def summarize(cell, results, truth) -> list[dict]:
@@ -169,6 +170,17 @@ def main(argv=None) -> None:
     ap.add_argument("--jobs", type=int, default=1, help="processes over repetitions")
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--out", default=None, help="CSV file of the rows")
+    ap.add_argument(
+        "--dump",
+        default=None,
+        help="folder for each cell's plug-in values and replicates (.npz): any interval rule "
+        "can be re-scored from them without recomputing",
+    )
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the rows already in --out and skip their cells (same reps and resamples)",
+    )
     a = ap.parse_args(argv)
     names = POPULATIONS if a.populations == "all" else tuple(a.populations.split(","))
     ns = [int(v) for v in a.n.split(",")]
@@ -180,7 +192,8 @@ def main(argv=None) -> None:
         f"variants={variants}",
         flush=True,
     )
-    all_rows = []
+    all_rows = _read(a.out, a.reps, a.resamples) if a.resume and a.out else []
+    done = {(r["population"], int(r["n"]), r["split"]) for r in all_rows}
     ctx = get_context("fork")
     pool = ctx.Pool(a.jobs) if a.jobs > 1 else None
     try:
@@ -192,15 +205,22 @@ def main(argv=None) -> None:
             )
             for n in ns:
                 for split in splits:
+                    if (name, n, split) in done:
+                        print_rows([r for r in all_rows if _cell(r) == (name, n, split)], truth)
+                        continue
                     tasks = [
                         (name, n, split, r, a.seed, a.resamples, modes, variants)
                         for r in range(a.reps)
                     ]
                     t0 = time.perf_counter()
                     res = pool.map(one_rep, tasks, chunksize=4) if pool else map(one_rep, tasks)
-                    res = [(o, t) for _, o, t in res]
+                    res = list(res)
+                    if a.dump and res[0][3][1] is not None:
+                        _dump(a.dump, (name, n, split), a.seed, [r[3] for r in res])
+                    res = [(o, t) for _, o, t, _ in res]
                     rows = summarize((name, n, split), res, truth)
                     for row in rows:
+                        row["resamples"] = a.resamples
                         row["cell_wall_s"] = time.perf_counter() - t0
                     print_rows(rows, truth)
                     all_rows += rows
@@ -209,6 +229,37 @@ def main(argv=None) -> None:
     finally:
         if pool:
             pool.close()
+
+
+def _dump(folder: str, cell: tuple[str, int, str], seed: int, raw: list) -> None:
+    name, n, split = cell
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    path = Path(folder) / f"{name}_n{n}_{split.replace('/', '-')}_seed{seed}.npz"
+    plugin = np.array([r[0] for r in raw])
+    reps = np.array([r[1] for r in raw])
+    np.savez_compressed(path, plugin=plugin, replicates=reps)
+
+
+def _cell(row: dict) -> tuple[str, int, str]:
+    return row["population"], int(row["n"]), row["split"]
+
+
+def _read(path: str, reps: int, resamples: int) -> list[dict]:
+    """Rows of an earlier run with the same repetitions and resamples (numbers parsed)."""
+    if not Path(path).exists():
+        return []
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    keep = [
+        r
+        for r in rows
+        if int(r["reps"]) == reps and int(r.get("resamples") or resamples) == resamples
+    ]
+    for r in keep:
+        for k, v in r.items():
+            if k not in ("population", "split", "method"):
+                r[k] = int(v) if v.lstrip("-").isdigit() else float(v)
+    return keep
 
 
 def _write(path: str, rows: list[dict]) -> None:

@@ -61,6 +61,36 @@ def test_widened_interval_is_bias_corrected_plus_bias_margin():
     assert s.verdict == "present"
 
 
+def test_uniqueness_at_its_corner_takes_the_upper_end_of_the_other_plus_the_difference():
+    # the sample sits at U2 = 0 (X2 a garbling of X1): every replicate too, so U2's own
+    # interval collapses to [0, 0]; U2 = U1 + (I2 - I1) holds on every table
+    rng = np.random.default_rng(1)
+    i1 = 0.30 + 0.03 * rng.standard_normal(400)
+    i2 = 0.20 + 0.03 * rng.standard_normal(400)
+    reps = np.column_stack(
+        [i2, i1 - i2, np.zeros(400), np.full(400, 0.1), np.full(400, 0.5), i1, i2]
+    )
+    plugin = np.array([0.2, 0.1, 0.0, 0.1, 0.5, 0.3, 0.2])
+    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
+    d, dr = -0.1, i2 - i1
+    b_d, b_u1 = dr.mean() - d, reps[:, 1].mean() - 0.1
+    d_high = d - b_d + Z * dr.std(ddof=1) + abs(b_d)
+    u1_high = 0.1 - b_u1 + Z * reps[:, 1].std(ddof=1) + abs(b_u1)
+    assert iv["unique1"].high == pytest.approx(u1_high)  # U1 is away from its corner: unchanged
+    assert iv["unique2"].low == 0.0
+    assert iv["unique2"].high == pytest.approx(u1_high + d_high)
+    assert iv["unique2"].high > 0.05  # not the collapsed [0, 0]
+    # away from the corners nothing changes
+    away = plugin + np.array([0, 0, 0.2, 0, 0, 0.2, 0.2])
+    reps_away = (
+        reps + np.array([0, 0, 0.2, 0, 0, 0.2, 0.2]) + 0.01 * rng.standard_normal(reps.shape)
+    )
+    iv_away = bootstrap_intervals(away, reps_away, 0.95, 0.01, "widened")
+    u2 = reps_away[:, 2]
+    b_u2 = u2.mean() - 0.2
+    assert iv_away["unique2"].high == pytest.approx(0.2 - b_u2 + Z * u2.std(ddof=1) + abs(b_u2))
+
+
 def test_basic_and_percentile_intervals():
     plugin = np.array([0.5, 0.5, 0.5, 0.5, 0.5])
     reps = np.tile(np.linspace(0.6, 0.8, 201)[:, None], (1, 5))  # bias +0.2

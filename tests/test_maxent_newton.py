@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mmbounds.solvers.maxent._select as select_module
+from mmbounds import Marginals
 from mmbounds.exceptions import ConvergenceWarning
 from mmbounds.info import entropy
 from mmbounds.solvers.maxent import (
@@ -106,14 +107,48 @@ def test_newton_is_tighter_than_ipf_where_ipf_stalls():
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_dense_and_cg_newton_systems_agree(seed: int):
+def test_dense_schur_and_cg_newton_systems_agree(seed: int):
     rng = np.random.default_rng(seed)
     p = sparse_dirichlet_table(rng, (6, 5, 4))
     dense = maxent_newton(*margins(p), dense_max=10**6)
-    cg = maxent_newton(*margins(p), dense_max=0)
-    assert dense.info.status == cg.info.status == "optimal"
-    assert cg.entropy_upper == pytest.approx(dense.entropy_upper, abs=1e-11)
-    np.testing.assert_allclose(cg.r, dense.r, atol=1e-10)
+    schur = maxent_newton(*margins(p), dense_max=0)
+    cg = maxent_newton(*margins(p), dense_max=0, schur_max=0)
+    assert dense.info.status == schur.info.status == cg.info.status == "optimal"
+    for other in (schur, cg):
+        assert other.entropy_upper == pytest.approx(dense.entropy_upper, abs=1e-11)
+        np.testing.assert_allclose(other.r, dense.r, atol=1e-10)
+
+
+def _sparse_sample_table(seed: int, n: int = 333) -> tuple[np.ndarray, ...]:
+    """Reconciled pairwise tables of three samples of n from a redundant 20x20x5 joint."""
+    rng = np.random.default_rng(seed)
+    k, ny = 20, 5
+    p = np.zeros((k, k, ny))
+    for y in range(ny):
+        a = np.full(k, 0.1 / k)
+        a[4 * y : 4 * y + 4] += 0.9 / 4
+        p[:, :, y] = np.outer(a, a) / ny
+    counts = [
+        rng.multinomial(n, t.ravel()).reshape(t.shape).astype(float)
+        for t in (p.sum(1), p.sum(0), p.sum(2))
+    ]
+    m = Marginals(*counts, normalize=True, reconcile=True, sample_sizes=(n, n, n))
+    return m.p_x1y, m.p_x2y, m.p_x1x2
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_sparse_sample_tables_converge_with_exact_schur_directions(seed: int):
+    # 600 potentials, ~400 support cells and forced-zero cells: conjugate-gradient directions
+    # (schur_max=0) stall here at max_iter; the assembled Schur complement converges
+    tables = _sparse_sample_table(seed)
+    cg = maxent_newton(*tables, dense_max=0, schur_max=0)
+    assert cg.info.status == "max_iter"
+    new = maxent_newton(*tables)
+    dense = maxent_newton(*tables, dense_max=10**6)
+    assert new.info.status == dense.info.status == "optimal" and new.info.n_iter <= 60
+    assert new.entropy_upper == pytest.approx(dense.entropy_upper, abs=1e-9)
+    assert new.entropy_upper - new.entropy <= 1e-9
+    assert new.entropy_upper == pytest.approx(cg.entropy_upper, abs=1e-9)  # same optimum
 
 
 def test_clustered_table_converges_in_few_steps_and_matches_ipf():

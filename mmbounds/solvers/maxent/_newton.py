@@ -19,12 +19,13 @@ table ``r`` with the marginals; the Gibbs table ``q / Z`` has entropy ``log Z - 
 the duality gap is ``<u, A q / Z - p>``, which goes to 0 with the marginal residual. The returned
 ``entropy_upper`` is the rounding-safe bound of :func:`._certificate.gibbs_entropy_upper`.
 
-Linear algebra: up to ``dense_max`` potentials the Hessian is assembled and factored (Cholesky of
-its unit-diagonal scaling with a tiny ridge: the potentials have gauge freedoms, directions with
-``A^T v = 0`` along which nothing changes). Above it, the Newton system is solved by conjugate
-gradients on the Schur complement of the largest (diagonal) block of potentials, with a Jacobi
-preconditioner (:class:`_SchurCG`): a few passes over the support cells per product, no matrix
-is formed. Cells are stored by :class:`._layouts._Sparse` (numpy or torch).
+Linear algebra (:mod:`._directions`): up to ``dense_max`` potentials the Hessian is assembled
+and factored (Cholesky of its unit-diagonal scaling with a tiny ridge: the potentials have gauge
+freedoms, directions with ``A^T v = 0`` along which nothing changes); above it the largest
+(diagonal) block of potentials is eliminated exactly and the Schur complement on the other two is
+assembled and factored while it has at most ``schur_max`` potentials, else solved by
+Jacobi-preconditioned conjugate gradients without forming a matrix. Cells are stored by
+:class:`._layouts._Sparse` (numpy or torch).
 
 References
 ----------
@@ -43,29 +44,21 @@ import numpy as np
 
 from ..._validation import _to_numpy
 from ...info import LN2
-from .._backend import NumpyNamespace, get_namespace
+from .._backend import get_namespace
 from .._types import Lazy, SolverInfo
 from ._certificate import gibbs_entropy_upper
+from ._directions import _concat, _DenseNewton, _DenseSchur, _SchurCG
 from ._layouts import _Sparse
 from ._solution import MaxEntSolution
 from ._support import check_reachable, maxent_support
 
 __all__ = ["maxent_newton"]
 
-_RIDGE = 1e-13  # ridge of the unit-diagonal Hessian (gauge directions have curvature 0)
 _ARMIJO = 1e-4
 _FLAT = 1e-14  # a Newton decrement below this is under the dual's rounding noise
-_NULL_CURVATURE = (
-    1e-12  # CG: curvature below this (relative to the Jacobi norm) is a null direction
-)
-_HOST = NumpyNamespace()
 _MAX_DOUBLINGS = 60  # the step may grow to 2**60 along a recession direction (a proper face)
 _MAX_PUSH = 40.0  # ... but change no log-probability by more than this (potentials stay small)
 _MAX_JUMP = 20.0  # largest change of a log-probability tried first by the line search
-
-
-def _concat(xp: Any, parts: list[Any]) -> Any:
-    return xp._t.cat(parts) if xp.name == "torch" else np.concatenate(parts)
 
 
 def _expm1(xp: Any, x: Any) -> Any:
@@ -103,6 +96,7 @@ def maxent_newton(
     gap_tol: float = 1e-12,
     max_iter: int = 200,
     dense_max: int = 200,
+    schur_max: int = 1500,
     start: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     backend: str = "auto",
     device: Any = None,
@@ -122,7 +116,10 @@ def maxent_newton(
         Maximum number of Newton steps.
     dense_max : int
         Largest number of potentials for which the Hessian is formed and factored; above it
-        the Newton systems are solved by preconditioned conjugate gradients.
+        the Schur complement of the largest block is formed and factored.
+    schur_max : int
+        Largest number of potentials outside that block for which it is; above it the Schur
+        system is solved by preconditioned conjugate gradients (no matrix formed).
     start : tuple of ndarray, optional
         Starting potentials ``(phi12, phi1y, phi2y)`` (``log q = phi12 + phi1y + phi2y``), e.g.
         :attr:`MaxEntSolution.potentials` of a few IPF sweeps; default: the potentials of
@@ -177,7 +174,7 @@ def maxent_newton(
         u = xp.asarray(np.concatenate([np.asarray(a).reshape(-1)[k] for a, k in zip(start, keys)]))
     else:
         u = xp.asarray(_start(host_t, keys, p_x1y, p_x2y, ny))
-    solve = _DenseNewton(lay, n) if target.shape[0] <= dense_max else _SchurCG(xp, dual)
+    solve = _directions(xp, dual, dense_max, schur_max)
     status, it, resid, gap = "max_iter", 0, math.inf, math.inf
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         s = dual.cells(u)
@@ -280,111 +277,10 @@ def _line_search(xp: Any, q: Any, ds: Any, d_dot_t: float, slope: float) -> floa
     return t
 
 
-class _DenseNewton:
-    """Newton directions from the assembled Hessian (numpy, up to ``dense_max`` potentials)."""
-
-    def __init__(self, lay: _Sparse, n: int) -> None:
-        self.xp = lay.xp
-        sizes = [int(lay.offsets[w].shape[0]) - 1 for w in range(3)]
-        rows = [np.asarray(lay.xp.to_numpy(lay.segment[w]), dtype=np.intp) for w in range(3)]
-        rows[1] = rows[1] + sizes[0]
-        rows[2] = rows[2] + sizes[0] + sizes[1]
-        self.m = m = sum(sizes)
-        self.pairs = np.concatenate([a * m + b for a in rows for b in rows])
-        self.eye = np.eye(m)
-
-    def direction(self, q: Any, marg: Any, grad: Any) -> Any:
-        m = self.m
-        qh = np.asarray(self.xp.to_numpy(q))
-        hess = np.bincount(self.pairs, np.tile(qh, 9), minlength=m * m).reshape(m, m)
-        dg = np.asarray(self.xp.to_numpy(marg))
-        scale = 1.0 / np.sqrt(np.where(dg > 0, dg, 1.0))
-        hess *= scale[:, None]
-        hess *= scale[None, :]
-        rhs = -np.asarray(self.xp.to_numpy(grad)) * scale
-        ridge = _RIDGE
-        for _ in range(6):
-            factor = _HOST.cholesky(hess + ridge * self.eye)  # LAPACK potrf, no LU
-            if factor is None:
-                ridge *= 100.0
-                continue
-            return self.xp.asarray(_HOST.cho_solve(factor, rhs) * scale)
-        return None
-
-
-class _SchurCG:
-    """Newton directions by conjugate gradients on a Schur complement (matrix free).
-
-    The block of potentials with the most keys (``e``, usually ``u12``) has a diagonal Hessian
-    block, ``diag(A_e q)``; it is eliminated exactly, and CG (Jacobi-preconditioned) solves the
-    Schur complement ``S = H_oo - H_oe H_ee^{-1} H_eo`` on the other two blocks. Products with
-    ``S`` are three passes over the support cells; no matrix is formed. A key of ``e`` with a
-    single cell drops out of ``S`` altogether, so clustered tables leave a small, well
-    conditioned system.
-    """
-
-    def __init__(self, xp: Any, dual: _Dual, max_cg: int = 400) -> None:
-        self.xp, self.dual, self.max_cg = xp, dual, max_cg
-        self.e = int(np.argmax(dual.sizes))
-        self.o = [w for w in range(3) if w != self.e]
-
-    def _split(self, v: Any) -> tuple[Any, Any]:
-        n0 = self.dual.sizes[self.o[0]]
-        return v[:n0], v[n0:]
-
-    def _cells(self, x: Any) -> Any:
-        seg = self.dual.lay.segment
-        x0, x1 = self._split(x)
-        return x0[seg[self.o[0]]] + x1[seg[self.o[1]]]
-
-    def _marg(self, q: Any) -> Any:
-        lay = self.dual.lay
-        return _concat(self.xp, [lay.marginal(q, w) for w in self.o])
-
-    def direction(self, q: Any, marg: Any, grad: Any) -> Any:
-        xp, lay, e = self.xp, self.dual.lay, self.e
-        g, h = self.dual.split(grad), self.dual.split(marg)
-        he = xp.where(h[e] > 0, h[e], 1.0)
-        seg_e = lay.segment[e]
-        h_o = _concat(xp, [h[w] for w in self.o])
-
-        def matvec(x: Any) -> Any:
-            qw = q * self._cells(x)
-            return self._marg(qw) - self._marg(q * (lay.marginal(qw, e) / he)[seg_e])
-
-        rhs = self._marg(q * (g[e] / he)[seg_e]) - _concat(xp, [g[w] for w in self.o])
-        diag = h_o - self._marg(q * q / he[seg_e])
-        diag = xp.where(diag > 1e-3 * h_o, diag, xp.where(h_o > 0, 1e-3 * h_o, 1.0))
-        x = _pcg(xp, matvec, rhs, 1.0 / diag, h_o, xp.item(xp.max(xp.abs(grad))), self.max_cg)
-        d_e = -(g[e] + lay.marginal(q * self._cells(x), e)) / he
-        x0, x1 = self._split(x)
-        parts = {e: d_e, self.o[0]: x0, self.o[1]: x1}
-        return _concat(xp, [parts[w] for w in range(3)])
-
-
-def _pcg(xp: Any, matvec: Any, b: Any, prec: Any, norm: Any, grad_size: float, max_cg: int) -> Any:
-    """Preconditioned conjugate gradients from 0, to the relative residual
-    ``min(0.5, sqrt(grad_size))`` (inexact Newton, superlinear). ``norm`` weighs the curvature
-    test: a direction of (numerically) zero curvature is a gauge freedom, stepping along it would
-    only blow the potentials up, so CG stops there."""
-    x = xp.zeros_like(b)
-    r = b
-    z = prec * r
-    p = z
-    rz = xp.item(xp.sum(r * z))
-    stop = min(0.25, max(grad_size, 0.0)) * rz
-    for _ in range(max_cg):
-        hp = matvec(p)
-        php = xp.item(xp.sum(p * hp))
-        if not php > _NULL_CURVATURE * xp.item(xp.sum(p * p * norm)):
-            break
-        alpha = rz / php
-        x = x + alpha * p
-        r = r - alpha * hp
-        z = prec * r
-        rz_new = xp.item(xp.sum(r * z))
-        if rz_new <= stop:
-            break
-        p = z + (rz_new / rz) * p
-        rz = rz_new
-    return x
+def _directions(xp: Any, dual: _Dual, dense_max: int, schur_max: int) -> Any:
+    """The Newton-direction solver for the size of the problem (see :mod:`._directions`)."""
+    if sum(dual.sizes) <= dense_max:
+        return _DenseNewton(dual.lay)
+    if sum(dual.sizes) - max(dual.sizes) <= schur_max:
+        return _DenseSchur(xp, dual)
+    return _SchurCG(xp, dual)
