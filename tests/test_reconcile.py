@@ -71,15 +71,6 @@ def test_accelerated_em_never_lowers_the_likelihood(shape):
         assert np.all(qa >= 0) and qa.sum() == pytest.approx(1.0, abs=1e-12)
 
 
-def test_plain_em_is_the_default():
-    """Main estimates keep plain EM (their numbers are pinned to the recorded reference)."""
-    rng = np.random.default_rng(0)
-    p, w = _sample_tables(rng, (3, 3, 2), 200, sparse=False)
-    q, it, _ = reconcile_ml(*p, w, 1e-10, 5000)
-    q_plain, it_plain, _ = reconcile_ml(*p, w, 1e-10, 5000, accelerate=False)
-    assert it == it_plain and np.array_equal(q, q_plain)
-
-
 def test_replicate_reconciliation_is_far_below_sampling_error():
     """A bootstrap replicate's reconciled marginals are those of a tight plain-EM solve to 1e-5
     (the replicates' sampling error at these sizes is about 1e-2)."""

@@ -160,7 +160,6 @@ def reconcile_ml(
     tol: float,
     max_iter: int,
     *,
-    start: np.ndarray | None = None,
     accelerate: bool = False,
 ) -> tuple[np.ndarray, int, float]:
     """EM for the maximum-likelihood joint given three two-variable tables -> (q, n_iter, err).
@@ -172,7 +171,8 @@ def reconcile_ml(
     the extrapolated joint by one more EM step. The cycle's result is kept only when its
     likelihood is at least that of the two plain steps, otherwise the two plain steps are kept:
     the likelihood never decreases, cells stay positive where EM keeps them positive (so EM can
-    still move them), and the fixed points are those of plain EM.
+    still move them), and the fixed points are those of plain EM. The accelerated EM works on
+    the flat joint restricted to the cells its first step keeps (EM never revives a cell).
 
     Parameters
     ----------
@@ -186,9 +186,6 @@ def reconcile_ml(
         Stop when one EM step moves no marginal of the joint by more than ``tol``.
     max_iter : int
         Cap on the EM steps (an accelerated cycle counts as three).
-    start : ndarray, shape (n1, n2, ny), optional
-        Starting joint (default uniform). EM cannot revive a zero cell, so it is mixed with the
-        uniform joint (weight 1e-3) to keep every cell positive.
     accelerate : bool, default False
         SQUAREM acceleration (bootstrap replicates use it: two to four times fewer EM steps, and
         closer to the maximum at the same ``tol``). Plain EM stays the default of a main
@@ -222,25 +219,54 @@ def reconcile_ml(
     >>> bool(np.allclose(q, p)), err <= 1e-10
     (True, True)
     """
-    n1, ny = p1.shape
-    n2 = p2.shape[0]
-    # EM holds about twelve n1 n2 ny float64 arrays (accelerated: twenty); refuse before allocating
+    shape = (p1.shape[0], p2.shape[0], p1.shape[1])
+    # plain EM holds about seven n1 n2 ny float64 arrays, the accelerated one about twenty (with
+    # its index arrays); refuse before allocating them
     check_memory(
-        (n1, n2, ny),
-        bytes_per_cell=160 if accelerate else 96,
+        shape,
+        bytes_per_cell=160 if accelerate else 64,
         max_gib=_MAX_GIB,
         what="the reconciliation",
     )
+    if accelerate:
+        return _squarem(_weighted_tables(p1, p2, p12, w), shape, tol, max_iter)
+    n1, n2, ny = shape
+    q = np.full(shape, 1.0 / (n1 * n2 * ny))
+    w = w / w.sum()
+    prev = None
+    err = np.inf
+    it = 0
+    q1, q2, q12 = q.sum(axis=1), q.sum(axis=0), q.sum(axis=2)
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        # EM factor of each cell: the weighted ratios of its three observed to current marginals
+        c1 = np.divide(p1, q1, out=np.zeros_like(p1), where=q1 > 0)
+        c2 = np.divide(p2, q2, out=np.zeros_like(p2), where=q2 > 0)
+        c12 = np.divide(p12, q12, out=np.zeros_like(p12), where=q12 > 0)
+        q = q * (w[0] * c1[:, None, :] + w[1] * c2[None, :, :] + w[2] * c12[:, :, None])
+        q /= q.sum()
+        # the new marginals serve the convergence check and the next step
+        q1, q2, q12 = q.sum(axis=1), q.sum(axis=0), q.sum(axis=2)
+        margs = np.concatenate([q1.ravel(), q2.ravel(), q12.ravel()])
+        if prev is not None:
+            err = float(np.abs(margs - prev).max())
+            if err <= tol:
+                break
+        prev = margs
+    return q, it, err
+
+
+def _squarem(
+    obs: np.ndarray, shape: tuple[int, int, int], tol: float, max_iter: int
+) -> tuple[np.ndarray, int, float]:
+    """SQUAREM-accelerated EM (see :func:`reconcile_ml`) from the uniform joint; ``obs``: the
+    weighted observed tables, flattened by :func:`_weighted_tables`."""
+    n1, n2, ny = shape
     n = n1 * n2 * ny
-    if start is None:
-        q = np.full(n, 1.0 / n)
-    else:
-        q = (1.0 - _START_MIX) * (start.ravel() / start.sum()) + _START_MIX / n
-    obs = _weighted_tables(p1, p2, p12, w)
+    q = np.full(n, 1.0 / n)
     pos = obs > 0
-    # the joint is flat; rows[t, c] is the cell of table t (in the order of obs) that cell c of
-    # the joint projects onto
-    i, j, k = np.unravel_index(np.arange(n), (n1, n2, ny))
+    # rows[t, c]: the cell of table t (in the order of obs) that cell c of the flat joint
+    # projects onto
+    i, j, k = np.unravel_index(np.arange(n), shape)
     rows = np.stack([i * ny + k, (n1 + j) * ny + k, (n1 + n2) * ny + i * n2 + j])
     flat_rows = rows.ravel()
 
@@ -263,7 +289,7 @@ def reconcile_ml(
         q /= q.sum()
         m_new = margins(q)
         it += 1
-        if it > 1 or start is not None:
+        if it > 1:
             err = float(np.abs(m_new - m).max())
         return q, m_new
 
@@ -276,7 +302,7 @@ def reconcile_ml(
             cells = np.flatnonzero(q1 > 0)
             q, q1, rows = q[cells], q1[cells], rows[:, cells]
             flat_rows = rows.ravel()
-        if not accelerate or err <= tol or it >= max_iter:
+        if err <= tol or it >= max_iter:
             q, m = q1, m1
             continue
         q2, m2 = em(q1, m1)
@@ -284,7 +310,7 @@ def reconcile_ml(
             q, m = q2, m2
             continue
         err2 = err
-        # SQUAREM (S3) on the logarithm of the cells (positive unless one underflowed)
+        # S3 extrapolation on the logarithm of the cells (positive unless one underflowed)
         live = q2 > 0
         if live.all():
             u0, u1, u2 = np.log(q), np.log(q1), np.log(q2)
@@ -311,11 +337,9 @@ def reconcile_ml(
         else:  # the extrapolation overshot: keep the plain steps, extrapolate less next time
             q, m, err = q2, m2, err2
             step_max = max(_STEP_MAX0, -alpha / _STEP_GROW)
-    if cells is not None:
-        full = np.zeros(n)
-        full[cells] = q
-        q = full
-    return q.reshape(n1, n2, ny), it, err
+    full = np.zeros(n)
+    full[np.arange(n) if cells is None else cells] = q
+    return full.reshape(shape), it, err
 
 
 #: first cap on the extrapolation length of SQUAREM, and its growth after a step at the cap
@@ -325,8 +349,6 @@ _STEP_GROW = 4.0
 _TINY = 1e-300
 #: memory limit of the reconciliation (GiB); the estimate's own limit is ``Options.max_memory_gib``
 _MAX_GIB = 2.0
-#: weight of the uniform joint mixed into a given starting joint (keeps every cell positive)
-_START_MIX = 1e-3
 #: smallest log-ratio of an extrapolated cell to the largest (exp(-700) ~ 1e-304: cells shrink
 #: towards zero without reaching it, so EM can still use them)
 _LOG_FLOOR = -700.0
