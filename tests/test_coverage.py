@@ -35,7 +35,7 @@ def _run(name: str, n: int, reps: int, resamples: int, variants=("widened",)) ->
     ]
     with get_context("fork").Pool(2) as pool:
         res = pool.map(cov.one_rep, tasks, chunksize=5)
-    return cov.summarize((name, n, "thirds"), [(o, t) for _, o, t in res], population(name).truth())
+    return cov.summarize((name, n, "thirds"), [(r[1], r[2]) for r in res], population(name).truth())
 
 
 # ------------------------------------------------------------------------- variants, exact values
