@@ -13,7 +13,7 @@ from scipy.stats import binom, norm
 
 import mmbounds
 from mmbounds.inference import VARIANTS, infer_population
-from mmbounds.inference._intervals import bootstrap_intervals, im_critical
+from mmbounds.inference._intervals import bootstrap_intervals
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -52,12 +52,11 @@ def test_widened_interval_is_bias_corrected_plus_bias_margin():
     assert r.high == pytest.approx(0.2 - b[0] + Z * sd[0] + abs(b[0]))
     bc = bootstrap_intervals(plugin, reps, 0.95, 0.01, "bias_corrected")["redundancy"]
     assert bc.high - bc.low == pytest.approx(2 * Z * sd[0])
-    # S: Imbens–Manski between the corrected ends; the set is wide, so c is the one-sided z
-    c = im_critical(0.6, max(sd[3], sd[4]), 0.95)
-    assert c == pytest.approx(float(norm.ppf(0.95)), abs=1e-6)
+    # S: from the lower limit of S_L to the upper limit of S_U, both two-sided (covers the set)
     s = iv["synergy"]
-    assert s.low == pytest.approx(0.3 - b[3] - c * sd[3] - abs(b[3]))
-    assert s.high == pytest.approx(0.9 - b[4] + c * sd[4] + abs(b[4]))
+    assert s.low == pytest.approx(0.3 - b[3] - Z * sd[3] - abs(b[3]))
+    assert s.high == pytest.approx(0.9 - b[4] + Z * sd[4] + abs(b[4]))
+    assert (s.low, s.high) == (iv["synergy_lower_end"].low, iv["synergy_upper_end"].high)
     assert s.verdict == "present"
 
 

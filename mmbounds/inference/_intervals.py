@@ -28,16 +28,18 @@ intervals of the mutual informations and uniquenesses (it covers R whenever eith
 Likewise ``U2 - U1 = I(X2;Y) - I(X1;Y)`` (smooth): where the interval of one uniqueness reaches
 0, its upper end is raised to that of the other uniqueness plus or minus this difference.
 
-S itself is partially identified: its interval joins a lower limit for ``S_L`` and an upper one
-for ``S_U`` with the Imbens–Manski critical value ``c``, which solves
-``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the estimated width of the set), so it covers
-the *parameter* with the stated probability, not only the set; each variant's one-sided margins
-replace ``c s`` accordingly.
+S itself is partially identified, anywhere in ``[S_L, S_U]``: its interval runs from the lower
+limit of ``S_L``'s interval to the upper limit of ``S_U``'s, each at the two-sided level, so it
+covers the whole identified set, and with it the parameter, with the stated probability
+(asymptotically). The Imbens–Manski interval (Imbens & Manski 2004), which replaces the two-sided
+quantile by the one-sided one when the set is wide, covers the parameter only, and only where the
+binding end is estimated without skew: measured with 100 samples in each of D1 and D2
+(``lower_5x5x2``, n = 1,000, split 10/10/80, 200 repetitions) it covered S in 0.925 of the
+repetitions, against 0.955 for this interval, which is 3% wider there.
 """
 
 from __future__ import annotations
 
-import math
 from statistics import NormalDist
 
 import numpy as np
@@ -48,7 +50,7 @@ from ..results import Interval
 #: the standard normal (stdlib: scipy.stats costs a third of a second to import)
 _NORMAL = NormalDist()
 
-__all__ = ["VARIANTS", "bootstrap_intervals", "im_critical", "verdict"]
+__all__ = ["VARIANTS", "bootstrap_intervals", "verdict"]
 
 VARIANTS = BOOTSTRAP_INTERVALS  # ("widened", "bias_corrected", "basic", "percentile")
 _NAMES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
@@ -80,44 +82,6 @@ def verdict(low: float, high: float, negligible: float) -> str:
     if high < negligible:
         return "absent"
     return "undetermined"
-
-
-def im_critical(width: float, sigma: float, confidence: float) -> float:
-    """Imbens–Manski ``c``: ``Φ(c + width / sigma) - Φ(-c) = confidence``.
-
-    Parameters
-    ----------
-    width : float
-        Estimated width of the identified set.
-    sigma : float
-        Standard error of its ends (the larger one).
-    confidence : float
-        Level, in (0, 1).
-
-    Returns
-    -------
-    float
-        ``c``, between the one-sided and the two-sided normal quantiles of ``confidence``.
-
-    Examples
-    --------
-    >>> round(im_critical(0.0, 1.0, 0.95), 3), round(im_critical(10.0, 1.0, 0.95), 3)
-    (1.96, 1.645)
-    """
-    z1 = float(_NORMAL.inv_cdf(confidence))
-    z2 = float(_NORMAL.inv_cdf(0.5 + confidence / 2))
-    if sigma <= 0 or not math.isfinite(width / sigma):
-        return z1
-    r = max(width, 0.0) / sigma
-
-    def f(c: float) -> float:
-        return float(_NORMAL.cdf(c + r) - _NORMAL.cdf(-c)) - confidence
-
-    if not f(z1) < 0 < f(z2):
-        return z1 if f(z1) >= 0 else z2
-    from scipy.optimize import brentq  # here: scipy.optimize is slow to import with mmbounds
-
-    return brentq(f, z1 - 1e-9, z2 + 1e-9)
 
 
 def _margins(
@@ -199,7 +163,7 @@ def bootstrap_intervals(
     Returns
     -------
     dict of str to Interval
-        One interval per functional and one for ``"synergy"`` (Imbens–Manski).
+        One interval per functional and one for ``"synergy"`` (covering ``[S_L, S_U]``).
     """
     if variant not in VARIANTS:
         raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")
@@ -216,15 +180,10 @@ def bootstrap_intervals(
         out[name] = Interval(
             name, max(est[k], 0.0), lo, hi, float(plugin[k]), verdict(lo, hi, negligible)
         )
-    # S: Imbens–Manski. Each end's sampling margin is rescaled from the two-sided z to c (same
-    # shape, normal calibration); the fixed (bias) margin is kept whole.
-    sd = reps.std(axis=0, ddof=1) if reps.shape[0] > 1 else np.zeros_like(plugin)
+    # S: from the lower limit of S_L to the upper limit of S_U (covers the identified set)
     l_est, u_est = est[3], est[4]
-    c = im_critical(u_est - l_est, max(sd[3], sd[4]), confidence)
-    z = float(_NORMAL.inv_cdf(0.5 + confidence / 2))
-    scale = c / z
-    s_lo = max(l_est - scale * m_lo[3] - fixed[3], 0.0)
-    s_hi = max(u_est + scale * m_hi[4] + fixed[4], s_lo)
+    s_lo = float(lows[3])
+    s_hi = max(float(highs[4]), s_lo)
     mid = 0.5 * (max(l_est, 0.0) + max(u_est, 0.0))
     plug_mid = 0.5 * (max(plugin[3], 0.0) + plugin[4])
     out["synergy"] = Interval(

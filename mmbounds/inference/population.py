@@ -11,11 +11,10 @@ them. Two modes:
     (``variant="widened"``) is ``θ~ ± (z s + |b|)``, ``s`` the replicate standard deviation: the
     bootstrap underestimates the bias on sparse tables, and the margin ``|b|`` covers what one
     correction leaves (other variants: :mod:`._intervals`). S itself is only partially
-    identified: its interval is the Imbens–Manski one,
-    ``[S_L~ - c s_L - |b_L|, S_U~ + c s_U + |b_U|]`` with ``c`` solving
-    ``Φ(c + Δ / max(s_L, s_U)) - Φ(-c) = confidence`` (Δ the estimated width of the identified
-    set), which covers the *parameter* (not only the set) with the stated probability.
-    Asymptotic; coverage measured by ``benchmarks/coverage.py``.
+    identified: its interval ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole
+    identified set, hence the parameter, with the stated probability (the narrower
+    Imbens–Manski interval under-covered at small D1, D2: :mod:`._intervals`). Asymptotic;
+    coverage measured by ``benchmarks/coverage.py``.
 ``"certified"``
     A finite-sample guarantee under iid sampling of each source (:mod:`._certified`).
 

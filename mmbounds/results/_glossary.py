@@ -182,7 +182,7 @@ _TERMS: dict[str, Term] = {
         "S",
         "synergy (population)",
         "`inference['synergy']`: interval covering the population S "
-        "itself (Imbens-Manski, for a partially identified parameter)",
+        "itself (it covers the whole identified set [S_L, S_U])",
     ),
     "synergy_lower_end": _t(
         "S_L",

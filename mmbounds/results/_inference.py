@@ -66,8 +66,8 @@ class PopulationInference(ResultMixin):
     confidence : float
         Level of every interval (e.g. 0.95).
     mode : str
-        ``"bootstrap"`` (bias-corrected bootstrap, Imbens–Manski interval for the partially
-        identified S; asymptotic) or ``"certified"`` (concentration inequalities and continuity
+        ``"bootstrap"`` (bias-corrected bootstrap; for the partially identified S an interval
+        covering its whole identified set; asymptotic) or ``"certified"`` (concentration inequalities and continuity
         bounds; valid at every sample size under iid sampling, conservative).
     intervals : Mapping[str, Interval]
         By quantity name.
