@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from joblib import Parallel, delayed
-
 __all__ = ["run_tasks", "captured_warnings"]
 
 _WARNINGS_LOCK = threading.RLock()
@@ -56,6 +54,8 @@ def run_tasks(
     """
     if n_jobs == 1:
         return (fn(*args) for args in tasks)
+    from joblib import Parallel, delayed  # here: joblib (asyncio, ssl) slows `import mmbounds`
+
     return Parallel(n_jobs=n_jobs, return_as="generator")(delayed(fn)(*args) for args in tasks)
 
 

@@ -9,7 +9,13 @@ which validate their table before calling the kernels of :mod:`mmbounds.info`.
 from ..results import ConsistencyReport
 from ._counts import categories_of, count_table, index_of
 from ._measures import co_information, conditional_mutual_information, entropy, mutual_information
-from ._reconcile import reachable_cells, reconcile_ml, tv_distance, unreachable_mass
+from ._reconcile import (
+    log_likelihood,
+    reachable_cells,
+    reconcile_ml,
+    tv_distance,
+    unreachable_mass,
+)
 from ._table import Marginals
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "tv_distance",
     "unreachable_mass",
     "reconcile_ml",
+    "log_likelihood",
     "categories_of",
     "count_table",
     "index_of",

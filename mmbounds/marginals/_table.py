@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_labels, check_memory, check_scalar, check_spellings, check_table
+from .._validation import check_labels, check_scalar, check_spellings, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
 from ._counts import categories_of, count_table, index_of
@@ -33,12 +33,8 @@ _DEFAULTS = {
     "tol": 1e-10,
     "max_iter": 5000,
     "realizable": None,
+    "accelerate": False,
 }
-
-
-#: memory limit of the maximum-likelihood reconciliation (GiB); the estimate's own limit is
-#: ``Options.max_memory_gib``
-_RECONCILE_MAX_GIB = 2.0
 
 
 def _check_shapes(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> None:
@@ -177,9 +173,10 @@ class Marginals:
         tol: float,
         max_iter: int,
         realizable: bool | None = None,
+        accelerate: bool = False,
     ) -> None:
-        """Consistency check, realizability test, reconciliation and the read-only tables (inputs
-        trusted; ``realizable=True`` skips the test, for the marginals of a given joint)."""
+        """Checks, reconciliation (``accelerate``: see ``reconcile_ml``) and read-only tables of
+        trusted inputs; ``realizable=True`` skips the realizability test (a joint's marginals)."""
         if sample_sizes is None:
             w = np.ones(3)
         else:
@@ -236,14 +233,7 @@ class Marginals:
                     InconsistentMarginalsWarning,
                     stacklevel=4,
                 )
-            # EM holds about seven n1 n2 ny float64 arrays; refuse before allocating them
-            check_memory(
-                (p1.shape[0], p2.shape[0], p1.shape[1]),
-                bytes_per_cell=64,
-                max_gib=_RECONCILE_MAX_GIB,
-                what="the reconciliation",
-            )
-            q, n_iter, err = reconcile_ml(p1, p2, p12, w, tol, max_iter)
+            q, n_iter, err = reconcile_ml(p1, p2, p12, w, tol, max_iter, accelerate=accelerate)
             if err > 1e-6:
                 warnings.warn(
                     f"reconciliation: EM changed the marginals by {err:.2e} in its last step after "

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 __all__ = ["JointPolytope", "PAD", "Range"]
 
@@ -190,6 +189,8 @@ class JointPolytope:
 
     @staticmethod
     def _solve(c: np.ndarray, a_ub: Any, b_ub: Any, a_eq: Any, b_eq: Any) -> Any:
+        from scipy.optimize import linprog  # here: slow to import with mmbounds
+
         for method in _METHODS:  # interior point is fastest; simplex where it stumbles
             res = linprog(
                 c,
@@ -276,6 +277,8 @@ class JointPolytope:
         c = np.zeros(nv) if c is None else c
         if nv > max_binaries:
             return self._relaxation(c)
+        from scipy.optimize import Bounds, LinearConstraint, milp  # here: slow to import
+
         eye = sparse.eye(nv)
         zero = sparse.csr_matrix((nv, nv))
         m = self.eq.shape[0]
