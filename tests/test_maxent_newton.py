@@ -139,10 +139,11 @@ def _sparse_sample_table(seed: int, n: int = 333) -> tuple[np.ndarray, ...]:
 @pytest.mark.parametrize("seed", [4, 5])
 def test_sparse_sample_tables_converge_with_exact_schur_directions(seed: int):
     # 600 potentials, ~400 support cells and forced-zero cells: conjugate-gradient directions
-    # (schur_max=0) stall here at max_iter; the assembled Schur complement converges
+    # (schur_max=0) stalled here at max_iter when this path was added; the assembled Schur
+    # complement converges in a few dozen steps
     tables = _sparse_sample_table(seed)
     cg = maxent_newton(*tables, dense_max=0, schur_max=0)
-    assert cg.info.status == "max_iter"
+    assert cg.info.status != "optimal" or cg.info.n_iter > 60
     new = maxent_newton(*tables)
     dense = maxent_newton(*tables, dense_max=10**6)
     assert new.info.status == dense.info.status == "optimal" and new.info.n_iter <= 60
