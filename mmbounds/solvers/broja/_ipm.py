@@ -43,6 +43,11 @@ product ``W^T W`` (``n1 ny m^2`` flops for ``m <= n2 ny`` allowed cells, a matri
 GPU runs at full speed) and one Cholesky factorisation of size ``m``. Each direction is refined by
 conjugate gradients on the exact operator.
 
+**Start.** The path starts at the conditionally independent coupling; on large dense tables
+(numpy, from ``WARM_MIN_SCHUR`` Schur variables) it starts instead at the end of a few thousand
+sweeps of alternating maximisation (:mod:`._warm`), which about halves the iterations; a warm
+start that does not certify is followed by the cold one.
+
 **Certificate.** Once the path gap ``sum(pi sigma)`` is within ``100 tol`` (and for the last iterate
 of a run that stops early), any ``(lam, mu)`` gives a certified lower bound on the minimum
 (:func:`._solution.dual_lower_bound`, which shifts the potentials to feasibility), and the joint

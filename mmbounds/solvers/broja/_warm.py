@@ -13,6 +13,8 @@ fixed ``q`` the best ``r`` is ``q(x1, x2) = r (a b^T)``. Alternating the two (Bl
 style) raises the objective; the pair update is over-relaxed, ``r <- r (a b^T)^omega``
 (normalised), which speeds up the decay of the pairs that carry no mass at the optimum. A sweep
 costs three matrix products of ``n1 n2 ny`` multiply-adds and never forms the ``n1 n2 ny`` cells.
+(The sweeps run in double precision: in single precision they cost half as much but the start is
+worse, 10 interior-point iterations instead of 8 at 300 x 300 x 10, which costs more.)
 
 **Why only a start.** The scheme converges sublinearly (the optimum is on the boundary, where most
 pairs carry no mass), so it cannot certify ``1e-9`` bits by itself. Its scalings give dual
@@ -34,9 +36,11 @@ import numpy as np
 __all__: list[str] = []
 
 WARM_MIN_SCHUR = 1000  # the warm start is used from this many Schur variables (allowed (x2, y))
-_SWEEPS = 4000  # alternating sweeps
+_SWEEPS = 6000  # alternating sweeps (1.4 s at 300 x 300 x 10; 4000: 9 iterations, 6000: 8)
 _OMEGA = 2.0  # over-relaxation of the pair update (3 diverges on dense Dirichlet tables)
 _RENORM = 16  # the pair masses are renormalised every this many sweeps (they stay near 1)
+_DTYPE = np.float64  # precision of the sweeps
+_FLUSH = 1e-300  # pair masses below this are set to zero (no subnormal numbers: they are slow)
 _SLACK_FLOOR = 1e-9  # the smallest starting slack sigma
 _CENTRE = 1e-4  # pi sigma >= _CENTRE / (number of pairs) at the start (raising the smaller)
 
@@ -59,14 +63,15 @@ def alternating_start(
     -------
     tuple of ndarray or None
         ``lam (n1, ny)``, ``mu (n2, ny)``, ``pi (n1, n2)``, ``sigma (n1, n2)``; None if the
-        iteration left finite numbers (the caller then uses the cold start).
+        iteration left non-finite numbers (the caller then uses the cold start).
     """
-    r = np.outer(p1.sum(1), p2.sum(1))
-    b = np.ones_like(p2)
+    f1, f2 = p1.astype(_DTYPE), p2.astype(_DTYPE)
+    r = np.outer(f1.sum(1), f2.sum(1))
+    b = np.ones_like(f2)
     with np.errstate(all="ignore"):
         for k in range(sweeps):
-            a = p1 / (r @ b)
-            b = p2 / (r.T @ a)
+            a = f1 / (r @ b)
+            b = f2 / (r.T @ a)
             e = a @ b.T
             r *= e
             if omega == 2.0:
@@ -75,7 +80,9 @@ def alternating_start(
                 r *= e ** (omega - 1.0)
             if k % _RENORM == _RENORM - 1:
                 r /= r.sum()
-        a = p1 / (r @ b)
+                r[r < _FLUSH] = 0.0  # such pairs carry no mass
+        r = r.astype(np.float64)
+        a = p1 / (r @ b.astype(np.float64))
         b = p2 / (r.T @ a)  # the x2 marginals are met exactly, the x1 ones nearly
         e = a @ b.T
         lam, mu = -np.log(a), -np.log(b)
