@@ -136,3 +136,20 @@ def test_a_warm_start_that_does_not_certify_is_followed_by_the_cold_one() -> Non
     assert sol.info.n_iter == 4
     ref = broja_fast(*_marginals(p), start="cold")
     assert sol.min_mi >= ref.min_mi - ref.info.residual  # an upper value: a feasible joint's MI
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((2, 2, 2), 111), ((3, 2, 3), 31), ((4, 3, 2), 59)])
+def test_a_stalled_cold_start_is_rescued_by_the_warm_start(
+    shape: tuple[int, int, int], seed: int
+) -> None:
+    """Near-deterministic Dirichlet(0.1) tables on which the cold start stalls (numerical_error,
+    no certificate): ``start="auto"`` retries from the alternating start and certifies, in
+    agreement with the cvxpy reference."""
+    p = _dense(shape, seed, 0.1)
+    with pytest.warns(ConvergenceWarning, match="stalled"):
+        cold = broja_fast(*_marginals(p), tol=1e-8, start="cold")
+    assert cold.info.status == "numerical_error"
+    sol = broja_fast(*_marginals(p), tol=1e-8)
+    _check_certified(p, sol, 1e-8)
+    assert sol.info.n_iter > cold.info.n_iter  # the stalled cold run is counted
+    assert sol.min_mi == pytest.approx(broja_cvxpy(*_marginals(p)).min_mi, abs=1e-6)
