@@ -190,11 +190,13 @@ def scaling_table(args: Any, dense_table: Callable) -> None:
     print(
         "full mmbounds.estimate(joint, random_state=0) on dense Dirichlet(1) k x k x 10 tables: "
         f"CPU s (best of {args.repeats} up to 250,000 cells, then one run), peak traced MiB; "
-        "share: BROJA's wall time over the estimate's in the same run; broja_s: broja_fast alone"
+        "share: BROJA's wall time over the estimate's in the same run; broja_s: broja_fast alone "
+        "(start='auto': the alternating warm start from 1,000 Schur variables on); cold_s, "
+        "cold_it: broja_fast(start='cold') in the same process, speed-up = cold_s / broja_s"
     )
     print(
         f"{'k':>5} {'cells':>9} {'est_cpu_s':>9} {'peak_MiB':>8} {'share':>6} {'broja_s':>8} "
-        f"{'broja_MiB':>9} {'it':>3} {'gap':>8}"
+        f"{'broja_MiB':>9} {'it':>3} {'gap':>8} {'cold_s':>7} {'cold_it':>7} {'speedup':>7}"
     )
     cells, est_t, broja_t = [], [], []
     for k in args.scaling_sizes:
@@ -207,12 +209,16 @@ def scaling_table(args: Any, dense_table: Callable) -> None:
             share = res.solver_info["broja"].solve_time_s / (time.perf_counter() - t0)
             te, me, _ = cpu_run(lambda p=p: mmbounds.estimate(p, random_state=0), reps)
         tb, mb, sol = cpu_run(lambda p=p: broja_fast(p.sum(1), p.sum(0), tol=args.tol), reps)
+        tc, _, cold = cpu_run(
+            lambda p=p: broja_fast(p.sum(1), p.sum(0), tol=args.tol, start="cold"), reps, False
+        )
         cells.append(p.size)
         est_t.append(te)
         broja_t.append(tb)
         print(
             f"{k:5d} {p.size:9d} {te:9.3f} {me:8.1f} {share:6.2f} {tb:8.3f} {mb:9.1f} "
-            f"{sol.info.n_iter:3d} {sol.info.residual:8.1e}",
+            f"{sol.info.n_iter:3d} {sol.info.residual:8.1e} {tc:7.3f} {cold.info.n_iter:7d} "
+            f"{tc / tb:7.2f}",
             flush=True,
         )
     if len(cells) > 1:

@@ -37,21 +37,35 @@ def _merit(xp: Any, r1: Any, r2: Any, rp: Any, path_gap: float) -> float:
 
 
 def _iterate(
-    ops: Any, tol: float, max_iter: int, verbose: bool, progress: bool, t0: float
+    ops: Any,
+    tol: float,
+    max_iter: int,
+    verbose: bool,
+    progress: bool,
+    t0: float,
+    init: tuple[Any, Any, Any, Any] | None = None,
 ) -> tuple[str, int, float, float, Any]:
-    """Follow the central path from the conditionally independent start until the certified gap
-    is at most ``tol`` bits or ``max_iter`` iterations.
+    """Follow the central path from the conditionally independent start (or from ``init``)
+    until the certified gap is at most ``tol`` bits or ``max_iter`` iterations.
+
+    ``init = (lam, mu, pi, sigma)`` is a warm start (:func:`._warm.alternating_start`): potentials
+    and strictly positive multipliers and slacks on the layout's arrays.
 
     Returns ``(status, n_iter, gap, upper, q_feasible)`` with the best certificate found (an
     infinite gap when none was reached).
     """
     xp = ops.xp
-    xp = ops.xp
-    # start: the conditionally independent coupling, strictly inside (sigma = shift - log q12)
-    lam, mu = ops.start(_START_SHIFT)
-    s, w = ops.softmax(lam, mu)
-    pi = ops.live(xp.exp(s + _START_SHIFT), 0.0)
-    sig = ops.live(-s, 1.0)
+    if init is None:
+        # start: the conditionally independent coupling, strictly inside (sigma = shift - log q12)
+        lam, mu = ops.start(_START_SHIFT)
+        s, w = ops.softmax(lam, mu)
+        pi = ops.live(xp.exp(s + _START_SHIFT), 0.0)
+        sig = ops.live(-s, 1.0)
+    else:
+        lam, mu = xp.asarray(init[0]), xp.asarray(init[1])
+        s, w = ops.softmax(lam, mu)
+        pi = ops.live(xp.asarray(init[2]), 0.0)
+        sig = ops.live(xp.asarray(init[3]), 1.0)
 
     bar = _progress_bar(max_iter, progress)
     # the certified gap tracks the path gap (it is not smaller in practice): certify from a path gap
