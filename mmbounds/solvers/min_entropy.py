@@ -70,6 +70,12 @@ MAX_SEARCH_CELLS = 1500
 #: branch-and-bound nodes are capped at ``NODE_WORK // n_cells`` (a deterministic budget whose
 #: cost is about the same at every size: an LP costs about in proportion to the active cells)
 NODE_WORK = 40_000
+#: successive-LP steps from the chord LP's vertex on tables above ``max_cells`` (interior point
+#: with crossover, about 0.1 s each at 4,000 cells; 9.085 -> 9.065 bits on a Dirichlet(0.3)
+#: 20x20x10 table)
+LARGE_SLP = 4
+#: rounds of those steps and :func:`cube_descent` (stops early when a round gains nothing)
+LARGE_ROUNDS = 3
 #: up to this many active cells the block bounds also solve the three one-family relaxations of
 #: :mod:`mmbounds.solvers._block_lp` (column generation, about 0.5 s each at 800 cells), above it
 #: the joint relaxation alone
@@ -361,7 +367,8 @@ def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
 
     The simplex LPs of branch-and-bound take seconds each above :data:`MAX_SEARCH_CELLS` active
     cells; one interior-point solve of the root chord LP costs about a second at 4,000 cells. Its
-    duals certify the bound; its vertex, improved by :func:`cube_descent`, is the witness.
+    duals certify the bound; its vertex, improved by :data:`LARGE_SLP` successive-LP steps and
+    :func:`cube_descent`, is the witness.
     """
     h_model = lp._model()
     h_model.setOptionValue("solver", "ipm")
@@ -379,11 +386,18 @@ def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
             lower = max(lower, float(alpha.sum()) + lp.lagrangian_bound(beta, y, lo, lp.ub))
     if x is None:  # pragma: no cover - HiGHS failed twice
         raise RuntimeError("min_entropy_search: the chord LP failed on a large table")
-    witness = lp.full(lp.polish(x))
-    h = entropy_bits(witness)
-    cube, h_cube = cube_descent(witness, rng)
-    if h_cube < h:
-        witness, h = cube, h_cube
+    witness, h = None, np.inf
+    for _ in range(LARGE_ROUNDS):  # successive-LP steps, then 2x2x2 exchanges, alternately
+        x, _ = slp_descent(lp, x, max_iter=LARGE_SLP)
+        w = lp.full(lp.polish(x))
+        hw = entropy_bits(w)
+        cube, h_cube = cube_descent(w, rng)
+        if h_cube < hw:
+            w, hw = cube, h_cube
+        if hw >= h - 1e-12:
+            break
+        witness, h = w, hw
+        x = np.clip(w.ravel()[lp.cells], 0.0, lp.ub)
     lower = min(lower, h)
     meth = "chord-lp" if lower > lower_pair else "pairings"
     return _finish(witness, h, lower, lower_pair, meth, "max_iter", 1, lp.n_lp, gap_tol, t0, warn)
