@@ -25,8 +25,9 @@ branch-and-bound in :mod:`mmbounds.solvers._chord_bnb` over the LP of
   of Δ12 as a coupling (three unconditional, three conditional);
 * :func:`min_entropy_search` — the pairings bound, refined by a chord-relaxation
   branch-and-bound over Δ12 (exact 1-D solve for 2×2×2) and by the block-envelope relaxations of
-  :mod:`mmbounds.solvers._block_lp`, with a witness from successive linear programming and 2×2×2
-  exchange moves (:func:`mmbounds.solvers._chord_bnb.cube_descent`).
+  :mod:`mmbounds.solvers._block_lp` and :mod:`mmbounds.solvers._cell_max_lp`, with a witness
+  from successive linear programming and 2×2×2 exchange moves
+  (:func:`mmbounds.solvers._chord_bnb.cube_descent`).
 
 References
 ----------
@@ -70,15 +71,10 @@ MAX_SEARCH_CELLS = 1500
 #: branch-and-bound nodes are capped at ``NODE_WORK // n_cells`` (a deterministic budget whose
 #: cost is about the same at every size: an LP costs about in proportion to the active cells)
 NODE_WORK = 40_000
-#: successive-LP steps from the chord LP's vertex on tables above ``max_cells`` (interior point
-#: with crossover, about 0.1 s each at 4,000 cells; 9.085 -> 9.065 bits on a Dirichlet(0.3)
-#: 20x20x10 table)
-LARGE_SLP = 4
-#: rounds of those steps and :func:`cube_descent` (stops early when a round gains nothing)
-LARGE_ROUNDS = 3
-#: up to this many active cells the block bounds also solve the three one-family relaxations of
-#: :mod:`mmbounds.solvers._block_lp` (column generation, about 0.5 s each at 800 cells), above it
-#: the joint relaxation alone
+#: above ``max_cells``: rounds (stopping when one gains nothing) of LARGE_SLP successive-LP steps
+#: (about 0.1 s each at 4,000 cells) and :func:`cube_descent`
+LARGE_SLP, LARGE_ROUNDS = 4, 3
+#: the one-family block bounds (about 0.5 s each at 800 cells) run up to this many active cells
 SINGLE_FAMILY_CELLS = 400
 
 __all__ = [
@@ -239,14 +235,16 @@ def min_entropy_search(
         The pairings bound of ``coupling`` if the caller has already computed it (it is not
         computed again).
     blocks : bool
-        Also compute the block-envelope relaxations of :mod:`mmbounds.solvers._block_lp` (one
-        per family of blocks ``(i, j, ·)``, ``(i, ·, k)``, ``(·, j, k)``) at the root: usually a
-        much stronger bound than the chord nodes, and their points seed the witness search.
+        Also compute the block-envelope relaxations at the root: those of
+        :mod:`mmbounds.solvers._block_lp` (one per family of blocks ``(i, j, ·)``, ``(i, ·, k)``,
+        ``(·, j, k)``; up to :data:`SINGLE_FAMILY_CELLS` active cells) and the joint one of
+        :mod:`mmbounds.solvers._cell_max_lp` (all three at once): usually a much stronger bound
+        than the chord nodes, and their points seed the witness search.
     max_cells : int
         Above this many active cells (dense tables, whose simplex LPs take seconds) neither
         branch-and-bound nor the block bounds run: one interior-point solve of the root chord LP
         gives the bound (``method="chord-lp"``) and, crossed over to a vertex and improved by
-        2×2×2 exchange moves, the witness.
+        successive-LP steps and 2×2×2 exchange moves, the witness.
 
     Returns
     -------
