@@ -73,7 +73,7 @@ MAX_SEARCH_CELLS = 1500
 NODE_WORK = 40_000
 #: above ``max_cells``: rounds (stopping when one gains nothing) of LARGE_SLP successive-LP steps
 #: (about 0.1 s each at 4,000 cells) and :func:`cube_descent`
-LARGE_SLP, LARGE_ROUNDS = 4, 3
+LARGE_SLP, LARGE_ROUNDS = 4, 2
 #: the one-family block bounds (about 0.5 s each at 800 cells) run up to this many active cells
 SINGLE_FAMILY_CELLS = 400
 
