@@ -117,3 +117,21 @@ def test_joint_bound_is_deterministic():
     b = joint_block_relaxation(lp, lo, hi)
     assert a[0] == b[0]
     np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_enumeration_guard_lowers_the_block_size(monkeypatch):
+    import mmbounds.solvers._cell_max_lp as joint
+
+    p = _clustered(np.random.default_rng(4), (6, 6, 4), 300)
+    lp, lo, hi = _box(p)
+    whole, _ = joint_block_relaxation(lp, lo, hi)
+    before = _capped_parts(lp, lo, hi, 10, 10**6)
+    n_whole = sum(len(fp) for fp in before)
+    cols_whole = sum(v.shape[0] for fp in before for _, v in fp)
+    monkeypatch.setattr(joint, "MAX_ENUMERATED", 60)
+    parts = _capped_parts(lp, lo, hi, 10, 10**6)
+    assert sum(len(fp) for fp in parts) > n_whole  # blocks were split into cells
+    assert sum(v.shape[0] for fp in parts for _, v in fp) < cols_whole
+    guarded, _ = joint_block_relaxation(lp, lo, hi)
+    assert guarded <= whole + 1e-7
+    assert guarded <= entropy(p) + 1e-9

@@ -41,7 +41,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..info import neg_xlog2x
-from ._block_lp import FAMILIES, MAX_BLOCK, block_parts, columns_from_parts, split_block
+from ._block_lp import (
+    FAMILIES,
+    MAX_BLOCK,
+    _block_ids,
+    block_parts,
+    columns_from_parts,
+    split_block,
+)
 from ._delta_lp import DeltaLP, _quiet_highs
 
 __all__: list[str] = []
@@ -54,6 +61,10 @@ MAX_BLOCK_JOINT = MAX_BLOCK
 #: at 8,000, 0.0252 at 12,000, whose largest estimate took 1.97 CPU s (budget 2 s); 10,000 keeps
 #: it near 1.5 s
 MAX_COLUMNS_JOINT = 10_000
+#: before enumerating, ``max_block`` is lowered while the vertex bound ``Σ n 2^(n-1)`` exceeds this
+#: (a guard on time and memory: the clustered 20x20x10 tables stay below 210,000, about ten
+#: times their actual vertices)
+MAX_ENUMERATED = 500_000
 #: iteration caps of the two solvers (deterministic; the interior point needs about 35 at 8,000
 #: columns)
 IPM_ITERATIONS = 200
@@ -85,9 +96,23 @@ class _Family:
         return out
 
 
+def _vertex_bound(n_free: np.ndarray, max_block: int) -> int:
+    """Upper bound ``Σ n 2^(n-1)`` on the vertices of the blocks of at most ``max_block`` free
+    cells (the others split into cells: two each)."""
+    whole = n_free <= max_block
+    n = n_free[whole]
+    return int(np.sum(n * (1 << np.maximum(n - 1, 0)))) + 2 * int(n_free[~whole].sum())
+
+
 def _capped_parts(lp: DeltaLP, lo, hi, max_block: int, max_columns: int):
     """Each family's block parts, the blocks with the most vertices split into cells (chords)
     until the three families have at most ``max_columns`` columns (deterministic order)."""
+    free = [
+        np.bincount(_block_ids(lp, family), weights=(hi - lo > 0).astype(float)).astype(np.int64)
+        for family in FAMILIES
+    ]
+    while max_block > 1 and sum(_vertex_bound(n, max_block) for n in free) > MAX_ENUMERATED:
+        max_block -= 1  # never enumerate far more vertices than the LP can take
     parts = [block_parts(lp, family, lo, hi, max_block=max_block) for family in FAMILIES]
     nv = [np.array([v.shape[0] for _, v in fp]) for fp in parts]
     total = int(sum(n.sum() for n in nv))
