@@ -58,9 +58,9 @@ __all__: list[str] = []
 MAX_BLOCK_JOINT = MAX_BLOCK
 #: vertex columns of the joint LP at most (the blocks with the most vertices are relaxed cell by
 #: cell until they fit). Clustered 20x20x10 tables (mfeat pairs): mean certified gap 0.0283 bits
-#: at 8,000, 0.0252 at 12,000, whose largest estimate took 1.97 CPU s (budget 2 s); 10,000 keeps
-#: it near 1.5 s
-MAX_COLUMNS_JOINT = 10_000
+#: at 8,000, 0.0257 at 10,000, 0.0252 at 12,000; the largest estimate took 1.85, 2.14 and 1.97+ CPU
+#: s (budget 2 s, loaded machine): 8,000
+MAX_COLUMNS_JOINT = 8_000
 #: before enumerating, ``max_block`` is lowered while the vertex bound ``Σ n 2^(n-1)`` exceeds this
 #: (a guard on time and memory: the clustered 20x20x10 tables stay below 210,000, about ten
 #: times their actual vertices)
