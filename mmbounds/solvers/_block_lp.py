@@ -95,43 +95,60 @@ def _block_sums(lp: DeltaLP, family: str, ids: np.ndarray) -> dict[int, float]:
     return {int(b): float(src[b]) for b in np.unique(ids)}
 
 
-def enumerate_columns(lp: DeltaLP, family: str, lo: np.ndarray, hi: np.ndarray):
-    """Every vertex column of the block relaxation: ``(X, block, cost)`` or None if too many.
+def block_parts(
+    lp: DeltaLP, family: str, lo: np.ndarray, hi: np.ndarray, *, max_block: int = MAX_BLOCK
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(cells, vertices)`` of every block of ``family`` (vertices: one row each).
 
-    ``X`` (cells × columns, sparse) holds the vertices, ``block[col]`` the block of each column and
-    ``cost[col]`` its entropy ``Σ φ(v_c)``.
+    Blocks with more than ``max_block`` free cells are split into single cells, whose vertices
+    are ``lo_c`` and ``hi_c`` (their chords).
     """
     ids = _block_ids(lp, family)
     sums = _block_sums(lp, family, ids)
     order = np.argsort(ids, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
-    col_cells, col_vals, block, cost, sizes = [], [], [], [], []
-    n_block = n_col = 0
+    out = []
     for g in np.split(order, starts[1:]):
-        if int(np.count_nonzero(hi[g] - lo[g] > 0)) > MAX_BLOCK:
-            parts = [(np.array([c]), None) for c in g]  # too large: cell by cell (chords)
+        if int(np.count_nonzero(hi[g] - lo[g] > 0)) > max_block:
+            out.extend(split_block(g, lo, hi))  # too large: cell by cell (chords)
         else:
-            parts = [(g, sums[int(ids[g[0]])])]
-        for cells, total in parts:
-            if total is None:
-                verts = np.array([[lo[cells[0]]], [hi[cells[0]]]])
-            else:
-                verts = block_vertices(total, lo[cells], hi[cells])
-            nv = verts.shape[0]
-            col_cells.append(np.tile(cells, nv))
-            col_vals.append(verts.ravel())
-            block.append(np.full(nv, n_block))
-            sizes.append(np.full(nv, cells.size))
-            cost.append(neg_xlog2x(np.clip(verts, 0.0, None)).sum(axis=1))
-            n_block += 1
-            n_col += nv
-            if n_col > MAX_COLUMNS:
-                return None
-    col_of = np.repeat(np.arange(n_col), np.concatenate(sizes))
+            out.append((g, block_vertices(sums[int(ids[g[0]])], lo[g], hi[g])))
+    return out
+
+
+def split_block(cells: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """The one-cell parts ``(cells, vertices)`` of a block relaxed cell by cell."""
+    return [(np.array([c]), np.array([[lo[c]], [hi[c]]])) for c in cells]
+
+
+def columns_from_parts(lp: DeltaLP, parts: list[tuple[np.ndarray, np.ndarray]]):
+    """``(X, block, cost)`` of the vertex columns of ``parts`` (see :func:`enumerate_columns`)."""
+    col_cells = [np.tile(cells, verts.shape[0]) for cells, verts in parts]
+    col_vals = [verts.ravel() for _, verts in parts]
+    nv = np.array([verts.shape[0] for _, verts in parts])
+    size = np.array([cells.size for cells, _ in parts])
+    n_col = int(nv.sum())
+    col_of = np.repeat(np.arange(n_col), np.repeat(size, nv))
     X = sp.csc_matrix(
         (np.concatenate(col_vals), (np.concatenate(col_cells), col_of)), shape=(lp.n_cells, n_col)
     )
-    return X, np.concatenate(block), np.concatenate(cost)
+    cost = np.concatenate([neg_xlog2x(np.clip(v, 0.0, None)).sum(axis=1) for _, v in parts])
+    return X, np.repeat(np.arange(len(parts)), nv), cost
+
+
+def enumerate_columns(
+    lp: DeltaLP, family: str, lo: np.ndarray, hi: np.ndarray, *, max_block: int = MAX_BLOCK
+):
+    """Every vertex column of the block relaxation: ``(X, block, cost)`` or None if too many.
+
+    ``X`` (cells × columns, sparse) holds the vertices, ``block[col]`` the block of each column and
+    ``cost[col]`` its entropy ``Σ φ(v_c)``. Blocks with more than ``max_block`` free cells are
+    split into single cells (chords); None above :data:`MAX_COLUMNS` columns.
+    """
+    parts = block_parts(lp, family, lo, hi, max_block=max_block)
+    if sum(verts.shape[0] for _, verts in parts) > MAX_COLUMNS:
+        return None
+    return columns_from_parts(lp, parts)
 
 
 def _block_min(values: np.ndarray, block: np.ndarray, n_block: int) -> np.ndarray:

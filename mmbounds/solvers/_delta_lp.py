@@ -18,6 +18,9 @@ __all__: list[str] = []
 #: primal/dual tolerances handed to HiGHS. Neither the bound nor the witness polish relies on them,
 #: but tight tolerances keep LP solutions close to Δ12.
 _LP_TOL = 1e-10
+#: supports up to this many cells are polished by a dense SVD least-squares solve; larger ones by
+#: sparse LSQR on the correction (a dense 800 x 400 SVD costs a quarter of a CPU second)
+DENSE_POLISH = 100
 
 
 def _quiet_highs(highspy):
@@ -204,7 +207,7 @@ class DeltaLP:
         if not supp.any():
             return x
         As = self.A[:, supp]
-        if As.shape[1] <= 400:
+        if As.shape[1] <= DENSE_POLISH:
             z, *_ = np.linalg.lstsq(As.toarray(), self.b, rcond=None)
         else:  # large supports: sparse least squares on the correction
             from scipy.sparse.linalg import lsqr

@@ -25,8 +25,9 @@ branch-and-bound in :mod:`mmbounds.solvers._chord_bnb` over the LP of
   of Δ12 as a coupling (three unconditional, three conditional);
 * :func:`min_entropy_search` — the pairings bound, refined by a chord-relaxation
   branch-and-bound over Δ12 (exact 1-D solve for 2×2×2) and by the block-envelope relaxations of
-  :mod:`mmbounds.solvers._block_lp`, with a witness from successive linear programming and 2×2×2
-  exchange moves (:func:`mmbounds.solvers._chord_bnb.cube_descent`).
+  :mod:`mmbounds.solvers._block_lp` and :mod:`mmbounds.solvers._cell_max_lp`, with a witness
+  from successive linear programming and 2×2×2 exchange moves
+  (:func:`mmbounds.solvers._chord_bnb.cube_descent`).
 
 References
 ----------
@@ -49,6 +50,7 @@ import numpy as np
 from .._validation import check_option, check_random_state, check_scalar
 from ..exceptions import ConvergenceWarning
 from ._block_lp import FAMILIES, block_relaxation
+from ._cell_max_lp import joint_block_relaxation
 from ._chord_bnb import branch_and_bound, cube_descent, entropy_bits, secants, slp_descent
 from ._delta_lp import DeltaLP
 from ._pairings import (
@@ -69,6 +71,11 @@ MAX_SEARCH_CELLS = 1500
 #: branch-and-bound nodes are capped at ``NODE_WORK // n_cells`` (a deterministic budget whose
 #: cost is about the same at every size: an LP costs about in proportion to the active cells)
 NODE_WORK = 40_000
+#: above ``max_cells``: rounds (stopping when one gains nothing) of LARGE_SLP successive-LP steps
+#: (about 0.1 s each at 4,000 cells) and :func:`cube_descent`
+LARGE_SLP, LARGE_ROUNDS = 4, 2
+#: the one-family block bounds (about 0.5 s each at 800 cells) run up to this many active cells
+SINGLE_FAMILY_CELLS = 400
 
 __all__ = [
     "pairing_values",
@@ -228,14 +235,16 @@ def min_entropy_search(
         The pairings bound of ``coupling`` if the caller has already computed it (it is not
         computed again).
     blocks : bool
-        Also compute the block-envelope relaxations of :mod:`mmbounds.solvers._block_lp` (one
-        per family of blocks ``(i, j, ·)``, ``(i, ·, k)``, ``(·, j, k)``) at the root: usually a
-        much stronger bound than the chord nodes, and their points seed the witness search.
+        Also compute the block-envelope relaxations at the root: those of
+        :mod:`mmbounds.solvers._block_lp` (one per family of blocks ``(i, j, ·)``, ``(i, ·, k)``,
+        ``(·, j, k)``; up to :data:`SINGLE_FAMILY_CELLS` active cells) and the joint one of
+        :mod:`mmbounds.solvers._cell_max_lp` (all three at once): usually a much stronger bound
+        than the chord nodes, and their points seed the witness search.
     max_cells : int
         Above this many active cells (dense tables, whose simplex LPs take seconds) neither
         branch-and-bound nor the block bounds run: one interior-point solve of the root chord LP
         gives the bound (``method="chord-lp"``) and, crossed over to a vertex and improved by
-        2×2×2 exchange moves, the witness.
+        successive-LP steps and 2×2×2 exchange moves, the witness.
 
     Returns
     -------
@@ -356,7 +365,8 @@ def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
 
     The simplex LPs of branch-and-bound take seconds each above :data:`MAX_SEARCH_CELLS` active
     cells; one interior-point solve of the root chord LP costs about a second at 4,000 cells. Its
-    duals certify the bound; its vertex, improved by :func:`cube_descent`, is the witness.
+    duals certify the bound; its vertex, improved by :data:`LARGE_SLP` successive-LP steps and
+    :func:`cube_descent`, is the witness.
     """
     h_model = lp._model()
     h_model.setOptionValue("solver", "ipm")
@@ -374,30 +384,48 @@ def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
             lower = max(lower, float(alpha.sum()) + lp.lagrangian_bound(beta, y, lo, lp.ub))
     if x is None:  # pragma: no cover - HiGHS failed twice
         raise RuntimeError("min_entropy_search: the chord LP failed on a large table")
-    witness = lp.full(lp.polish(x))
-    h = entropy_bits(witness)
-    cube, h_cube = cube_descent(witness, rng)
-    if h_cube < h:
-        witness, h = cube, h_cube
+    witness, h = None, np.inf
+    for _ in range(LARGE_ROUNDS):  # successive-LP steps, then 2x2x2 exchanges, alternately
+        x, _ = slp_descent(lp, x, max_iter=LARGE_SLP)
+        w = lp.full(lp.polish(x))
+        hw = entropy_bits(w)
+        cube, h_cube = cube_descent(w, rng)
+        if h_cube < hw:
+            w, hw = cube, h_cube
+        if hw >= h - 1e-12:
+            break
+        witness, h = w, hw
+        x = np.clip(w.ravel()[lp.cells], 0.0, lp.ub)
     lower = min(lower, h)
     meth = "chord-lp" if lower > lower_pair else "pairings"
     return _finish(witness, h, lower, lower_pair, meth, "max_iter", 1, lp.n_lp, gap_tol, t0, warn)
 
 
 def _block_bounds(p_x1y, p_x2y, p_x1x2) -> tuple[float, list[np.ndarray], int]:
-    """Best block-envelope bound over the three families, their LP points and the LPs solved."""
+    """Best block-envelope bound (the families alone and jointly), their LP points, LPs solved.
+
+    The three one-family relaxations run up to :data:`SINGLE_FAMILY_CELLS` active cells; the joint
+    relaxation of :mod:`mmbounds.solvers._cell_max_lp` (never weaker when its blocks are whole)
+    runs at every size.
+    """
     lp = DeltaLP.build(p_x1y, p_x2y, p_x1x2)
     lo, hi = lp.propagate(np.zeros(lp.n_cells), lp.ub.copy(), n_pass=20)
-    _, beta = secants(lo, hi)
-    x_root, y_root = lp.solve(beta, lo, hi)
     best, starts = -np.inf, []
-    for family in FAMILIES:
-        rel = block_relaxation(lp, family, lo, hi, y_root)
-        if rel is None:
-            continue
-        best = max(best, rel[0])
-        if rel[1] is not None:
-            starts.append(rel[1])
+    if lp.n_cells <= SINGLE_FAMILY_CELLS:
+        _, beta = secants(lo, hi)
+        x_root, y_root = lp.solve(beta, lo, hi)
+        for family in FAMILIES:
+            rel = block_relaxation(lp, family, lo, hi, y_root)
+            if rel is None:
+                continue
+            best = max(best, rel[0])
+            if rel[1] is not None:
+                starts.append(rel[1])
+    joint = joint_block_relaxation(lp, lo, hi)
+    if joint is not None:
+        best = max(best, joint[0])
+        if joint[1] is not None:
+            starts.append(joint[1])
     return best, starts, lp.n_lp
 
 
