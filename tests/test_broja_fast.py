@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,8 @@ from mmbounds.info import mutual_information
 from mmbounds.solvers.broja import broja_cvxpy, broja_fast
 
 from .conftest import clustered_table
+
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _dirichlet(shape: tuple[int, int, int], alpha: float, seed: int) -> np.ndarray:
@@ -223,3 +226,44 @@ def test_profile_bound_rows_match_scalar(seed: int) -> None:
         got = coupling_lower_rows(a, b, method)
         want = [coupling_lower(a[i], b[i], method) if a[i].any() else 0.0 for i in range(5)]
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def _tiny_cells_joint(shape: tuple[int, int, int], seed: int) -> np.ndarray:
+    """A sparse random joint in which about a tenth of the cells ``p(x1, y)`` carry ~1e-13."""
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.full(int(np.prod(shape)), 0.3)).reshape(shape)
+    p = p * (rng.random((shape[0], 1, shape[2])) > 0.3)  # values restricted to label subsets
+    p = p * (rng.random((1, shape[1], shape[2])) > 0.3)
+    p = np.where(rng.random((shape[0], 1, shape[2])) < 0.1, p * 1e-12, p)
+    return p / p.sum()
+
+
+@pytest.mark.parametrize("name", ["broja_tiny_cells_1.npz", "broja_tiny_cells_9.npz"])
+def test_sample_tables_with_tiny_cells(name: str) -> None:
+    """Bootstrap sample tables (redundant 20x20x5, n = 1000) with cells of ~1e-13 next to ~1e-2.
+
+    Pairs whose allowed cells are all tiny start at ``pi sigma ~ 1e-11``; with a uniform centring
+    target the first step collapsed and both layouts stopped with ``numerical_error``.
+    """
+    d = np.load(DATA / name)
+    p1, p2 = d["p1"], d["p2"]
+    assert min(p1[p1 > 0].min(), p2[p2 > 0].min()) < 1e-12  # the tiny cells are there
+    ref = broja_cvxpy(p1, p2)
+    for layout in ("dense", "support"):
+        sol = broja_fast(p1, p2, tol=1e-9, layout=layout)
+        assert sol.info.status == "optimal" and 0.0 <= sol.info.residual <= 1e-9
+        assert sol.info.n_iter <= 25
+        q = sol.q
+        assert np.max(np.abs(q.sum(1) - p1)) <= 1e-12 and np.max(np.abs(q.sum(0) - p2)) <= 1e-12
+        assert sol.min_mi == pytest.approx(mutual_information(q, (0, 1), 2), abs=1e-9)
+        assert sol.min_mi == pytest.approx(ref.min_mi, abs=1e-7)
+
+
+@pytest.mark.parametrize(("shape", "seed"), [((12, 10, 4), 1), ((12, 10, 4), 3), ((20, 20, 5), 0)])
+def test_random_tables_with_tiny_cells(shape: tuple[int, int, int], seed: int) -> None:
+    """Random sparse tables with cells of ~1e-13: certified, and equal to the cvxpy optimum."""
+    p = _tiny_cells_joint(shape, seed)
+    sol = broja_fast(p.sum(1), p.sum(0), tol=1e-9)
+    _check_solution(p, sol, 1e-9)
+    assert sol.info.n_iter <= 25
+    assert sol.min_mi == pytest.approx(broja_cvxpy(p.sum(1), p.sum(0)).min_mi, abs=1e-7)

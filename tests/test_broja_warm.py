@@ -138,7 +138,7 @@ def test_a_warm_start_that_does_not_certify_is_followed_by_the_cold_one() -> Non
     assert sol.min_mi >= ref.min_mi - ref.info.residual  # an upper value: a feasible joint's MI
 
 
-@pytest.mark.parametrize(("shape", "seed"), [((2, 2, 2), 111), ((3, 2, 3), 31), ((4, 3, 2), 59)])
+@pytest.mark.parametrize(("shape", "seed"), [((2, 2, 2), 54), ((3, 2, 3), 31), ((4, 3, 2), 151)])
 def test_a_stalled_cold_start_is_rescued_by_the_warm_start(
     shape: tuple[int, int, int], seed: int
 ) -> None:

@@ -23,9 +23,14 @@ conditions read (``sigma = -s`` the slack)
 
     p(x1,y) = sum_j pi_ij w_ijy,   p(x2,y) = sum_i pi_ij w_ijy,   s + sigma = 0,   pi sigma = 0.
 
-**Interior point.** We follow the central path ``pi sigma = tau`` with Mehrotra's
-predictor-corrector (two solves per factorisation). Eliminating ``(d pi, d sigma)`` leaves, for
-``d v = (d lam, d mu)``,
+**Interior point.** We follow the weighted central path ``pi sigma = tau c`` with Mehrotra's
+predictor-corrector (two solves per factorisation). The weights ``c`` are the products
+``pi sigma`` of the start (normalised to mean 1), which therefore lies on the path: a pair whose
+allowed cells all carry tiny masses (``1e-13`` next to ``1e-2``) keeps a target of its own scale,
+whereas the unweighted path (``c = 1``) asks it to raise ``pi sigma`` by ten orders of magnitude,
+which the linearised softmax cannot follow (the step collapses); any fixed positive weights lead
+to the same optimum (Jansen, Roos, Terlaky and Vial 1996). Eliminating ``(d pi, d sigma)``
+leaves, for ``d v = (d lam, d mu)``,
 
     H d v = -r_d + J^T h,   H = sum_ij A_ij^T ( diag(q_ij) + rho_ij w_ij w_ij^T ) A_ij,
     rho = pi / sigma - pi,   q_ij = pi_ij w_ij,
@@ -62,6 +67,8 @@ N. Bertschinger, J. Rauh, E. Olbrich, J. Jost, N. Ay, "Quantifying unique inform
 16(4), 2014.
 S. Boyd and L. Vandenberghe, *Convex Optimization*, Cambridge University Press, 2004 (geometric
 programs §4.5; primal-dual interior-point methods §11.7).
+B. Jansen, C. Roos, T. Terlaky, J.-P. Vial, "Primal-dual target-following algorithms for linear
+programming", Annals of Operations Research 62, 1996.
 S. Mehrotra, "On the implementation of a primal-dual interior point method", SIAM J. Optim. 2(4),
 1992.
 J. Altschuler, J. Weed, P. Rigollet, "Near-linear time approximation algorithms for optimal

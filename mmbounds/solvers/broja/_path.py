@@ -61,11 +61,18 @@ def _iterate(
         s, w = ops.softmax(lam, mu)
         pi = ops.live(xp.exp(s + _START_SHIFT), 0.0)
         sig = ops.live(-s, 1.0)
-    else:
+        # weighted central path pi sigma = tau c, c the start's products (mean 1; see _ipm): a
+        # pair whose cells all carry ~1e-13 starts at pi sigma ~1e-11 and is never asked for the
+        # mean product, which the linearised softmax cannot deliver (with c = 1 the first step
+        # was cut to ~0)
+        weight: Any = ops.live(pi * sig, 0.0)
+        weight = weight * (ops.n_live / xp.item(xp.sum(weight)))
+    else:  # a centred warm start (dense tables without zero cells): the plain central path
         lam, mu = xp.asarray(init[0]), xp.asarray(init[1])
         s, w = ops.softmax(lam, mu)
         pi = ops.live(xp.asarray(init[2]), 0.0)
         sig = ops.live(xp.asarray(init[3]), 1.0)
+        weight = 1.0
 
     bar = _progress_bar(max_iter, progress)
     # the certified gap tracks the path gap (it is not smaller in practice): certify from a path gap
@@ -119,7 +126,7 @@ def _iterate(
         a_aff = min(_max_step(xp, pi, dpi_a), _max_step(xp, sig, dsig_a))
         tau_aff = xp.item(xp.sum((pi + a_aff * dpi_a) * (sig + a_aff * dsig_a))) / ops.n_live
         centring = min((tau_aff / tau) ** 3, 1.0)
-        rc = ops.live(pi * sig + dpi_a * dsig_a - centring * tau, 0.0)
+        rc = ops.live(pi * sig + dpi_a * dsig_a - centring * tau * weight, 0.0)
         dlam, dmu, dpi, dsig = _direction(ops, fac, w, pi, sig, rp, r1_, r2_, rc)
         step = min(1.0, _STEP_TO_BOUNDARY * min(_max_step(xp, pi, dpi), _max_step(xp, sig, dsig)))
         merit = _merit(xp, r1_, r2_, rp, path_gap)
