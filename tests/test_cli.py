@@ -16,6 +16,11 @@ def test_demo_prints_table(capsys):
     assert "xor" in out and "S >=" in out
     line = next(ln for ln in out.splitlines() if ln.startswith("and "))
     assert "0.3113" in line
+    # the mfeat row follows the paper's protocol (20 clusters per view, as its label says): the
+    # true synergy of the sample tables lies between the guaranteed bounds
+    mfeat = next(ln for ln in out.splitlines() if ln.startswith("mfeat fou+kar (20 clusters)"))
+    r, u1, u2, s_lo, s_hi, s_true = (float(v) for v in mfeat.split()[-6:])
+    assert s_lo <= s_true <= s_hi and s_hi < 0.3
 
 
 def test_demo_json(capsys):
