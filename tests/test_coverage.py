@@ -90,6 +90,29 @@ def test_uniqueness_at_its_corner_takes_the_upper_end_of_the_other_plus_the_diff
     assert iv_away["unique2"].high == pytest.approx(0.2 - b_u2 + Z * u2.std(ddof=1) + abs(b_u2))
 
 
+def test_synergy_interval_is_the_hull_of_both_ends_and_holds_its_estimate():
+    # bias correction puts S_L's estimate above S_U's: S <= S_U, so S must not be "present"
+    # while S_U is "absent", and the estimate lies inside its own interval
+    rng = np.random.default_rng(0)
+    plugin = np.array([0.10, 0.0, 0.0, 0.05, 0.06])
+    reps = np.column_stack(
+        [
+            np.full(50, 0.1),
+            np.zeros(50),
+            np.zeros(50),
+            0.02 + 0.005 * rng.standard_normal(50),
+            0.15 + 0.005 * rng.standard_normal(50),
+        ]
+    )
+    for variant in VARIANTS:
+        iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, variant)
+        s, lo_end, hi_end = iv["synergy"], iv["synergy_lower_end"], iv["synergy_upper_end"]
+        assert s.low == min(lo_end.low, hi_end.low) and s.high == max(lo_end.high, hi_end.high)
+        assert s.low <= s.estimate <= s.high
+        if hi_end.verdict == "absent":
+            assert s.verdict != "present"
+
+
 def test_basic_and_percentile_intervals():
     plugin = np.array([0.5, 0.5, 0.5, 0.5, 0.5])
     reps = np.tile(np.linspace(0.6, 0.8, 201)[:, None], (1, 5))  # bias +0.2

@@ -180,11 +180,13 @@ def bootstrap_intervals(
         out[name] = Interval(
             name, max(est[k], 0.0), lo, hi, float(plugin[k]), verdict(lo, hi, negligible)
         )
-    # S: from the lower limit of S_L to the upper limit of S_U (covers the identified set)
+    # S: from the lower limit of S_L to the upper limit of S_U (covers the identified set). The
+    # hull of both intervals: bias correction can put S_L's estimate above S_U's, and S <= S_U
+    # must not be called present when S_U is absent
     l_est, u_est = est[3], est[4]
-    s_lo = float(lows[3])
-    s_hi = max(float(highs[4]), s_lo)
-    mid = 0.5 * (max(l_est, 0.0) + max(u_est, 0.0))
+    s_lo = float(min(lows[3], lows[4]))
+    s_hi = float(max(highs[3], highs[4]))
+    mid = min(max(0.5 * (max(l_est, 0.0) + max(u_est, 0.0)), s_lo), s_hi)
     plug_mid = 0.5 * (max(plugin[3], 0.0) + plugin[4])
     out["synergy"] = Interval(
         "synergy", mid, s_lo, s_hi, float(plug_mid), verdict(s_lo, s_hi, negligible)

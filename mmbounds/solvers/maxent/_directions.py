@@ -85,8 +85,11 @@ class _DenseSchur:
     entry per cell and ``o`` block, and ``B diag(1/h_e) B^T`` one term per pair of such entries
     in the same ``e`` key: the index pairs are listed once and every step is one weighted
     ``bincount``. A key of ``o`` all of whose cells are alone in their ``e`` key has a zero row
-    in ``S`` (its potential is absorbed by theirs): it is dropped.
+    in ``S`` (its potential is absorbed by theirs): it is dropped. Directions are exact
+    (``exact``): the Newton loop reads their slope through ``A^T d`` only.
     """
+
+    exact = True
 
     def __init__(self, xp: Any, dual: Any) -> None:
         self.xp, self.dual = xp, dual

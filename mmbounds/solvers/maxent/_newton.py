@@ -198,8 +198,16 @@ def maxent_newton(
                 status = "numerical_error"
                 break
             ds = dual.cells(d)
-            slope = xp.item(xp.sum(grad * d))
-            step = _line_search(xp, q, ds, xp.item(xp.sum(d * target)), slope)
+            if getattr(solve, "exact", False):
+                # an exact Newton direction (H d = -g) may carry a gauge component (A^T v = 0)
+                # that the ridge amplifies; g.d and d.p read through it are rounding noise near
+                # the optimum, so use the identities g.d = -sum q ds^2, d.p = sum q ds - g.d
+                slope = -xp.item(xp.sum(q * ds * ds))
+                d_dot_t = xp.item(xp.sum(q * ds)) - slope
+            else:
+                slope = xp.item(xp.sum(grad * d))
+                d_dot_t = xp.item(xp.sum(d * target))
+            step = _line_search(xp, q, ds, d_dot_t, slope)
             if step == 0.0 and slope > -_FLAT:
                 # the predicted decrease is below rounding: the dual cannot judge the step, the
                 # marginal residual can (quadratic convergence region)
