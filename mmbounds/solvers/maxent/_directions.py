@@ -59,6 +59,8 @@ def _factor_solve(mat: np.ndarray, rhs: np.ndarray) -> np.ndarray | None:
 class _DenseNewton:
     """Newton directions from the assembled Hessian (numpy, up to ``dense_max`` potentials)."""
 
+    slope_from_cells = False  # its gauge part stays at rounding level: g.d and d.p are read
+
     def __init__(self, lay: Any) -> None:
         self.xp = lay.xp
         sizes = [int(lay.offsets[w].shape[0]) - 1 for w in range(3)]
@@ -85,11 +87,12 @@ class _DenseSchur:
     entry per cell and ``o`` block, and ``B diag(1/h_e) B^T`` one term per pair of such entries
     in the same ``e`` key: the index pairs are listed once and every step is one weighted
     ``bincount``. A key of ``o`` all of whose cells are alone in their ``e`` key has a zero row
-    in ``S`` (its potential is absorbed by theirs): it is dropped. Directions are exact
-    (``exact``): the Newton loop reads their slope through ``A^T d`` only.
+    in ``S`` (its potential is absorbed by theirs): it is dropped.
     """
 
-    exact = True
+    #: the Newton loop reads this solver's slope through ``A^T d`` only (its exact directions
+    #: may carry a ridge-amplified gauge component, invisible in ``A^T d``)
+    slope_from_cells = True
 
     def __init__(self, xp: Any, dual: Any) -> None:
         self.xp, self.dual = xp, dual
@@ -159,6 +162,8 @@ class _SchurCG:
     single cell drops out of ``S`` altogether, so clustered tables leave a small, well
     conditioned system.
     """
+
+    slope_from_cells = False  # inexact (truncated CG) directions: g.d and d.p are read
 
     def __init__(self, xp: Any, dual: Any, max_cg: int = 400) -> None:
         self.xp, self.dual, self.max_cg = xp, dual, max_cg

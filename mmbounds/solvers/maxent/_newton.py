@@ -198,7 +198,7 @@ def maxent_newton(
                 status = "numerical_error"
                 break
             ds = dual.cells(d)
-            if getattr(solve, "exact", False):
+            if solve.slope_from_cells:
                 # an exact Newton direction (H d = -g) may carry a gauge component (A^T v = 0)
                 # that the ridge amplifies; g.d and d.p read through it are rounding noise near
                 # the optimum, so use the identities g.d = -sum q ds^2, d.p = sum q ds - g.d
