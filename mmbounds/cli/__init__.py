@@ -40,7 +40,47 @@ _USAGE_ERRORS = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 failure, 2 bad input)."""
+    """Run the ``mmbounds`` command line on ``argv`` and return its exit code.
+
+    Parses the arguments with :func:`~mmbounds.cli._parser.build_parser` and calls the chosen
+    command. Errors are caught and printed as one line ``mmbounds: error: ...`` on stderr; while
+    the command runs, each warning prints as one line ``mmbounds: warning: ...`` (the previous
+    ``warnings.showwarning`` is restored afterwards). With ``--debug`` a command's error
+    propagates with its traceback and warnings print the standard way.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments without the program name, e.g. ``["estimate", "--tables", "t.npz"]``;
+        None reads ``sys.argv[1:]`` (what argparse does by default).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success (``--help`` included); 2 on bad input: bad arguments,
+        missing, corrupt or malformed input files, values the validation door rejects
+        (``ValueError`` / ``TypeError``), an output that exists without ``--force``; 1 on any
+        other failure (a missing optional dependency, a solver error).
+
+    Raises
+    ------
+    Exception
+        Only with ``--debug`` (given in ``argv``): the error a command raised propagates with its
+        traceback instead of becoming an exit code. Errors of the arguments themselves still
+        return 2.
+
+    Examples
+    --------
+    >>> from mmbounds.cli import main
+    >>> main(["datasets", "describe", "xor"])
+    name: xor
+    kind: table
+    description: y = x1 XOR x2: S 1
+    shape: [2, 2, 2]
+    0
+    >>> main(["datasets", "describe", "xr"])  # one line on stderr: unknown dataset 'xr'; ...
+    2
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

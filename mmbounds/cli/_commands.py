@@ -95,6 +95,25 @@ def _row(name: str, res: Any) -> dict[str, Any]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Run ``mmbounds demo``: estimate embedded example data and print one table row per case.
+
+    The cases are the bitwise tables ``and``, ``or``, ``xor``, ``unique1``, ``redundant``,
+    ``copy`` and one random 4x4x3 Dirichlet(0.5) table, each estimated with ``random_state=0``.
+    Without ``--quick`` a row for the shipped UCI Multiple Features views fou and kar follows
+    (20 clusters per view, one sample as D1, D2 and DM, no population intervals, the true S from
+    the labeled sample). The table goes to stdout in ``--format`` (see :func:`print_rows`).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of :func:`~mmbounds.cli._parser.build_parser` for this command.
+
+    Returns
+    -------
+    int
+        The exit code, 0; errors are raised and :func:`mmbounds.cli.main` turns them into
+        exit codes.
+    """
     print_rows(_demo_rows(args.quick), args.format, sys.stdout)
     return 0
 
@@ -104,6 +123,41 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_estimate(args: argparse.Namespace) -> int:
+    """Run ``mmbounds estimate``: one :func:`mmbounds.estimate` call on tables or samples.
+
+    The input is ``--tables`` (a ``.npz`` with ``p_x1y``, ``p_x2y``, ``p_x1x2``), else
+    ``--joint`` (a ``.npy``, or a ``.npz`` whose array ``joint`` is used, else its first array),
+    else all of ``--d1``, ``--d2``, ``--dm`` (CSV files of sample pairs); the first one given
+    is used. ``--normalize`` applies to tables and joints, ``--confidence`` (0: no population
+    intervals) and ``--inference`` to samples; ``--backend``, ``--device``, ``--seed`` to all. Both
+    output targets are checked before anything is read. The result goes to ``--out`` or stdout
+    in ``--format`` (see :func:`format_result`); with ``--plot`` a picture is saved as well and
+    ``mmbounds: wrote <file>`` is printed on stderr.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of :func:`~mmbounds.cli._parser.build_parser` for this command.
+
+    Returns
+    -------
+    int
+        The exit code, 0; errors are raised and :func:`mmbounds.cli.main` turns them into
+        exit codes (2 for each error listed here).
+
+    Raises
+    ------
+    UsageError
+        If no complete input is given; ``--out`` or ``--plot`` exists without ``--force``, is a
+        folder or lies in a missing folder; ``--plot`` is not a ``.png``, ``.pdf`` or ``.svg``
+        name; ``--tables`` is a ``.npy`` or lacks one of the three arrays; the ``--joint``
+        ``.npz`` holds no arrays; an input file is missing, corrupt or malformed; ``--plot`` is
+        given and matplotlib is not installed.
+    OSError
+        If an input CSV file exists but cannot be opened (see :func:`read_pairs_csv`).
+    ValueError, TypeError
+        If :func:`mmbounds.estimate` rejects the tables, the samples or the options.
+    """
     from ..api import estimate
 
     out_path = check_target(args.out, args.force, what="--out")
@@ -172,6 +226,34 @@ def _check_dataset_name(name: str) -> None:
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
+    """Run ``mmbounds datasets list|describe|export``: the built-in data registry.
+
+    ``list`` prints each dataset's name, kind and description (``--format json``: a list of
+    :func:`mmbounds.data.describe_dataset` records); ``describe NAME`` prints one record as
+    ``key: value`` lines or JSON. ``export NAME --out FILE`` writes a ``.npz`` (the suffix is
+    added when missing): a table as the arrays ``joint``, ``p_x1y``, ``p_x2y`` and ``p_x1x2``;
+    synthetic data (drawn with ``--seed``, and ``--n-samples`` if given) and shipped data in
+    the format of :func:`mmbounds.data.save_npz`. It prints the file name on stdout and what
+    was written on stderr.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of :func:`~mmbounds.cli._parser.build_parser` for this command.
+
+    Returns
+    -------
+    int
+        The exit code, 0; errors are raised and :func:`mmbounds.cli.main` turns them into
+        exit codes (2 for each error listed here).
+
+    Raises
+    ------
+    UsageError
+        If the dataset name is unknown (the message suggests close names); ``--n-samples`` is
+        given for a table or shipped data; the export target exists without ``--force``, is a
+        folder or lies in a missing folder.
+    """
     import json
 
     from ..data import describe_dataset, list_datasets
@@ -235,6 +317,36 @@ def _export_dataset(args: argparse.Namespace) -> int:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
+    """Run ``mmbounds figures``: regenerate the paper's figures and tables into ``--out``.
+
+    Checks the options, then calls :func:`mmbounds.figures.regenerate` (``--workers`` is its
+    ``n_jobs``, ``--seed`` its ``random_state``, ``--no-progress`` turns the progress bars off)
+    and prints its report on stdout.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of :func:`~mmbounds.cli._parser.build_parser` for this command.
+
+    Returns
+    -------
+    int
+        The exit code, 0; errors are raised and :func:`mmbounds.cli.main` turns them into
+        exit codes (2 for each error listed here).
+
+    Raises
+    ------
+    UsageError
+        If ``--n-tables`` or ``--workers`` is below 1, or the ``--multibench`` path does not
+        exist.
+    FileExistsError
+        If an output file exists and ``--force`` is not given (nothing is written).
+    FileNotFoundError
+        If the ``--multibench`` path holds no data that can be recognised.
+    ValueError
+        If :func:`mmbounds.figures.regenerate` rejects the options, e.g. ``--parts multibench``
+        without ``--multibench``.
+    """
     from ..figures import regenerate
 
     if args.n_tables is not None and args.n_tables < 1:
@@ -261,6 +373,23 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    """Run ``mmbounds info``: print the versions and the available array backends.
+
+    One line each for mmbounds, Python (with the platform) and the packages numpy, scipy,
+    cvxpy, clarabel, scikit-learn, torch and matplotlib (``not installed`` when missing), then
+    the backends: numpy, and torch (cuda or cpu) when torch imports. The output depends on the
+    machine.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of :func:`~mmbounds.cli._parser.build_parser` for this command.
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+    """
     import importlib.metadata as md
     import platform
 

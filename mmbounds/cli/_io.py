@@ -29,9 +29,26 @@ class UsageError(Exception):
 
 
 def load_npz(path: str) -> dict[str, np.ndarray] | np.ndarray:
-    """The arrays of a ``.npz`` (a dict, all read now) or the array of a ``.npy`` file.
+    """Read the arrays of a ``.npz`` (a dict, all read now) or the array of a ``.npy`` file.
 
     Never unpickles; a corrupt file or one holding Python objects is a ``UsageError``.
+
+    Parameters
+    ----------
+    path : str
+        The ``.npz`` or ``.npy`` file, as given on the command line.
+
+    Returns
+    -------
+    dict of str to ndarray, or ndarray
+        For a ``.npz``: every member array by name, read into memory (the file is closed). For
+        a ``.npy``: its array.
+
+    Raises
+    ------
+    UsageError
+        If ``path`` does not exist, is a folder, or cannot be read as a ``.npz``/``.npy`` file
+        (corrupt, truncated, or holding Python objects); the message names the file.
     """
     from ..data._npz import read_arrays
 
@@ -47,7 +64,31 @@ def load_npz(path: str) -> dict[str, np.ndarray] | np.ndarray:
 
 
 def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
-    """The two columns of a CSV file with a header row (values kept as strings)."""
+    """Read the two columns of a CSV file with a header row (values kept as strings).
+
+    Empty rows are skipped; the first remaining row is the header and is dropped. The file must
+    be UTF-8.
+
+    Parameters
+    ----------
+    path : str
+        The CSV file, as given on the command line (``--d1``, ``--d2`` or ``--dm``).
+
+    Returns
+    -------
+    tuple of (list of str, list of str)
+        The first and the second column of the rows after the header, in file order, as strings
+        (:func:`mmbounds.estimate` reads a column of strings as discrete values).
+
+    Raises
+    ------
+    UsageError
+        If ``path`` does not exist, is not UTF-8 text, is malformed CSV, has no row after the
+        header, or has a row without exactly two columns.
+    OSError
+        If the file exists but cannot be opened (a folder: ``IsADirectoryError``, no read
+        permission: ``PermissionError``).
+    """
     p = Path(path)
     if not p.exists():
         raise UsageError(f"file not found: {path}")
@@ -70,7 +111,30 @@ def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
 
 
 def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
-    """Refuse to overwrite ``path`` without ``--force``; its folder must exist."""
+    """Check an output file name: refuse to overwrite ``path`` without ``--force``.
+
+    Nothing is written or created here; the check runs before any work so that a bad target
+    fails fast.
+
+    Parameters
+    ----------
+    path : str or None
+        The output file given on the command line; None when the option was not given.
+    force : bool
+        Whether ``--force`` was given (an existing file may then be overwritten).
+    what : str
+        The option's name for the error messages, e.g. ``"--out"``.
+
+    Returns
+    -------
+    Path or None
+        ``path`` as a :class:`~pathlib.Path`, or None when ``path`` is None.
+
+    Raises
+    ------
+    UsageError
+        If ``path`` is a folder, exists and ``force`` is False, or its folder does not exist.
+    """
     if path is None:
         return None
     p = Path(path)
@@ -84,7 +148,24 @@ def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
-    """The demo table: one row per dataset, as text, JSON or CSV."""
+    """Write the demo table to ``out``: one row per dataset, as text, JSON or CSV.
+
+    JSON and CSV hold every key of the rows. The text table shows R, U1, U2, the bounds on S and
+    the true S (4 decimals, ``—`` where a value is None, residues below 5e-7 as 0), flags each
+    row whose status is not ``"ok"`` and prints its message below, then a note on what the
+    bounds mean.
+
+    Parameters
+    ----------
+    rows : list of dict
+        At least one row; each has the keys ``data`` (the dataset's name), ``R``, ``U1``,
+        ``U2``, ``S_lower``, ``S_upper``, ``S_true`` (bits or None), ``status`` and
+        ``message``; more keys are allowed. The CSV columns are the keys of the first row.
+    fmt : str
+        ``"json"``, ``"csv"``; anything else writes the text table.
+    out : file-like
+        A text stream with ``write``, e.g. ``sys.stdout``.
+    """
     if fmt == "json":
         json.dump(rows, out, indent=2)
         out.write("\n")
@@ -128,6 +209,19 @@ def format_result(res: Any, fmt: str) -> str:
     row (``verdict``: the status, ``guaranteed``: whether the numbers remain valid, ``note``: what
     the status means) and a ``message`` row (``note``: the reason, empty when there is none).
     Values in bits; residues below 1e-9 are written as 0.
+
+    Parameters
+    ----------
+    res : EstimateResult
+        The result of :func:`mmbounds.estimate`.
+    fmt : str
+        ``"text"``, ``"json"``; anything else writes the CSV.
+
+    Returns
+    -------
+    str
+        The whole output, ending with a line break (CSV rows end with ``\\r\\n``, as the
+        :mod:`csv` module writes them).
     """
     if fmt == "text":
         return repr(res) + "\n"
@@ -165,7 +259,23 @@ def _short(key: str) -> str:
 
 
 def save_result_plot(res: Any, path: Path) -> None:
-    """Save :func:`mmbounds.plotting.plot_result` of ``res`` to ``path`` (format from suffix)."""
+    """Save :func:`mmbounds.plotting.plot_result` of ``res`` to ``path`` (format from suffix).
+
+    The figure is 8.5 x 3.2 inches, written at 150 dpi with a tight bounding box; an existing
+    file is overwritten (:func:`check_target` guards it before).
+
+    Parameters
+    ----------
+    res : EstimateResult
+        The result to draw.
+    path : Path
+        The image file; its suffix (``.png``, ``.pdf`` or ``.svg``) chooses the format.
+
+    Raises
+    ------
+    UsageError
+        If matplotlib is not installed.
+    """
     try:
         from matplotlib.figure import Figure
     except ImportError:

@@ -19,7 +19,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``mmbounds`` parser; each sub-command sets ``func`` to its command function."""
+    """Build the ``mmbounds`` argument parser with one sub-parser per command.
+
+    The commands are ``demo``, ``estimate``, ``datasets`` (with the actions ``list``,
+    ``describe``, ``export``), ``figures`` and ``info``; ``--debug`` is accepted before or after
+    the command name.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A fresh parser. Its namespace holds ``command``, ``debug``, the command's options and
+        ``func``, the command function of :mod:`._commands` to call with that namespace. An
+        argument error raises :class:`UsageError` with a one-line message instead of printing
+        the usage and exiting; ``--help`` still prints the help and raises ``SystemExit(0)``.
+    """
     parser = _Parser(
         prog="mmbounds",
         description="Redundancy, uniqueness and synergy bounds without labeled multimodal data "
