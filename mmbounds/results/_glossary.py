@@ -192,9 +192,11 @@ _TERMS: dict[str, Term] = {
     ),
     "synergy_upper_end": _t(
         "S_U",
-        "upper end of the identified set",
+        "upper end of the identified set (an upper bound on it)",
         "`inference['synergy_upper_end']`: interval for "
-        "the population's largest S compatible with its marginals",
+        "the population's best closed-form upper bound on S (the coupling bounds, recomputed per "
+        "resample): at least the largest S compatible with its marginals, so its upper limit "
+        "bounds that S from above",
     ),
     "present": _t(
         "present",
