@@ -224,7 +224,14 @@ _TERMS: dict[str, Term] = {
     "interval": _t(
         "guaranteed interval on S",
         "guaranteed interval on S",
-        "the bar from `S >=` to `S <=`",
+        "the bar from `S >=` to `S <=` (population tables or a labeled joint)",
+        "plots",
+    ),
+    "interval_sample": _t(
+        "interval on S of the sample tables",
+        "interval on S of the sample tables",
+        "sample input: the bar from `S >=` to `S <=` of the tables counted from the samples; "
+        "not an interval for the population (`inference` has those)",
         "plots",
     ),
     "true_marker": _t(
@@ -275,7 +282,8 @@ _TERMS: dict[str, Term] = {
     "bootstrap": _t(
         "bootstrap interval",
         "bootstrap interval",
-        "percentile interval over resamples (bits)",
+        "percentile interval of the sample-table values over resamples (`n_bootstrap`, bits); "
+        "not bias-corrected, not an interval for the population (`inference` has those)",
         "plots",
     ),
     "accuracy_interval": _t(
