@@ -159,3 +159,12 @@ def test_auto_skips_expensive_upper_bounds_on_large_tables():
     res = estimate(p)
     assert "synergy_upper_bnb" not in {b.name for b in res.bounds}
     assert res.synergy_witness is None
+
+
+def test_xor_type_tables_say_in_words_that_synergy_is_not_identified():
+    from mmbounds.data import bitwise_joint
+
+    xor = estimate(bitwise_joint("xor"), random_state=0)
+    assert "cannot tell whether synergy is present" in repr(xor)
+    assert "cannot tell" in xor._repr_html_()
+    assert "cannot tell" not in repr(estimate(bitwise_joint("and"), random_state=0))

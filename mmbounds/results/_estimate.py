@@ -302,11 +302,27 @@ class EstimateResult(ResultMixin):
                 "note: these are bounds of the sample tables, not confidence intervals for the "
                 "population; estimate(..., confidence=0.95) adds them"
             )
+        elif self._unidentified():
+            lines.append(
+                f"note: {term('synergy_lower')} {fmt_bits(self.synergy_lower, 0)} while a joint "
+                f"with exactly these marginals has {term('synergy_witness')} "
+                f"{fmt_bits(self.synergy_witness, 0)} bits: the pairwise marginals cannot tell "
+                "whether synergy is present; only labeled multimodal data can decide"
+            )
         if self.status != "ok":
             lines.append(self.status_text)
         elif self.message:
             lines.append(f"note: {self.message}")
         return lines
+
+    def _unidentified(self) -> bool:
+        """Printed ``S >=`` is 0 while a witness joint has printed synergy (XOR-type tables)."""
+        w = self.synergy_witness
+        return (
+            fmt_bits(self.synergy_lower, 0) == "0.0000"
+            and w is not None
+            and fmt_bits(w, 0) != "0.0000"
+        )
 
     @property
     def total_s(self) -> float:
