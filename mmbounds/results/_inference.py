@@ -77,8 +77,11 @@ class PopulationInference(ResultMixin):
     negligible : float
         Bits below which a quantity counts as absent.
     identifiable : bool
-        False when the pairwise marginals cannot tell synergy apart from its absence: the lower
-        end of the identified set may be 0 while its upper bound is clearly positive.
+        False when the intervals show that the pairwise marginals cannot tell synergy apart from
+        its absence: the lower end of the identified set may be 0 (its interval reaches
+        ``negligible``) while its upper bound is clearly positive (its interval lies above
+        ``negligible``). True does not prove the opposite: intervals too wide to show it (e.g.
+        certified mode on few samples) also give True.
     n_resamples : int
         Bootstrap replicates (0 in certified mode).
     sample_sizes : tuple of int
