@@ -282,8 +282,9 @@ _TERMS: dict[str, Term] = {
     "bootstrap": _t(
         "bootstrap interval",
         "bootstrap interval",
-        "percentile interval of the sample-table values over resamples (`n_bootstrap`, bits); "
-        "not bias-corrected, not an interval for the population (`inference` has those)",
+        "an interval over resamples (bits): `plot_bootstrap_intervals` draws the intervals it "
+        "is given; the error bars of `plot_result` are the `n_bootstrap` percentile intervals of "
+        "the sample-table values, not bias-corrected and not for the population (`inference`)",
         "plots",
     ),
     "accuracy_interval": _t(
