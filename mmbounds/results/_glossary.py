@@ -194,9 +194,9 @@ _TERMS: dict[str, Term] = {
         "S_U",
         "upper end of the identified set (an upper bound on it)",
         "`inference['synergy_upper_end']`: interval for "
-        "the population's best closed-form upper bound on S (the coupling bounds, recomputed per "
-        "resample): at least the largest S compatible with its marginals, so its upper limit "
-        "bounds that S from above",
+        "the population's best closed-form upper bound on S (the coupling bounds and "
+        "H(Y)-(R+U1+U2), recomputed per resample): at least the largest S compatible with its "
+        "marginals, so its upper limit bounds that S from above",
     ),
     "present": _t(
         "present",
