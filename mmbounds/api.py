@@ -65,7 +65,8 @@ def estimate(
         (``guaranteed=False``).
     discretizer : None, dict, Discretizer or pair of those
         Sample input only: per-modality discretizer template (default: L2-normalize, PCA(5),
-        k-means(20)); see :func:`mmbounds.raw.estimate_features`.
+        k-means with the cluster count chosen for the sample size, at most the paper's 20); see
+        :func:`mmbounds.raw.estimate_features`.
     classifier : None, "linear", "mlp", "empirical" or estimator
         Sample input only: train unimodal classifiers on D1, D2; their posteriors on DM add the
         ``*_classifiers`` bounds (estimates).

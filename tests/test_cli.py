@@ -23,6 +23,13 @@ def test_demo_prints_table(capsys):
     assert s_lo <= s_true <= s_hi and s_hi < 0.3
 
 
+def test_demo_says_in_words_that_xor_synergy_is_not_identified(capsys):
+    assert main(["demo", "--quick"]) == 0
+    notes = [ln for ln in capsys.readouterr().out.splitlines() if "cannot tell" in ln]
+    assert [ln.split(":")[0] for ln in notes] == ["xor"]
+    assert "S = 1.0000" in notes[0]
+
+
 def test_demo_json(capsys):
     # the JSON format of the rows; the full demo (with its mfeat row) runs in the test above
     assert main(["demo", "--quick", "--format", "json"]) == 0

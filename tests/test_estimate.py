@@ -159,3 +159,34 @@ def test_auto_skips_expensive_upper_bounds_on_large_tables():
     res = estimate(p)
     assert "synergy_upper_bnb" not in {b.name for b in res.bounds}
     assert res.synergy_witness is None
+
+
+def test_xor_type_tables_say_in_words_that_synergy_is_not_identified():
+    from mmbounds.data import bitwise_joint
+
+    xor = estimate(bitwise_joint("xor"), random_state=0)
+    assert "cannot tell whether synergy is present" in repr(xor)
+    assert "cannot tell" in xor._repr_html_()
+    assert "cannot tell" not in repr(estimate(bitwise_joint("and"), random_state=0))
+
+
+def test_to_frame_says_what_each_row_holds_for():
+    pytest.importorskip("pandas")
+    rng = np.random.default_rng(3)
+    x1, x2 = rng.integers(0, 2, 900), rng.integers(0, 2, 900)
+    y = x1 & x2
+    res = estimate(
+        x1=(x1[:300], y[:300]),
+        x2=(x2[300:600], y[300:600]),
+        paired=(x1[600:], x2[600:]),
+        options={"n_resamples": 10},
+        random_state=0,
+    )
+    frame = res.to_frame()
+    bounds = frame[frame["kind"] != "population"]
+    assert set(bounds["scope"]) == {"sample tables"}
+    pop = frame[frame["kind"] == "population"].set_index("name")
+    assert set(pop["scope"]) == {"population (95% bootstrap)"}
+    assert pop.loc["synergy", "verdict"] == res.inference["synergy"].verdict
+    assert pop.loc["redundancy", "low"] == pytest.approx(res.inference["redundancy"].low)
+    assert set(estimate(CANONICAL["and"][0]).to_frame()["scope"]) == {"tables"}

@@ -107,6 +107,16 @@ def test_every_plot_label_is_in_the_glossary_or_the_registry():
     assert _legend_labels(ssl) == {f"{k}: {SSL_VARIANTS[k]}" for k in ("fusion", "routed")}
 
 
+def test_plots_of_sample_input_do_not_call_the_sample_bounds_guaranteed():
+    res = _samples_result()
+    sample, guaranteed = TERMS["interval_sample"].label, TERMS["interval"].label
+    for ax in (plot_result(res), plot_dataset_intervals([res], labels=["a"])):
+        found = _legend_labels(ax)
+        assert sample in found and guaranteed not in found, found
+    population = plot_result(mmbounds.estimate(bitwise_joint("xor"), random_state=0))
+    assert guaranteed in _legend_labels(population)
+
+
 def test_cli_labels_come_from_the_glossary(capsys):
     from mmbounds.cli import main
     from mmbounds.cli._io import CSV_COLUMNS

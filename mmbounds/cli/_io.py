@@ -152,8 +152,9 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
 
     JSON and CSV hold every key of the rows. The text table shows R, U1, U2, the bounds on S and
     the true S (4 decimals, ``—`` where a value is None, residues below 5e-7 as 0), flags each
-    row whose status is not ``"ok"`` and prints its message below, then a note on what the
-    bounds mean.
+    row whose status is not ``"ok"`` and prints its message below, says of each row whose
+    ``S >=`` prints 0 while its true S does not that the pairwise marginals cannot tell whether
+    synergy is present (XOR-type), then a note on what the bounds mean.
 
     Parameters
     ----------
@@ -192,6 +193,14 @@ def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
     for r in rows:
         if r["status"] != "ok":
             out.write(f"{r['data']}: status {r['status']!r}: {r['message']}\n")
+    for r in rows:  # XOR-type: S >= prints 0 while the labeled joint has synergy
+        s_lo, s_true = r["S_lower"], r["S_true"]
+        if s_true is not None and abs(s_lo) < 5e-5 and s_true >= 5e-5:
+            out.write(
+                f"{r['data']}: S >= 0 while the labeled joint has S = {s_true:.4f}: the pairwise "
+                "marginals cannot tell whether synergy is present; only labeled multimodal data "
+                "can decide\n"
+            )
     out.write(
         "(bits; S >= / S <= are the best guaranteed bounds from the pairwise marginals only; for\n"
         " the mfeat sample they bound the sample tables: `mmbounds estimate --d1 --d2 --dm` on\n"

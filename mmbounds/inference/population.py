@@ -251,9 +251,11 @@ def _notes(intervals: dict[str, Interval], mode: str, negligible: float) -> tupl
     identifiable = not (lo_end.low <= negligible and hi_end.low > negligible)
     if not identifiable:
         notes.append(
-            f"the pairwise marginals cannot tell whether synergy is present: joints with these "
-            f"marginals have anywhere from about {max(lo_end.estimate, 0.0):.3f} to "
-            f"{hi_end.estimate:.3f} bits of it; only labeled multimodal data can decide"
+            f"the pairwise marginals cannot tell whether synergy is present: the least synergy "
+            f"of a joint with the population's marginals is about "
+            f"{max(lo_end.estimate, 0.0):.3f} bits (possibly as low as {lo_end.low:.3f}), while "
+            f"their upper bound allows up to about {hi_end.estimate:.3f} bits; only labeled "
+            "multimodal data can decide"
         )
     if s.verdict == "present":
         notes.append(f"synergy of at least {s.low:.3f} bits is present at this confidence")

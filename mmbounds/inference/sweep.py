@@ -22,6 +22,9 @@ __all__ = ["ClusterSweep", "sweep_clusters"]
 class ClusterSweep(ResultMixin):
     """Estimates for several cluster counts (bits); one row per count.
 
+    The rows are values of the sample tables (plug-in R, U1, U2 and the bounds on S), without
+    population intervals: they show how the numbers move with the cluster count.
+
     Attributes
     ----------
     columns : tuple of str
@@ -61,7 +64,8 @@ class ClusterSweep(ResultMixin):
             " ".join(f"{v:>13.4f}" if isinstance(v, float) else f"{v!s:>13}" for v in r)
             for r in self.rows
         ]
-        return "\n".join(["ClusterSweep (bits)", head, *body])
+        title = "ClusterSweep (bits; bounds of the sample tables, not population intervals)"
+        return "\n".join([title, head, *body])
 
 
 def _sweep_row(

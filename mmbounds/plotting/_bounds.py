@@ -82,8 +82,9 @@ def interval_row(result: Any, label: str, *, synergy_true: float | None = None) 
     -------
     dict
         ``label``, ``bounds`` (list of dicts ``name, side, value, guaranteed``), ``synergy_lower``,
-        ``synergy_upper`` (best guaranteed), ``synergy_true`` and ``synergy_witness`` (None if
-        absent).
+        ``synergy_upper`` (best guaranteed for the tables the result was computed from),
+        ``synergy_true``, ``synergy_witness`` (None if absent) and ``from_samples`` (True when
+        those tables were counted from samples: the bar is then labelled as the sample tables').
     """
     truth = synergy_true if synergy_true is not None else _get(result, "synergy_true")
     return {
@@ -101,6 +102,7 @@ def interval_row(result: Any, label: str, *, synergy_true: float | None = None) 
         "synergy_upper": float(result.synergy_upper),
         "synergy_true": None if truth is None else float(truth),
         "synergy_witness": witness_value(result),
+        "from_samples": bool(_get(result, "from_samples", False)),
     }
 
 
@@ -233,7 +235,8 @@ def plot_dataset_intervals(
 ) -> Any:
     """One row per dataset: the guaranteed interval on S, every bound, the true S and the witness.
 
-    The thick bar spans the best guaranteed lower bound to the certified upper bound; markers show
+    The thick bar spans the best guaranteed lower bound to the certified upper bound (for rows
+    computed from samples, bounds of the sample tables, labelled so); markers show
     each bound (filled: guaranteed, hollow: not guaranteed), a black dot the true S (when labeled
     multimodal data gave it) and a black cross the synergy of a witness joint (when present).
 
@@ -281,7 +284,7 @@ def plot_dataset_intervals(
                 lw=7,
                 alpha=0.35,
                 solid_capstyle="butt",
-                label=term("interval"),
+                label=term("interval_sample" if row.get("from_samples") else "interval"),
                 zorder=1,
             )
             xmax = max(xmax, hi)

@@ -103,11 +103,12 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     """Picture of one estimate: R, U1, U2 as bars, S as its guaranteed interval with every bound.
 
     Rows from top to bottom: R, U1, U2 (exact from the unimodal marginals) and S. On the S row the
-    shaded bar spans the best guaranteed lower bound to the certified upper bound, each bound has
-    its marker (hollow: not guaranteed), a black dot marks the true S when a labeled joint was
-    given and a black cross the synergy of a witness joint. Bootstrap intervals in
+    shaded bar spans the best guaranteed lower bound to the certified upper bound (for sample
+    input: bounds of the sample tables, labelled so, not an interval for the population), each
+    bound has its marker (hollow: not guaranteed), a black dot marks the true S when a labeled
+    joint was given and a black cross the synergy of a witness joint. Bootstrap intervals in
     ``result.extras`` (from ``estimate(..., options={"n_bootstrap": ...})``) are drawn as error
-    bars.
+    bars. The population intervals of ``result.inference`` are not drawn.
 
     Parameters
     ----------
@@ -166,7 +167,7 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
         lw=12,
         alpha=0.35,
         solid_capstyle="butt",
-        label=term("interval"),
+        label=term("interval_sample" if row["from_samples"] else "interval"),
     )
     xmax = max(xmax, hi)
     for b, dy in _dodged(row["bounds"], show_unguaranteed, 0.22):

@@ -226,8 +226,11 @@ class EstimateResult(ResultMixin):
         Returns
         -------
         pandas.DataFrame
-            Columns ``name``, ``kind`` (R/U1/U2 or the bound's side), ``bits`` and ``guaranteed``;
-        one row each for R, U1, U2 and every bound.
+            Columns ``name``, ``kind`` (R/U1/U2, the bound's side, or ``population``), ``bits``,
+            ``guaranteed``, ``scope`` (``tables`` or ``sample tables``: what the bound holds for;
+            ``population (level mode)`` for the intervals of ``inference``), ``low``, ``high`` and
+            ``verdict`` (population rows only); one row each for R, U1, U2, every bound and, for
+            sample input, every population interval (``bits``: its estimate), as in the CSV.
 
         Raises
         ------
@@ -247,8 +250,18 @@ class EstimateResult(ResultMixin):
             ("unique1", term("unique1"), self.unique1, True),
             ("unique2", term("unique2"), self.unique2, True),
         ] + [(b.name, b.side, b.value, b.guaranteed) for b in self.bounds]
-        rows = [(n, k, clean_bits(v), g) for n, k, v, g in rows]
-        return pd.DataFrame(rows, columns=["name", "kind", "bits", "guaranteed"])
+        scope = "sample tables" if self.from_samples else "tables"
+        out = [(n, k, clean_bits(v), g, scope, None, None, None) for n, k, v, g in rows]
+        if self.inference is not None:
+            inf = self.inference
+            level = f"population ({inf.confidence:.0%} {inf.mode})"
+            out += [
+                (k, "population", clean_bits(iv.estimate), None, level)
+                + (clean_bits(iv.low), clean_bits(iv.high), iv.verdict)
+                for k, iv in inf.intervals.items()
+            ]
+        columns = ["name", "kind", "bits", "guaranteed", "scope", "low", "high", "verdict"]
+        return pd.DataFrame(out, columns=columns)
 
     def _header(self) -> str:
         return f"shape={self.shape}, status={self.status!r}, bits"
@@ -302,11 +315,27 @@ class EstimateResult(ResultMixin):
                 "note: these are bounds of the sample tables, not confidence intervals for the "
                 "population; estimate(..., confidence=0.95) adds them"
             )
+        elif self._unidentified():
+            lines.append(
+                f"note: {term('synergy_lower')} {fmt_bits(self.synergy_lower, 0)} while a joint "
+                f"with exactly these marginals has {term('synergy_witness')} "
+                f"{fmt_bits(self.synergy_witness, 0)} bits: the pairwise marginals cannot tell "
+                "whether synergy is present; only labeled multimodal data can decide"
+            )
         if self.status != "ok":
             lines.append(self.status_text)
         elif self.message:
             lines.append(f"note: {self.message}")
         return lines
+
+    def _unidentified(self) -> bool:
+        """Printed ``S >=`` is 0 while a witness joint has printed synergy (XOR-type tables)."""
+        w = self.synergy_witness
+        return (
+            fmt_bits(self.synergy_lower, 0) == "0.0000"
+            and w is not None
+            and fmt_bits(w, 0) != "0.0000"
+        )
 
     @property
     def total_s(self) -> float:

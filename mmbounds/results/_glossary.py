@@ -192,9 +192,11 @@ _TERMS: dict[str, Term] = {
     ),
     "synergy_upper_end": _t(
         "S_U",
-        "upper end of the identified set",
+        "upper end of the identified set (an upper bound on it)",
         "`inference['synergy_upper_end']`: interval for "
-        "the population's largest S compatible with its marginals",
+        "the population's best closed-form upper bound on S (the coupling bounds and "
+        "H(Y)-(R+U1+U2), recomputed per resample): at least the largest S compatible with its "
+        "marginals, so its upper limit bounds that S from above",
     ),
     "present": _t(
         "present",
@@ -222,7 +224,14 @@ _TERMS: dict[str, Term] = {
     "interval": _t(
         "guaranteed interval on S",
         "guaranteed interval on S",
-        "the bar from `S >=` to `S <=`",
+        "the bar from `S >=` to `S <=` (population tables or a labeled joint)",
+        "plots",
+    ),
+    "interval_sample": _t(
+        "interval on S of the sample tables",
+        "interval on S of the sample tables",
+        "sample input: the bar from `S >=` to `S <=` of the tables counted from the samples; "
+        "not an interval for the population (`inference` has those)",
         "plots",
     ),
     "true_marker": _t(
@@ -273,7 +282,9 @@ _TERMS: dict[str, Term] = {
     "bootstrap": _t(
         "bootstrap interval",
         "bootstrap interval",
-        "percentile interval over resamples (bits)",
+        "an interval over resamples (bits): `plot_bootstrap_intervals` draws the intervals it "
+        "is given; the error bars of `plot_result` are the `n_bootstrap` percentile intervals of "
+        "the sample-table values, not bias-corrected and not for the population (`inference`)",
         "plots",
     ),
     "accuracy_interval": _t(

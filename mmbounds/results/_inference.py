@@ -22,10 +22,12 @@ class Interval(ResultMixin):
     ----------
     name : str
         ``redundancy``, ``unique1``, ``unique2``, ``synergy`` (the parameter itself),
-        ``synergy_lower_end`` / ``synergy_upper_end`` (the ends of its identified set).
+        ``synergy_lower_end`` / ``synergy_upper_end`` (the ends of its identified set; the upper
+        end as the best upper bound recomputed per resample, which may lie above the largest S
+        the marginals allow: the branch-and-bound bound is not resampled).
     estimate : float
-        Bias-corrected point estimate (for ``synergy``: the midpoint of the estimated identified
-        set).
+        Point estimate: bias-corrected in ``"bootstrap"`` mode, the plug-in value in
+        ``"certified"`` mode (for ``synergy``: the midpoint of the estimated identified set).
     low, high : float
         The interval; it covers the population value with probability ``confidence`` (asymptotic
         in ``"bootstrap"`` mode, guaranteed at every sample size in ``"certified"`` mode).
@@ -75,8 +77,11 @@ class PopulationInference(ResultMixin):
     negligible : float
         Bits below which a quantity counts as absent.
     identifiable : bool
-        False when the pairwise marginals cannot tell synergy apart from its absence: the
-        identified set itself reaches from (about) 0 to a clearly positive value.
+        False when the intervals show that the pairwise marginals cannot tell synergy apart from
+        its absence: the lower end of the identified set may be 0 (its interval reaches
+        ``negligible``) while its upper bound is clearly positive (its interval lies above
+        ``negligible``). True does not prove the opposite: intervals too wide to show it (e.g.
+        certified mode on few samples) also give True.
     n_resamples : int
         Bootstrap replicates (0 in certified mode).
     sample_sizes : tuple of int

@@ -124,11 +124,13 @@ class PerformanceBounds(ResultMixin):
         return f"K={self.n_classes}, accuracies as fractions"
 
     def _rows(self) -> list[tuple[str, str, str]]:
+        # sample input (confidence set): exact values of the sample tables, not of the population
+        of = "" if self.confidence is None else " of the sample tables"
         exact = "exact" if self.upper_method == "milp" else f"upper end: {self.upper_method}"
         return [
-            ("Bayes", _iv(self.accuracy_interval), f"best multimodal classifier ({exact})"),
-            ("uni1", f"{self.unimodal1:.4f}", "modality 1 alone (exact)"),
-            ("uni2", f"{self.unimodal2:.4f}", "modality 2 alone (exact)"),
+            ("Bayes", _iv(self.accuracy_interval), f"best multimodal classifier ({exact}{of})"),
+            ("uni1", f"{self.unimodal1:.4f}", f"modality 1 alone (exact{of})"),
+            ("uni2", f"{self.unimodal2:.4f}", f"modality 2 alone (exact{of})"),
             ("gain", _iv(self.gain_interval), "Bayes minus best unimodal"),
             ("late", _iv(self.late_fusion_interval), "product of unimodal posteriors"),
             ("gap", _iv(self.fusion_gap_interval), "Bayes minus late fusion"),
