@@ -48,6 +48,15 @@ def test_corrupt_and_pickled_input_files(tmp_path, capsys):
     err = _one_error_line(capsys)
     assert "holds Python objects (pickled data), which are never loaded" in err
     assert "allow_pickle" not in err
+    f.write_bytes(pickle.dumps({"p_x1y": 1}))
+    assert main(["estimate", "--tables", str(f)]) == 2
+    assert "holds Python objects (pickled data)" in _one_error_line(capsys)
+    text = tmp_path / "d1.csv"  # a CSV given where an array file belongs is not "pickled data"
+    text.write_text("x1,y\n0,1\n")
+    for flag in ("--tables", "--joint"):
+        assert main(["estimate", flag, str(text)]) == 2
+        err = _one_error_line(capsys)
+        assert "is not one (a .npy starts with" in err and "Python objects" not in err
     f.write_bytes(b"PK\x03\x04 not a zip")
     assert main(["estimate", "--tables", str(f)]) == 2
     assert "cannot read" in _one_error_line(capsys)
