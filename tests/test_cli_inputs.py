@@ -70,6 +70,18 @@ def test_corrupt_and_pickled_input_files(tmp_path, capsys):
     assert "not a UTF-8 text CSV" in _one_error_line(capsys)
 
 
+def test_two_inputs_at_once_are_refused(tmp_path, capsys):
+    f = tmp_path / "x.npz"
+    joint = CANONICAL["xor"][0]
+    np.savez(f, joint=joint, p_x1y=joint.sum(1), p_x2y=joint.sum(0), p_x1x2=joint.sum(2))
+    csv = tmp_path / "d.csv"
+    csv.write_text("a,b\n0,1\n1,0\n")
+    assert main(["estimate", "--tables", str(f), "--joint", str(f)]) == 2
+    assert "give one input" in _one_error_line(capsys)
+    assert main(["estimate", "--joint", str(f), "--d1", str(csv)]) == 2
+    assert "not --joint and --d1/--d2/--dm" in _one_error_line(capsys)
+
+
 def test_csv_labels_with_missing_values_or_two_spellings(tmp_path, capsys):
     rows = [(i % 2, i % 3) for i in range(30)]
     d1, d2, dm = (tmp_path / n for n in ("d1.csv", "d2.csv", "dm.csv"))
