@@ -148,11 +148,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     Raises
     ------
     UsageError
-        If no complete input, or more than one, is given; ``--out`` or ``--plot`` exists without ``--force``, is a
-        folder or lies in a missing folder; ``--plot`` is not a ``.png``, ``.pdf`` or ``.svg``
-        name; ``--tables`` is a ``.npy`` or lacks one of the three arrays; the ``--joint``
-        ``.npz`` holds no arrays; an input file is missing, corrupt or malformed; ``--plot`` is
-        given and matplotlib is not installed.
+        If no complete input, or more than one, is given; ``--out`` or ``--plot`` exists
+        without ``--force``, is a folder or lies in a missing folder; ``--plot`` is not a
+        ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a ``.npy`` or lacks one of the
+        three arrays; the ``--joint`` ``.npz`` holds no arrays; an input file is missing,
+        corrupt or malformed; ``--plot`` is given and matplotlib is not installed.
     OSError
         If an input CSV file exists but cannot be opened (see :func:`read_pairs_csv`).
     ValueError, TypeError
