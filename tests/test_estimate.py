@@ -115,6 +115,23 @@ def test_bad_input_messages():
         estimate(x1=([0, 1], [1, 1]), x2=([0, 1], [1, 1]), paired=([0, 1], [0, 1]))
 
 
+def test_bad_confidence_is_refused_before_any_work(monkeypatch):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the estimate ran before confidence was checked")
+
+    monkeypatch.setattr(mmbounds.api, "estimate_samples", no_work)
+    monkeypatch.setattr(mmbounds.api, "estimate_marginals", no_work)
+    x = np.array([0, 1, 0, 1])
+    one = (x, x)  # D1, D2 and DM the same samples: no intervals, but the level is still checked
+    for bad, exc in ((1.5, ValueError), (0, ValueError), ("0.95", TypeError)):
+        with pytest.raises(exc, match="confidence"):
+            estimate(x1=(x, x), x2=(x.copy(), x), paired=(x, x.copy()), confidence=bad)
+        with pytest.raises(exc, match="confidence"):
+            estimate(x1=one, x2=one, paired=one, confidence=bad)
+        with pytest.raises(exc, match="confidence"):
+            estimate(CANONICAL["xor"][0], confidence=bad)
+
+
 def test_seeded_results_reproducible():
     p = random_table(np.random.default_rng(3), (3, 3, 3), sparse=True)
     a = estimate(p, random_state=4).to_dict()
