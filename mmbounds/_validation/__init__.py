@@ -131,7 +131,8 @@ def check_table(
         arr /= total
     elif abs(total - 1.0) > max(atol * arr.size, 1e-6):
         raise ValueError(
-            f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts"
+            f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts "
+            "(in estimate: options={'normalize': True}; on the command line: --normalize)"
         )
     else:
         arr /= total
