@@ -17,7 +17,7 @@ from typing import Any
 
 from ._options import Options, as_options
 from ._progress import Progress
-from ._validation import check_bounds_arg, check_random_state, check_scalar
+from ._validation import check_bounds_arg, check_random_state, check_scalar, check_source_pairs
 from .core import estimate_marginals
 from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
@@ -136,6 +136,7 @@ def estimate(
     missing = [k for k, s in samples.items() if s is None]
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
+    check_source_pairs(x1, x2, paired)
     rng = check_random_state(random_state)
     if (
         confidence is not None

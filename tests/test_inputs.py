@@ -283,6 +283,18 @@ def test_bad_arguments_are_named_at_entry():
         estimate(p, options={"n_jobs": 0})
 
 
+def test_sources_that_are_not_pairs_are_named_before_any_use():
+    x = np.array([0, 1, 0, 1])
+    good = (x, x.copy())
+    for bad, got in (({"X": x, "y": x}, "dict"), ((v for v in good), "generator"), ((x,), "of 1")):
+        with pytest.raises(
+            TypeError, match=rf"x1 must be a pair of arrays x1=\(X, y\), got .*{got}"
+        ):
+            estimate(x1=bad, x2=good, paired=good)
+        with pytest.raises(TypeError, match=r"paired must be a pair of arrays paired=\(X1u, X2u\)"):
+            estimate(x1=good, x2=good, paired=bad)
+
+
 def test_a_clusterer_is_not_a_discretizer():
     from sklearn.cluster import KMeans
 

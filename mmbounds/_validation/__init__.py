@@ -20,6 +20,7 @@ from ._samples import (
     check_features,
     check_labels,
     check_posteriors,
+    check_source_pairs,
     check_sources,
     check_spellings,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "check_posteriors",
     "check_features",
     "check_sources",
+    "check_source_pairs",
 ]
 
 
