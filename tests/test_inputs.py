@@ -295,6 +295,26 @@ def test_sources_that_are_not_pairs_are_named_before_any_use():
             estimate(x1=good, x2=good, paired=bad)
 
 
+def test_labels_of_mixed_unsortable_types_are_counted():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 2, 60)
+    mixed = np.array([1, "a"], dtype=object)[y]  # hashable, distinct, not sortable together
+    src = {"x2": (X[::-1].copy(), mixed.copy()), "paired": (X.copy(), X[::-1].copy())}
+    res = estimate(x1=(X, mixed), **src, confidence=None, random_state=0)
+    ref = estimate(
+        x1=(X, y),
+        x2=(src["x2"][0], y.copy()),
+        paired=src["paired"],
+        confidence=None,
+        random_state=0,
+    )
+    assert res.marginals.categories[2] == (1, "a")
+    assert res.extras["miller_madow"] == ref.extras["miller_madow"]
+    assert (res.redundancy, res.synergy_upper) == (ref.redundancy, ref.synergy_upper)
+    with pytest.raises(TypeError, match=r"x1\[1\], x2\[1\] \(labels\) mix values that cannot be"):
+        estimate(x1=(X, mixed), **src, classifier="empirical", confidence=None)
+
+
 def test_a_clusterer_is_not_a_discretizer():
     from sklearn.cluster import KMeans
 
