@@ -69,6 +69,8 @@ def test_corrupt_and_pickled_input_files(tmp_path, capsys):
     csv.write_bytes(b"x,y\n\xff\xfe\x00,1\n")
     assert main(["estimate", "--d1", str(csv), "--d2", str(csv), "--dm", str(csv)]) == 2
     assert "not a UTF-8 text CSV" in _one_error_line(capsys)
+    assert main(["estimate", "--d1", str(tmp_path), "--d2", str(csv), "--dm", str(csv)]) == 2
+    assert f"{tmp_path} is a folder; give a CSV file" in _one_error_line(capsys)
 
 
 def test_two_inputs_at_once_are_refused(tmp_path, capsys):
