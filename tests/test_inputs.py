@@ -193,8 +193,15 @@ def test_label_spellings():
     with pytest.raises(ValueError, match="spells one number in two ways"):
         check_labels(np.array([1, "1"], dtype=object), name="y")
     a = [0, 1] * 10
-    with pytest.raises(ValueError, match=r"y \(the values of x1y and x2y together\) spells"):
+    # estimate's messages name its own arguments (x1, x2, paired), not Marginals.from_samples'
+    with pytest.raises(ValueError, match=r"y \(the values of x1 and x2 together\) spells"):
         estimate(x1=(a, ["0", "1"] * 10), x2=(a, ["0.0", "1.0"] * 10), paired=(a, a))
+    with pytest.raises(ValueError, match=r"x1 \(the values of x1 and paired together\) spells"):
+        estimate(x1=(a, a), x2=(a, a), paired=(["0.0", "1.0"] * 10, a))
+    with pytest.raises(ValueError, match=r"^paired: x1 has 20 samples but x2 has 19$"):
+        estimate(x1=(a, a), x2=(a, a), paired=(a, a[1:]))
+    with pytest.raises(ValueError, match=r"^x2\[0\] \(x2\) has 1 missing labels"):
+        estimate(x1=(a, a), x2=([None] + a[1:], a), paired=(a, a))
     with pytest.raises(ValueError, match=r"y holds non-integer numbers \(e\.g\. 0\.5\)"):
         check_labels([0.5, 1.0], name="y")
 

@@ -65,7 +65,9 @@ def estimate_samples(
     run, owned = as_progress(progress)
     run.add(1)
     with run.step("marginals"):  # counting and (when the sources disagree) reconciliation
-        m = Marginals.from_samples(x1, x2, paired, reconcile=options.reconcile)
+        m = Marginals.from_samples(
+            x1, x2, paired, source_names=("x1", "x2", "paired"), reconcile=options.reconcile
+        )
     if posteriors is not None and isinstance(posteriors, (tuple, list)) and len(posteriors) == 2:
         n_pairs = int(m.sample_sizes[2])  # one posterior row per paired sample
         posteriors = tuple(
