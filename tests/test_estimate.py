@@ -149,6 +149,18 @@ def test_core_import_does_not_import_torch_or_matplotlib():
     assert out.stdout.strip() == "False False"
 
 
+def test_subpackages_named_in_the_readme_work_after_import_mmbounds():
+    # README: "import mmbounds" ... "mmbounds.plotting.plot_result(res)"; messages name
+    # mmbounds.data.semi_supervised_split. Both load on first use, not at import.
+    code = (
+        "import sys, mmbounds; before = 'matplotlib' in sys.modules; "
+        "f = mmbounds.plotting.plot_result; g = mmbounds.data.semi_supervised_split; "
+        "print(before, callable(f) and callable(g), hasattr(mmbounds, 'no_such_thing'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True False"
+
+
 def test_branch_and_bound_upper_bound_and_witness_in_estimate():
     rng = np.random.default_rng(12)
     for _ in range(5):
