@@ -16,6 +16,7 @@ from mmbounds._validation import (
     check_features,
     check_labels,
     check_posteriors,
+    check_spellings,
     check_table,
 )
 from mmbounds.data import load_avmnist, load_multibench_affect, load_npz
@@ -202,6 +203,11 @@ def test_label_spellings():
         estimate(x1=(a, a), x2=(a, a), paired=(a, a[1:]))
     with pytest.raises(ValueError, match=r"^x2\[0\] \(x2\) has 1 missing labels"):
         estimate(x1=(a, a), x2=([None] + a[1:], a), paired=(a, a))
+    big = [2**63, 2**63 + 1]  # distinct integers that float64 cannot tell apart
+    for col in (np.array(big, dtype=np.uint64), big, [str(v) for v in big]):
+        check_spellings(col, name="x1")
+    with pytest.raises(ValueError, match=r"spells one number in two ways \('1000' and '1e3'\)"):
+        check_spellings(["1000", "1e3"], name="x1")
     with pytest.raises(ValueError, match=r"y holds non-integer numbers \(e\.g\. 0\.5\)"):
         check_labels([0.5, 1.0], name="y")
 

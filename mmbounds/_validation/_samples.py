@@ -122,9 +122,8 @@ def check_spellings(values: Iterable[Any], *, name: str) -> None:
     """
     seen: dict[float, Any] = {}
     for v in sorted(set(values), key=lambda v: (type(v).__name__, str(v))):  # a stable message
-        try:
-            key = float(v)
-        except (TypeError, ValueError):
+        key = _number_of(v)
+        if key is None:
             continue
         if key in seen and seen[key] != v:
             raise ValueError(
@@ -132,6 +131,22 @@ def check_spellings(values: Iterable[Any], *, name: str) -> None:
                 "two classes: make the labels consistent (e.g. map them to int) first"
             )
         seen.setdefault(key, v)
+
+
+def _number_of(v: Any) -> float | None:
+    """The number ``v`` spells, exact for integers of any size (2**63 and 2**63 + 1 differ)."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v)
+        except ValueError:
+            pass
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if f.is_integer() else f
 
 
 def _check_spellings(arr: np.ndarray, *, name: str) -> None:
