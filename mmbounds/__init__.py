@@ -72,3 +72,15 @@ __all__ = [
     "SolverError",
     "__version__",
 ] + list(BOUND_FUNCTIONS)
+
+#: subpackages loaded on first use (``mmbounds.plotting.plot_result(res)`` after ``import
+#: mmbounds``), so that the core import stays free of matplotlib and the dataset readers
+_LAZY_SUBPACKAGES = frozenset({"data", "plotting", "figures", "pretraining", "cli"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

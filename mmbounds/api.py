@@ -17,7 +17,7 @@ from typing import Any
 
 from ._options import Options, as_options
 from ._progress import Progress
-from ._validation import check_bounds_arg, check_random_state, check_scalar
+from ._validation import check_bounds_arg, check_random_state, check_scalar, check_source_pairs
 from .core import estimate_marginals
 from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
@@ -75,7 +75,7 @@ def estimate(
         (``result.inference``: R, U1, U2, the ends of the synergy identified set and S, with a
         verdict each; ``options["inference"]`` picks the bootstrap or the certified mode). None
         skips them: the numbers are then bounds of the sample tables only. Ignored for tables
-        (they are taken as population marginals).
+        (they are taken as population marginals), but checked there too (in (0, 1) or None).
     options : Options or dict, optional
         How to compute: ``solver``, ``tol``, ``backend``, ``device``, budgets, ``normalize``,
         ``reconcile``, ``n_jobs``, ``inference``, ``n_resamples``, ``negligible``, ``n_bootstrap``
@@ -112,6 +112,15 @@ def estimate(
     """
     opts = as_options(options)
     check_bounds_arg(bounds)
+    if confidence is not None:  # checked before any work, and for tables too
+        confidence = check_scalar(
+            confidence,
+            name="confidence",
+            min_val=0,
+            max_val=1,
+            include_min=False,
+            include_max=False,
+        )
     run = Progress(progress)
     samples = {"x1": x1, "x2": x2, "paired": paired}
     common = {"bounds": bounds, "posteriors": posteriors, "options": opts, "progress": run}
@@ -128,6 +137,7 @@ def estimate(
     missing = [k for k, s in samples.items() if s is None]
     if missing:
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
+    check_source_pairs(x1, x2, paired)
     rng = check_random_state(random_state)
     if (
         confidence is not None
@@ -166,14 +176,7 @@ def estimate(
     with run.step("inference", units=0):
         inference = infer_population(
             result.marginals,
-            confidence=check_scalar(
-                confidence,
-                name="confidence",
-                min_val=0,
-                max_val=1,
-                include_min=False,
-                include_max=False,
-            ),
+            confidence=confidence,
             mode=opts.inference,
             n_resamples=opts.n_resamples,
             negligible=opts.negligible,

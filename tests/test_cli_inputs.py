@@ -35,7 +35,8 @@ def test_bad_values_exit_2_with_the_message_of_the_door(tmp_path, capsys):
     f = tmp_path / "p.npy"
     np.save(f, np.full((2, 2, 2), 0.2))
     assert main(["estimate", "--joint", str(f)]) == 2
-    assert "data must sum to 1 (got 1.6); pass normalize=True" in _one_error_line(capsys)
+    err = _one_error_line(capsys)
+    assert "data must sum to 1 (got 1.6); pass normalize=True" in err and "--normalize" in err
     np.save(f, CANONICAL["and"][0])
     assert main(["estimate", "--joint", str(f), "--device", "banana"]) == 2
     assert "device == 'banana', must be a torch device" in _one_error_line(capsys)
@@ -48,6 +49,15 @@ def test_corrupt_and_pickled_input_files(tmp_path, capsys):
     err = _one_error_line(capsys)
     assert "holds Python objects (pickled data), which are never loaded" in err
     assert "allow_pickle" not in err
+    f.write_bytes(pickle.dumps({"p_x1y": 1}))
+    assert main(["estimate", "--tables", str(f)]) == 2
+    assert "holds Python objects (pickled data)" in _one_error_line(capsys)
+    text = tmp_path / "d1.csv"  # a CSV given where an array file belongs is not "pickled data"
+    text.write_text("x1,y\n0,1\n")
+    for flag in ("--tables", "--joint"):
+        assert main(["estimate", flag, str(text)]) == 2
+        err = _one_error_line(capsys)
+        assert "is not one (a .npy starts with" in err and "Python objects" not in err
     f.write_bytes(b"PK\x03\x04 not a zip")
     assert main(["estimate", "--tables", str(f)]) == 2
     assert "cannot read" in _one_error_line(capsys)
@@ -59,6 +69,20 @@ def test_corrupt_and_pickled_input_files(tmp_path, capsys):
     csv.write_bytes(b"x,y\n\xff\xfe\x00,1\n")
     assert main(["estimate", "--d1", str(csv), "--d2", str(csv), "--dm", str(csv)]) == 2
     assert "not a UTF-8 text CSV" in _one_error_line(capsys)
+    assert main(["estimate", "--d1", str(tmp_path), "--d2", str(csv), "--dm", str(csv)]) == 2
+    assert f"{tmp_path} is a folder; give a CSV file" in _one_error_line(capsys)
+
+
+def test_two_inputs_at_once_are_refused(tmp_path, capsys):
+    f = tmp_path / "x.npz"
+    joint = CANONICAL["xor"][0]
+    np.savez(f, joint=joint, p_x1y=joint.sum(1), p_x2y=joint.sum(0), p_x1x2=joint.sum(2))
+    csv = tmp_path / "d.csv"
+    csv.write_text("a,b\n0,1\n1,0\n")
+    assert main(["estimate", "--tables", str(f), "--joint", str(f)]) == 2
+    assert "give one input" in _one_error_line(capsys)
+    assert main(["estimate", "--joint", str(f), "--d1", str(csv)]) == 2
+    assert "not --joint and --d1/--d2/--dm" in _one_error_line(capsys)
 
 
 def test_csv_labels_with_missing_values_or_two_spellings(tmp_path, capsys):

@@ -44,6 +44,11 @@ def test_transform_new_data_and_normalization():
     d = Discretizer(n_components=2, n_clusters=4, random_state=0, n_threads=1).fit(X)
     # row L2-normalization makes codes invariant to rescaling a row
     assert np.array_equal(d.transform(X * 3.0), d.transform(X))
+    # ... at any scale float64 holds: squares of 1e300 overflow, of 1e-300 underflow
+    for scale in (1e300, 1e-300):
+        assert np.array_equal(d.transform(X * scale), d.transform(X))
+        far = Discretizer(n_components=2, n_clusters=4, random_state=0, n_threads=1)
+        assert np.array_equal(far.fit_transform(X * scale), d.transform(X))
     raw = Discretizer(
         normalize=False, n_components=None, n_clusters=4, random_state=0, n_threads=1
     ).fit(X)
@@ -119,6 +124,15 @@ def test_too_few_distinct_rows_caps_clusters_without_nan():
     assert d.n_clusters_ == 2
     assert np.all(np.isfinite(d.cluster_centers_))
     assert sorted(d.cluster_sizes_.tolist()) == [10, 20]
+
+
+def test_constant_features_give_one_code_and_only_our_warning():
+    # PCA of identical rows divides a zero variance by zero; that must not leak a RuntimeWarning
+    for X in (np.ones((30, 4)), np.zeros((30, 4))):
+        with pytest.warns(EstimationWarning, match="only 1 distinct projected rows") as rec:
+            codes = Discretizer(n_clusters=3, random_state=0, n_threads=1).fit_transform(X)
+        assert [w.category for w in rec] == [EstimationWarning]
+        assert codes.tolist() == [0] * 30
 
 
 def test_empty_clusters_are_dropped_with_warning(monkeypatch):

@@ -115,6 +115,23 @@ def test_bad_input_messages():
         estimate(x1=([0, 1], [1, 1]), x2=([0, 1], [1, 1]), paired=([0, 1], [0, 1]))
 
 
+def test_bad_confidence_is_refused_before_any_work(monkeypatch):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the estimate ran before confidence was checked")
+
+    monkeypatch.setattr(mmbounds.api, "estimate_samples", no_work)
+    monkeypatch.setattr(mmbounds.api, "estimate_marginals", no_work)
+    x = np.array([0, 1, 0, 1])
+    one = (x, x)  # D1, D2 and DM the same samples: no intervals, but the level is still checked
+    for bad, exc in ((1.5, ValueError), (0, ValueError), ("0.95", TypeError)):
+        with pytest.raises(exc, match="confidence"):
+            estimate(x1=(x, x), x2=(x.copy(), x), paired=(x, x.copy()), confidence=bad)
+        with pytest.raises(exc, match="confidence"):
+            estimate(x1=one, x2=one, paired=one, confidence=bad)
+        with pytest.raises(exc, match="confidence"):
+            estimate(CANONICAL["xor"][0], confidence=bad)
+
+
 def test_seeded_results_reproducible():
     p = random_table(np.random.default_rng(3), (3, 3, 3), sparse=True)
     a = estimate(p, random_state=4).to_dict()
@@ -130,6 +147,18 @@ def test_core_import_does_not_import_torch_or_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_subpackages_named_in_the_readme_work_after_import_mmbounds():
+    # README: "import mmbounds" ... "mmbounds.plotting.plot_result(res)"; messages name
+    # mmbounds.data.semi_supervised_split. Both load on first use, not at import.
+    code = (
+        "import sys, mmbounds; before = 'matplotlib' in sys.modules; "
+        "f = mmbounds.plotting.plot_result; g = mmbounds.data.semi_supervised_split; "
+        "print(before, callable(f) and callable(g), hasattr(mmbounds, 'no_such_thing'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True False"
 
 
 def test_branch_and_bound_upper_bound_and_witness_in_estimate():

@@ -16,6 +16,7 @@ from mmbounds._validation import (
     check_features,
     check_labels,
     check_posteriors,
+    check_spellings,
     check_table,
 )
 from mmbounds.data import load_avmnist, load_multibench_affect, load_npz
@@ -193,8 +194,20 @@ def test_label_spellings():
     with pytest.raises(ValueError, match="spells one number in two ways"):
         check_labels(np.array([1, "1"], dtype=object), name="y")
     a = [0, 1] * 10
-    with pytest.raises(ValueError, match=r"y \(the values of x1y and x2y together\) spells"):
+    # estimate's messages name its own arguments (x1, x2, paired), not Marginals.from_samples'
+    with pytest.raises(ValueError, match=r"y \(the values of x1 and x2 together\) spells"):
         estimate(x1=(a, ["0", "1"] * 10), x2=(a, ["0.0", "1.0"] * 10), paired=(a, a))
+    with pytest.raises(ValueError, match=r"x1 \(the values of x1 and paired together\) spells"):
+        estimate(x1=(a, a), x2=(a, a), paired=(["0.0", "1.0"] * 10, a))
+    with pytest.raises(ValueError, match=r"^paired: x1 has 20 samples but x2 has 19$"):
+        estimate(x1=(a, a), x2=(a, a), paired=(a, a[1:]))
+    with pytest.raises(ValueError, match=r"^x2\[0\] \(x2\) has 1 missing labels"):
+        estimate(x1=(a, a), x2=([None] + a[1:], a), paired=(a, a))
+    big = [2**63, 2**63 + 1]  # distinct integers that float64 cannot tell apart
+    for col in (np.array(big, dtype=np.uint64), big, [str(v) for v in big]):
+        check_spellings(col, name="x1")
+    with pytest.raises(ValueError, match=r"spells one number in two ways \('1000' and '1e3'\)"):
+        check_spellings(["1000", "1e3"], name="x1")
     with pytest.raises(ValueError, match=r"y holds non-integer numbers \(e\.g\. 0\.5\)"):
         check_labels([0.5, 1.0], name="y")
 
@@ -281,6 +294,38 @@ def test_bad_arguments_are_named_at_entry():
         estimate(p, options={"device": 1.5})
     with pytest.raises(ValueError, match=r"n_jobs == 0"):
         estimate(p, options={"n_jobs": 0})
+
+
+def test_sources_that_are_not_pairs_are_named_before_any_use():
+    x = np.array([0, 1, 0, 1])
+    good = (x, x.copy())
+    for bad, got in (({"X": x, "y": x}, "dict"), ((v for v in good), "generator"), ((x,), "of 1")):
+        with pytest.raises(
+            TypeError, match=rf"x1 must be a pair of arrays x1=\(X, y\), got .*{got}"
+        ):
+            estimate(x1=bad, x2=good, paired=good)
+        with pytest.raises(TypeError, match=r"paired must be a pair of arrays paired=\(X1u, X2u\)"):
+            estimate(x1=good, x2=good, paired=bad)
+
+
+def test_labels_of_mixed_unsortable_types_are_counted():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), rng.integers(0, 2, 60)
+    mixed = np.array([1, "a"], dtype=object)[y]  # hashable, distinct, not sortable together
+    src = {"x2": (X[::-1].copy(), mixed.copy()), "paired": (X.copy(), X[::-1].copy())}
+    res = estimate(x1=(X, mixed), **src, confidence=None, random_state=0)
+    ref = estimate(
+        x1=(X, y),
+        x2=(src["x2"][0], y.copy()),
+        paired=src["paired"],
+        confidence=None,
+        random_state=0,
+    )
+    assert res.marginals.categories[2] == (1, "a")
+    assert res.extras["miller_madow"] == ref.extras["miller_madow"]
+    assert (res.redundancy, res.synergy_upper) == (ref.redundancy, ref.synergy_upper)
+    with pytest.raises(TypeError, match=r"x1\[1\], x2\[1\] \(labels\) mix values that cannot be"):
+        estimate(x1=(X, mixed), **src, classifier="empirical", confidence=None)
 
 
 def test_a_clusterer_is_not_a_discretizer():

@@ -39,6 +39,8 @@ def test_check_table_errors(bad, match):
 def test_check_table_type_and_normalize():
     with pytest.raises(TypeError, match="p must be a numeric array"):
         check_table([["a", "b"]], name="p", ndim=2)
+    with pytest.raises(ValueError, match=r"in estimate: options=\{'normalize': True\}"):
+        check_table(np.array([[1, 3], [2, 2]]), name="p", ndim=2)  # estimate has no normalize=
     out = check_table(np.array([[1, 3], [2, 2]]), name="p", ndim=2, normalize=True)
     assert out.sum() == pytest.approx(1.0)
     assert out[0, 1] == pytest.approx(3 / 8)

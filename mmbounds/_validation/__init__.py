@@ -20,6 +20,7 @@ from ._samples import (
     check_features,
     check_labels,
     check_posteriors,
+    check_source_pairs,
     check_sources,
     check_spellings,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "check_posteriors",
     "check_features",
     "check_sources",
+    "check_source_pairs",
 ]
 
 
@@ -131,7 +133,8 @@ def check_table(
         arr /= total
     elif abs(total - 1.0) > max(atol * arr.size, 1e-6):
         raise ValueError(
-            f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts"
+            f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts "
+            "(in estimate: options={'normalize': True}; on the command line: --normalize)"
         )
     else:
         arr /= total

@@ -16,6 +16,7 @@ __all__ = [
     "check_posteriors",
     "check_features",
     "check_sources",
+    "check_source_pairs",
 ]
 
 
@@ -121,9 +122,8 @@ def check_spellings(values: Iterable[Any], *, name: str) -> None:
     """
     seen: dict[float, Any] = {}
     for v in sorted(set(values), key=lambda v: (type(v).__name__, str(v))):  # a stable message
-        try:
-            key = float(v)
-        except (TypeError, ValueError):
+        key = _number_of(v)
+        if key is None:
             continue
         if key in seen and seen[key] != v:
             raise ValueError(
@@ -131,6 +131,22 @@ def check_spellings(values: Iterable[Any], *, name: str) -> None:
                 "two classes: make the labels consistent (e.g. map them to int) first"
             )
         seen.setdefault(key, v)
+
+
+def _number_of(v: Any) -> float | None:
+    """The number ``v`` spells, exact for integers of any size (2**63 and 2**63 + 1 differ)."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v)
+        except ValueError:
+            pass
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if f.is_integer() else f
 
 
 def _check_spellings(arr: np.ndarray, *, name: str) -> None:
@@ -294,6 +310,32 @@ def check_features(
 _SOURCES = ("x1", "x2", "paired")
 
 
+def check_source_pairs(x1: Any, x2: Any, paired: Any) -> None:
+    """Check that each of ``D1``, ``D2``, ``DM`` is a pair (tuple or list of two columns).
+
+    Parameters
+    ----------
+    x1, x2, paired : Any
+        The three sources as given.
+
+    Raises
+    ------
+    TypeError
+        Naming the first source that is not a pair.
+
+    Examples
+    --------
+    >>> check_source_pairs(([0], [1]), ([0], [1]), ([0], [0]))
+    """
+    for src, s in zip(_SOURCES, (x1, x2, paired)):
+        if not isinstance(s, (tuple, list)) or len(s) != 2:
+            got = type(s).__name__
+            if isinstance(s, (tuple, list)):
+                got += f" of {len(s)}"
+            form = "(X1u, X2u)" if src == "paired" else "(X, y)"
+            raise TypeError(f"{src} must be a pair of arrays {src}={form}, got {got}")
+
+
 def check_sources(
     x1: Any, x2: Any, paired: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -316,8 +358,8 @@ def check_sources(
     for src, s in zip(_SOURCES, (x1, x2, paired)):
         if s is None:
             raise TypeError(f"estimate() needs {src}=({'X, y' if src != 'paired' else 'X1u, X2u'})")
-        if not isinstance(s, (tuple, list)) or len(s) != 2:
-            raise TypeError(f"{src} must be a pair of arrays, got {type(s).__name__}")
+    check_source_pairs(x1, x2, paired)
+    for src, s in zip(_SOURCES, (x1, x2, paired)):
         if src == "paired":
             a = check_features(s[0], name="paired[0] (modality 1 features)", min_samples=2)
             b = check_features(s[1], name="paired[1] (modality 2 features)", min_samples=2)

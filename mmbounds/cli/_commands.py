@@ -148,11 +148,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     Raises
     ------
     UsageError
-        If no complete input is given; ``--out`` or ``--plot`` exists without ``--force``, is a
-        folder or lies in a missing folder; ``--plot`` is not a ``.png``, ``.pdf`` or ``.svg``
-        name; ``--tables`` is a ``.npy`` or lacks one of the three arrays; the ``--joint``
-        ``.npz`` holds no arrays; an input file is missing, corrupt or malformed; ``--plot`` is
-        given and matplotlib is not installed.
+        If no complete input, or more than one, is given; ``--out`` or ``--plot`` exists
+        without ``--force``, is a folder or lies in a missing folder; ``--plot`` is not a
+        ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a ``.npy`` or lacks one of the
+        three arrays; the ``--joint`` ``.npz`` holds no arrays; an input file is missing,
+        corrupt or malformed; ``--plot`` is given and matplotlib is not installed.
     OSError
         If an input CSV file exists but cannot be opened (see :func:`read_pairs_csv`).
     ValueError, TypeError
@@ -165,6 +165,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if plot_path is not None and plot_path.suffix.lower() not in PLOT_FORMATS:
         raise UsageError(f"--plot {args.plot}: use a .png, .pdf or .svg file name")
     options: dict[str, Any] = {"backend": args.backend, "device": args.device}
+    sources = {"--tables": args.tables, "--joint": args.joint}
+    sources["--d1/--d2/--dm"] = args.d1 or args.d2 or args.dm
+    if sum(bool(v) for v in sources.values()) > 1:
+        given = " and ".join(k for k, v in sources.items() if v)
+        raise UsageError(f"give one input: --tables, --joint or --d1 --d2 --dm, not {given}")
     if args.tables:
         z = load_npz(args.tables)
         if isinstance(z, np.ndarray):

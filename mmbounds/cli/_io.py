@@ -83,15 +83,16 @@ def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
     Raises
     ------
     UsageError
-        If ``path`` does not exist, is not UTF-8 text, is malformed CSV, has no row after the
-        header, or has a row without exactly two columns.
+        If ``path`` does not exist, is a folder, is not UTF-8 text, is malformed CSV, has no row
+        after the header, or has a row without exactly two columns.
     OSError
-        If the file exists but cannot be opened (a folder: ``IsADirectoryError``, no read
-        permission: ``PermissionError``).
+        If the file exists but cannot be opened (no read permission: ``PermissionError``).
     """
     p = Path(path)
     if not p.exists():
         raise UsageError(f"file not found: {path}")
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder; give a CSV file")
     try:
         with p.open(newline="", encoding="utf-8") as fh:
             rows = [r for r in csv.reader(fh) if r]

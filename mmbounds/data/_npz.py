@@ -23,12 +23,27 @@ _OBJECT_ADVICE = "Object arrays cannot be loaded"
 def _unreadable(path: Path, exc: BaseException, what: str) -> ValueError:
     """A ValueError naming the file; numpy's advice to unpickle object data is replaced."""
     if _OBJECT_ADVICE in str(exc) or "pickled" in str(exc) or "Python objects" in str(exc):
+        if not _starts_like_numpy_or_pickle(path):  # numpy calls any unknown file a pickle
+            return ValueError(
+                f"cannot read {str(path)!r} as {what}: it is not one (a .npy starts with "
+                "\\x93NUMPY, a .npz is a zip archive); save arrays with np.save or np.savez"
+            )
         return ValueError(
             f"{str(path)!r} holds Python objects (pickled data), which are never loaded: they "
             "could run code. Save numbers as numeric arrays and strings as unicode arrays "
             "(np.asarray(x, dtype=str))"
         )
     return ValueError(f"cannot read {str(path)!r} as {what}: {' '.join(str(exc).split())}")
+
+
+def _starts_like_numpy_or_pickle(path: Path) -> bool:
+    """Whether the file begins as a .npy, a zip (.npz) or a pickle does (protocol 2 and above)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(6)
+    except OSError:
+        return True
+    return head.startswith((b"\x93NUMPY", b"PK", b"\x80"))
 
 
 def read_npy(path: Path, *, mmap_mode: str | None = None) -> np.ndarray:

@@ -20,15 +20,15 @@ from typing import Any
 
 import numpy as np
 
+from ..marginals import categories_of, count_table, index_of
+
 __all__ = ["miller_madow_mutual_information", "miller_madow_report"]
 
 
 def _pair_counts(a: Any, b: Any) -> np.ndarray:
-    _, ia = np.unique(np.asarray(a), return_inverse=True)
-    _, ib = np.unique(np.asarray(b), return_inverse=True)
-    t = np.zeros((int(ia.max()) + 1, int(ib.max()) + 1))
-    np.add.at(t, (ia.ravel(), ib.ravel()), 1.0)
-    return t
+    """Count table of two aligned columns (any hashable values, sortable or not)."""
+    a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
+    return count_table((a, b), index_of(categories_of(a)), index_of(categories_of(b)))
 
 
 def miller_madow_mutual_information(counts: Any) -> tuple[float, float]:

@@ -333,6 +333,8 @@ class Marginals:
         x1y: tuple[Any, Any],
         x2y: tuple[Any, Any],
         x1x2: tuple[Any, Any],
+        *,
+        source_names: tuple[str, str, str] = ("x1y", "x2y", "x1x2"),
         **kwargs: Any,
     ) -> Marginals:
         """Empirical marginals from discrete samples D1 = (x1, y), D2 = (x2, y), DM = (x1, x2).
@@ -344,6 +346,8 @@ class Marginals:
         ----------
         x1y, x2y, x1x2 : pair of 1-D sequences
             The samples of each source, as ``(column_a, column_b)`` of equal length.
+        source_names : tuple of 3 str
+            How error messages name the three sources (``estimate`` passes its argument names).
         **kwargs
             Passed to :class:`Marginals` (``reconcile``, ``warn_tv``, ...).
 
@@ -360,20 +364,19 @@ class Marginals:
         (('a', 'b'), (2, 2, 2))
         """
         cols = {}
-        for src, pair, names in (
-            ("x1y", x1y, ("x1", "y")),
-            ("x2y", x2y, ("x2", "y")),
-            ("x1x2", x1x2, ("x1", "x2")),
+        n1, n2, nm = source_names
+        for src, at, pair, names in (
+            ("x1y", n1, x1y, ("x1", "y")),
+            ("x2y", n2, x2y, ("x2", "y")),
+            ("x1x2", nm, x1x2, ("x1", "x2")),
         ):
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise TypeError(
-                    f"{src} must be a pair (column, column) of samples, got {type(pair).__name__}"
-                )
-            a = check_labels(pair[0], name=f"{src}[0] ({names[0]})")
-            b = check_labels(pair[1], name=f"{src}[1] ({names[1]})")
+                raise TypeError(f"{at} must be a pair (column, column), got {type(pair).__name__}")
+            a = check_labels(pair[0], name=f"{at}[0] ({names[0]})")
+            b = check_labels(pair[1], name=f"{at}[1] ({names[1]})")
             if a.shape[0] != b.shape[0]:
                 raise ValueError(
-                    f"{src}: {names[0]} has {a.shape[0]} samples but {names[1]} has {b.shape[0]}"
+                    f"{at}: {names[0]} has {a.shape[0]} samples but {names[1]} has {b.shape[0]}"
                 )
             cols[src] = (a, b)
         cats = {
@@ -381,8 +384,8 @@ class Marginals:
             "x2": categories_of(cols["x2y"][0], cols["x1x2"][1]),
             "y": categories_of(cols["x1y"][1], cols["x2y"][1]),
         }
-        for v, where in (("x1", "x1y and x1x2"), ("x2", "x2y and x1x2"), ("y", "x1y and x2y")):
-            check_spellings(cats[v], name=f"{v} (the values of {where} together)")
+        for v, where in (("x1", (n1, nm)), ("x2", (n2, nm)), ("y", (n1, n2))):
+            check_spellings(cats[v], name=f"{v} (the values of {' and '.join(where)} together)")
         if len(cats["y"]) < 2:
             raise ValueError(
                 f"y has a single class ({cats['y'][0]!r}); interactions about a constant label "

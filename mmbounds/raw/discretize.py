@@ -23,6 +23,7 @@ import numpy as np
 
 from .._validation import _to_numpy, check_option, check_random_state, check_scalar
 from ..exceptions import EstimationWarning
+from ._rows import nearest, unit_rows
 
 __all__ = ["Discretizer", "auto_clusters"]
 
@@ -202,7 +203,8 @@ class Discretizer:
 
             n_comp = min(int(self.n_components), z.shape[0], z.shape[1])
             self.n_components_ = n_comp
-            self.pca_ = PCA(n_components=n_comp, random_state=pca_seed).fit(z)
+            with np.errstate(divide="ignore", invalid="ignore"):  # constant z: 0/0 variance ratio
+                self.pca_ = PCA(n_components=n_comp, random_state=pca_seed).fit(z)
             z = self.pca_.transform(z)
         if self.n_threads is None:
             self._fit_clusters(z, km_seed)
@@ -253,7 +255,7 @@ class Discretizer:
         z = self._normalize(arr)
         if self.pca_ is not None:
             z = self.pca_.transform(z)
-        return _nearest(z, self.cluster_centers_)
+        return nearest(z, self.cluster_centers_)
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Fit on ``X`` and return its codes (same as ``fit(X).transform(X)``).
@@ -385,8 +387,7 @@ class Discretizer:
     def _normalize(self, arr: np.ndarray) -> np.ndarray:
         if not self.normalize or arr.shape[1] < 2:
             return arr
-        norms = np.linalg.norm(arr, axis=1, keepdims=True)
-        return arr / np.where(norms > 0, norms, 1.0)  # all-zero rows stay zero
+        return unit_rows(arr)  # all-zero rows stay zero
 
     def _fit_clusters(self, z: np.ndarray, seed: int) -> None:
         from sklearn.cluster import KMeans, MiniBatchKMeans
@@ -425,7 +426,7 @@ class Discretizer:
             )
         km.fit(z)
         centers = km.cluster_centers_
-        sizes = np.bincount(_nearest(z, centers), minlength=k)
+        sizes = np.bincount(nearest(z, centers), minlength=k)
         keep = sizes > 0
         self.n_dropped_clusters_ = int(k - keep.sum())
         if self.n_dropped_clusters_:
@@ -438,13 +439,3 @@ class Discretizer:
         self.cluster_centers_ = centers[keep]
         self.n_clusters_ = int(keep.sum())
         self.cluster_sizes_ = sizes[keep]
-
-
-def _nearest(z: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Index of the nearest center (squared Euclidean) for every row of ``z``."""
-    d2 = (
-        np.einsum("ij,ij->i", z, z)[:, None]
-        - 2.0 * z @ centers.T
-        + np.einsum("ij,ij->i", centers, centers)[None, :]
-    )
-    return np.argmin(d2, axis=1).astype(np.int64)

@@ -196,7 +196,13 @@ def estimate_features(
 
     clf_info = None
     if classifier is not None:
-        classes = np.unique(np.concatenate([y1, y2]).astype(np.result_type(y1, y2), copy=False))
+        try:
+            classes = np.unique(np.concatenate([y1, y2]).astype(np.result_type(y1, y2), copy=False))
+        except TypeError:  # e.g. 1 and "a": fine for counting, not for scikit-learn classifiers
+            raise TypeError(
+                "x1[1], x2[1] (labels) mix values that cannot be sorted (e.g. int and str); "
+                "classifier= needs sortable labels: map them to one type (str or int) first"
+            ) from None
         with run.step("classifiers"):
             posteriors, clf_info = classifier_posteriors(
                 classifier, raw, (c1, c2, c1u, c2u), classes, seeds[2:]

@@ -12,7 +12,7 @@ from typing import Any
 
 from .._options import Options
 from .._progress import Progress, as_progress
-from .._validation import check_posteriors
+from .._validation import check_posteriors, check_source_pairs
 from ..core import check_posterior_pair, solve_marginals
 from ..exceptions import EstimationWarning
 from ..marginals import Marginals
@@ -61,13 +61,13 @@ def estimate_samples(
     >>> res.shape, round(res.synergy_upper, 4)
     ((2, 2, 2), 1.0)
     """
-    for name, s in zip(("x1", "x2", "paired"), (x1, x2, paired)):
-        if not isinstance(s, (tuple, list)) or len(s) != 2:
-            raise TypeError(f"{name} must be a pair of arrays, got {type(s).__name__}")
+    check_source_pairs(x1, x2, paired)
     run, owned = as_progress(progress)
     run.add(1)
     with run.step("marginals"):  # counting and (when the sources disagree) reconciliation
-        m = Marginals.from_samples(x1, x2, paired, reconcile=options.reconcile)
+        m = Marginals.from_samples(
+            x1, x2, paired, source_names=("x1", "x2", "paired"), reconcile=options.reconcile
+        )
     if posteriors is not None and isinstance(posteriors, (tuple, list)) and len(posteriors) == 2:
         n_pairs = int(m.sample_sizes[2])  # one posterior row per paired sample
         posteriors = tuple(
