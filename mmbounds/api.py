@@ -21,6 +21,7 @@ from ._validation import check_bounds_arg, check_random_state, check_scalar, che
 from .core import estimate_marginals
 from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
+from .raw.samples import MIN_SAMPLES_PER_CELL, samples_per_cell, warn_few_samples
 from .results import EstimateResult
 
 __all__ = ["estimate"]
@@ -150,6 +151,8 @@ def estimate(
         x1, x2, paired, discretizer=discretizer, classifier=classifier
     ):
         result = estimate_samples(x1, x2, paired, random_state=random_state, **common)
+        if confidence is not None and opts.inference == "bootstrap":
+            _warn_sparse_codes(result, x1, x2, paired)
     else:
         seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
         result = estimate_features(
@@ -186,6 +189,23 @@ def estimate(
             progress=run,
         )
     return run.finish(dataclasses.replace(result, inference=inference))
+
+
+def _warn_sparse_codes(result: EstimateResult, x1: Any, x2: Any, paired: Any) -> None:
+    """The few-samples warning of the feature layer, for discrete samples given as codes (when
+    bootstrap intervals follow: certified ones hold at every sample size)."""
+    if _same_samples(x1, x2, paired):  # no population intervals follow
+        return
+    sizes = tuple(int(round(n)) for n in result.marginals.sample_sizes)
+    warn_few_samples(
+        samples_per_cell(result.shape, sizes),
+        result.shape,
+        sizes,
+        MIN_SAMPLES_PER_CELL,
+        remedy="Merge rare values of X1, X2 or Y, or collect more samples; "
+        "inference='certified' holds at every sample size",
+        stacklevel=4,
+    )
 
 
 def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:

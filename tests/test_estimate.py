@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -219,3 +220,18 @@ def test_to_frame_says_what_each_row_holds_for():
     assert pop.loc["synergy", "verdict"] == res.inference["synergy"].verdict
     assert pop.loc["redundancy", "low"] == pytest.approx(res.inference["redundancy"].low)
     assert set(estimate(CANONICAL["and"][0]).to_frame()["scope"]) == {"tables"}
+
+
+def test_discrete_samples_with_few_per_cell_warn_before_bootstrap_intervals():
+    # two samples per source: every replicate is the same table, so the intervals collapse to
+    # points; the result must not read as a confident verdict without a word
+    from mmbounds.exceptions import EstimationWarning
+
+    src = {"x1": ([0, 1], [0, 1]), "x2": ([0, 1], [1, 0]), "paired": ([0, 1], [1, 0])}
+    with pytest.warns(EstimationWarning, match=r"p\(x1,y\) has 0\.50 samples per cell.*Merge rare"):
+        res = mmbounds.estimate(**src, random_state=0, options={"n_resamples": 20})
+    assert res.inference is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EstimationWarning)  # certified intervals hold at every n
+        mmbounds.estimate(**src, random_state=0, options={"inference": "certified"})
+        mmbounds.estimate(**src, confidence=None)  # no intervals: nothing to warn about
