@@ -13,8 +13,10 @@ BYTES_PER_CELL = 640
 """Peak solver memory of an estimate per cell of ``X1 x X2 x Y`` (bytes), measured with
 tracemalloc on dense 150x150x10 tables (633 B/cell as a joint, 625 from three tables)."""
 
-SECONDS_PER_CELL = 3e-4
-"""Rough run time per cell of a default estimate on 2 CPU cores (same measurement: ~75 s)."""
+SECONDS_PER_CELL = 1e-5
+"""Rough CPU time per cell of a default estimate of tables (dense Dirichlet k x k x 10 tables,
+``benchmarks/results/solvers_scaling.txt``: 8.1 s at 9e5 cells, 1.4 s at 2.25e5; population
+intervals of samples repeat most of it once per resample)."""
 
 
 def n_support_cells(p_x1y: Any, p_x2y: Any) -> float | None:
@@ -100,7 +102,8 @@ def check_memory(
     if gib > max_gib / 4:
         warnings.warn(
             f"{what} on a {dims} table ({n_cells:.3g} cells) needs about {gib:.2g} GiB and "
-            f"roughly {n_cells * SECONDS_PER_CELL:.0f} s on 2 cores; fewer clusters make it faster",
+            f"roughly {n_cells * SECONDS_PER_CELL:.0f} s of CPU (each population resample about as "
+            "much again); fewer clusters make it faster",
             SizeWarning,
             stacklevel=3,
         )
