@@ -156,3 +156,17 @@ def test_bootstrap_with_branch_and_bound_is_reproducible():
     assert "synergy_upper_bnb" in a.replicates
     for name in a.replicates:
         np.testing.assert_array_equal(a.replicates[name], b.replicates[name], err_msg=name)
+
+
+def test_a_note_says_when_no_quantity_is_decided():
+    # certified intervals at a few hundred samples per source span [0, log2|Y|]: say so in words
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.integers(0, 3, 900), rng.integers(0, 3, 900)
+    y = (x1 + x2) % 2
+    src = {"x1": (x1[:300], y[:300]), "x2": (x2[300:600], y[300:600])}
+    res = mmbounds.estimate(
+        **src, paired=(x1[600:], x2[600:]), random_state=0, options={"inference": "certified"}
+    )
+    assert all(iv.verdict == "undetermined" for iv in res.inference.intervals.values())
+    assert any(n.startswith("no quantity is decided") for n in res.inference.notes)
+    assert "no quantity is decided" in repr(res.inference)

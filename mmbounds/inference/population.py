@@ -259,6 +259,16 @@ def _notes(intervals: dict[str, Interval], mode: str, negligible: float) -> tupl
         )
     if s.verdict == "present":
         notes.append(f"synergy of at least {s.low:.3f} bits is present at this confidence")
+    if all(iv.verdict == "undetermined" for iv in intervals.values()):
+        notes.append(
+            "no quantity is decided at this confidence"
+            + (
+                ": the certified intervals are wide at these sample sizes (they hold at every n); "
+                "the bootstrap mode gives asymptotic intervals, more samples narrow both"
+                if mode == "certified"
+                else "; more samples narrow the intervals"
+            )
+        )
     return identifiable, notes
 
 
