@@ -41,7 +41,8 @@ from populations import POPULATIONS, population  # noqa: E402
 import mmbounds  # noqa: E402
 from mmbounds.inference import VARIANTS, bootstrap_replicates  # noqa: E402
 from mmbounds.inference._certified import certified_intervals  # noqa: E402
-from mmbounds.inference._intervals import bootstrap_intervals  # noqa: E402
+from mmbounds.inference._intervals import bootstrap_intervals, floor_sparse  # noqa: E402
+from mmbounds.raw.samples import samples_per_cell  # noqa: E402
 
 QUANT = ("synergy", "redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
 SHORT = {
@@ -95,8 +96,10 @@ def one_rep(task):
                 m, n_resamples=n_resamples, options=opts, random_state=rng
             )
         times["bootstrap"] = time.perf_counter() - t0
+        per_cell = min(samples_per_cell(m.shape, m.sample_sizes).values())
         for v in variants:
             iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v)
+            iv = floor_sparse(iv, per_cell, opts.negligible)  # as infer_population does
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     else:
         plugin, reps = mmbounds.inference.functionals(m, opts), None

@@ -23,12 +23,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from coverage import QUANT, SPLITS, print_rows, summarize  # noqa: E402
+from coverage import QUANT, SPLITS, print_rows, sizes_of, summarize  # noqa: E402
 from populations import population  # noqa: E402
 
 import mmbounds  # noqa: E402
 from mmbounds.inference import VARIANTS  # noqa: E402
-from mmbounds.inference._intervals import bootstrap_intervals  # noqa: E402
+from mmbounds.inference._intervals import bootstrap_intervals, floor_sparse  # noqa: E402
+from mmbounds.raw.samples import samples_per_cell  # noqa: E402
 
 _NAME = re.compile(r"(?P<pop>.+)_n(?P<n>\d+)_(?P<split>[^_]+)_seed(?P<seed>\d+)\.npz$")
 
@@ -43,11 +44,14 @@ def rescore(path: Path, variants: tuple[str, ...]) -> list[dict]:
         raise ValueError(f"unknown split {split!r} in {path.name}")
     data = np.load(path)
     negligible = mmbounds.Options().negligible
+    # the population's shape (a sample may miss a value: then it has a few more per cell)
+    per_cell = min(samples_per_cell(population(name).joint.shape, sizes_of(n, split)).values())
     results = []
     for plugin, reps in zip(data["plugin"], data["replicates"]):
         out = {}
         for v in variants:
             iv = bootstrap_intervals(plugin, reps, 0.95, negligible, v)
+            iv = floor_sparse(iv, per_cell, negligible)
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
         lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
         out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}

@@ -172,3 +172,27 @@ def test_coverage_grid(name, n):
     for q in ("S", "R", "U1", "U2"):
         assert rows["bootstrap:widened"][f"cov_{q}"] >= limit
         assert rows["certified"][f"cov_{q}"] >= limit
+
+
+def test_sparse_tables_never_call_synergy_present():
+    # below PRESENT_MIN_PER_CELL samples per cell the lower limits of S and S_L start at 0
+    from mmbounds.inference._intervals import PRESENT_MIN_PER_CELL, floor_sparse
+
+    plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
+    rng = np.random.default_rng(0)
+    reps = plugin + 0.01 * rng.standard_normal((400, 5))
+    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
+    assert iv["synergy"].verdict == "present"
+    assert floor_sparse(iv, PRESENT_MIN_PER_CELL, 0.01) is iv
+    low = floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01)
+    for name in ("synergy", "synergy_lower_end"):
+        assert low[name].low == 0.0 and low[name].high == iv[name].high
+        assert low[name].verdict == "undetermined"
+    assert (
+        low["redundancy"] is iv["redundancy"]
+        and low["synergy_upper_end"] is iv["synergy_upper_end"]
+    )
+    # pure noise, n = 300 in thirds (10 samples per cell; the grid saw 7 of 200 "present" before)
+    rows = {r["method"]: r for r in _run("noise_5x5x2", 300, 40, 20)}
+    assert rows["bootstrap:widened"]["S_present"] == 0
+    assert rows["bootstrap:widened"]["zero_in_S"] == 1.0

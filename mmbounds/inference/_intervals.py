@@ -50,7 +50,7 @@ from ..results import Interval
 #: the standard normal (stdlib: scipy.stats costs a third of a second to import)
 _NORMAL = NormalDist()
 
-__all__ = ["VARIANTS", "bootstrap_intervals", "verdict"]
+__all__ = ["VARIANTS", "PRESENT_MIN_PER_CELL", "bootstrap_intervals", "floor_sparse", "verdict"]
 
 VARIANTS = BOOTSTRAP_INTERVALS  # ("widened", "bias_corrected", "basic", "percentile")
 _NAMES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
@@ -135,6 +135,53 @@ def _corner_hulls(
         highs[2] = max(highs[2], u1_hi + d_high)
     if lows[1] <= 0.0:  # U1 = U2 - D
         highs[1] = max(highs[1], u2_hi - d_low)
+
+
+#: fewest samples per cell, in every pairwise table, at which the bootstrap's lower limits of S and
+#: S_L are used. Below it they start at 0: the bootstrap sees only the occupied cells and
+#: underestimates the upward plug-in bias of sparse tables. Measured on pure noise (5x5x2, 200
+#: repetitions): the S interval excluded 0, verdict "present", in 56 repetitions with 3 samples per
+#: cell and in 7 with 10, in none from 33 on; on mfeat splits S was covered in 0.80 of splits at 5
+#: samples per cell and in 0.97 at 20
+PRESENT_MIN_PER_CELL = 20.0
+
+
+def floor_sparse(
+    intervals: dict[str, Interval], per_cell: float, negligible: float
+) -> dict[str, Interval]:
+    """The intervals with the lower limits of S and ``S_L`` at 0 when the tables are sparse.
+
+    Parameters
+    ----------
+    intervals : dict of str to Interval
+        From :func:`bootstrap_intervals`.
+    per_cell : float
+        Fewest samples per cell among the three pairwise tables.
+    negligible : float
+        Bits below which a quantity counts as absent (verdicts).
+
+    Returns
+    -------
+    dict of str to Interval
+        ``intervals`` itself from :data:`PRESENT_MIN_PER_CELL` samples per cell on; below, a copy
+        in which S and ``S_L`` start at 0 (so S is never called present there).
+
+    Examples
+    --------
+    >>> iv = {"synergy": Interval("synergy", 0.2, 0.05, 0.5, 0.2, "present")}
+    >>> floor_sparse(iv, 3.0, 0.01)["synergy"].verdict
+    'undetermined'
+    """
+    if per_cell >= PRESENT_MIN_PER_CELL:
+        return intervals
+    out = dict(intervals)
+    for name in ("synergy_lower_end", "synergy"):
+        if name in out:
+            iv = out[name]
+            out[name] = Interval(
+                iv.name, iv.estimate, 0.0, iv.high, iv.plugin, verdict(0.0, iv.high, negligible)
+            )
+    return out
 
 
 def bootstrap_intervals(

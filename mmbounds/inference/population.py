@@ -38,9 +38,10 @@ from .._progress import Progress, as_progress
 from .._validation import check_random_state
 from ..bounds import BoundContext, identified_set
 from ..marginals import Marginals
+from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
-from ._intervals import VARIANTS, bootstrap_intervals, verdict
+from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS, bootstrap_intervals, floor_sparse, verdict
 from ._parallel import captured_warnings, run_tasks
 
 __all__ = [
@@ -232,10 +233,17 @@ def _capped(intervals: dict[str, Interval], cap: float, negligible: float) -> di
     return out
 
 
-def _notes(intervals: dict[str, Interval], mode: str, negligible: float) -> tuple[bool, list[str]]:
-    s, lo_end, hi_end = (
-        intervals[k] for k in ("synergy", "synergy_lower_end", "synergy_upper_end")
-    )
+def _notes(
+    intervals: dict[str, Interval],
+    mode: str,
+    negligible: float,
+    ends: dict[str, Interval] | None = None,
+) -> tuple[bool, list[str]]:
+    """``identifiable`` and the notes; ``ends``: the intervals whose ends of the identified set
+    decide identifiability (before :func:`floor_sparse`; default ``intervals``)."""
+    ends = intervals if ends is None else ends
+    s = intervals["synergy"]
+    lo_end, hi_end = ends["synergy_lower_end"], ends["synergy_upper_end"]
     notes = [
         (
             "intervals cover the population value with the stated probability "
@@ -355,8 +363,16 @@ def infer_population(
         )
         intervals = bootstrap_intervals(plugin, reps, confidence, negligible, variant)
         intervals = _capped(intervals, math.log2(m.shape[2]), negligible)
+        per_cell = min(samples_per_cell(m.shape, sizes).values())  # type: ignore[arg-type]
+        ends, intervals = intervals, floor_sparse(intervals, per_cell, negligible)
         n_done = reps.shape[0]
-    identifiable, notes = _notes(intervals, mode, negligible)
+    identifiable, notes = _notes(intervals, mode, negligible, ends if mode == "bootstrap" else None)
+    if mode == "bootstrap" and per_cell < PRESENT_MIN_PER_CELL:
+        notes.append(
+            f"{per_cell:.1f} samples per cell in the sparsest pairwise table (< "
+            f"{PRESENT_MIN_PER_CELL:g}): the lower limits of S and S_L start at 0, as the "
+            "bootstrap misjudges the plug-in bias of sparse tables"
+        )
     return PopulationInference(
         confidence=float(confidence),
         mode=mode,
