@@ -339,6 +339,7 @@ def infer_population(
     """
     sizes = tuple(int(round(n)) for n in m.sample_sizes) if m.sample_sizes else None
     variant = getattr(options, "bootstrap_interval", "widened") if variant is None else variant
+    ends, sparse_note = None, None  # bootstrap mode: the intervals before the sparse floor
     if mode == "certified":
         source_counts(m)  # sample sizes are needed
         run, owned = as_progress(progress, "mmbounds.inference")
@@ -365,14 +366,16 @@ def infer_population(
         intervals = _capped(intervals, math.log2(m.shape[2]), negligible)
         per_cell = min(samples_per_cell(m.shape, sizes).values())  # type: ignore[arg-type]
         ends, intervals = intervals, floor_sparse(intervals, per_cell, negligible)
+        if per_cell < PRESENT_MIN_PER_CELL:
+            sparse_note = (
+                f"{per_cell:.1f} samples per cell in the sparsest pairwise table (< "
+                f"{PRESENT_MIN_PER_CELL:g}): the lower limits of S and S_L start at 0, as the "
+                "bootstrap misjudges the plug-in bias of sparse tables"
+            )
         n_done = reps.shape[0]
-    identifiable, notes = _notes(intervals, mode, negligible, ends if mode == "bootstrap" else None)
-    if mode == "bootstrap" and per_cell < PRESENT_MIN_PER_CELL:
-        notes.append(
-            f"{per_cell:.1f} samples per cell in the sparsest pairwise table (< "
-            f"{PRESENT_MIN_PER_CELL:g}): the lower limits of S and S_L start at 0, as the "
-            "bootstrap misjudges the plug-in bias of sparse tables"
-        )
+    identifiable, notes = _notes(intervals, mode, negligible, ends)
+    if sparse_note is not None:
+        notes.append(sparse_note)
     return PopulationInference(
         confidence=float(confidence),
         mode=mode,
