@@ -96,9 +96,9 @@ def one_rep(task):
                 m, n_resamples=n_resamples, options=opts, random_state=rng
             )
         times["bootstrap"] = time.perf_counter() - t0
-        per_cell = min(samples_per_cell(m.shape, m.sample_sizes).values())
+        per_cell = samples_per_cell(m.shape, m.sample_sizes)
         for v in variants:
-            iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v)
+            iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v, per_cell=per_cell)
             iv = floor_sparse(iv, per_cell, opts.negligible)  # as infer_population does
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     else:

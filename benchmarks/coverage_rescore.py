@@ -45,12 +45,12 @@ def rescore(path: Path, variants: tuple[str, ...]) -> list[dict]:
     data = np.load(path)
     negligible = mmbounds.Options().negligible
     # the population's shape (a sample may miss a value: then it has a few more per cell)
-    per_cell = min(samples_per_cell(population(name).joint.shape, sizes_of(n, split)).values())
+    per_cell = samples_per_cell(population(name).joint.shape, sizes_of(n, split))
     results = []
     for plugin, reps in zip(data["plugin"], data["replicates"]):
         out = {}
         for v in variants:
-            iv = bootstrap_intervals(plugin, reps, 0.95, negligible, v)
+            iv = bootstrap_intervals(plugin, reps, 0.95, negligible, v, per_cell=per_cell)
             iv = floor_sparse(iv, per_cell, negligible)
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
         lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])

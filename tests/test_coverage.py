@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.stats import binom, norm
+from scipy.stats import binom, t
 
 import mmbounds
 from mmbounds.inference import VARIANTS, infer_population
@@ -20,7 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import coverage as cov  # noqa: E402
 from populations import population  # noqa: E402
 
-Z = float(norm.ppf(0.975))
+Z = float(t.ppf(0.975, 399))  # the quantile of 400 replicates (Student's t, 399 df)
+#: labeled tables below PRESENT_MIN_PER_CELL: the uniqueness intervals stay on the linear scale
+SPARSE = {"x1y": 5.0, "x2y": 5.0, "x1x2": 50.0}
 
 
 def _limit(reps: int, level: float = 0.95) -> float:
@@ -70,7 +72,7 @@ def test_uniqueness_at_its_corner_takes_the_upper_end_of_the_other_plus_the_diff
         [i2, i1 - i2, np.zeros(400), np.full(400, 0.1), np.full(400, 0.5), i1, i2]
     )
     plugin = np.array([0.2, 0.1, 0.0, 0.1, 0.5, 0.3, 0.2])
-    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
+    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened", per_cell=SPARSE)
     d, dr = -0.1, i2 - i1
     b_d, b_u1 = dr.mean() - d, reps[:, 1].mean() - 0.1
     d_high = d - b_d + Z * dr.std(ddof=1) + abs(b_d)
@@ -84,10 +86,39 @@ def test_uniqueness_at_its_corner_takes_the_upper_end_of_the_other_plus_the_diff
     reps_away = (
         reps + np.array([0, 0, 0.2, 0, 0, 0.2, 0.2]) + 0.01 * rng.standard_normal(reps.shape)
     )
-    iv_away = bootstrap_intervals(away, reps_away, 0.95, 0.01, "widened")
+    iv_away = bootstrap_intervals(away, reps_away, 0.95, 0.01, "widened", per_cell=SPARSE)
     u2 = reps_away[:, 2]
     b_u2 = u2.mean() - 0.2
     assert iv_away["unique2"].high == pytest.approx(0.2 - b_u2 + Z * u2.std(ddof=1) + abs(b_u2))
+
+
+def test_quantile_is_students_t_of_the_replicate_count():
+    plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
+    rng = np.random.default_rng(3)
+    reps = plugin + 0.01 * rng.standard_normal((50, 5))
+    r = bootstrap_intervals(plugin, reps, 0.95, 0.01, "bias_corrected")["redundancy"]
+    sd = reps[:, 0].std(ddof=1)
+    assert r.high - r.low == pytest.approx(2 * float(t.ppf(0.975, 49)) * sd)
+    assert r.high - r.low > 2 * 1.96 * sd * 1.02  # 2.5% wider than the normal interval
+
+
+def test_small_uniqueness_takes_the_hull_with_its_square_root_scale_interval():
+    # U1 small against its spread, replicates skewed like a scaled chi-square: on dense tables
+    # the interval reaches the square-root-scale one, squared back; on sparse ones it does not
+    rng = np.random.default_rng(4)
+    plugin = np.array([0.2, 0.02, 0.05, 0.3, 0.9])
+    reps = np.tile(plugin, (400, 1)) + 0.002 * rng.standard_normal((400, 5))
+    reps[:, 1] = 0.004 * rng.noncentral_chisquare(2, 3.0, 400)
+    dense = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")["unique1"]
+    linear = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened", per_cell=SPARSE)["unique1"]
+    root, rr = np.sqrt(plugin[1]), np.sqrt(reps[:, 1])
+    b = rr.mean() - root
+    hi = (root - b + Z * rr.std(ddof=1) + abs(b)) ** 2
+    lo = max(root - b - Z * rr.std(ddof=1) - abs(b), 0.0) ** 2
+    assert dense.high == pytest.approx(max(linear.high, hi))
+    assert dense.low == pytest.approx(min(linear.low, lo))
+    assert dense.high > linear.high  # the root scale reaches further up here
+    assert (dense.estimate, dense.plugin) == (linear.estimate, linear.plugin)
 
 
 def test_synergy_interval_is_the_hull_of_both_ends_and_holds_its_estimate():
@@ -182,16 +213,22 @@ def test_sparse_tables_never_call_synergy_present():
     rng = np.random.default_rng(0)
     reps = plugin + 0.01 * rng.standard_normal((400, 5))
     iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
-    assert iv["synergy"].verdict == "present"
-    assert floor_sparse(iv, PRESENT_MIN_PER_CELL, 0.01) is iv
-    low = floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01)
+    assert iv["synergy"].verdict == "present" and iv["unique1"].verdict == "present"
+    dense = dict.fromkeys(("x1y", "x2y", "x1x2"), PRESENT_MIN_PER_CELL)
+    assert floor_sparse(iv, dense, 0.01) is iv
+    # the paired table sparse: S and S_L floored, the uniqueness intervals kept
+    low = floor_sparse(iv, {**dense, "x1x2": PRESENT_MIN_PER_CELL - 1}, 0.01)
     for name in ("synergy", "synergy_lower_end"):
         assert low[name].low == 0.0 and low[name].high == iv[name].high
         assert low[name].verdict == "undetermined"
-    assert (
-        low["redundancy"] is iv["redundancy"]
-        and low["synergy_upper_end"] is iv["synergy_upper_end"]
-    )
+    for name in ("redundancy", "unique1", "unique2", "synergy_upper_end"):
+        assert low[name] is iv[name]
+    # a labeled table sparse: U1 and U2 floored too (both read both labeled tables); R kept
+    low = floor_sparse(iv, {**dense, "x2y": PRESENT_MIN_PER_CELL - 1}, 0.01)
+    for name in ("synergy", "synergy_lower_end", "unique1", "unique2"):
+        assert low[name].low == 0.0 and low[name].high == iv[name].high
+    assert low["unique1"].verdict == "undetermined"
+    assert low["redundancy"] is iv["redundancy"]
     # pure noise, n = 300 in thirds (10 samples per cell; the grid saw 7 of 200 "present" before)
     rows = {r["method"]: r for r in _run("noise_5x5x2", 300, 40, 20)}
     assert rows["bootstrap:widened"]["S_present"] == 0

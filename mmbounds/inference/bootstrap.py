@@ -125,7 +125,7 @@ def bootstrap_codes(
     n_bootstrap: int = 200,
     confidence: float = 0.95,
     n_jobs: int | None = None,
-    progress: bool | Progress = False,
+    progress: bool | Progress = True,
     random_state: Any = None,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,
@@ -146,8 +146,8 @@ def bootstrap_codes(
         joblib workers (1: here; None: the active :func:`joblib.parallel_config`, serial when none
         is, e.g. a Dask cluster under ``parallel_config(backend="dask")``). Results do not
         depend on it.
-    progress : bool
-        tqdm bar over replicates.
+    progress : bool, default True
+        tqdm bar over replicates (appears once the call has run for a second).
     random_state : None, int or numpy.random.Generator
         Source of the replicate seeds.
     bounds : "auto", "all" or names
@@ -213,7 +213,7 @@ def bootstrap(
     n_bootstrap: int = 200,
     confidence: float = 0.95,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool = True,
     random_state: Any = None,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,

@@ -8,13 +8,16 @@ them. Two modes:
     bootstrap of that source), every replicate is reconciled and re-estimated, and for each
     functional θ (R, U1, U2 and the two ends ``S_L``, ``S_U`` of the synergy identified set) the
     plug-in bias ``b = mean(θ*) - θ^`` is removed, ``θ~ = θ^ - b``; the default interval
-    (``variant="widened"``) is ``θ~ ± (z s + |b|)``, ``s`` the replicate standard deviation: the
-    bootstrap underestimates the bias on sparse tables, and the margin ``|b|`` covers what one
-    correction leaves (other variants: :mod:`._intervals`). S itself is only partially
-    identified: its interval ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole
-    identified set, hence the parameter, with the stated probability (the narrower
-    Imbens–Manski interval under-covered at small D1, D2: :mod:`._intervals`). Asymptotic;
-    coverage measured by ``benchmarks/coverage.py``.
+    (``variant="widened"``) is ``θ~ ± (z s + |b|)``, ``s`` the replicate standard deviation and
+    ``z`` Student's t quantile for ``B - 1`` degrees of freedom: the bootstrap underestimates the
+    bias on sparse tables, and the margin ``|b|`` covers what one correction leaves; U1 and U2
+    also take their square-root-scale interval, and below 20 samples per cell the lower limits
+    of S, ``S_L`` (and of U1, U2 for a sparse labeled table) start at 0 (other variants and the
+    measurements: :mod:`._intervals`). S itself is only partially identified: its interval
+    ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole identified set, hence the
+    parameter, with the stated probability (the narrower Imbens–Manski interval under-covered at
+    small D1, D2: :mod:`._intervals`). Asymptotic; coverage measured by
+    ``benchmarks/coverage.py``.
 ``"certified"``
     A finite-sample guarantee under iid sampling of each source (:mod:`._certified`).
 
@@ -280,6 +283,21 @@ def _notes(
     return identifiable, notes
 
 
+def _sparse_note(per_cell: dict[str, float]) -> str | None:
+    """The note on the sparse-table floor (:func:`floor_sparse`), or None when it does not apply."""
+    fewest = min(per_cell.values())
+    if fewest >= PRESENT_MIN_PER_CELL:
+        return None
+    floored = "S and S_L"
+    if min(per_cell["x1y"], per_cell["x2y"]) < PRESENT_MIN_PER_CELL:
+        floored = "S, S_L, U1 and U2"
+    return (
+        f"{fewest:.1f} samples per cell in the sparsest pairwise table (< "
+        f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {floored} start at 0, as the "
+        "bootstrap misjudges the plug-in bias of sparse tables"
+    )
+
+
 def infer_population(
     m: Marginals,
     *,
@@ -362,16 +380,13 @@ def infer_population(
             n_jobs=n_jobs,
             progress=progress,
         )
-        intervals = bootstrap_intervals(plugin, reps, confidence, negligible, variant)
+        tables = samples_per_cell(m.shape, sizes)  # type: ignore[arg-type]
+        intervals = bootstrap_intervals(
+            plugin, reps, confidence, negligible, variant, per_cell=tables
+        )
         intervals = _capped(intervals, math.log2(m.shape[2]), negligible)
-        per_cell = min(samples_per_cell(m.shape, sizes).values())  # type: ignore[arg-type]
-        ends, intervals = intervals, floor_sparse(intervals, per_cell, negligible)
-        if per_cell < PRESENT_MIN_PER_CELL:
-            sparse_note = (
-                f"{per_cell:.1f} samples per cell in the sparsest pairwise table (< "
-                f"{PRESENT_MIN_PER_CELL:g}): the lower limits of S and S_L start at 0, as the "
-                "bootstrap misjudges the plug-in bias of sparse tables"
-            )
+        ends, intervals = intervals, floor_sparse(intervals, tables, negligible)
+        sparse_note = _sparse_note(tables)
         n_done = reps.shape[0]
     identifiable, notes = _notes(intervals, mode, negligible, ends)
     if sparse_note is not None:
