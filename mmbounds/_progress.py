@@ -5,6 +5,8 @@ discretizing, counting and reconciling, the BROJA solve, every bound, the popula
 the bootstrap all tick the same tqdm bar (stderr), and each step's wall time is recorded, so
 ``result.timings`` adds up to its ``"total"``. A function called on its own with
 ``progress=True`` makes its own (:func:`as_progress`); ``False`` shows nothing and still times.
+The bar appears at the first tick after the operation has run for :data:`DELAY_S` seconds, so
+the calls that show one by default stay silent when they are quick.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["Progress", "as_progress"]
+__all__ = ["DELAY_S", "Progress", "as_progress"]
+
+#: seconds an operation runs before its bar appears (quick calls show none)
+DELAY_S = 1.0
 
 
 class Progress:
@@ -41,16 +46,31 @@ class Progress:
 
     def __init__(self, enabled: bool, desc: str = "mmbounds.estimate") -> None:
         self.enabled = bool(enabled)
+        self.desc = desc
         self.total = 0
         self.done = 0
         self.timings: dict[str, float] = {}
         self.started = time.perf_counter()
         self._bar: Any = None
+        self._postfix = ""
         self._announced: dict[str, int] = {}
-        if self.enabled:
-            from tqdm.auto import tqdm
 
-            self._bar = tqdm(total=0, desc=desc, unit="step", leave=False, dynamic_ncols=True)
+    def _shown(self) -> Any:
+        """The tqdm bar, made at the first tick after :data:`DELAY_S` seconds (None before)."""
+        if self._bar is None and self.enabled:
+            if time.perf_counter() - self.started >= DELAY_S:
+                from tqdm.auto import tqdm
+
+                self._bar = tqdm(
+                    total=self.total,
+                    initial=self.done,
+                    desc=self.desc,
+                    unit="step",
+                    leave=False,
+                    dynamic_ncols=True,
+                    postfix=self._postfix or None,
+                )
+        return self._bar
 
     def add(self, units: int, key: str | None = None) -> None:
         """Announce ``units`` more steps (the bar's total grows as each layer learns its work).
@@ -69,9 +89,10 @@ class Progress:
             else:
                 self._announced[key] = int(units)
         self.total += max(int(units), 0)
-        if self._bar is not None:
-            self._bar.total = self.total
-            self._bar.refresh()
+        bar = self._shown()
+        if bar is not None:
+            bar.total = self.total
+            bar.refresh()
 
     def advance(self, units: int = 1, label: str | None = None) -> None:
         """Mark steps done.
@@ -84,10 +105,13 @@ class Progress:
             What runs next (shown after the bar).
         """
         self.done += int(units)
-        if self._bar is not None:
+        if label is not None:
+            self._postfix = label
+        bar = self._shown()
+        if bar is not None:
             if label is not None:
-                self._bar.set_postfix_str(label, refresh=False)
-            self._bar.update(int(units))
+                bar.set_postfix_str(label, refresh=False)
+            bar.update(int(units))
 
     def label(self, text: str) -> None:
         """Name the step now running.
@@ -97,8 +121,10 @@ class Progress:
         text : str
             Shown after the bar.
         """
-        if self._bar is not None:
-            self._bar.set_postfix_str(text)
+        self._postfix = text
+        bar = self._shown()
+        if bar is not None:
+            bar.set_postfix_str(text)
 
     @contextmanager
     def step(self, name: str, units: int = 1) -> Iterator[None]:
@@ -124,7 +150,8 @@ class Progress:
             self.advance(units)
 
     def close(self) -> None:
-        """Remove the bar."""
+        """Remove the bar (none appears after)."""
+        self.enabled = False
         if self._bar is not None:
             self._bar.close()
             self._bar = None

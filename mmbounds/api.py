@@ -40,7 +40,7 @@ def estimate(
     confidence: float | None = 0.95,
     options: Options | dict[str, Any] | None = None,
     random_state: Any = None,
-    progress: bool = False,
+    progress: bool = True,
 ) -> EstimateResult:
     """Redundancy, uniqueness and bounds on synergy without labeled multimodal data (bits).
 
@@ -83,10 +83,11 @@ def estimate(
         (see :class:`mmbounds.Options`).
     random_state : None, int or numpy.random.Generator
         Seed for every randomised step; one int reproduces the whole estimate.
-    progress : bool
+    progress : bool, default True
         Show one progress bar over the whole call (stderr): discretizing, counting and
-        reconciling, the solve and every bound, the population resamples and the bootstrap.
-        Either way ``result.timings`` has each step's wall time and the call's ``"total"``.
+        reconciling, the solve and every bound, the population resamples and the bootstrap. It
+        appears once the call has run for a second, so quick calls show none. Either way
+        ``result.timings`` has each step's wall time and the call's ``"total"``.
 
     Returns
     -------

@@ -147,6 +147,7 @@ def _record_bars(monkeypatch) -> list[Progress]:
 
 
 def test_one_progress_bar_over_the_whole_feature_estimate(monkeypatch, capsys):
+    monkeypatch.setattr("mmbounds._progress.DELAY_S", 0.0)
     made = _record_bars(monkeypatch)
     x1, x2, paired = _features()
     with warnings.catch_warnings():
@@ -191,6 +192,22 @@ def test_timings_cover_every_step_and_the_total_is_the_wall_time():
     assert 0.8 * t["total"] <= steps <= t["total"]
     assert f"total {t['total']:.3f} s" in repr(res)
     assert res.to_dict()["timings"]["total"] == t["total"]
+
+
+def test_bars_appear_only_after_the_delay_and_never_after_close(monkeypatch, capsys):
+    # shown by default, but only once an operation has run DELAY_S seconds: quick calls are quiet
+    monkeypatch.setattr("mmbounds._progress.DELAY_S", 3600.0)
+    mmbounds.estimate(AND, random_state=0)  # progress=True by default
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr("mmbounds._progress.DELAY_S", 0.0)
+    run = Progress(True, "demo")
+    run.add(2)
+    run.advance(1, "second")
+    assert run._bar is not None and run._bar.n == 1 and run._bar.total == 2
+    run.close()
+    run.advance(1)
+    assert run._bar is None and run.done == 2
+    assert "demo" in capsys.readouterr().err
 
 
 def test_tables_get_a_total_too():

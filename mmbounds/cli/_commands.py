@@ -132,7 +132,8 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     intervals) and ``--inference`` to samples; ``--backend``, ``--device``, ``--seed`` to all. Both
     output targets are checked before anything is read. The result goes to ``--out`` or stdout
     in ``--format`` (see :func:`format_result`); with ``--plot`` a picture is saved as well and
-    ``mmbounds: wrote <file>`` is printed on stderr.
+    ``mmbounds: wrote <file>`` is printed on stderr. A progress bar appears on stderr after a
+    second of work, unless ``--no-progress``.
 
     Parameters
     ----------
@@ -181,6 +182,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             (z["p_x1y"], z["p_x2y"], z["p_x1x2"]),
             options={**options, "normalize": args.normalize},
             random_state=args.seed,
+            progress=not args.no_progress,
         )
     elif args.joint:
         z = load_npz(args.joint)
@@ -188,7 +190,10 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.joint}: the .npz holds no arrays")
         arr = z if isinstance(z, np.ndarray) else z.get("joint", next(iter(z.values())))
         res = estimate(
-            arr, options={**options, "normalize": args.normalize}, random_state=args.seed
+            arr,
+            options={**options, "normalize": args.normalize},
+            random_state=args.seed,
+            progress=not args.no_progress,
         )
     elif args.d1 and args.d2 and args.dm:
         res = estimate(
@@ -198,6 +203,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             confidence=args.confidence or None,
             options={**options, "inference": args.inference},
             random_state=args.seed,
+            progress=not args.no_progress,
         )
     else:
         raise UsageError(

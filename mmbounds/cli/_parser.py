@@ -100,6 +100,11 @@ def _add_estimate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--plot", metavar="FILE", help="also save a picture of the result (.png, .pdf or .svg)"
     )
     p.add_argument("--force", action="store_true", help="overwrite --out / --plot if they exist")
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar on stderr (one appears after a second of work)",
+    )
     p.set_defaults(func=cmd_estimate)
 
 

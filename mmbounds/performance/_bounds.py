@@ -88,7 +88,7 @@ def performance_bounds(
     max_nodes: int = 200,
     max_binaries: int | None = None,
     random_state: Any = 0,
-    progress: bool = False,
+    progress: bool = True,
 ) -> PerformanceBounds:
     """Range of the best achievable multimodal accuracy, unimodal baselines and guidance.
 
@@ -111,8 +111,8 @@ def performance_bounds(
         Largest MILP attempted; above it the LP relaxation bounds the upper ends (default 80).
     random_state : None, int or numpy.random.Generator
         Seeds the bootstrap.
-    progress : bool
-        tqdm bar over the bootstrap replicates.
+    progress : bool, default True
+        tqdm bar over the bootstrap replicates (appears once the call has run for a second).
 
     Returns
     -------
