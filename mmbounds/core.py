@@ -288,8 +288,8 @@ def _result(
         redundancy=parts.redundancy,
         unique1=parts.unique1,
         unique2=parts.unique2,
-        synergy_lower=float(comb.lower),
-        synergy_upper=float(comb.upper),
+        synergy_lower=float(comb.lower) + 0.0,  # + 0.0: never a negative zero
+        synergy_upper=float(comb.upper) + 0.0,
         synergy_lower_method=comb.lower_name,
         synergy_upper_method=comb.upper_name,
         bounds=tuple(values),

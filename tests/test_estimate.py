@@ -1,4 +1,5 @@
 import json
+import math
 import subprocess
 import sys
 import warnings
@@ -235,3 +236,10 @@ def test_discrete_samples_with_few_per_cell_warn_before_bootstrap_intervals():
         warnings.simplefilter("error", EstimationWarning)  # certified intervals hold at every n
         mmbounds.estimate(**src, random_state=0, options={"inference": "certified"})
         mmbounds.estimate(**src, confidence=None)  # no intervals: nothing to warn about
+
+
+def test_one_cell_table_has_no_negative_zero():
+    # a 1x1x1 table: every quantity is 0, written as +0.0 (a "-0.0" in a report reads as a bug)
+    res = mmbounds.estimate(np.ones((1, 1, 1)))
+    for v in (res.redundancy, res.unique1, res.unique2, res.synergy_lower, res.synergy_upper):
+        assert v == 0.0 and math.copysign(1.0, v) == 1.0
