@@ -230,6 +230,32 @@ def test_plot_result_with_bootstrap_and_witness(tmp_path, result_random):
     _save(ax, tmp_path, "result")
 
 
+def test_plot_result_draws_the_population_intervals(tmp_path):
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.integers(0, 2, 1500), rng.integers(0, 2, 1500)
+    y = x1 & x2
+    res = mmbounds.estimate(
+        x1=(x1[:500], y[:500]),
+        x2=(x2[500:1000], y[500:1000]),
+        paired=(x1[1000:], x2[1000:]),
+        options={"n_resamples": 10},
+        random_state=0,
+    )
+    ax = plotting.plot_result(res, ax=_ax(8.5, 3.2))
+    assert "95% population interval (bootstrap)" in _legend_texts(ax)
+    drawn = {
+        round(float(seg[0][1]), 6): (float(seg[0][0]), float(seg[1][0]))
+        for c in ax.collections
+        if hasattr(c, "get_segments")
+        for seg in c.get_segments()
+        if len(seg) == 2 and seg[0][1] == seg[1][1]
+    }
+    for row, name in ((3, "redundancy"), (2, "unique1"), (1, "unique2"), (0, "synergy")):
+        iv = res.inference[name]
+        assert drawn[round(row + 0.4, 6)] == pytest.approx((iv.low, iv.high))
+    _save(ax, tmp_path, "result_population")
+
+
 def test_plot_result_pyplot_default(tmp_path, result_and):
     import matplotlib.pyplot as plt
 

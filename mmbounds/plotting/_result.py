@@ -99,6 +99,32 @@ def _bootstrap_of(result: Any) -> Any:
     return extras.get("bootstrap") if isinstance(extras, Mapping) else None
 
 
+#: rows of :func:`plot_result` and the ``inference`` interval drawn on each
+_POPULATION_ROWS = (("R", "redundancy"), ("U1", "unique1"), ("U2", "unique2"), ("S", "synergy"))
+
+
+def _draw_population(ax: Any, inference: Any, ys: Mapping[str, float]) -> tuple[float, float]:
+    """The population intervals of ``inference`` just above each row; their x range."""
+    intervals = _get(inference, "intervals", {}) or {}
+    label = (
+        f"{100 * float(_get(inference, 'confidence', 0.95)):.0f}% {term('population_interval')} "
+        f"({_get(inference, 'mode', 'bootstrap')})"
+    )
+    lows, highs = [0.0], [0.0]
+    for key, name in _POPULATION_ROWS:
+        iv = intervals.get(name)
+        if iv is None:
+            continue
+        a, b = float(iv.low), float(iv.high)
+        y = ys[key] + 0.4
+        ax.hlines(y, a, b, color=OKABE_ITO["black"], lw=2.0, label=label)
+        ax.vlines([a, b], y - 0.07, y + 0.07, color=OKABE_ITO["black"], lw=1.2)
+        label = None  # one legend entry
+        lows.append(a)
+        highs.append(b)
+    return min(lows), max(highs)
+
+
 def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) -> Any:
     """Picture of one estimate: R, U1, U2 as bars, S as its guaranteed interval with every bound.
 
@@ -108,7 +134,8 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     bound has its marker (hollow: not guaranteed), a black dot marks the true S when a labeled
     joint was given and a black cross the synergy of a witness joint. Bootstrap intervals in
     ``result.extras`` (from ``estimate(..., options={"n_bootstrap": ...})``) are drawn as error
-    bars. The population intervals of ``result.inference`` are not drawn.
+    bars. For sample input the population intervals of ``result.inference`` (R, U1, U2 and S,
+    at their confidence) are drawn as black intervals just above each row.
 
     Parameters
     ----------
@@ -193,6 +220,10 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
             ax.hlines(-0.32, a, b_, color=OKABE_ITO["black"], lw=1.2)
             ax.vlines([a, b_], -0.38, -0.26, color=OKABE_ITO["black"], lw=1.2)
             xmin, xmax = min(xmin, a), max(xmax, b_)
+    inference = _get(result, "inference", None)
+    if inference is not None:
+        a, b_ = _draw_population(ax, inference, ys)
+        xmin, xmax = min(xmin, a), max(xmax, b_)
     if row["synergy_true"] is not None:
         ax.scatter([row["synergy_true"]], [0], zorder=4, s=40, **_TRUTH_STYLE)
     if row["synergy_witness"] is not None:
@@ -208,7 +239,7 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     if any_vacuous:
         mark_vacuous(ax, edge)
     ax.set_yticks([3, 2, 1, 0], [term(k) for k in ("redundancy", "unique1", "unique2")] + ["S"])
-    ax.set_ylim(-0.6, 3.5)
+    ax.set_ylim(-0.6, 3.6)
     span = xmax - xmin if xmax > xmin else 1.0
     ax.set_xlim(xmin - 0.03 * span, xmax + 0.18 * span)
     ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)

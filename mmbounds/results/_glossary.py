@@ -227,6 +227,13 @@ _TERMS: dict[str, Term] = {
         "the bar from `S >=` to `S <=` (population tables or a labeled joint)",
         "plots",
     ),
+    "population_interval": _t(
+        "population interval",
+        "population interval",
+        "sample input: the interval of `inference` that covers the population value at the "
+        "stated confidence (bootstrap: asymptotically; certified: at every sample size)",
+        "plots",
+    ),
     "interval_sample": _t(
         "interval on S of the sample tables",
         "interval on S of the sample tables",
