@@ -54,7 +54,7 @@ repetitions, against 0.955 for this interval, which is 3% wider there.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from statistics import NormalDist
 
 import numpy as np
@@ -130,30 +130,29 @@ def _margins(
     raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")
 
 
+def _ends(
+    plugin: np.ndarray, reps: np.ndarray, level: float, variant: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper ends of each functional's interval (before clipping at 0)."""
+    est, m_lo, m_hi, fixed = _margins(plugin, reps, level, variant)
+    return est - m_lo - fixed, est + m_hi + fixed
+
+
+#: ``ends(plugin, reps)``: the interval ends of one level and variant (:func:`_ends`)
+_Ends = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 def _sqrt_hulls(
-    plugin: np.ndarray,
-    reps: np.ndarray,
-    level: float,
-    variant: str,
-    lows: np.ndarray,
-    highs: np.ndarray,
+    plugin: np.ndarray, reps: np.ndarray, ends: _Ends, lows: np.ndarray, highs: np.ndarray
 ) -> None:
     """Widen U1, U2 (in place) to the hull with their interval on the square-root scale."""
-    for k in (1, 2):
-        root, root_reps = np.sqrt(max(plugin[k], 0.0)), np.sqrt(np.maximum(reps[:, k], 0.0))
-        est, m_lo, m_hi, fixed = _margins(np.array([root]), root_reps[:, None], level, variant)
-        lo = max(float(est[0] - m_lo[0] - fixed[0]), 0.0) ** 2
-        hi = max(float(est[0] + m_hi[0] + fixed[0]), 0.0) ** 2
-        lows[k], highs[k] = min(lows[k], lo), max(highs[k], hi)
+    lo, hi = ends(np.sqrt(np.maximum(plugin[1:3], 0.0)), np.sqrt(np.maximum(reps[:, 1:3], 0.0)))
+    lows[1:3] = np.minimum(lows[1:3], np.maximum(lo, 0.0) ** 2)
+    highs[1:3] = np.maximum(highs[1:3], np.maximum(hi, 0.0) ** 2)
 
 
 def _corner_hulls(
-    plugin: np.ndarray,
-    reps: np.ndarray,
-    level: float,
-    variant: str,
-    lows: np.ndarray,
-    highs: np.ndarray,
+    plugin: np.ndarray, reps: np.ndarray, ends: _Ends, lows: np.ndarray, highs: np.ndarray
 ) -> None:
     """Widen R, U1, U2 (in place) by the identities that hold at and away from the corners.
 
@@ -167,10 +166,8 @@ def _corner_hulls(
     r_hi = min(highs[5], highs[6])
     if r_hi >= r_lo:
         lows[0], highs[0] = min(lows[0], r_lo), max(highs[0], r_hi)
-    d_plugin = plugin[6:7] - plugin[5:6]
-    d_est, d_lo, d_hi, d_fixed = _margins(d_plugin, reps[:, 6:7] - reps[:, 5:6], level, variant)
-    d_low = float(d_est[0] - d_lo[0] - d_fixed[0])
-    d_high = float(d_est[0] + d_hi[0] + d_fixed[0])
+    d_lo, d_hi = ends(plugin[6:7] - plugin[5:6], reps[:, 6:7] - reps[:, 5:6])
+    d_low, d_high = float(d_lo[0]), float(d_hi[0])
     u1_hi, u2_hi = float(highs[1]), float(highs[2])
     if lows[2] <= 0.0:  # U2 = U1 + D
         highs[2] = max(highs[2], u1_hi + d_high)
@@ -290,15 +287,20 @@ def bootstrap_intervals(
         raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")
     plugin = np.asarray(plugin, dtype=np.float64)
     reps = np.asarray(reps, dtype=np.float64)
-    est, m_lo, m_hi, fixed = _margins(plugin, reps, confidence, variant)
+    est = _margins(plugin, reps, confidence, variant)[0]
+
+    def ends(p: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return _ends(p, r, confidence, variant)
+
     out: dict[str, Interval] = {}
-    lows = np.maximum(est - m_lo - fixed, 0.0)
-    highs = np.maximum(est + m_hi + fixed, lows)
+    lo, hi = ends(plugin, reps)
+    lows = np.maximum(lo, 0.0)
+    highs = np.maximum(hi, lows)
     dense = _fewest(per_cell, ("x1y", "x2y")) >= PRESENT_MIN_PER_CELL
     if dense and variant in ("widened", "bias_corrected"):  # quantile variants: textbook forms
-        _sqrt_hulls(plugin, reps, confidence, variant, lows, highs)
+        _sqrt_hulls(plugin, reps, ends, lows, highs)
     if plugin.shape[0] >= 7:  # the corners where U1 or U2 is 0
-        _corner_hulls(plugin, reps, confidence, variant, lows, highs)
+        _corner_hulls(plugin, reps, ends, lows, highs)
     for k, name in enumerate(_NAMES):
         lo, hi = float(lows[k]), float(highs[k])
         out[name] = Interval(
