@@ -78,7 +78,7 @@ class Options:
         How the ``"bootstrap"`` inference turns replicates into intervals
         (:mod:`mmbounds.inference._intervals`): the bias-corrected estimate widened by the
         estimated bias on each side (default; the one that reaches nominal coverage in
-        ``benchmarks/coverage.py``), the bias-corrected normal interval, the basic
+        ``benchmarks/coverage.py``), the bias-corrected interval (Student's t), the basic
         (reverse-percentile) interval, or the uncorrected percentile interval.
     negligible : float
         Bits below which a quantity counts as absent in the verdicts.

@@ -104,10 +104,10 @@ class Progress:
         label : str, optional
             What runs next (shown after the bar).
         """
+        bar = self._shown()  # made before this tick counts: its update below adds the tick once
         self.done += int(units)
         if label is not None:
             self._postfix = label
-        bar = self._shown()
         if bar is not None:
             if label is not None:
                 bar.set_postfix_str(label, refresh=False)

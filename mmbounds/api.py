@@ -86,7 +86,7 @@ def estimate(
     progress : bool, default True
         Show one progress bar over the whole call (stderr): discretizing, counting and
         reconciling, the solve and every bound, the population resamples and the bootstrap. It
-        appears once the call has run for a second, so quick calls show none. Either way
+        appears at the first step finished after a second, so quick calls show none. Either way
         ``result.timings`` has each step's wall time and the call's ``"total"``.
 
     Returns

@@ -6,8 +6,6 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import math  # noqa: E402
-
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -50,13 +48,6 @@ def random_table(rng: np.random.Generator, shape: tuple[int, ...], sparse: bool)
         keep[rng.integers(p.size)] = True
         p = p * keep
     return (p / p.sum()).reshape(shape)
-
-
-@pytest.fixture(autouse=True)
-def _no_progress_bars(monkeypatch):
-    """No progress bar appears in a test (their delay is infinite) unless the test sets
-    ``mmbounds._progress.DELAY_S`` itself: stderr stays deterministic under any load."""
-    monkeypatch.setattr("mmbounds._progress.DELAY_S", math.inf)
 
 
 @pytest.fixture(params=sorted(CANONICAL))

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import CANONICAL, random_table  # noqa: E402
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repo root
 import mmbounds  # noqa: E402
+from tests.conftest import CANONICAL, random_table  # noqa: E402
 
 SHAPES = [(2, 2, 2), (2, 3, 2), (3, 3, 2), (2, 2, 3), (3, 3, 3), (4, 3, 2), (4, 4, 3), (3, 5, 2)]
 N_RANDOM = 200

@@ -229,6 +229,10 @@ def test_sparse_tables_never_call_synergy_present():
         assert low[name].low == 0.0 and low[name].high == iv[name].high
     assert low["unique1"].verdict == "undetermined"
     assert low["redundancy"] is iv["redundancy"]
+    # one number stands for all three tables; a mapping must name each table a floor reads
+    assert floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01)["unique2"].low == 0.0
+    with pytest.raises(ValueError, match="x1x2"):
+        floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0}, 0.01)
     # pure noise, n = 300 in thirds (10 samples per cell; the grid saw 7 of 200 "present" before)
     rows = {r["method"]: r for r in _run("noise_5x5x2", 300, 40, 20)}
     assert rows["bootstrap:widened"]["S_present"] == 0

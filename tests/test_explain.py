@@ -208,6 +208,22 @@ def test_bars_appear_only_after_the_delay_and_never_after_close(monkeypatch, cap
     run.advance(1)
     assert run._bar is None and run.done == 2
     assert "demo" in capsys.readouterr().err
+    # a bar made by the tick that finds the delay passed counts that tick once
+    monkeypatch.setattr("mmbounds._progress.DELAY_S", 0.05)
+    run = Progress(True, "late")
+    run.add(10)
+    assert run._bar is None
+    time.sleep(0.06)
+    run.advance(3)
+    assert run._bar.n == run.done == 3
+    run.advance(7)
+    assert run._bar.n == run.done == 10 == run._bar.total
+    run.close()
+    # progress=False reaches the estimate that performance_bounds makes from a joint
+    monkeypatch.setattr("mmbounds._progress.DELAY_S", 0.0)
+    capsys.readouterr()
+    mmbounds.performance_bounds(AND, progress=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_tables_get_a_total_too():

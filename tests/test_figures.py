@@ -168,7 +168,7 @@ def test_multibench_part(tmp_path):
 def test_performance_and_ssl_parts_when_available(tmp_path, monkeypatch):
     calls = []
 
-    def fake_performance_bounds(result):
+    def fake_performance_bounds(result, progress=True):
         calls.append(result.shape)
         base = 2.0 ** (-result.entropy_y)
         return {"accuracy_lower": base, "accuracy_upper": min(1.0, base + 0.5)}

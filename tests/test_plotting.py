@@ -252,7 +252,7 @@ def test_plot_result_draws_the_population_intervals(tmp_path):
     }
     for row, name in ((3, "redundancy"), (2, "unique1"), (1, "unique2"), (0, "synergy")):
         iv = res.inference[name]
-        assert drawn[round(row + 0.4, 6)] == pytest.approx((iv.low, iv.high))
+        assert drawn[round(row + 0.45, 6)] == pytest.approx((iv.low, iv.high))
     _save(ax, tmp_path, "result_population")
 
 

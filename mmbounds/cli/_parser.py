@@ -103,7 +103,7 @@ def _add_estimate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
     p.add_argument(
         "--no-progress",
         action="store_true",
-        help="no progress bar on stderr (one appears after a second of work)",
+        help="no progress bar on stderr (one appears at the first step after a second)",
     )
     p.set_defaults(func=cmd_estimate)
 

@@ -41,7 +41,7 @@ def _performance_part(w: _Writer, rows: list[dict[str, Any]], results_dir: Path)
         table = []
         for r in rows:
             try:
-                pb = performance_bounds(r["result"])
+                pb = performance_bounds(r["result"], progress=False)
             except Exception as exc:  # report and keep the figures already made
                 w.report.notes.append(
                     f"performance: performance_bounds failed on {r['dataset']}: {exc}"

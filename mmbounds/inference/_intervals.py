@@ -5,7 +5,7 @@ Every variant works on the same input: the plug-in functionals ``θ^`` of the sa
 ``b = mean(θ*) - θ^`` (the bootstrap estimate of the plug-in bias, Efron & Tibshirani 1993,
 ch. 10), ``s`` the replicate standard deviation and ``z`` the two-sided quantile of Student's t with
 ``B - 1`` degrees of freedom (``s`` is itself estimated from ``B`` replicates; at ``B = 50`` this
-widens the normal interval by 2.5%, at the default 200 by 0.6%):
+widens the sampling part ``z s`` by 2.5% against the normal quantile, at the default 200 by 0.6%):
 
 ``"bias_corrected"``
     ``θ~ = θ^ - b``, interval ``θ~ ± z s``.
@@ -194,15 +194,21 @@ _FLOORED = {
 }
 
 
-def _fewest(per_cell: Mapping[str, float] | None, tables: tuple[str, ...]) -> float:
-    """Fewest samples per cell among ``tables`` (infinite without sample sizes)."""
+def _fewest(per_cell: Mapping[str, float] | float | None, tables: tuple[str, ...]) -> float:
+    """Fewest samples per cell among ``tables`` (infinite without sample sizes; a number: the
+    same for every table)."""
     if per_cell is None:
         return math.inf
+    if not isinstance(per_cell, Mapping):
+        return float(per_cell)
+    missing = [t for t in tables if t not in per_cell]
+    if missing:
+        raise ValueError(f"per_cell needs the samples per cell of tables {missing}")
     return min(float(per_cell[t]) for t in tables)
 
 
 def floor_sparse(
-    intervals: dict[str, Interval], per_cell: Mapping[str, float], negligible: float
+    intervals: dict[str, Interval], per_cell: Mapping[str, float] | float, negligible: float
 ) -> dict[str, Interval]:
     """The intervals with the lower limits of S, ``S_L``, U1 and U2 at 0 where tables are sparse.
 
@@ -210,9 +216,9 @@ def floor_sparse(
     ----------
     intervals : dict of str to Interval
         From :func:`bootstrap_intervals`.
-    per_cell : mapping of str to float
+    per_cell : mapping of str to float, or float
         Samples per cell of each pairwise table, ``{"x1y": ..., "x2y": ..., "x1x2": ...}``
-        (:func:`mmbounds.raw.samples_per_cell`).
+        (:func:`mmbounds.raw.samples_per_cell`), or one number for all three.
     negligible : float
         Bits below which a quantity counts as absent (verdicts).
 
@@ -231,6 +237,8 @@ def floor_sparse(
     >>> out["synergy"].verdict, out["unique1"].verdict
     ('undetermined', 'present')
     """
+    # applied after bootstrap_intervals' corner hulls: a floored U keeps its upper end (the
+    # sparse-table misses measured were all intervals lying above the truth, never below it)
     sparse = [
         name
         for name, tables in _FLOORED.items()

@@ -147,7 +147,7 @@ def bootstrap_codes(
         is, e.g. a Dask cluster under ``parallel_config(backend="dask")``). Results do not
         depend on it.
     progress : bool, default True
-        tqdm bar over replicates (appears once the call has run for a second).
+        tqdm bar over replicates (it appears at the first replicate done after a second).
     random_state : None, int or numpy.random.Generator
         Source of the replicate seeds.
     bounds : "auto", "all" or names

@@ -10,10 +10,11 @@ them. Two modes:
     plug-in bias ``b = mean(θ*) - θ^`` is removed, ``θ~ = θ^ - b``; the default interval
     (``variant="widened"``) is ``θ~ ± (z s + |b|)``, ``s`` the replicate standard deviation and
     ``z`` Student's t quantile for ``B - 1`` degrees of freedom: the bootstrap underestimates the
-    bias on sparse tables, and the margin ``|b|`` covers what one correction leaves; U1 and U2
-    also take their square-root-scale interval, and below 20 samples per cell the lower limits
-    of S, ``S_L`` (and of U1, U2 for a sparse labeled table) start at 0 (other variants and the
-    measurements: :mod:`._intervals`). S itself is only partially identified: its interval
+    bias on sparse tables, and the margin ``|b|`` covers what one correction leaves; where both
+    labeled tables have 20 samples per cell, U1 and U2 take the hull with their square-root-scale
+    interval, and below 20 samples per cell the lower limits of S, ``S_L`` (and of U1, U2 for a
+    sparse labeled table) start at 0 (other variants and the measurements: :mod:`._intervals`).
+    S itself is only partially identified: its interval
     ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole identified set, hence the
     parameter, with the stated probability (the narrower Imbens–Manski interval under-covered at
     small D1, D2: :mod:`._intervals`). Asymptotic; coverage measured by

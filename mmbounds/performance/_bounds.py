@@ -33,7 +33,7 @@ _NORMAL = NormalDist()
 __all__ = ["PerformanceBounds", "performance_bounds"]
 
 
-def _as_estimate(result: Any) -> EstimateResult:
+def _as_estimate(result: Any, progress: bool) -> EstimateResult:
     if isinstance(result, EstimateResult):
         return result
     if hasattr(result, "synergy") and not hasattr(result, "marginals"):
@@ -42,7 +42,7 @@ def _as_estimate(result: Any) -> EstimateResult:
             "EstimateResult of mmbounds.estimate instead"
         )
     try:
-        return estimate(result)
+        return estimate(result, progress=progress)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             "result must be an EstimateResult, Marginals, three tables or a joint "
@@ -112,7 +112,7 @@ def performance_bounds(
     random_state : None, int or numpy.random.Generator
         Seeds the bootstrap.
     progress : bool, default True
-        tqdm bar over the bootstrap replicates (appears once the call has run for a second).
+        tqdm bar over the bootstrap replicates (it appears at the first step after a second).
 
     Returns
     -------
@@ -164,7 +164,7 @@ def performance_bounds(
     check_scalar(max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
     if max_binaries is not None:
         check_scalar(max_binaries, name="max_binaries", kind=numbers.Integral, min_val=0)
-    res = _as_estimate(result)
+    res = _as_estimate(result, progress)
     m = res.marginals
     py = np.asarray(m.p_y, dtype=np.float64)
     pos = py[py > 0]

@@ -99,8 +99,9 @@ def _bootstrap_of(result: Any) -> Any:
     return extras.get("bootstrap") if isinstance(extras, Mapping) else None
 
 
-#: rows of :func:`plot_result` and the ``inference`` interval drawn on each
+#: rows of :func:`plot_result` and the ``inference`` interval drawn on each, this far above the row
 _POPULATION_ROWS = (("R", "redundancy"), ("U1", "unique1"), ("U2", "unique2"), ("S", "synergy"))
+_POPULATION_DY = 0.45
 
 
 def _draw_population(ax: Any, inference: Any, ys: Mapping[str, float]) -> tuple[float, float]:
@@ -116,9 +117,10 @@ def _draw_population(ax: Any, inference: Any, ys: Mapping[str, float]) -> tuple[
         if iv is None:
             continue
         a, b = float(iv.low), float(iv.high)
-        y = ys[key] + 0.4
-        ax.hlines(y, a, b, color=OKABE_ITO["black"], lw=2.0, label=label)
-        ax.vlines([a, b], y - 0.07, y + 0.07, color=OKABE_ITO["black"], lw=1.2)
+        y = ys[key] + _POPULATION_DY
+        colour = OKABE_ITO["vermillion"]
+        ax.hlines(y, a, b, color=colour, lw=2.0, label=label)
+        ax.vlines([a, b], y - 0.07, y + 0.07, color=colour, lw=1.2)
         label = None  # one legend entry
         lows.append(a)
         highs.append(b)
@@ -134,8 +136,8 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     bound has its marker (hollow: not guaranteed), a black dot marks the true S when a labeled
     joint was given and a black cross the synergy of a witness joint. Bootstrap intervals in
     ``result.extras`` (from ``estimate(..., options={"n_bootstrap": ...})``) are drawn as error
-    bars. For sample input the population intervals of ``result.inference`` (R, U1, U2 and S,
-    at their confidence) are drawn as black intervals just above each row.
+    bars (black). For sample input the population intervals of ``result.inference`` (R, U1, U2
+    and S, at their confidence) are drawn in vermillion just above each row.
 
     Parameters
     ----------
@@ -217,7 +219,8 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     for field in ("synergy_lower", "synergy_upper"):
         if field in intervals:
             a, b_ = intervals[field]
-            ax.hlines(-0.32, a, b_, color=OKABE_ITO["black"], lw=1.2)
+            label = f"{100 * _get(boot, 'confidence', 0.95):.0f}% {term('bootstrap')}"
+            ax.hlines(-0.32, a, b_, color=OKABE_ITO["black"], lw=1.2, label=label)
             ax.vlines([a, b_], -0.38, -0.26, color=OKABE_ITO["black"], lw=1.2)
             xmin, xmax = min(xmin, a), max(xmax, b_)
     inference = _get(result, "inference", None)
@@ -239,7 +242,7 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     if any_vacuous:
         mark_vacuous(ax, edge)
     ax.set_yticks([3, 2, 1, 0], [term(k) for k in ("redundancy", "unique1", "unique2")] + ["S"])
-    ax.set_ylim(-0.6, 3.6)
+    ax.set_ylim(-0.6, 3.65)
     span = xmax - xmin if xmax > xmin else 1.0
     ax.set_xlim(xmin - 0.03 * span, xmax + 0.18 * span)
     ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
