@@ -92,6 +92,36 @@ def test_uniqueness_at_its_corner_takes_the_upper_end_of_the_other_plus_the_diff
     assert iv_away["unique2"].high == pytest.approx(0.2 - b_u2 + Z * u2.std(ddof=1) + abs(b_u2))
 
 
+def test_uniqueness_lower_end_reaches_plus_minus_d_when_the_other_sits_at_its_corner():
+    # U1 at its corner 0, U2's own interval above 0, D = I2 - I1 compatible with 0: the identity
+    # U2 = U1 + D >= D lowers U2's lower end to max(D's lower limit, 0) (both may be 0: redundancy)
+    rng = np.random.default_rng(5)
+    i1 = 0.50 + 0.05 * rng.standard_normal(400)
+    i2 = 0.52 + 0.05 * rng.standard_normal(400)
+    u2 = 0.10 + 0.01 * rng.standard_normal(400)
+    reps = np.column_stack([i1, np.zeros(400), u2, np.full(400, 0.1), np.full(400, 0.5), i1, i2])
+    plugin = np.array([0.5, 0.0, 0.1, 0.1, 0.5, 0.5, 0.52])
+    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened", per_cell=SPARSE)
+    d = i2 - i1
+    b_d = d.mean() - 0.02
+    d_low = 0.02 - b_d - Z * d.std(ddof=1) - abs(b_d)
+    assert d_low < 0 and iv["unique2"].low == 0.0
+    # D clearly positive: the lower end is D's lower limit, still a valid bound U2 >= D
+    reps_pos = reps.copy()
+    reps_pos[:, 6] = reps[:, 5] + 0.09 + 0.002 * rng.standard_normal(400)
+    pos = plugin.copy()
+    pos[6] = 0.59
+    iv = bootstrap_intervals(pos, reps_pos, 0.95, 0.01, "widened", per_cell=SPARSE)
+    dp = reps_pos[:, 6] - reps_pos[:, 5]
+    b_p = dp.mean() - 0.09
+    assert iv["unique2"].low == pytest.approx(
+        min(
+            0.1 - (u2.mean() - 0.1) - Z * u2.std(ddof=1) - abs(u2.mean() - 0.1),
+            0.09 - b_p - Z * dp.std(ddof=1) - abs(b_p),
+        )
+    )
+
+
 def test_quantile_is_students_t_of_the_replicate_count():
     plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
     rng = np.random.default_rng(3)

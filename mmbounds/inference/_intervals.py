@@ -28,7 +28,11 @@ functional, and in general ``I_i - U_i = R <= min(I1, I2)``; R's interval is the
 of its own and of ``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]`` built from the
 intervals of the mutual informations and uniquenesses (it covers R whenever either covers).
 Likewise ``U2 - U1 = I(X2;Y) - I(X1;Y)`` (smooth): where the interval of one uniqueness reaches
-0, its upper end is raised to that of the other uniqueness plus or minus this difference.
+0, its upper end is raised to that of the other uniqueness plus or minus this difference, and the
+other uniqueness's lower end is lowered to the lower limit of plus or minus the difference (with
+both at 0, a redundancy-dominated population, one plug-in is still about ``|I2^ - I1^| > 0``: on
+``redundant_20x20x5``, n = 10,000 in thirds, U2 covered 0 in 0.85 of 40 repetitions without this
+rule and in 0.975 with it).
 
 Where U1 or U2 is small against its spread (a conditional mutual information near 0), its plug-in
 behaves like a scaled non-central chi-square: the spread grows with the value, the replicate
@@ -160,7 +164,8 @@ def _corner_hulls(
     ``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]``. ``U2 - U1 = I2 - I1 =: D``, a
     smooth functional with its own bootstrap interval: where Ui's interval reaches 0 (the sample
     sits at the corner ``Ui = 0``, where the bootstrap misjudges Ui and its spread collapses),
-    Ui's upper end is raised to that of ``Uj +/- D`` built from the other uniqueness.
+    Ui's upper end is raised to that of ``Uj +/- D`` built from the other uniqueness, and the
+    other uniqueness's lower end is lowered to that of ``+/- D`` (``Uj = Ui +/- D >= +/- D``).
     """
     r_lo = max(lows[5] - highs[1], lows[6] - highs[2], 0.0)
     r_hi = min(highs[5], highs[6])
@@ -169,10 +174,18 @@ def _corner_hulls(
     d_lo, d_hi = ends(plugin[6:7] - plugin[5:6], reps[:, 6:7] - reps[:, 5:6])
     d_low, d_high = float(d_lo[0]), float(d_hi[0])
     u1_hi, u2_hi = float(highs[1]), float(highs[2])
-    if lows[2] <= 0.0:  # U2 = U1 + D
+    u1_at_0, u2_at_0 = lows[1] <= 0.0, lows[2] <= 0.0
+    if u2_at_0:  # U2 = U1 + D
         highs[2] = max(highs[2], u1_hi + d_high)
-    if lows[1] <= 0.0:  # U1 = U2 - D
+    if u1_at_0:  # U1 = U2 - D
         highs[1] = max(highs[1], u2_hi - d_low)
+    # and the lower ends: where Uj's interval reaches 0, Ui = Uj +/- D is at least D's lower limit
+    # (U2 >= D, U1 >= -D): both at 0 (a redundancy-dominated population), one of the plug-ins is
+    # still about |D^| > 0, a folded value whose own interval need not reach 0
+    if u1_at_0:
+        lows[2] = min(lows[2], max(d_low, 0.0))
+    if u2_at_0:
+        lows[1] = min(lows[1], max(-d_high, 0.0))
 
 
 #: fewest samples per cell at which the bootstrap's lower limits of S and S_L (every pairwise
