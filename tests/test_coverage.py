@@ -236,7 +236,8 @@ def test_coverage_grid(name, n):
 
 
 def test_sparse_tables_never_call_synergy_present():
-    # below PRESENT_MIN_PER_CELL samples per cell the lower limits of S and S_L start at 0
+    # below PRESENT_MIN_PER_CELL samples per cell the lower limits of S and S_L (any table) and of
+    # R, U1, U2 (a labeled table) start at 0
     from mmbounds.inference._intervals import PRESENT_MIN_PER_CELL, floor_sparse
 
     plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
@@ -253,12 +254,12 @@ def test_sparse_tables_never_call_synergy_present():
         assert low[name].verdict == "undetermined"
     for name in ("redundancy", "unique1", "unique2", "synergy_upper_end"):
         assert low[name] is iv[name]
-    # a labeled table sparse: U1 and U2 floored too (both read both labeled tables); R kept
+    # a labeled table sparse: R, U1 and U2 floored too (each reads both labeled tables)
     low = floor_sparse(iv, {**dense, "x2y": PRESENT_MIN_PER_CELL - 1}, 0.01)
-    for name in ("synergy", "synergy_lower_end", "unique1", "unique2"):
+    for name in ("synergy", "synergy_lower_end", "redundancy", "unique1", "unique2"):
         assert low[name].low == 0.0 and low[name].high == iv[name].high
-    assert low["unique1"].verdict == "undetermined"
-    assert low["redundancy"] is iv["redundancy"]
+    assert low["unique1"].verdict == low["redundancy"].verdict == "undetermined"
+    assert low["synergy_upper_end"] is iv["synergy_upper_end"]
     # one number stands for all three tables; a mapping must name each table a floor reads
     assert floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01)["unique2"].low == 0.0
     with pytest.raises(ValueError, match="x1x2"):

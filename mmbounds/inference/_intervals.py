@@ -189,19 +189,21 @@ def _corner_hulls(
 
 
 #: fewest samples per cell at which the bootstrap's lower limits of S and S_L (every pairwise
-#: table) and of U1 and U2 (both labeled tables) are used. Below it they start at 0: the bootstrap
-#: sees only the occupied cells and underestimates the upward plug-in bias of sparse tables.
+#: table) and of R, U1 and U2 (both labeled tables) are used. Below it they start at 0: the
+#: bootstrap sees only the occupied cells and underestimates the upward plug-in bias of sparse
+#: tables.
 #: Measured on pure noise (5x5x2, 200 repetitions): the S interval excluded 0, verdict "present",
 #: in 56 repetitions with 3 samples per cell and in 7 with 10, in none from 33 on; on mfeat splits
 #: S was covered in 0.80 of splits at 5 samples per cell and in 0.97 at 20. U1 on lower_10x10x3
 #: (n = 1,000, split 10/10/80: 3.3 samples per cell) covered 0.915, every miss an interval above
-#: the truth
+#: the truth; R on noise_20x20x5 (n = 1,000, 10/10/80: 1 sample per cell) covered 0 in 0.80
 PRESENT_MIN_PER_CELL = 20.0
 
 #: which pairwise tables (keys of :func:`mmbounds.raw.samples_per_cell`) each floored limit reads
 _FLOORED = {
     "synergy_lower_end": ("x1y", "x2y", "x1x2"),
     "synergy": ("x1y", "x2y", "x1x2"),
+    "redundancy": ("x1y", "x2y"),
     "unique1": ("x1y", "x2y"),
     "unique2": ("x1y", "x2y"),
 }
@@ -223,7 +225,7 @@ def _fewest(per_cell: Mapping[str, float] | float | None, tables: tuple[str, ...
 def floor_sparse(
     intervals: dict[str, Interval], per_cell: Mapping[str, float] | float, negligible: float
 ) -> dict[str, Interval]:
-    """The intervals with the lower limits of S, ``S_L``, U1 and U2 at 0 where tables are sparse.
+    """The intervals with the lower limits of S, ``S_L``, R, U1 and U2 at 0 where tables are sparse.
 
     Parameters
     ----------
@@ -240,7 +242,7 @@ def floor_sparse(
     dict of str to Interval
         ``intervals`` itself when every table has :data:`PRESENT_MIN_PER_CELL` samples per cell;
         otherwise a copy in which S and ``S_L`` start at 0 when any pairwise table is sparser,
-        and U1 and U2 when a labeled table is (so none of them is called present there).
+        and R, U1 and U2 when a labeled table is (so none of them is called present there).
 
     Examples
     --------

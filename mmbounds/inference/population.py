@@ -12,8 +12,9 @@ them. Two modes:
     ``z`` Student's t quantile for ``B - 1`` degrees of freedom: the bootstrap underestimates the
     bias on sparse tables, and the margin ``|b|`` covers what one correction leaves; where both
     labeled tables have 20 samples per cell, U1 and U2 take the hull with their square-root-scale
-    interval, and below 20 samples per cell the lower limits of S, ``S_L`` (and of U1, U2 for a
-    sparse labeled table) start at 0 (other variants and the measurements: :mod:`._intervals`).
+    interval, and below 20 samples per cell the lower limits of S, ``S_L`` (and of R, U1, U2
+    for a sparse labeled table) start at 0 (other variants and the measurements:
+    :mod:`._intervals`).
     S itself is only partially identified: its interval
     ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole identified set, hence the
     parameter, with the stated probability (the narrower Imbens–Manski interval under-covered at
@@ -291,7 +292,7 @@ def _sparse_note(per_cell: dict[str, float]) -> str | None:
         return None
     floored = "S and S_L"
     if min(per_cell["x1y"], per_cell["x2y"]) < PRESENT_MIN_PER_CELL:
-        floored = "S, S_L, U1 and U2"
+        floored = "S, S_L, R, U1 and U2"
     return (
         f"{fewest:.1f} samples per cell in the sparsest pairwise table (< "
         f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {floored} start at 0, as the "
