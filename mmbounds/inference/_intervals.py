@@ -69,7 +69,14 @@ from ..results import Interval
 #: the standard normal (stdlib: scipy.stats costs a third of a second to import)
 _NORMAL = NormalDist()
 
-__all__ = ["VARIANTS", "PRESENT_MIN_PER_CELL", "bootstrap_intervals", "floor_sparse", "verdict"]
+__all__ = [
+    "VARIANTS",
+    "PRESENT_MIN_PER_CELL",
+    "bootstrap_intervals",
+    "floor_sparse",
+    "floored",
+    "verdict",
+]
 
 VARIANTS = BOOTSTRAP_INTERVALS  # ("widened", "bias_corrected", "basic", "percentile")
 _NAMES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
@@ -222,6 +229,27 @@ def _fewest(per_cell: Mapping[str, float] | float | None, tables: tuple[str, ...
     return min(float(per_cell[t]) for t in tables)
 
 
+def floored(per_cell: Mapping[str, float] | float | None) -> list[str]:
+    """The quantities whose lower limit :func:`floor_sparse` sets to 0 at these samples per cell.
+
+    Parameters
+    ----------
+    per_cell : mapping of str to float, float or None
+        As for :func:`floor_sparse` (None: no sample sizes, nothing floored).
+
+    Returns
+    -------
+    list of str
+        Interval names, in the order of the floor's table.
+
+    Examples
+    --------
+    >>> floored({"x1y": 50.0, "x2y": 50.0, "x1x2": 3.0})
+    ['synergy_lower_end', 'synergy']
+    """
+    return [n for n, t in _FLOORED.items() if _fewest(per_cell, t) < PRESENT_MIN_PER_CELL]
+
+
 def floor_sparse(
     intervals: dict[str, Interval], per_cell: Mapping[str, float] | float, negligible: float
 ) -> dict[str, Interval]:
@@ -254,11 +282,7 @@ def floor_sparse(
     """
     # applied after bootstrap_intervals' corner hulls: a floored U keeps its upper end (the
     # sparse-table misses measured were all intervals lying above the truth, never below it)
-    sparse = [
-        name
-        for name, tables in _FLOORED.items()
-        if name in intervals and _fewest(per_cell, tables) < PRESENT_MIN_PER_CELL
-    ]
+    sparse = [name for name in floored(per_cell) if name in intervals]
     if not sparse:
         return intervals
     out = dict(intervals)

@@ -46,7 +46,14 @@ from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
-from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS, bootstrap_intervals, floor_sparse, verdict
+from ._intervals import (
+    PRESENT_MIN_PER_CELL,
+    VARIANTS,
+    bootstrap_intervals,
+    floor_sparse,
+    floored,
+    verdict,
+)
 from ._parallel import captured_warnings, run_tasks
 
 __all__ = [
@@ -285,17 +292,20 @@ def _notes(
     return identifiable, notes
 
 
+#: names of the floored quantities in the sparse-table note
+_SHORT = {"synergy_lower_end": "S_L", "redundancy": "R", "unique1": "U1", "unique2": "U2"}
+
+
 def _sparse_note(per_cell: dict[str, float]) -> str | None:
     """The note on the sparse-table floor (:func:`floor_sparse`), or None when it does not apply."""
-    fewest = min(per_cell.values())
-    if fewest >= PRESENT_MIN_PER_CELL:
+    names = [_SHORT[n] for n in floored(per_cell) if n != "synergy"]  # S is named first
+    if not names:
         return None
-    floored = "S and S_L"
-    if min(per_cell["x1y"], per_cell["x2y"]) < PRESENT_MIN_PER_CELL:
-        floored = "S, S_L, R, U1 and U2"
+    fewest = min(per_cell.values())
+    quantities = ", ".join(["S", *names[:-1]]) + " and " + names[-1]
     return (
         f"{fewest:.1f} samples per cell in the sparsest pairwise table (< "
-        f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {floored} start at 0, as the "
+        f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {quantities} start at 0, as the "
         "bootstrap misjudges the plug-in bias of sparse tables"
     )
 
