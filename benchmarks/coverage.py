@@ -80,8 +80,13 @@ def draw_marginals(p: np.ndarray, sizes: tuple[int, int, int], rng) -> mmbounds.
 
 def one_rep(task):
     """Intervals of every method for one repetition: {method: {quantity: (lo, hi)}}, times and
-    the raw ``(plugin, replicates)`` (replicates None without the bootstrap mode)."""
-    name, n, split, rep, seed, n_resamples, modes, variants = task
+    the raw ``(plugin, replicates)`` (replicates None without the bootstrap mode).
+
+    ``raw``, the last element of ``task``, is this repetition's dumped ``(plugin, replicates)`` or
+    None: given, the sample is drawn again (its seed is the repetition's) and the bootstrap is not
+    rerun, so the intervals equal those of a fresh run; its time is then NaN.
+    """
+    name, n, split, rep, seed, n_resamples, modes, variants, raw = task
     pop = population(name)
     ss = np.random.SeedSequence([seed, POPULATIONS.index(name), n, list(SPLITS).index(split), rep])
     rng = np.random.default_rng(ss)
@@ -90,12 +95,15 @@ def one_rep(task):
     out, times = {}, {}
     t0 = time.perf_counter()
     if "bootstrap" in modes:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            plugin, reps = bootstrap_replicates(
-                m, n_resamples=n_resamples, options=opts, random_state=rng
-            )
-        times["bootstrap"] = time.perf_counter() - t0
+        if raw is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                plugin, reps = bootstrap_replicates(
+                    m, n_resamples=n_resamples, options=opts, random_state=rng
+                )
+            times["bootstrap"] = time.perf_counter() - t0
+        else:
+            (plugin, reps), times["bootstrap"] = raw, float("nan")
         per_cell = samples_per_cell(m.shape, m.sample_sizes)
         for v in variants:
             iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v, per_cell=per_cell)
@@ -139,7 +147,8 @@ def summarize(cell, results, truth) -> list[dict]:
         row["plugin_cov_S"] = plug_cov
         row["plugin_width_S"] = plug_w
         mode = meth.split(":")[0]
-        row["time_s"] = float(np.mean([r[1][mode] for r in results]))
+        times = [r[1][mode] for r in results]
+        row["time_s"] = float(np.nanmean(times)) if not np.all(np.isnan(times)) else float("nan")
         rows.append(row)
     return rows
 
@@ -182,7 +191,10 @@ def main(argv=None) -> None:
     ap.add_argument(
         "--resume",
         action="store_true",
-        help="keep the rows already in --out and skip their cells (same reps and resamples)",
+        help="keep the rows already in --out and skip their cells (same reps and resamples); "
+        "with --dump, a cell with fewer dumped repetitions (same resamples) reuses them and "
+        "computes only the rest: the same numbers as a fresh run, since each repetition has "
+        "its own seed",
     )
     a = ap.parse_args(argv)
     names = POPULATIONS if a.populations == "all" else tuple(a.populations.split(","))
@@ -211,8 +223,11 @@ def main(argv=None) -> None:
                     if (name, n, split) in done:
                         print_rows([r for r in all_rows if _cell(r) == (name, n, split)], truth)
                         continue
+                    old = _load_dump(a.dump, (name, n, split), a.seed, a.resamples)
+                    old = old if a.resume and "bootstrap" in modes else []
                     tasks = [
                         (name, n, split, r, a.seed, a.resamples, modes, variants)
+                        + (old[r] if r < len(old) else None,)
                         for r in range(a.reps)
                     ]
                     t0 = time.perf_counter()
@@ -241,6 +256,21 @@ def _dump(folder: str, cell: tuple[str, int, str], seed: int, raw: list) -> None
     plugin = np.array([r[0] for r in raw])
     reps = np.array([r[1] for r in raw])
     np.savez_compressed(path, plugin=plugin, replicates=reps)
+
+
+def _load_dump(folder: str | None, cell: tuple[str, int, str], seed: int, resamples: int) -> list:
+    """The dumped ``(plugin, replicates)`` per repetition of a cell ([] if none or other
+    resamples)."""
+    if folder is None:
+        return []
+    name, n, split = cell
+    path = Path(folder) / f"{name}_n{n}_{split.replace('/', '-')}_seed{seed}.npz"
+    if not path.exists():
+        return []
+    data = np.load(path)
+    if data["replicates"].shape[1] != resamples:
+        return []
+    return list(zip(data["plugin"], data["replicates"]))
 
 
 def _cell(row: dict) -> tuple[str, int, str]:
