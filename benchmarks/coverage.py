@@ -107,7 +107,7 @@ def one_rep(task):
         per_cell = samples_per_cell(m.shape, m.sample_sizes)
         for v in variants:
             iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v, per_cell=per_cell)
-            iv = floor_sparse(iv, per_cell, opts.negligible)  # as infer_population does
+            iv = floor_sparse(iv, per_cell, opts.negligible, m.shape[2])  # as infer_population does
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     else:
         plugin, reps = mmbounds.inference.functionals(m, opts), None

@@ -45,13 +45,15 @@ def rescore(path: Path, variants: tuple[str, ...]) -> list[dict]:
     data = np.load(path)
     negligible = mmbounds.Options().negligible
     # the population's shape (a sample may miss a value: then it has a few more per cell)
-    per_cell = samples_per_cell(population(name).joint.shape, sizes_of(n, split))
+    shape = population(name).joint.shape
+    per_cell = samples_per_cell(shape, sizes_of(n, split))
+    n_labels = shape[2]
     results = []
     for plugin, reps in zip(data["plugin"], data["replicates"]):
         out = {}
         for v in variants:
             iv = bootstrap_intervals(plugin, reps, 0.95, negligible, v, per_cell=per_cell)
-            iv = floor_sparse(iv, per_cell, negligible)
+            iv = floor_sparse(iv, per_cell, negligible, n_labels)
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
         lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
         out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}

@@ -32,7 +32,7 @@ def _limit(reps: int, level: float = 0.95) -> float:
 
 def _run(name: str, n: int, reps: int, resamples: int, variants=("widened",)) -> list[dict]:
     tasks = [
-        (name, n, "thirds", r, 12, resamples, ("bootstrap", "certified"), variants)
+        (name, n, "thirds", r, 12, resamples, ("bootstrap", "certified"), variants, None)
         for r in range(reps)
     ]
     with get_context("fork").Pool(2) as pool:
@@ -237,7 +237,8 @@ def test_coverage_grid(name, n):
 
 def test_sparse_tables_never_call_synergy_present():
     # below PRESENT_MIN_PER_CELL samples per cell the lower limits of S and S_L (any table) and of
-    # R, U1, U2 (a labeled table) start at 0
+    # R, U1, U2 (a labeled table) start at 0; a sparse labeled table also raises the upper limits
+    # of S and S_U to log2 |Y|
     from mmbounds.inference._intervals import PRESENT_MIN_PER_CELL, floor_sparse
 
     plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
@@ -245,26 +246,47 @@ def test_sparse_tables_never_call_synergy_present():
     reps = plugin + 0.01 * rng.standard_normal((400, 5))
     iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
     assert iv["synergy"].verdict == "present" and iv["unique1"].verdict == "present"
+    assert iv["synergy"].high < 1.0
     dense = dict.fromkeys(("x1y", "x2y", "x1x2"), PRESENT_MIN_PER_CELL)
-    assert floor_sparse(iv, dense, 0.01) is iv
-    # the paired table sparse: S and S_L floored, the uniqueness intervals kept
-    low = floor_sparse(iv, {**dense, "x1x2": PRESENT_MIN_PER_CELL - 1}, 0.01)
+    assert floor_sparse(iv, dense, 0.01, 4) is iv
+    # the paired table sparse: S and S_L floored, the uniqueness intervals and S_U kept
+    low = floor_sparse(iv, {**dense, "x1x2": PRESENT_MIN_PER_CELL - 1}, 0.01, 4)
     for name in ("synergy", "synergy_lower_end"):
         assert low[name].low == 0.0 and low[name].high == iv[name].high
         assert low[name].verdict == "undetermined"
     for name in ("redundancy", "unique1", "unique2", "synergy_upper_end"):
         assert low[name] is iv[name]
-    # a labeled table sparse: R, U1 and U2 floored too (each reads both labeled tables)
-    low = floor_sparse(iv, {**dense, "x2y": PRESENT_MIN_PER_CELL - 1}, 0.01)
-    for name in ("synergy", "synergy_lower_end", "redundancy", "unique1", "unique2"):
+    # a labeled table sparse: R, U1 and U2 floored too (each reads both labeled tables), and S
+    # and S_U reach log2 |Y| = 2 bits: S is [0, 2], undetermined whatever the sample says
+    low = floor_sparse(iv, {**dense, "x2y": PRESENT_MIN_PER_CELL - 1}, 0.01, 4)
+    for name in ("redundancy", "unique1", "unique2", "synergy_lower_end"):
         assert low[name].low == 0.0 and low[name].high == iv[name].high
+    assert (low["synergy"].low, low["synergy"].high) == (0.0, 2.0)
+    assert low["synergy_upper_end"].low == iv["synergy_upper_end"].low
+    assert low["synergy_upper_end"].high == 2.0
     assert low["unique1"].verdict == low["redundancy"].verdict == "undetermined"
-    assert low["synergy_upper_end"] is iv["synergy_upper_end"]
+    assert low["synergy"].verdict == "undetermined"
+    assert low["synergy"].estimate == iv["synergy"].estimate
     # one number stands for all three tables; a mapping must name each table a floor reads
-    assert floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01)["unique2"].low == 0.0
+    assert floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01, 4)["unique2"].low == 0.0
     with pytest.raises(ValueError, match="x1x2"):
-        floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0}, 0.01)
+        floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0}, 0.01, 4)
     # pure noise, n = 300 in thirds (10 samples per cell; the grid saw 7 of 200 "present" before)
     rows = {r["method"]: r for r in _run("noise_5x5x2", 300, 40, 20)}
     assert rows["bootstrap:widened"]["S_present"] == 0
     assert rows["bootstrap:widened"]["zero_in_S"] == 1.0
+
+
+def test_a_repetition_rescored_from_its_dump_equals_a_fresh_one():
+    # coverage.py --resume continues a cell from its dumped (plugin, replicates): each repetition
+    # has its own seed, so the sample is drawn again and the intervals are those of a fresh run
+    task = ("lower_5x5x2", 1000, "10/10/80", 3, 12, 10, ("bootstrap", "certified"), ("widened",))
+    _, fresh, times, raw = cov.one_rep((*task, None))
+    _, again, times2, raw2 = cov.one_rep((*task, raw))
+    assert again == fresh
+    assert np.array_equal(raw2[1], raw[1]) and raw2[0] is raw[0]
+    assert times["bootstrap"] > 0 and np.isnan(times2["bootstrap"])
+    assert (
+        fresh["bootstrap:widened"]["synergy"]
+        != cov.one_rep((*task[:3], 4, *task[4:], None))[1]["bootstrap:widened"]["synergy"]
+    )

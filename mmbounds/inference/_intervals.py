@@ -75,6 +75,7 @@ __all__ = [
     "bootstrap_intervals",
     "floor_sparse",
     "floored",
+    "raised",
     "verdict",
 ]
 
@@ -215,6 +216,13 @@ _FLOORED = {
     "unique2": ("x1y", "x2y"),
 }
 
+#: which tables each raised upper limit reads: below PRESENT_MIN_PER_CELL samples per cell of a
+#: labeled table the plug-in S_U lies below the population's, and the bootstrap does not see it
+#: (grid, n = 300, split 10/10/80, 1 to 3 samples per cell: S_U covered 0.10 to 0.75, S 0.385 on
+#: upper_10x10x3 where S is at the upper end of its set; redundant_20x20x5, n = 1,000 in thirds,
+#: 3.3 per cell: S_U 0.40), so there S and S_U reach log2 |Y|, the largest synergy of any table
+_RAISED = {"synergy_upper_end": ("x1y", "x2y"), "synergy": ("x1y", "x2y")}
+
 
 def _fewest(per_cell: Mapping[str, float] | float | None, tables: tuple[str, ...]) -> float:
     """Fewest samples per cell among ``tables`` (infinite without sample sizes; a number: the
@@ -250,10 +258,35 @@ def floored(per_cell: Mapping[str, float] | float | None) -> list[str]:
     return [n for n, t in _FLOORED.items() if _fewest(per_cell, t) < PRESENT_MIN_PER_CELL]
 
 
+def raised(per_cell: Mapping[str, float] | float | None) -> list[str]:
+    """The quantities whose upper limit :func:`floor_sparse` raises to ``log2 |Y|``.
+
+    Parameters
+    ----------
+    per_cell : mapping of str to float, float or None
+        As for :func:`floor_sparse` (None: no sample sizes, nothing raised).
+
+    Returns
+    -------
+    list of str
+        Interval names, in the order of the table.
+
+    Examples
+    --------
+    >>> raised({"x1y": 5.0, "x2y": 50.0, "x1x2": 50.0})
+    ['synergy_upper_end', 'synergy']
+    """
+    return [n for n, t in _RAISED.items() if _fewest(per_cell, t) < PRESENT_MIN_PER_CELL]
+
+
 def floor_sparse(
-    intervals: dict[str, Interval], per_cell: Mapping[str, float] | float, negligible: float
+    intervals: dict[str, Interval],
+    per_cell: Mapping[str, float] | float,
+    negligible: float,
+    n_labels: int,
 ) -> dict[str, Interval]:
-    """The intervals with the lower limits of S, ``S_L``, R, U1 and U2 at 0 where tables are sparse.
+    """The intervals with the lower limits of S, ``S_L``, R, U1 and U2 at 0 where tables are
+    sparse, and the upper limits of S and ``S_U`` at ``log2 |Y|`` where a labeled table is.
 
     Parameters
     ----------
@@ -264,33 +297,42 @@ def floor_sparse(
         (:func:`mmbounds.raw.samples_per_cell`), or one number for all three.
     negligible : float
         Bits below which a quantity counts as absent (verdicts).
+    n_labels : int
+        ``|Y|``: ``log2 |Y|`` bits is the largest synergy of any table with these labels.
 
     Returns
     -------
     dict of str to Interval
         ``intervals`` itself when every table has :data:`PRESENT_MIN_PER_CELL` samples per cell;
         otherwise a copy in which S and ``S_L`` start at 0 when any pairwise table is sparser,
-        and R, U1 and U2 when a labeled table is (so none of them is called present there).
+        and R, U1 and U2 when a labeled table is (so none of them is called present there); a
+        sparse labeled table also puts the upper limits of S and ``S_U`` at ``log2 |Y|`` (so S
+        is undetermined there).
 
     Examples
     --------
     >>> iv = {"synergy": Interval("synergy", 0.2, 0.05, 0.5, 0.2, "present"),
     ...       "unique1": Interval("unique1", 0.2, 0.05, 0.5, 0.2, "present")}
-    >>> out = floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0, "x1x2": 3.0}, 0.01)
+    >>> out = floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0, "x1x2": 3.0}, 0.01, 2)
     >>> out["synergy"].verdict, out["unique1"].verdict
     ('undetermined', 'present')
+    >>> out = floor_sparse(iv, {"x1y": 5.0, "x2y": 50.0, "x1x2": 50.0}, 0.01, 2)
+    >>> out["synergy"].low, out["synergy"].high, out["unique1"].low
+    (0.0, 1.0, 0.0)
     """
     # applied after bootstrap_intervals' corner hulls: a floored U keeps its upper end (the
     # sparse-table misses measured were all intervals lying above the truth, never below it)
-    sparse = [name for name in floored(per_cell) if name in intervals]
-    if not sparse:
+    low = {name for name in floored(per_cell) if name in intervals}
+    high = {name for name in raised(per_cell) if name in intervals}
+    if not low | high:
         return intervals
+    top = math.log2(n_labels)
     out = dict(intervals)
-    for name in sparse:
+    for name in low | high:
         iv = out[name]
-        out[name] = Interval(
-            iv.name, iv.estimate, 0.0, iv.high, iv.plugin, verdict(0.0, iv.high, negligible)
-        )
+        lo = 0.0 if name in low else iv.low
+        hi = max(top, iv.high) if name in high else iv.high
+        out[name] = Interval(iv.name, iv.estimate, lo, hi, iv.plugin, verdict(lo, hi, negligible))
     return out
 
 

@@ -13,8 +13,8 @@ them. Two modes:
     bias on sparse tables, and the margin ``|b|`` covers what one correction leaves; where both
     labeled tables have 20 samples per cell, U1 and U2 take the hull with their square-root-scale
     interval, and below 20 samples per cell the lower limits of S, ``S_L`` (and of R, U1, U2
-    for a sparse labeled table) start at 0 (other variants and the measurements:
-    :mod:`._intervals`).
+    for a sparse labeled table) start at 0, and a sparse labeled table puts the upper limits of
+    S and ``S_U`` at ``log2 |Y|`` (other variants and the measurements: :mod:`._intervals`).
     S itself is only partially identified: its interval
     ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole identified set, hence the
     parameter, with the stated probability (the narrower Imbens–Manski interval under-covered at
@@ -52,6 +52,7 @@ from ._intervals import (
     bootstrap_intervals,
     floor_sparse,
     floored,
+    raised,
     verdict,
 )
 from ._parallel import captured_warnings, run_tasks
@@ -296,17 +297,25 @@ def _notes(
 _SHORT = {"synergy_lower_end": "S_L", "redundancy": "R", "unique1": "U1", "unique2": "U2"}
 
 
-def _sparse_note(per_cell: dict[str, float]) -> str | None:
+def _sparse_note(per_cell: dict[str, float], n_labels: int) -> str | None:
     """The note on the sparse-table floor (:func:`floor_sparse`), or None when it does not apply."""
     names = [_SHORT[n] for n in floored(per_cell) if n != "synergy"]  # S is named first
     if not names:
         return None
     fewest = min(per_cell.values())
     quantities = ", ".join(["S", *names[:-1]]) + " and " + names[-1]
-    return (
+    note = (
         f"{fewest:.1f} samples per cell in the sparsest pairwise table (< "
-        f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {quantities} start at 0, as the "
-        "bootstrap misjudges the plug-in bias of sparse tables"
+        f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {quantities} start at 0"
+    )
+    if raised(per_cell):
+        note += (
+            f", and the upper limits of S and S_U are log2 |Y| = {math.log2(n_labels):.3g} bits "
+            "(a labeled table is that sparse)"
+        )
+    return (
+        note + ", as the bootstrap misjudges the plug-in bias of sparse tables; more labeled "
+        "samples or fewer clusters per modality (n_clusters) make them informative"
     )
 
 
@@ -397,8 +406,8 @@ def infer_population(
             plugin, reps, confidence, negligible, variant, per_cell=tables
         )
         intervals = _capped(intervals, math.log2(m.shape[2]), negligible)
-        ends, intervals = intervals, floor_sparse(intervals, tables, negligible)
-        sparse_note = _sparse_note(tables)
+        ends, intervals = intervals, floor_sparse(intervals, tables, negligible, m.shape[2])
+        sparse_note = _sparse_note(tables, m.shape[2])
         n_done = reps.shape[0]
     identifiable, notes = _notes(intervals, mode, negligible, ends)
     if sparse_note is not None:
