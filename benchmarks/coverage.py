@@ -41,7 +41,7 @@ from populations import POPULATIONS, population  # noqa: E402
 import mmbounds  # noqa: E402
 from mmbounds.inference import VARIANTS, bootstrap_replicates  # noqa: E402
 from mmbounds.inference._certified import certified_intervals  # noqa: E402
-from mmbounds.inference._intervals import bootstrap_intervals, floor_sparse  # noqa: E402
+from mmbounds.inference._sparse import sample_intervals  # noqa: E402
 from mmbounds.raw.samples import samples_per_cell  # noqa: E402
 
 QUANT = ("synergy", "redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
@@ -78,6 +78,28 @@ def draw_marginals(p: np.ndarray, sizes: tuple[int, int, int], rng) -> mmbounds.
         return mmbounds.Marginals(c1, c2, c12, normalize=True, sample_sizes=sizes)
 
 
+def draw_rep(name: str, n: int, split: str, rep: int, seed: int):
+    """The sample of one repetition and its generator (its own seed: the run's seed, the
+    population, n, the split and the repetition number), as ``(marginals, rng)``."""
+    ss = np.random.SeedSequence([seed, POPULATIONS.index(name), n, list(SPLITS).index(split), rep])
+    rng = np.random.default_rng(ss)
+    return draw_marginals(population(name).joint, sizes_of(n, split), rng), rng
+
+
+def score(plugin: np.ndarray, reps: np.ndarray | None, m, variants, negligible: float) -> dict:
+    """``{method: {quantity: (lo, hi, verdict)}}`` of the bootstrap variants (the rule users get,
+    :func:`mmbounds.inference._sparse.sample_intervals`) and the paper's plug-in interval."""
+    out = {}
+    if reps is not None:
+        per_cell = samples_per_cell(m.shape, m.sample_sizes)
+        for v in variants:
+            _, iv = sample_intervals(plugin, reps, 0.95, negligible, v, per_cell, m.shape[2])
+            out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
+    lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
+    out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}
+    return out
+
+
 def one_rep(task):
     """Intervals of every method for one repetition: {method: {quantity: (lo, hi)}}, times and
     the raw ``(plugin, replicates)`` (replicates None without the bootstrap mode).
@@ -87,37 +109,27 @@ def one_rep(task):
     rerun, so the intervals equal those of a fresh run; its time is then NaN.
     """
     name, n, split, rep, seed, n_resamples, modes, variants, raw = task
-    pop = population(name)
-    ss = np.random.SeedSequence([seed, POPULATIONS.index(name), n, list(SPLITS).index(split), rep])
-    rng = np.random.default_rng(ss)
-    m = draw_marginals(pop.joint, sizes_of(n, split), rng)
+    m, rng = draw_rep(name, n, split, rep, seed)
     opts = mmbounds.Options()
-    out, times = {}, {}
+    times = {}
     t0 = time.perf_counter()
-    if "bootstrap" in modes:
-        if raw is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                plugin, reps = bootstrap_replicates(
-                    m, n_resamples=n_resamples, options=opts, random_state=rng
-                )
-            times["bootstrap"] = time.perf_counter() - t0
-        else:
-            (plugin, reps), times["bootstrap"] = raw, float("nan")
-        per_cell = samples_per_cell(m.shape, m.sample_sizes)
-        for v in variants:
-            iv = bootstrap_intervals(plugin, reps, 0.95, opts.negligible, v, per_cell=per_cell)
-            iv = floor_sparse(iv, per_cell, opts.negligible, m.shape[2])  # as infer_population does
-            out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
+    if "bootstrap" in modes and raw is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plugin, reps = bootstrap_replicates(
+                m, n_resamples=n_resamples, options=opts, random_state=rng
+            )
+        times["bootstrap"] = time.perf_counter() - t0
+    elif "bootstrap" in modes:
+        (plugin, reps), times["bootstrap"] = raw, float("nan")
     else:
         plugin, reps = mmbounds.inference.functionals(m, opts), None
+    out = score(plugin, reps, m, variants, opts.negligible)
     if "certified" in modes:
         t1 = time.perf_counter()
         iv = certified_intervals(m, plugin, confidence=0.95, negligible=opts.negligible)
         times["certified"] = time.perf_counter() - t1
         out["certified"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
-    lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
-    out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}
     return (name, n, split), out, times, (plugin, reps)
 
 
@@ -223,8 +235,10 @@ def main(argv=None) -> None:
                     if (name, n, split) in done:
                         print_rows([r for r in all_rows if _cell(r) == (name, n, split)], truth)
                         continue
-                    old = _load_dump(a.dump, (name, n, split), a.seed, a.resamples)
-                    old = old if a.resume and "bootstrap" in modes else []
+                    use = a.resume and "bootstrap" in modes
+                    old = _load_dump(a.dump, (name, n, split), a.seed, a.resamples) if use else []
+                    if old:
+                        _check_dump(name, n, split, a.seed, old[0][0])
                     tasks = [
                         (name, n, split, r, a.seed, a.resamples, modes, variants)
                         + (old[r] if r < len(old) else None,)
@@ -233,7 +247,7 @@ def main(argv=None) -> None:
                     t0 = time.perf_counter()
                     res = pool.map(one_rep, tasks, chunksize=4) if pool else map(one_rep, tasks)
                     res = list(res)
-                    if a.dump and res[0][3][1] is not None:
+                    if a.dump and res[0][3][1] is not None and len(old) < a.reps:
                         _dump(a.dump, (name, n, split), a.seed, [r[3] for r in res])
                     res = [(o, t) for _, o, t, _ in res]
                     rows = summarize((name, n, split), res, truth)
@@ -249,28 +263,42 @@ def main(argv=None) -> None:
             pool.close()
 
 
-def _dump(folder: str, cell: tuple[str, int, str], seed: int, raw: list) -> None:
+def _dump_path(folder: str, cell: tuple[str, int, str], seed: int) -> Path:
     name, n, split = cell
+    return Path(folder) / f"{name}_n{n}_{split.replace('/', '-')}_seed{seed}.npz"
+
+
+def _dump(folder: str, cell: tuple[str, int, str], seed: int, raw: list) -> None:
     Path(folder).mkdir(parents=True, exist_ok=True)
-    path = Path(folder) / f"{name}_n{n}_{split.replace('/', '-')}_seed{seed}.npz"
     plugin = np.array([r[0] for r in raw])
     reps = np.array([r[1] for r in raw])
-    np.savez_compressed(path, plugin=plugin, replicates=reps)
+    np.savez_compressed(_dump_path(folder, cell, seed), plugin=plugin, replicates=reps)
 
 
 def _load_dump(folder: str | None, cell: tuple[str, int, str], seed: int, resamples: int) -> list:
     """The dumped ``(plugin, replicates)`` per repetition of a cell ([] if none or other
     resamples)."""
-    if folder is None:
+    if folder is None or not _dump_path(folder, cell, seed).exists():
         return []
-    name, n, split = cell
-    path = Path(folder) / f"{name}_n{n}_{split.replace('/', '-')}_seed{seed}.npz"
-    if not path.exists():
-        return []
-    data = np.load(path)
-    if data["replicates"].shape[1] != resamples:
-        return []
-    return list(zip(data["plugin"], data["replicates"]))
+    with np.load(_dump_path(folder, cell, seed)) as data:
+        if data["replicates"].shape[1] != resamples:
+            return []
+        return list(zip(data["plugin"], data["replicates"]))
+
+
+def _check_dump(name: str, n: int, split: str, seed: int, plugin: np.ndarray) -> None:
+    """Refuse a dump whose first repetition is not this code's sample (other populations or
+    splits listed before it, another seed rule or other solvers): its replicates would be
+    scored against a different sample."""
+    m, _ = draw_rep(name, n, split, 0, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh = mmbounds.inference.functionals(m, mmbounds.Options())
+    if not np.allclose(fresh, plugin, rtol=0.0, atol=1e-9):
+        raise SystemExit(
+            f"the dump of {name}, n = {n}, {split} does not match this code's first repetition "
+            f"(plug-in {np.round(plugin, 6)} against {np.round(fresh, 6)}): move it away"
+        )
 
 
 def _cell(row: dict) -> tuple[str, int, str]:

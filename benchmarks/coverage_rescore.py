@@ -1,9 +1,11 @@
 """Re-score saved coverage replicates (``benchmarks/coverage.py --dump``) with the current rules.
 
-Every bootstrap interval is a function of the plug-in values and the replicates only, so a change
-of interval rule (``mmbounds.inference._intervals``) can be measured on a finished grid without
-drawing or solving anything again. Prints the same rows as ``coverage.py`` (bootstrap variants
-only; the certified mode is not stored).
+Every bootstrap interval is a function of the plug-in values, the replicates and the sample's
+shape and sizes only, so a change of interval rule (``mmbounds.inference._intervals``,
+``._sparse``) can be measured on a finished grid without solving anything again: each
+repetition's sample is drawn again from its seed (cheap) for its shape and sizes, and the rows
+are those a fresh ``coverage.py`` run would print (bootstrap variants only; the certified mode
+is not stored).
 
 Examples
 --------
@@ -23,13 +25,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from coverage import QUANT, SPLITS, print_rows, sizes_of, summarize  # noqa: E402
+from coverage import SPLITS, draw_rep, print_rows, score, summarize  # noqa: E402
 from populations import population  # noqa: E402
 
 import mmbounds  # noqa: E402
 from mmbounds.inference import VARIANTS  # noqa: E402
-from mmbounds.inference._intervals import bootstrap_intervals, floor_sparse  # noqa: E402
-from mmbounds.raw.samples import samples_per_cell  # noqa: E402
 
 _NAME = re.compile(r"(?P<pop>.+)_n(?P<n>\d+)_(?P<split>[^_]+)_seed(?P<seed>\d+)\.npz$")
 
@@ -39,25 +39,16 @@ def rescore(path: Path, variants: tuple[str, ...]) -> list[dict]:
     m = _NAME.match(path.name)
     if m is None:
         raise ValueError(f"not a coverage dump: {path.name}")
-    name, n, split = m["pop"], int(m["n"]), m["split"].replace("-", "/")
+    name, n, split, seed = m["pop"], int(m["n"]), m["split"].replace("-", "/"), int(m["seed"])
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r} in {path.name}")
-    data = np.load(path)
     negligible = mmbounds.Options().negligible
-    # the population's shape (a sample may miss a value: then it has a few more per cell)
-    shape = population(name).joint.shape
-    per_cell = samples_per_cell(shape, sizes_of(n, split))
-    n_labels = shape[2]
+    with np.load(path) as data:
+        raw = list(zip(data["plugin"], data["replicates"]))
     results = []
-    for plugin, reps in zip(data["plugin"], data["replicates"]):
-        out = {}
-        for v in variants:
-            iv = bootstrap_intervals(plugin, reps, 0.95, negligible, v, per_cell=per_cell)
-            iv = floor_sparse(iv, per_cell, negligible, n_labels)
-            out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
-        lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
-        out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}
-        results.append((out, {"bootstrap": float("nan")}))
+    for rep, (plugin, reps) in enumerate(raw):
+        sample, _ = draw_rep(name, n, split, rep, seed)  # its shape and sizes, as in the run
+        results.append((score(plugin, reps, sample, variants, negligible), {"bootstrap": np.nan}))
     truth = population(name).truth()
     rows = summarize((name, n, split), results, truth)
     print_rows(rows, truth)

@@ -182,7 +182,29 @@ def test_basic_and_percentile_intervals():
     assert (basic.low, basic.high) == pytest.approx((1.0 - q_hi, 1.0 - q_lo))
     pct = bootstrap_intervals(plugin, reps, 0.9, 0.01, "percentile")["unique1"]
     assert (pct.low, pct.high) == pytest.approx((q_lo, q_hi))
-    assert pct.low > plugin[1]  # the uncorrected interval misses its own estimate here
+    assert pct.low > plugin[1]  # the uncorrected interval misses its plug-in here ...
+    assert pct.estimate == pct.low  # ... and reports the nearest value it holds
+    for variant in VARIANTS:  # every variant's estimate lies in its interval, at any level
+        for level in (0.2, 0.5, 0.9):
+            for iv in bootstrap_intervals(plugin, reps, level, 0.01, variant).values():
+                assert iv.low <= iv.estimate <= iv.high
+
+
+def test_synergy_lower_end_reaches_0_where_both_mutual_informations_may_be_0():
+    # I1 = I2 = 0 makes the maximum-entropy joint p(x1, x2) p(y), so S_L = 0: where both
+    # intervals of I(Xi;Y) reach 0, S_L's (and S's) lower limit is 0
+    rng = np.random.default_rng(3)
+    plugin = np.array([0.004, 0.0, 0.0, 0.05, 0.3, 0.004, 0.004])
+    noise = 0.003 * rng.standard_normal((200, 7))
+    reps = plugin + noise
+    iv = bootstrap_intervals(plugin, reps, 0.95, 0.01, "widened")
+    assert iv["synergy_lower_end"].low == 0.0 and iv["synergy"].verdict != "present"
+    assert iv["synergy_lower_end"].high > 0.05
+    # a modality that is informative about the label: S_L keeps its own lower limit
+    informative = plugin + np.array([0, 0, 0, 0, 0, 0.2, 0])
+    iv = bootstrap_intervals(informative, informative + noise, 0.95, 0.01, "widened")
+    assert iv["synergy_lower_end"].low > 0.03
+    assert iv["synergy"].verdict == "present"
 
 
 def test_variant_is_an_option_and_checked():
@@ -200,6 +222,20 @@ def test_variant_is_an_option_and_checked():
     assert rb.low < ra.low and rb.high > ra.high
     with pytest.raises(ValueError, match="unknown bootstrap interval"):
         infer_population(m, n_resamples=5, options=opts, variant="nope")
+    # every argument is checked by name before any work
+    for kwargs, match in [
+        ({"confidence": 1.5}, "confidence"),
+        ({"confidence": float("nan")}, "confidence"),
+        ({"mode": "foo"}, "mode"),
+        ({"n_resamples": 0}, "n_resamples"),
+        ({"negligible": -1.0}, "negligible"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            infer_population(m, **{"options": None, **kwargs})
+    c = infer_population(
+        m, n_resamples=30, options={"bootstrap_interval": "bias_corrected"}, random_state=0
+    )
+    assert c["redundancy"] == ra
 
 
 # ----------------------------------------------------------------------------- coverage (quick)
@@ -239,7 +275,8 @@ def test_sparse_tables_never_call_synergy_present():
     # below PRESENT_MIN_PER_CELL samples per cell the lower limits of S and S_L (any table) and of
     # R, U1, U2 (a labeled table) start at 0; a sparse labeled table also raises the upper limits
     # of S and S_U to log2 |Y|
-    from mmbounds.inference._intervals import PRESENT_MIN_PER_CELL, floor_sparse
+    from mmbounds.inference._intervals import PRESENT_MIN_PER_CELL
+    from mmbounds.inference._sparse import UPPER_MIN_PER_CELL, floor_sparse
 
     plugin = np.array([0.2, 0.1, 0.05, 0.3, 0.9])
     rng = np.random.default_rng(0)
@@ -256,17 +293,23 @@ def test_sparse_tables_never_call_synergy_present():
         assert low[name].verdict == "undetermined"
     for name in ("redundancy", "unique1", "unique2", "synergy_upper_end"):
         assert low[name] is iv[name]
-    # a labeled table sparse: R, U1 and U2 floored too (each reads both labeled tables), and S
-    # and S_U reach log2 |Y| = 2 bits: S is [0, 2], undetermined whatever the sample says
-    low = floor_sparse(iv, {**dense, "x2y": PRESENT_MIN_PER_CELL - 1}, 0.01, 4)
-    for name in ("redundancy", "unique1", "unique2", "synergy_lower_end"):
+    # a labeled table sparse: R, U1 and U2 floored too (each reads both labeled tables); the
+    # upper limits are kept down to UPPER_MIN_PER_CELL
+    low = floor_sparse(iv, {**dense, "x2y": UPPER_MIN_PER_CELL}, 0.01, 4)
+    for name in ("synergy", "synergy_lower_end", "redundancy", "unique1", "unique2"):
         assert low[name].low == 0.0 and low[name].high == iv[name].high
+    assert low["unique1"].verdict == low["redundancy"].verdict == "undetermined"
+    assert low["synergy_upper_end"] is iv["synergy_upper_end"]
+    # below it S and S_U reach log2 |Y| = 2 bits: S is [0, 2], undetermined whatever the sample
+    low = floor_sparse(iv, {**dense, "x1y": UPPER_MIN_PER_CELL - 1}, 0.01, 4)
     assert (low["synergy"].low, low["synergy"].high) == (0.0, 2.0)
     assert low["synergy_upper_end"].low == iv["synergy_upper_end"].low
     assert low["synergy_upper_end"].high == 2.0
-    assert low["unique1"].verdict == low["redundancy"].verdict == "undetermined"
     assert low["synergy"].verdict == "undetermined"
     assert low["synergy"].estimate == iv["synergy"].estimate
+    # the paired table alone never raises an upper limit
+    low = floor_sparse(iv, {**dense, "x1x2": 1.0}, 0.01, 4)
+    assert low["synergy"].high == iv["synergy"].high
     # one number stands for all three tables; a mapping must name each table a floor reads
     assert floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01, 4)["unique2"].low == 0.0
     with pytest.raises(ValueError, match="x1x2"):
@@ -286,7 +329,9 @@ def test_a_repetition_rescored_from_its_dump_equals_a_fresh_one():
     assert again == fresh
     assert np.array_equal(raw2[1], raw[1]) and raw2[0] is raw[0]
     assert times["bootstrap"] > 0 and np.isnan(times2["bootstrap"])
-    assert (
-        fresh["bootstrap:widened"]["synergy"]
-        != cov.one_rep((*task[:3], 4, *task[4:], None))[1]["bootstrap:widened"]["synergy"]
-    )
+    # another repetition is another sample
+    assert not np.array_equal(cov.one_rep((*task[:3], 4, *task[4:], None))[3][0], raw[0])
+    # the guard of --resume: the dumped first repetition is this code's sample
+    cov._check_dump(*task[:3], 12, cov.one_rep((*task[:3], 0, *task[4:], None))[3][0])
+    with pytest.raises(SystemExit, match="does not match"):
+        cov._check_dump(*task[:3], 12, raw[0])

@@ -73,9 +73,6 @@ __all__ = [
     "VARIANTS",
     "PRESENT_MIN_PER_CELL",
     "bootstrap_intervals",
-    "floor_sparse",
-    "floored",
-    "raised",
     "verdict",
 ]
 
@@ -166,7 +163,7 @@ def _sqrt_hulls(
 def _corner_hulls(
     plugin: np.ndarray, reps: np.ndarray, ends: _Ends, lows: np.ndarray, highs: np.ndarray
 ) -> None:
-    """Widen R, U1, U2 (in place) by the identities that hold at and away from the corners.
+    """Widen R, U1, U2 and S_L (in place) by the identities that hold at and away from the corners.
 
     ``R = I_i - U_i <= min(I1, I2)``: R's interval becomes the hull of its own and of
     ``[max(I1_lo - U1_hi, I2_lo - U2_hi), min(I1_hi, I2_hi)]``. ``U2 - U1 = I2 - I1 =: D``, a
@@ -194,34 +191,24 @@ def _corner_hulls(
         lows[2] = min(lows[2], max(d_low, 0.0))
     if u2_at_0:
         lows[1] = min(lows[1], max(-d_high, 0.0))
+    # S_L at the corner I1 = I2 = 0: there p(xi, y) = p(xi) p(y), the maximum-entropy joint is
+    # p(x1, x2) p(y) and S_L = 0; where both mutual informations' intervals reach 0, so does S_L's
+    # (pure noise with correlated x1, x2, 2x2x2 tables, 400 samples per source: the S_L plug-in
+    # sits at that corner and its interval excluded 0 in 5 of 30 samples)
+    if lows[5] <= 0.0 and lows[6] <= 0.0:
+        lows[3] = 0.0
 
 
 #: fewest samples per cell at which the bootstrap's lower limits of S and S_L (every pairwise
-#: table) and of R, U1 and U2 (both labeled tables) are used. Below it they start at 0: the
-#: bootstrap sees only the occupied cells and underestimates the upward plug-in bias of sparse
-#: tables.
+#: table) and of R, U1 and U2 (both labeled tables) are used (and from which U1 and U2 take the
+#: square-root-scale hull). Below it they start at 0 (:mod:`._sparse`): the bootstrap sees only
+#: the occupied cells and underestimates the upward plug-in bias of sparse tables.
 #: Measured on pure noise (5x5x2, 200 repetitions): the S interval excluded 0, verdict "present",
 #: in 56 repetitions with 3 samples per cell and in 7 with 10, in none from 33 on; on mfeat splits
 #: S was covered in 0.80 of splits at 5 samples per cell and in 0.97 at 20. U1 on lower_10x10x3
 #: (n = 1,000, split 10/10/80: 3.3 samples per cell) covered 0.915, every miss an interval above
 #: the truth; R on noise_20x20x5 (n = 1,000, 10/10/80: 1 sample per cell) covered 0 in 0.80
 PRESENT_MIN_PER_CELL = 20.0
-
-#: which pairwise tables (keys of :func:`mmbounds.raw.samples_per_cell`) each floored limit reads
-_FLOORED = {
-    "synergy_lower_end": ("x1y", "x2y", "x1x2"),
-    "synergy": ("x1y", "x2y", "x1x2"),
-    "redundancy": ("x1y", "x2y"),
-    "unique1": ("x1y", "x2y"),
-    "unique2": ("x1y", "x2y"),
-}
-
-#: which tables each raised upper limit reads: below PRESENT_MIN_PER_CELL samples per cell of a
-#: labeled table the plug-in S_U lies below the population's, and the bootstrap does not see it
-#: (grid, n = 300, split 10/10/80, 1 to 3 samples per cell: S_U covered 0.10 to 0.75, S 0.385 on
-#: upper_10x10x3 where S is at the upper end of its set; redundant_20x20x5, n = 1,000 in thirds,
-#: 3.3 per cell: S_U 0.40), so there S and S_U reach log2 |Y|, the largest synergy of any table
-_RAISED = {"synergy_upper_end": ("x1y", "x2y"), "synergy": ("x1y", "x2y")}
 
 
 def _fewest(per_cell: Mapping[str, float] | float | None, tables: tuple[str, ...]) -> float:
@@ -235,105 +222,6 @@ def _fewest(per_cell: Mapping[str, float] | float | None, tables: tuple[str, ...
     if missing:
         raise ValueError(f"per_cell needs the samples per cell of tables {missing}")
     return min(float(per_cell[t]) for t in tables)
-
-
-def floored(per_cell: Mapping[str, float] | float | None) -> list[str]:
-    """The quantities whose lower limit :func:`floor_sparse` sets to 0 at these samples per cell.
-
-    Parameters
-    ----------
-    per_cell : mapping of str to float, float or None
-        As for :func:`floor_sparse` (None: no sample sizes, nothing floored).
-
-    Returns
-    -------
-    list of str
-        Interval names, in the order of the floor's table.
-
-    Examples
-    --------
-    >>> floored({"x1y": 50.0, "x2y": 50.0, "x1x2": 3.0})
-    ['synergy_lower_end', 'synergy']
-    """
-    return [n for n, t in _FLOORED.items() if _fewest(per_cell, t) < PRESENT_MIN_PER_CELL]
-
-
-def raised(per_cell: Mapping[str, float] | float | None) -> list[str]:
-    """The quantities whose upper limit :func:`floor_sparse` raises to ``log2 |Y|``.
-
-    Parameters
-    ----------
-    per_cell : mapping of str to float, float or None
-        As for :func:`floor_sparse` (None: no sample sizes, nothing raised).
-
-    Returns
-    -------
-    list of str
-        Interval names, in the order of the table.
-
-    Examples
-    --------
-    >>> raised({"x1y": 5.0, "x2y": 50.0, "x1x2": 50.0})
-    ['synergy_upper_end', 'synergy']
-    """
-    return [n for n, t in _RAISED.items() if _fewest(per_cell, t) < PRESENT_MIN_PER_CELL]
-
-
-def floor_sparse(
-    intervals: dict[str, Interval],
-    per_cell: Mapping[str, float] | float,
-    negligible: float,
-    n_labels: int,
-) -> dict[str, Interval]:
-    """The intervals with the lower limits of S, ``S_L``, R, U1 and U2 at 0 where tables are
-    sparse, and the upper limits of S and ``S_U`` at ``log2 |Y|`` where a labeled table is.
-
-    Parameters
-    ----------
-    intervals : dict of str to Interval
-        From :func:`bootstrap_intervals`.
-    per_cell : mapping of str to float, or float
-        Samples per cell of each pairwise table, ``{"x1y": ..., "x2y": ..., "x1x2": ...}``
-        (:func:`mmbounds.raw.samples_per_cell`), or one number for all three.
-    negligible : float
-        Bits below which a quantity counts as absent (verdicts).
-    n_labels : int
-        ``|Y|``: ``log2 |Y|`` bits is the largest synergy of any table with these labels.
-
-    Returns
-    -------
-    dict of str to Interval
-        ``intervals`` itself when every table has :data:`PRESENT_MIN_PER_CELL` samples per cell;
-        otherwise a copy in which S and ``S_L`` start at 0 when any pairwise table is sparser,
-        and R, U1 and U2 when a labeled table is (so none of them is called present there); a
-        sparse labeled table also puts the upper limits of S and ``S_U`` at ``log2 |Y|`` (so S
-        is undetermined there).
-
-    Examples
-    --------
-    >>> iv = {"synergy": Interval("synergy", 0.2, 0.05, 0.5, 0.2, "present"),
-    ...       "unique1": Interval("unique1", 0.2, 0.05, 0.5, 0.2, "present")}
-    >>> out = floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0, "x1x2": 3.0}, 0.01, 2)
-    >>> out["synergy"].verdict, out["unique1"].verdict
-    ('undetermined', 'present')
-    >>> out = floor_sparse(iv, {"x1y": 5.0, "x2y": 50.0, "x1x2": 50.0}, 0.01, 2)
-    >>> out["synergy"].low, out["synergy"].high, out["unique1"].low
-    (0.0, 1.0, 0.0)
-    """
-    # applied after bootstrap_intervals' corner hulls: a floored U keeps its upper end (the
-    # sparse-table misses measured were all intervals lying above the truth, never below it)
-    low = {name for name in floored(per_cell) if name in intervals}
-    high = {name for name in raised(per_cell) if name in intervals}
-    if not low | high:
-        return intervals
-    top = math.log2(n_labels)
-    out = dict(intervals)
-    for name in low | high:
-        iv = out[name]
-        lo = 0.0 if name in low else iv.low
-        hi = max(top, iv.high) if name in high else iv.high
-        out[name] = Interval(iv.name, iv.estimate, lo, hi, iv.plugin, verdict(lo, hi, negligible))
-    return out
 
 
 def bootstrap_intervals(
@@ -364,8 +252,8 @@ def bootstrap_intervals(
         Samples per cell of each pairwise table (:func:`mmbounds.raw.samples_per_cell`). Where
         both labeled tables have :data:`PRESENT_MIN_PER_CELL` or more (or when not given), U1
         and U2 take the hull with their square-root-scale interval (``"widened"``,
-        ``"bias_corrected"``). The sparse-table floor is :func:`floor_sparse`, applied
-        separately.
+        ``"bias_corrected"``). The sparse-table rules are :func:`._sparse.floor_sparse`,
+        applied separately (:func:`._sparse.sample_intervals` applies both).
 
     Returns
     -------
@@ -392,9 +280,10 @@ def bootstrap_intervals(
         _corner_hulls(plugin, reps, ends, lows, highs)
     for k, name in enumerate(_NAMES):
         lo, hi = float(lows[k]), float(highs[k])
-        out[name] = Interval(
-            name, max(est[k], 0.0), lo, hi, float(plugin[k]), verdict(lo, hi, negligible)
-        )
+        # the quantile variants' intervals need not hold their estimate (the plug-in for
+        # "percentile", 2 θ^ - mean θ* for "basic"): it is clipped into them
+        e = min(max(float(est[k]), lo), hi)
+        out[name] = Interval(name, e, lo, hi, float(plugin[k]), verdict(lo, hi, negligible))
     # S: from the lower limit of S_L to the upper limit of S_U (covers the identified set). The
     # hull of both intervals: bias correction can put S_L's estimate above S_U's, and S <= S_U
     # must not be called present when S_U is absent

@@ -34,28 +34,22 @@ Bootstrap*, 1993 (bias correction, ch. 10).
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
 
-from .._options import Options
+from .._options import Options, as_options
 from .._progress import Progress, as_progress
-from .._validation import check_random_state
+from .._validation import check_random_state, check_scalar
 from ..bounds import BoundContext, identified_set
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
-from ._intervals import (
-    PRESENT_MIN_PER_CELL,
-    VARIANTS,
-    bootstrap_intervals,
-    floor_sparse,
-    floored,
-    raised,
-    verdict,
-)
+from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS
 from ._parallel import captured_warnings, run_tasks
+from ._sparse import UPPER_MIN_PER_CELL, floored, raised, sample_intervals
 
 __all__ = [
     "infer_population",
@@ -234,18 +228,6 @@ def bootstrap_replicates(
     return plugin, np.array(reps)
 
 
-def _capped(intervals: dict[str, Interval], cap: float, negligible: float) -> dict[str, Interval]:
-    """Every quantity is at most ``H(Y) <= log2 |Y|`` bits: clip the intervals there."""
-    out = {}
-    for k, iv in intervals.items():
-        hi = min(iv.high, cap)
-        lo = min(iv.low, hi)
-        out[k] = Interval(
-            iv.name, min(iv.estimate, cap), lo, hi, iv.plugin, verdict(lo, hi, negligible)
-        )
-    return out
-
-
 def _notes(
     intervals: dict[str, Interval],
     mode: str,
@@ -253,7 +235,7 @@ def _notes(
     ends: dict[str, Interval] | None = None,
 ) -> tuple[bool, list[str]]:
     """``identifiable`` and the notes; ``ends``: the intervals whose ends of the identified set
-    decide identifiability (before :func:`floor_sparse`; default ``intervals``)."""
+    decide identifiability (before :func:`._sparse.floor_sparse`; default ``intervals``)."""
     ends = intervals if ends is None else ends
     s = intervals["synergy"]
     lo_end, hi_end = ends["synergy_lower_end"], ends["synergy_upper_end"]
@@ -298,24 +280,31 @@ _SHORT = {"synergy_lower_end": "S_L", "redundancy": "R", "unique1": "U1", "uniqu
 
 
 def _sparse_note(per_cell: dict[str, float], n_labels: int) -> str | None:
-    """The note on the sparse-table floor (:func:`floor_sparse`), or None when it does not apply."""
+    """The note on the sparse-table rules (:func:`._sparse.floor_sparse`), or None when they do
+    not apply."""
     names = [_SHORT[n] for n in floored(per_cell) if n != "synergy"]  # S is named first
     if not names:
         return None
-    fewest = min(per_cell.values())
+    sparse = [t for t, v in per_cell.items() if v < PRESENT_MIN_PER_CELL]
+    fewest = min(per_cell[t] for t in sparse)
     quantities = ", ".join(["S", *names[:-1]]) + " and " + names[-1]
     note = (
         f"{fewest:.1f} samples per cell in the sparsest pairwise table (< "
-        f"{PRESENT_MIN_PER_CELL:g}): the lower limits of {quantities} start at 0"
+        f"{PRESENT_MIN_PER_CELL:g}: {', '.join(sparse)}): the lower limits of {quantities} "
+        "start at 0"
     )
     if raised(per_cell):
         note += (
             f", and the upper limits of S and S_U are log2 |Y| = {math.log2(n_labels):.3g} bits "
-            "(a labeled table is that sparse)"
+            f"(a labeled table has < {UPPER_MIN_PER_CELL:g})"
         )
+    more = [
+        w for w, ts in (("labeled", ("x1y", "x2y")), ("paired", ("x1x2",))) if set(ts) & set(sparse)
+    ]
     return (
-        note + ", as the bootstrap misjudges the plug-in bias of sparse tables; more labeled "
-        "samples or fewer clusters per modality (n_clusters) make them informative"
+        f"{note}, as the bootstrap misjudges the plug-in bias of sparse tables; more "
+        f"{' and '.join(more)} samples, or fewer clusters per modality (n_clusters), make them "
+        "informative"
     )
 
 
@@ -326,7 +315,7 @@ def infer_population(
     mode: str = "bootstrap",
     n_resamples: int = 200,
     negligible: float = 0.01,
-    options: Options,
+    options: Options | dict[str, Any] | None,
     random_state: Any = None,
     n_jobs: int | None = None,
     progress: bool | Progress = False,
@@ -347,8 +336,8 @@ def infer_population(
         Bootstrap replicates (``"bootstrap"`` mode).
     negligible : float
         Bits below which a quantity counts as absent (verdicts).
-    options : Options
-        Solver options of every replicate.
+    options : Options, dict or None
+        Solver options of every replicate (a dict or None as for :func:`mmbounds.estimate`).
     random_state : None, int or numpy.random.Generator
         Seeds the replicates (drawn in advance: results do not depend on ``n_jobs``).
     n_jobs : int or None
@@ -376,8 +365,17 @@ def infer_population(
     >>> inf["synergy"].verdict, inf.identifiable
     ('undetermined', False)
     """
+    options = as_options(options)
+    confidence = check_scalar(
+        confidence, name="confidence", min_val=0, max_val=1, include_min=False, include_max=False
+    )
+    negligible = check_scalar(negligible, name="negligible", min_val=0, include_min=True)
+    if mode not in ("bootstrap", "certified"):
+        raise ValueError(f"mode must be 'bootstrap' or 'certified', got {mode!r}")
+    if mode == "bootstrap":
+        check_scalar(n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
     sizes = tuple(int(round(n)) for n in m.sample_sizes) if m.sample_sizes else None
-    variant = getattr(options, "bootstrap_interval", "widened") if variant is None else variant
+    variant = options.bootstrap_interval if variant is None else variant
     ends, sparse_note = None, None  # bootstrap mode: the intervals before the sparse floor
     if mode == "certified":
         source_counts(m)  # sample sizes are needed
@@ -402,11 +400,9 @@ def infer_population(
             progress=progress,
         )
         tables = samples_per_cell(m.shape, sizes)  # type: ignore[arg-type]
-        intervals = bootstrap_intervals(
-            plugin, reps, confidence, negligible, variant, per_cell=tables
+        ends, intervals = sample_intervals(
+            plugin, reps, confidence, negligible, variant, tables, m.shape[2]
         )
-        intervals = _capped(intervals, math.log2(m.shape[2]), negligible)
-        ends, intervals = intervals, floor_sparse(intervals, tables, negligible, m.shape[2])
         sparse_note = _sparse_note(tables, m.shape[2])
         n_done = reps.shape[0]
     identifiable, notes = _notes(intervals, mode, negligible, ends)
