@@ -232,6 +232,12 @@ def test_variant_is_an_option_and_checked():
     ]:
         with pytest.raises(ValueError, match=match):
             infer_population(m, **{"options": None, **kwargs})
+    t = np.full((4, 3), 1 / 12)
+    tiny = mmbounds.Marginals(t, t, np.full((4, 4), 1 / 16), sample_sizes=(5, 100, 100))
+    with pytest.raises(ValueError, match=r"sample_sizes\[D1\]"):
+        infer_population(tiny, options=None)
+    with pytest.raises(TypeError, match="sample_sizes"):
+        mmbounds.Marginals(t, t, np.full((4, 4), 1 / 16), sample_sizes=30)
     c = infer_population(
         m, n_resamples=30, options={"bootstrap_interval": "bias_corrected"}, random_state=0
     )

@@ -92,14 +92,22 @@ def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Raises
     ------
     ValueError
-        If ``m`` has no sample sizes (it was built from population tables).
+        If ``m`` has no sample sizes (it was built from population tables), or a table times
+        its sample size holds no count.
     """
     if m.sample_sizes is None:
         raise ValueError(
             "population inference needs sample sizes: build the marginals from samples "
             "(Marginals.from_samples or estimate(x1=..., x2=..., paired=...))"
         )
-    return tuple(np.rint(t * n) for t, n in zip(m.observed, m.sample_sizes))  # type: ignore
+    counts = tuple(np.rint(t * n) for t, n in zip(m.observed, m.sample_sizes))
+    for name, c, n in zip(("D1", "D2", "DM"), counts, m.sample_sizes):
+        if c.sum() < 1:
+            raise ValueError(
+                f"sample_sizes[{name}] == {n:g}: the table times its sample size rounds to no "
+                "counts at all; give the number of samples the table was counted from"
+            )
+    return counts  # type: ignore[return-value]
 
 
 def functionals(m: Marginals, options: Options) -> np.ndarray:

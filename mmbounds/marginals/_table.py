@@ -130,6 +130,11 @@ class Marginals:
         check_scalar(warn_tv, name="warn_tv", min_val=0.0)
         _check_shapes(p1, p2, p12)
         if sample_sizes is not None:
+            if isinstance(sample_sizes, (str, bytes)) or not hasattr(sample_sizes, "__len__"):
+                raise TypeError(
+                    "sample_sizes must be a sequence of 3 sizes (D1, D2, DM), got "
+                    f"{type(sample_sizes).__name__} ({sample_sizes!r})"
+                )
             if len(sample_sizes) != 3:
                 raise ValueError(
                     f"sample_sizes must have 3 entries (D1, D2, DM), got {len(sample_sizes)}"
