@@ -12,7 +12,8 @@ Kinds (the name says the kind and the size):
 - ``upper_*``: a low-entropy witness joint with the same marginals (local search) — S near the top
   of what the marginals allow (``S_U`` may sit above it: the certified bound is not tight).
 - ``middle_*``: the half-half mixture of the two (same marginals, S in between).
-- ``noise_*``: Y independent of (X1, X2); X1, X2 dependent.
+- ``noise_*``: Y independent of (X1, X2); X1, X2 dependent (``noise_diag_*``: X2 = X1 in 95% of
+  pairs, where the plug-in S_L sits at the corner I(X1;Y) = I(X2;Y) = 0).
 - ``xor_*``: x1, x2 uniform, y = (x1 + x2) mod 2 flipped with probability 0.1.
 - ``redundant_*``: X1 and X2 noisy copies of Y.
 
@@ -119,6 +120,14 @@ def _noise(shape: tuple[int, int, int], seed: int) -> np.ndarray:
     return p12[:, :, None] * py[None, None, :]
 
 
+def _noise_diag(shape: tuple[int, int, int], seed: int, keep: float = 0.9) -> np.ndarray:
+    """Y uniform and independent of (X1, X2); X2 = X1 w.p. ``keep``, else uniform (X1 uniform)."""
+    n1, n2, ny = shape
+    assert n1 == n2
+    p12 = keep * np.eye(n1) / n1 + (1 - keep) / (n1 * n2)
+    return p12[:, :, None] * np.full(ny, 1.0 / ny)[None, None, :]
+
+
 def _xor(shape: tuple[int, int, int], seed: int, flip: float = 0.1) -> np.ndarray:
     n1, n2, ny = shape
     assert ny == 2
@@ -159,6 +168,8 @@ _SPECS = {
     "lower_5x5x2": (_lower, (5, 5, 2), 1),
     "upper_5x5x2": (_upper, (5, 5, 2), 1),
     "noise_5x5x2": (_noise, (5, 5, 2), 2),
+    # appended: a population's index is part of each repetition's seed
+    "noise_diag_2x2x2": (_noise_diag, (2, 2, 2), 0),
 }
 POPULATIONS = tuple(_SPECS)
 

@@ -320,6 +320,12 @@ def test_sparse_tables_never_call_synergy_present():
     assert floor_sparse(iv, PRESENT_MIN_PER_CELL - 1, 0.01, 4)["unique2"].low == 0.0
     with pytest.raises(ValueError, match="x1x2"):
         floor_sparse(iv, {"x1y": 50.0, "x2y": 50.0}, 0.01, 4)
+    # pure noise with X2 = X1 in 95% of pairs (400 samples per source): the S_L plug-in sits at
+    # the corner I1 = I2 = 0, where its own interval excluded 0 in 5 of 30 samples before the
+    # corner rule
+    rows = {r["method"]: r for r in _run("noise_diag_2x2x2", 1200, 60, 30)}
+    assert rows["bootstrap:widened"]["S_present"] == 0
+    assert rows["bootstrap:widened"]["zero_in_S"] == 1.0
     # pure noise, n = 300 in thirds (10 samples per cell; the grid saw 7 of 200 "present" before)
     rows = {r["method"]: r for r in _run("noise_5x5x2", 300, 40, 20)}
     assert rows["bootstrap:widened"]["S_present"] == 0
