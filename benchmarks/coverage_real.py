@@ -69,6 +69,7 @@ def run(splits: int, resamples: int, only: list[str] | None, out: str | None) ->
                         bounds=["synergy_lower_shared", "synergy_upper_coupling"],
                         options={"n_resamples": resamples},
                         random_state=seed,
+                        progress=False,
                     )
                     truth = true_interactions(X1, X2, y, like=res)
                 row = {"dataset": name, "pair": pair, "split": seed, "shape": res.shape}

@@ -197,6 +197,7 @@ def run_one(d: dict[str, Any], *, seed: int, n_clusters: int, n_resamples: int) 
             x2=(c2[tr], y_all[tr]),
             paired=(c1[tr], c2[tr]),
             random_state=seed,
+            progress=False,
             confidence=None,  # the verdicts use performance_bounds' own bootstrap
         )
         perf = performance_bounds(

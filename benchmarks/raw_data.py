@@ -41,6 +41,7 @@ def _estimate(x1: Any, y1: Any, x2: Any, y2: Any, x1u: Any, x2u: Any, **kw: Any)
     """Run the pipeline; return the result and the number of warnings it raised."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        kw.setdefault("progress", False)
         res = mmbounds.estimate(x1=(x1, y1), x2=(x2, y2), paired=(x1u, x2u), **kw)
     return res, len(caught)
 
