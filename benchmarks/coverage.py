@@ -63,8 +63,8 @@ def sizes_of(n: int, split: str) -> tuple[int, int, int]:
     return n1, n2, n - n1 - n2
 
 
-def draw_marginals(p: np.ndarray, sizes: tuple[int, int, int], rng) -> mmbounds.Marginals:
-    """Counts of D1, D2, DM drawn independently; values unseen in every source dropped."""
+def draw_counts(p: np.ndarray, sizes: tuple[int, int, int], rng) -> tuple[np.ndarray, ...]:
+    """Count tables of D1, D2, DM drawn independently; values unseen in every source dropped."""
     tabs = [p.sum(axis=1), p.sum(axis=0), p.sum(axis=2)]
     c1, c2, c12 = (
         rng.multinomial(n, t.ravel()).reshape(t.shape).astype(float) for t, n in zip(tabs, sizes)
@@ -72,28 +72,49 @@ def draw_marginals(p: np.ndarray, sizes: tuple[int, int, int], rng) -> mmbounds.
     k1 = (c1.sum(1) + c12.sum(1)) > 0
     k2 = (c2.sum(1) + c12.sum(0)) > 0
     ky = (c1.sum(0) + c2.sum(0)) > 0
-    c1, c2, c12 = c1[k1][:, ky], c2[k2][:, ky], c12[k1][:, k2]
+    return c1[k1][:, ky], c2[k2][:, ky], c12[k1][:, k2]
+
+
+def draw_marginals(p: np.ndarray, sizes: tuple[int, int, int], rng) -> mmbounds.Marginals:
+    """The marginals of :func:`draw_counts`, as ``Marginals.from_samples`` would build them."""
+    c1, c2, c12 = draw_counts(p, sizes, rng)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return mmbounds.Marginals(c1, c2, c12, normalize=True, sample_sizes=sizes)
 
 
-def draw_rep(name: str, n: int, split: str, rep: int, seed: int):
-    """The sample of one repetition and its generator (its own seed: the run's seed, the
-    population, n, the split and the repetition number), as ``(marginals, rng)``."""
+def _rep_rng(name: str, n: int, split: str, rep: int, seed: int) -> np.random.Generator:
+    """One repetition's generator: its own seed (the run's seed, the population, n, the split and
+    the repetition number)."""
     ss = np.random.SeedSequence([seed, POPULATIONS.index(name), n, list(SPLITS).index(split), rep])
-    rng = np.random.default_rng(ss)
+    return np.random.default_rng(ss)
+
+
+def draw_rep(name: str, n: int, split: str, rep: int, seed: int):
+    """The sample of one repetition and its generator, as ``(marginals, rng)``."""
+    rng = _rep_rng(name, n, split, rep, seed)
     return draw_marginals(population(name).joint, sizes_of(n, split), rng), rng
 
 
-def score(plugin: np.ndarray, reps: np.ndarray | None, m, variants, negligible: float) -> dict:
+def rep_shape(name: str, n: int, split: str, rep: int, seed: int) -> tuple[int, int, int]:
+    """The table shape of one repetition's sample (what re-scoring needs), without building it."""
+    c1, c2, _ = draw_counts(
+        population(name).joint, sizes_of(n, split), _rep_rng(name, n, split, rep, seed)
+    )
+    return c1.shape[0], c2.shape[0], c1.shape[1]
+
+
+def score(
+    plugin: np.ndarray, reps: np.ndarray | None, shape, sizes, variants, negligible: float
+) -> dict:
     """``{method: {quantity: (lo, hi, verdict)}}`` of the bootstrap variants (the rule users get,
-    :func:`mmbounds.inference._sparse.sample_intervals`) and the paper's plug-in interval."""
+    :func:`mmbounds.inference._sparse.sample_intervals`) and the paper's plug-in interval, for a
+    sample of table ``shape`` and ``sizes``."""
     out = {}
     if reps is not None:
-        per_cell = samples_per_cell(m.shape, m.sample_sizes)
+        per_cell = samples_per_cell(shape, sizes)
         for v in variants:
-            _, iv = sample_intervals(plugin, reps, 0.95, negligible, v, per_cell, m.shape[2])
+            _, iv = sample_intervals(plugin, reps, 0.95, negligible, v, per_cell, shape[2])
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
     out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}
@@ -124,7 +145,7 @@ def one_rep(task):
         (plugin, reps), times["bootstrap"] = raw, float("nan")
     else:
         plugin, reps = mmbounds.inference.functionals(m, opts), None
-    out = score(plugin, reps, m, variants, opts.negligible)
+    out = score(plugin, reps, m.shape, m.sample_sizes, variants, opts.negligible)
     if "certified" in modes:
         t1 = time.perf_counter()
         iv = certified_intervals(m, plugin, confidence=0.95, negligible=opts.negligible)

@@ -3,7 +3,7 @@
 Every bootstrap interval is a function of the plug-in values, the replicates and the sample's
 shape and sizes only, so a change of interval rule (``mmbounds.inference._intervals``,
 ``._sparse``) can be measured on a finished grid without solving anything again: each
-repetition's sample is drawn again from its seed (cheap) for its shape and sizes, and the rows
+repetition's counts are drawn again from its seed (cheap) for its table shape, and the rows
 are those a fresh ``coverage.py`` run would print (bootstrap variants only; the certified mode
 is not stored).
 
@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from coverage import SPLITS, draw_rep, print_rows, score, summarize  # noqa: E402
+from coverage import SPLITS, print_rows, rep_shape, score, sizes_of, summarize  # noqa: E402
 from populations import population  # noqa: E402
 
 import mmbounds  # noqa: E402
@@ -47,8 +47,9 @@ def rescore(path: Path, variants: tuple[str, ...]) -> list[dict]:
         raw = list(zip(data["plugin"], data["replicates"]))
     results = []
     for rep, (plugin, reps) in enumerate(raw):
-        sample, _ = draw_rep(name, n, split, rep, seed)  # its shape and sizes, as in the run
-        results.append((score(plugin, reps, sample, variants, negligible), {"bootstrap": np.nan}))
+        shape = rep_shape(name, n, split, rep, seed)  # the sample's own, as in the run
+        out = score(plugin, reps, shape, sizes_of(n, split), variants, negligible)
+        results.append((out, {"bootstrap": np.nan}))
     truth = population(name).truth()
     rows = summarize((name, n, split), results, truth)
     print_rows(rows, truth)
