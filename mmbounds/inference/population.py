@@ -13,8 +13,9 @@ them. Two modes:
     bias on sparse tables, and the margin ``|b|`` covers what one correction leaves; where both
     labeled tables have 20 samples per cell, U1 and U2 take the hull with their square-root-scale
     interval, and below 20 samples per cell the lower limits of S, ``S_L`` (and of R, U1, U2
-    for a sparse labeled table) start at 0, and a sparse labeled table puts the upper limits of
-    S and ``S_U`` at ``log2 |Y|`` (other variants and the measurements: :mod:`._intervals`).
+    for a sparse labeled table) start at 0, and below 5 per cell of a labeled table the upper
+    limits of S and ``S_U`` are ``log2 |Y|`` (:mod:`._sparse`; other variants and the
+    measurements: :mod:`._intervals`).
     S itself is only partially identified: its interval
     ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole identified set, hence the
     parameter, with the stated probability (the narrower Imbens–Manski interval under-covered at
