@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -102,3 +104,17 @@ def test_unrealizable_tables_are_reconciled_not_rejected():
     assert m.p_x1x2[~support.any(axis=2)].sum() == 0.0
     res = mmbounds.estimate(m, options={"solver": "cvxpy"})
     assert 0.0 <= res.synergy_lower <= res.synergy_upper + 1e-9
+
+
+def test_count_tables_whose_totals_disagree_with_sample_sizes_warn():
+    c1 = np.array([[10, 5], [5, 10]])  # 30 counts each
+    c12 = np.array([[20, 10], [10, 20]])  # 60 counts
+    match = r"sum to 30 but sample_sizes\[D1\] is 3000"
+    with pytest.warns(mmbounds.EstimationWarning, match=match):
+        m = Marginals(c1, c1, c12, normalize=True, sample_sizes=(3000, 30, 60))
+    assert m.sample_sizes == (3000.0, 30.0, 60.0)  # still accepted: the sizes are the caller's
+    # totals that match, and probability tables, are silent
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Marginals(c1, c1, c12, normalize=True, sample_sizes=(30, 30, 60))
+        Marginals(c1 / 30, c1 / 30, c12 / 60, normalize=True, sample_sizes=(3000, 30, 60))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["categories_of", "index_of", "count_table"]
+from ..exceptions import EstimationWarning
+
+__all__ = ["categories_of", "index_of", "count_table", "check_count_totals"]
 
 
 def categories_of(*cols: Any) -> tuple[Hashable, ...]:
@@ -88,3 +91,47 @@ def count_table(pair: tuple[np.ndarray, np.ndarray], ia: dict, ib: dict) -> np.n
     t = np.zeros((len(ia), len(ib)))
     np.add.at(t, (a, b), 1.0)
     return t
+
+
+def check_count_totals(tables: tuple[Any, Any, Any], sample_sizes: Any) -> None:
+    """Warn when count tables and the sample sizes given with them disagree.
+
+    With ``normalize=True`` a table of whole numbers is read as counts; its total is the size of
+    its source. Inference draws its replicates at ``sample_sizes``, so a table of 30 counts given
+    with ``sample_sizes[D1] = 3000`` would get intervals a tenth as wide as its data allow.
+
+    Parameters
+    ----------
+    tables : tuple of 3 array_like
+        ``p_x1y``, ``p_x2y``, ``p_x1x2`` as the caller gave them (already validated).
+    sample_sizes : sequence of 3 numbers
+        Sizes of D1, D2, DM.
+
+    Warns
+    -----
+    EstimationWarning
+        For each count table whose total differs from its size by more than 0.5.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     check_count_totals(([[10, 20]], [[10, 20]], [[30]]), (3000, 30, 30))
+    >>> len(w), "sample_sizes[D1]" in str(w[0].message)
+    (1, True)
+    """
+    names = (("p_x1y", "D1"), ("p_x2y", "D2"), ("p_x1x2", "DM"))
+    for t, (name, src), n in zip(tables, names, sample_sizes):
+        a = np.asarray(t, dtype=np.float64)
+        total = float(a.sum())
+        if not np.array_equal(a, np.round(a)) or abs(total - float(n)) <= 0.5:
+            continue
+        warnings.warn(
+            f"{name} holds counts that sum to {total:.6g} but sample_sizes[{src}] is "
+            f"{float(n):.6g}; the intervals are drawn at sample_sizes[{src}] samples. Pass the "
+            "counts' totals as sample_sizes (or tables of probabilities with the sizes they come "
+            "from)",
+            EstimationWarning,
+            stacklevel=3,
+        )

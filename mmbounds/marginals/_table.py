@@ -18,7 +18,7 @@ import numpy as np
 from .._validation import check_labels, check_scalar, check_spellings, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
-from ._counts import categories_of, count_table, index_of
+from ._counts import categories_of, check_count_totals, count_table, index_of
 from ._realizable import check_realizable
 from ._reconcile import reconcile_ml, tv_distance, unreachable_mass
 
@@ -141,6 +141,8 @@ class Marginals:
                 )
             for nm, v in zip(("D1", "D2", "DM"), sample_sizes):
                 check_scalar(v, name=f"sample_sizes[{nm}]", min_val=0.0, include_min=False)
+            if normalize:
+                check_count_totals((p_x1y, p_x2y, p_x1x2), sample_sizes)
         self._setup(
             p1,
             p2,
