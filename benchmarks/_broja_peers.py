@@ -205,9 +205,11 @@ def scaling_table(args: Any, dense_table: Callable) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the size warning of the larger tables
             t0 = time.perf_counter()
-            res = mmbounds.estimate(p, random_state=0)
+            res = mmbounds.estimate(p, random_state=0, progress=False)
             share = res.solver_info["broja"].solve_time_s / (time.perf_counter() - t0)
-            te, me, _ = cpu_run(lambda p=p: mmbounds.estimate(p, random_state=0), reps)
+            te, me, _ = cpu_run(
+                lambda p=p: mmbounds.estimate(p, random_state=0, progress=False), reps
+            )
         tb, mb, sol = cpu_run(lambda p=p: broja_fast(p.sum(1), p.sum(0), tol=args.tol), reps)
         tc, _, cold = cpu_run(
             lambda p=p: broja_fast(p.sum(1), p.sum(0), tol=args.tol, start="cold"), reps, False

@@ -50,7 +50,12 @@ def main() -> None:
         warnings.simplefilter("ignore")
         t0 = time.perf_counter()
         res = mmbounds.estimate(
-            x1=(a[0], a[2]), x2=(b[1], b[2]), paired=(c[0], c[1]), confidence=None, random_state=0
+            x1=(a[0], a[2]),
+            x2=(b[1], b[2]),
+            paired=(c[0], c[1]),
+            confidence=None,
+            random_state=0,
+            progress=False,
         )
         base = time.perf_counter() - t0
         t0, c0 = time.perf_counter(), time.process_time()

@@ -198,7 +198,7 @@ def estimates(n: int, seed: int) -> None:
                 for p in tables:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        res = mmbounds.estimate(p, random_state=0)
+                        res = mmbounds.estimate(p, random_state=0, progress=False)
                     status[res.status] = status.get(res.status, 0) + 1
                 print(f"  {name:>7} (run {rep + 1}): {time.process_time() - c0:.2f} s, {status}")
     finally:

@@ -36,7 +36,7 @@ def widths(n: int, seed: int) -> None:
         acc = float(p.max(2).sum())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            perf = performance_bounds(mmbounds.estimate(p))
+            perf = performance_bounds(mmbounds.estimate(p, progress=False))
         ex.append(perf.accuracy_upper - perf.accuracy_lower)
         lo, hi = perf.mi_accuracy_interval
         mi.append(hi - lo)
@@ -61,7 +61,7 @@ def cost(seed: int) -> None:
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            mmbounds.estimate(p)
+            mmbounds.estimate(p, progress=False)
         base = time.perf_counter() - t0
         t0, c0 = time.perf_counter(), time.process_time()
         r = JointPolytope(t1, t2, t12).bayes_range()

@@ -46,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def run_estimate() -> object:
         return mmbounds.estimate(
-            p, random_state=0, options={"backend": backend, "device": args.device}
+            p,
+            random_state=0,
+            options={"backend": backend, "device": args.device},
+            progress=False,
         )
 
     solve()  # warm-up

@@ -39,6 +39,7 @@ import argparse
 import sys
 import time
 import tracemalloc
+from inspect import signature
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             lambda p=p: mmbounds.estimate(
                 p,
                 random_state=0,
+                progress=False,
                 options={
                     "solver": "fast",
                     "tol": args.tol,
@@ -264,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         elif not args.skip_cvxpy and (cells <= args.cvxpy_max_cells or args.cvxpy_estimate_all):
             large = cells > args.cvxpy_max_cells
             tc, _, ref = _run(
-                lambda p=p: mmbounds.estimate(p, random_state=0, options={"solver": "cvxpy"}),
+                lambda p=p: mmbounds.estimate(
+                    p, random_state=0, options={"solver": "cvxpy"}, progress=False
+                ),
                 1 if large else args.repeats,
                 False,
                 memory=False,
@@ -309,7 +313,8 @@ def _fast_estimate(module: Any, p: np.ndarray, tol: float) -> Any:
     ``mmbounds.Options`` takes the solver settings as keywords (``method=``, ``tol=``).
     """
     if hasattr(module, "Options"):
-        return module.estimate(p, random_state=0, options={"solver": "fast", "tol": tol})
+        quiet = {"progress": False} if "progress" in signature(module.estimate).parameters else {}
+        return module.estimate(p, random_state=0, options={"solver": "fast", "tol": tol}, **quiet)
     return module.estimate(p, method="fast", tol=tol, random_state=0)
 
 

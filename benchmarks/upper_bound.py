@@ -147,7 +147,7 @@ def _estimate_once(p):
     t0, c0 = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = mmbounds.estimate(p, bounds="auto", random_state=0)
+        res = mmbounds.estimate(p, bounds="auto", random_state=0, progress=False)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     return res, wall, cpu
 
