@@ -39,11 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from populations import POPULATIONS, population  # noqa: E402
 
 import mmbounds  # noqa: E402
-from mmbounds.inference import VARIANTS, bootstrap_replicates  # noqa: E402
+from mmbounds.inference import FUNCTIONALS, VARIANTS, bootstrap_replicates  # noqa: E402
 from mmbounds.inference._certified import certified_intervals  # noqa: E402
 from mmbounds.inference._sparse import sample_intervals  # noqa: E402
 from mmbounds.raw.samples import samples_per_cell  # noqa: E402
 
+N_FUNCTIONALS = len(FUNCTIONALS)
 QUANT = ("synergy", "redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
 SHORT = {
     "synergy": "S",
@@ -297,12 +298,12 @@ def _dump(folder: str, cell: tuple[str, int, str], seed: int, raw: list) -> None
 
 
 def _load_dump(folder: str | None, cell: tuple[str, int, str], seed: int, resamples: int) -> list:
-    """The dumped ``(plugin, replicates)`` per repetition of a cell ([] if none or other
-    resamples)."""
+    """The dumped ``(plugin, replicates)`` per repetition of a cell ([] if none, other resamples
+    or another set of functionals: a dump of an older version is recomputed, then replaced)."""
     if folder is None or not _dump_path(folder, cell, seed).exists():
         return []
     with np.load(_dump_path(folder, cell, seed)) as data:
-        if data["replicates"].shape[1] != resamples:
+        if data["replicates"].shape[1] != resamples or data["plugin"].shape[1] != N_FUNCTIONALS:
             return []
         return list(zip(data["plugin"], data["replicates"]))
 

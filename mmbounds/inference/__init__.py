@@ -6,6 +6,7 @@ It calls the core and the sample layers on resampled or re-discretized data; the
 from .bias import miller_madow_mutual_information, miller_madow_report
 from .bootstrap import BootstrapResult, bootstrap, bootstrap_codes
 from .population import (
+    FUNCTIONALS,
     MODES,
     QUANTITIES,
     VARIANTS,
@@ -25,6 +26,7 @@ __all__ = [
     "source_counts",
     "resample_marginals",
     "QUANTITIES",
+    "FUNCTIONALS",
     "MODES",
     "BootstrapResult",
     "bootstrap",

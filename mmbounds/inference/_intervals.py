@@ -208,6 +208,44 @@ def _corner_hulls(
         lows[3] = 0.0
 
 
+def _corner_lower_end(
+    plugin: np.ndarray, reps: np.ndarray, confidence: float, variant: str
+) -> float:
+    """Upper confidence limit of ``S_L`` where a uniqueness may be 0 (R's corner).
+
+    ``S_L = (S_L - R) + R`` with ``R <= min(I(X1;Y), I(X2;Y))``, and at ``U1 = 0`` or ``U2 = 0``
+    the plug-in R is that minimum: of two mutual informations that tie when both uniquenesses
+    are 0, so it is biased low by the order of the noise, and S_L with it (``summod_3x3x3``:
+    S_L covered in 0.88 of 100 repetitions at n = 1,000 in thirds, every miss an interval below
+    the population value). ``S_L - R + I(Xi;Y)`` (``i = 1, 2``) are smooth and at least S_L:
+    the smaller of their upper limits, each at the level ``1 - (1 - confidence) / 2``, bounds it.
+    """
+    base, base_r = plugin[3] - plugin[0], reps[:, 3] - reps[:, 0]
+    cand = base + plugin[5:7]
+    cand_r = base_r[:, None] + reps[:, 5:7]
+    return float(np.min(_ends(cand, cand_r, 1.0 - (1.0 - confidence) / 2.0, variant)[1]))
+
+
+def _smooth_upper(plugin: np.ndarray, reps: np.ndarray, confidence: float, variant: str) -> float:
+    """Upper confidence limit of ``S_U`` from smooth upper bounds ``T_k >= S_U`` on S.
+
+    ``S_U`` itself is a minimum over coupling bounds whose plug-in is biased low exactly where S
+    sits at the top of its set: where Y is a function of (X1, X2), the conditionals that the
+    majorization meet couples are equal (up to a permutation) in the population, the meet has a
+    corner there, and sampling noise in either table only raises its entropy. The bias is of the
+    order of the noise, not of its square, and the bootstrap does not see it (measured on
+    ``summod_3x3x3``, S = S_U: plug-in 1.326 against 1.494 bits at n = 1,000 in thirds, and S
+    covered in 0.80 of 100 repetitions). Each ``T_k`` (``H(Y)``, ``H(X1,X2)``,
+    ``I(X1;Y) + H(X2|X1)``, ``I(X2;Y) + H(X1|X2)``, minus ``R + U1 + U2``) is at least ``S_U``
+    and smooth away from the BROJA corners, so the smallest of their upper limits, each at the
+    level ``1 - (1 - confidence) / 4`` (Bonferroni: all four hold at once with the stated
+    probability), is an upper limit of ``S_U``. The interval of ``S_U`` takes the larger of this
+    limit and its own (a widening only, like every rule here).
+    """
+    level = 1.0 - (1.0 - confidence) / plugin.shape[0]
+    return float(np.min(_ends(plugin, reps, level, variant)[1]))
+
+
 #: fewest samples per cell at which the bootstrap's lower limits of S and S_L (every pairwise
 #: table) and of R, U1 and U2 (both labeled tables) are used (and from which U1 and U2 take the
 #: square-root-scale hull). Below it they start at 0 (:mod:`._sparse`): the bootstrap sees only
@@ -246,10 +284,12 @@ def bootstrap_intervals(
 
     Parameters
     ----------
-    plugin : ndarray, shape (5,) or (7,)
+    plugin : ndarray, shape (5,), (7,) or (11,)
         ``(R, U1, U2, S_L, S_U)`` of the sample tables, optionally followed by
-        ``(I(X1;Y), I(X2;Y))`` (then R's interval also uses them).
-    reps : ndarray, shape (B, 5) or (B, 7)
+        ``(I(X1;Y), I(X2;Y))`` (then R's interval also uses them) and by the four smooth upper
+        bounds on S of :func:`mmbounds.inference.functionals` (then they give the upper limit of
+        ``S_U``, see :func:`_smooth_upper`).
+    reps : ndarray, shape (B, 5), (B, 7) or (B, 11)
         The same functionals on ``B`` bootstrap replicates.
     confidence : float
         Level of every interval.
@@ -292,6 +332,10 @@ def bootstrap_intervals(
             return _ends(p, r, strict, variant)
 
         _corner_hulls(plugin, reps, ends, lows, highs, strict_ends)
+        if lows[1] <= 0.0 or lows[2] <= 0.0:
+            highs[3] = max(highs[3], _corner_lower_end(plugin, reps, confidence, variant))
+    if plugin.shape[0] >= 11:  # S_U's upper limit also from the smooth upper bounds on S
+        highs[4] = max(highs[4], _smooth_upper(plugin[7:11], reps[:, 7:11], confidence, variant))
     for k, name in enumerate(_NAMES):
         lo, hi = float(lows[k]), float(highs[k])
         # the quantile variants' intervals need not hold their estimate (the plug-in for

@@ -44,6 +44,7 @@ from .._options import Options, as_options
 from .._progress import Progress, as_progress
 from .._validation import check_random_state, check_scalar
 from ..bounds import BoundContext, identified_set
+from ..info import entropy
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
@@ -59,6 +60,7 @@ __all__ = [
     "resample_marginals",
     "functionals",
     "QUANTITIES",
+    "FUNCTIONALS",
     "MODES",
     "VARIANTS",
 ]
@@ -74,6 +76,16 @@ _REPLICATE_EM_ITER = 500
 _REPLICATE_TOL = 1e-6
 _REPLICATE_MAX_ITER = 2000
 QUANTITIES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
+#: the columns of :func:`functionals` (and of every bootstrap replicate)
+FUNCTIONALS = (
+    *QUANTITIES,
+    "mi_x1y",
+    "mi_x2y",
+    "upper_from_entropy_y",
+    "upper_from_entropy_x1x2",
+    "upper_from_x1",
+    "upper_from_x2",
+)
 MODES = ("bootstrap", "certified")
 
 
@@ -112,7 +124,12 @@ def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def functionals(m: Marginals, options: Options) -> np.ndarray:
-    """``(R, U1, U2, S_L, S_U, I(X1;Y), I(X2;Y))`` of the marginals, bits (``S_L`` not clipped).
+    """The functionals of the marginals that the intervals are built from, bits.
+
+    ``(R, U1, U2, S_L, S_U, I(X1;Y), I(X2;Y), T_Y, T_12, T_1, T_2)`` (``S_L`` not clipped), where
+    the ``T`` are the smooth upper bounds on S that ``I(X1,X2;Y)`` at most ``H(Y)``, ``H(X1,X2)``,
+    ``I(X1;Y) + H(X2|X1)`` or ``I(X2;Y) + H(X1|X2)`` give: each of them minus ``R + U1 + U2``
+    (lowered by the certified BROJA gap).
 
     Parameters
     ----------
@@ -123,14 +140,24 @@ def functionals(m: Marginals, options: Options) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (7,)
-        The two mutual informations serve R's interval at the corners where U1 or U2 is 0 (see
+    ndarray, shape (11,)
+        The two mutual informations serve R's interval at the corners where U1 or U2 is 0, the
+        four ``T`` the upper limit of ``S_U`` (see
         ``mmbounds.inference._intervals.bootstrap_intervals``).
     """
     ctx = BoundContext(m, options)
     lo, hi = identified_set(ctx)
     p = ctx.parts
-    return np.array([p.redundancy, p.unique1, p.unique2, lo, hi, p.mi_x1y, p.mi_x2y])
+    h12, tot = ctx.entropy_x1x2, ctx.certified_min_mi
+    smooth = (
+        ctx.entropy_y,
+        h12,
+        p.mi_x1y + h12 - entropy(m.p_x1x2.sum(axis=1)),
+        p.mi_x2y + h12 - entropy(m.p_x1x2.sum(axis=0)),
+    )
+    return np.array(
+        [p.redundancy, p.unique1, p.unique2, lo, hi, p.mi_x1y, p.mi_x2y, *(t - tot for t in smooth)]
+    )
 
 
 def resample_marginals(
@@ -209,9 +236,9 @@ def bootstrap_replicates(
 
     Returns
     -------
-    plugin : ndarray, shape (7,)
-        The functionals of ``m``.
-    replicates : ndarray, shape (B, 7)
+    plugin : ndarray, shape (11,)
+        The functionals of ``m`` (:func:`functionals`).
+    replicates : ndarray, shape (B, 11)
         The same on each replicate, in the order of the seeds.
     """
     counts = source_counts(m)
