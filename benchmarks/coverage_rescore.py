@@ -29,7 +29,7 @@ from coverage import SPLITS, print_rows, rep_shape, score, sizes_of, summarize  
 from populations import population  # noqa: E402
 
 import mmbounds  # noqa: E402
-from mmbounds.inference import VARIANTS  # noqa: E402
+from mmbounds.inference import FUNCTIONALS, VARIANTS  # noqa: E402
 
 _NAME = re.compile(r"(?P<pop>.+)_n(?P<n>\d+)_(?P<split>[^_]+)_seed(?P<seed>\d+)\.npz$")
 
@@ -44,6 +44,12 @@ def rescore(path: Path, variants: tuple[str, ...]) -> list[dict]:
         raise ValueError(f"unknown split {split!r} in {path.name}")
     negligible = mmbounds.Options().negligible
     with np.load(path) as data:
+        if data["plugin"].shape[1] != len(FUNCTIONALS):
+            print(
+                f"# {path.name}: skipped, dumped with {data['plugin'].shape[1]} functionals (this "
+                f"code has {len(FUNCTIONALS)}); its rows would not be those of a fresh run"
+            )
+            return []
         raw = list(zip(data["plugin"], data["replicates"]))
     results = []
     for rep, (plugin, reps) in enumerate(raw):

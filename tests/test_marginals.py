@@ -113,8 +113,15 @@ def test_count_tables_whose_totals_disagree_with_sample_sizes_warn():
     with pytest.warns(mmbounds.EstimationWarning, match=match):
         m = Marginals(c1, c1, c12, normalize=True, sample_sizes=(3000, 30, 60))
     assert m.sample_sizes == (3000.0, 30.0, 60.0)  # still accepted: the sizes are the caller's
-    # totals that match, and probability tables, are silent
+    # one warning per disagreeing table, naming it
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Marginals(c1, c1, c12, normalize=True, sample_sizes=(3000, 30, 600))
+    assert [str(w.message).split(" ")[0] for w in caught] == ["p_x1y", "p_x1x2"]
+    # totals that match, and probability tables (even of whole numbers), are silent
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Marginals(c1, c1, c12, normalize=True, sample_sizes=(30, 30, 60))
         Marginals(c1 / 30, c1 / 30, c12 / 60, normalize=True, sample_sizes=(3000, 30, 60))
+        one = np.array([[0.0, 1.0]])
+        Marginals(one, one, [[1.0]], normalize=True, sample_sizes=(100, 100, 100))

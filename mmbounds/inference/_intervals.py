@@ -45,6 +45,13 @@ square-root scale (variance-stabilizing) and squared back (``"widened"`` and
 repetitions at 200 resamples); re-scored with it, the grid's cell covers 0.955 (200 repetitions
 at 50 resamples), and the grid's mean U width at n = 100,000 grows by 12%.
 
+``S_U`` is a minimum over coupling bounds whose plug-in is biased low, by the order of the
+sampling noise, where S sits at the top of its set (:func:`_smooth_upper`); its upper limit is
+therefore at least the smallest upper limit of eight upper bounds on S that need no coupling,
+with Bonferroni's level. Where a uniqueness may be 0, R is a minimum of two mutual informations
+that tie, and the upper limit of ``S_L`` is at least that of ``S_L - R + I(Xi;Y)``
+(:func:`_corner_lower_end`).
+
 S itself is partially identified, anywhere in ``[S_L, S_U]``: its interval runs from the lower
 limit of ``S_L``'s interval to the upper limit of ``S_U``'s, each at the two-sided level, so it
 covers the whole identified set, and with it the parameter, with the stated probability
@@ -217,8 +224,9 @@ def _corner_lower_end(
     the plug-in R is that minimum: of two mutual informations that tie when both uniquenesses
     are 0, so it is biased low by the order of the noise, and S_L with it (``summod_3x3x3``:
     S_L covered in 0.88 of 100 repetitions at n = 1,000 in thirds, every miss an interval below
-    the population value). ``S_L - R + I(Xi;Y)`` (``i = 1, 2``) are smooth and at least S_L:
-    the smaller of their upper limits, each at the level ``1 - (1 - confidence) / 2``, bounds it.
+    the population value). ``S_L - R + I(Xi;Y)`` (``i = 1, 2``) are at least S_L and free of
+    that minimum: the smaller of their upper limits, each at the level
+    ``1 - (1 - confidence) / 2`` (Bonferroni), bounds it.
     """
     base, base_r = plugin[3] - plugin[0], reps[:, 3] - reps[:, 0]
     cand = base + plugin[5:7]
@@ -227,7 +235,7 @@ def _corner_lower_end(
 
 
 def _smooth_upper(plugin: np.ndarray, reps: np.ndarray, confidence: float, variant: str) -> float:
-    """Upper confidence limit of ``S_U`` from smooth upper bounds ``T_k >= S_U`` on S.
+    """Upper confidence limit of ``S_U`` from upper bounds ``T_k >= S_U`` that need no coupling.
 
     ``S_U`` itself is a minimum over coupling bounds whose plug-in is biased low exactly where S
     sits at the top of its set: where Y is a function of (X1, X2), the conditionals that the
@@ -235,12 +243,14 @@ def _smooth_upper(plugin: np.ndarray, reps: np.ndarray, confidence: float, varia
     corner there, and sampling noise in either table only raises its entropy. The bias is of the
     order of the noise, not of its square, and the bootstrap does not see it (measured on
     ``summod_3x3x3``, S = S_U: plug-in 1.326 against 1.494 bits at n = 1,000 in thirds, and S
-    covered in 0.80 of 100 repetitions). Each ``T_k`` (``H(Y)``, ``H(X1,X2)``,
-    ``I(X1;Y) + H(X2|X1)``, ``I(X2;Y) + H(X1|X2)``, minus ``R + U1 + U2``) is at least ``S_U``
-    and smooth away from the BROJA corners, so the smallest of their upper limits, each at the
-    level ``1 - (1 - confidence) / 4`` (Bonferroni: all four hold at once with the stated
-    probability), is an upper limit of ``S_U``. The interval of ``S_U`` takes the larger of this
-    limit and its own (a widening only, like every rule here).
+    covered in 0.80 of 100 repetitions). The eight ``T_k`` of
+    :func:`mmbounds.inference.functionals` are each at least ``S_U``. Four go through
+    ``R + U1 + U2``, which has corners of its own where a uniqueness is 0 (there it is the larger
+    of two tied mutual informations); the other four (``H(Y|Xi)``, ``H(Xj|Xi)``) are entropies,
+    smooth wherever the tables have no zero cells. The smallest of their upper limits, each at
+    the level ``1 - (1 - confidence) / 8`` (Bonferroni: all eight hold at once with the stated
+    probability), is an upper limit of ``S_U``; the interval of ``S_U`` takes the larger of it and
+    its own (a widening only, like every rule here).
     """
     level = 1.0 - (1.0 - confidence) / plugin.shape[0]
     return float(np.min(_ends(plugin, reps, level, variant)[1]))
@@ -284,12 +294,12 @@ def bootstrap_intervals(
 
     Parameters
     ----------
-    plugin : ndarray, shape (5,), (7,) or (11,)
+    plugin : ndarray, shape (5,), (7,) or (15,)
         ``(R, U1, U2, S_L, S_U)`` of the sample tables, optionally followed by
-        ``(I(X1;Y), I(X2;Y))`` (then R's interval also uses them) and by the four smooth upper
-        bounds on S of :func:`mmbounds.inference.functionals` (then they give the upper limit of
+        ``(I(X1;Y), I(X2;Y))`` (then R's interval also uses them) and by the eight upper bounds
+        on S of :func:`mmbounds.inference.functionals` (then they also give the upper limit of
         ``S_U``, see :func:`_smooth_upper`).
-    reps : ndarray, shape (B, 5), (B, 7) or (B, 11)
+    reps : ndarray, shape (B, 5), (B, 7) or (B, 15)
         The same functionals on ``B`` bootstrap replicates.
     confidence : float
         Level of every interval.
@@ -334,8 +344,8 @@ def bootstrap_intervals(
         _corner_hulls(plugin, reps, ends, lows, highs, strict_ends)
         if lows[1] <= 0.0 or lows[2] <= 0.0:
             highs[3] = max(highs[3], _corner_lower_end(plugin, reps, confidence, variant))
-    if plugin.shape[0] >= 11:  # S_U's upper limit also from the smooth upper bounds on S
-        highs[4] = max(highs[4], _smooth_upper(plugin[7:11], reps[:, 7:11], confidence, variant))
+    if plugin.shape[0] >= 15:  # S_U's upper limit also from the upper bounds without coupling
+        highs[4] = max(highs[4], _smooth_upper(plugin[7:15], reps[:, 7:15], confidence, variant))
     for k, name in enumerate(_NAMES):
         lo, hi = float(lows[k]), float(highs[k])
         # the quantile variants' intervals need not hold their estimate (the plug-in for
