@@ -170,3 +170,24 @@ def test_a_note_says_when_no_quantity_is_decided():
     assert all(iv.verdict == "undetermined" for iv in res.inference.intervals.values())
     assert any(n.startswith("no quantity is decided") for n in res.inference.notes)
     assert "no quantity is decided" in repr(res.inference)
+
+
+def test_the_non_identifiability_note_quotes_both_ends_of_the_upper_end():
+    # XOR from samples: the least synergy of the marginals is 0, the upper end is 1 bit; the note
+    # gives the upper end's estimate and its upper limit (the estimate can be biased low there)
+    rng = np.random.default_rng(2)
+    x1, x2 = rng.integers(0, 2, 3000), rng.integers(0, 2, 3000)
+    y = x1 ^ x2
+    res = mmbounds.estimate(
+        x1=(x1[:1000], y[:1000]),
+        x2=(x2[1000:2000], y[1000:2000]),
+        paired=(x1[2000:], x2[2000:]),
+        random_state=0,
+        options={"n_resamples": 30},
+        progress=False,
+    )
+    hi_end = res.inference["synergy_upper_end"]
+    assert not res.inference.identifiable
+    assert hi_end.low > 0.9 and hi_end.high >= hi_end.estimate
+    note = next(n for n in res.inference.notes if "cannot tell" in n)
+    assert f"up to about {hi_end.estimate:.3f} bits (possibly as much as {hi_end.high:.3f})" in note

@@ -245,8 +245,8 @@ def _notes(
             f"the pairwise marginals cannot tell whether synergy is present: the least synergy "
             f"of a joint with the population's marginals is about "
             f"{max(lo_end.estimate, 0.0):.3f} bits (possibly as low as {lo_end.low:.3f}), while "
-            f"their upper bound allows up to about {hi_end.estimate:.3f} bits; only labeled "
-            "multimodal data can decide"
+            f"their upper bound allows up to about {hi_end.estimate:.3f} bits (possibly as "
+            f"much as {hi_end.high:.3f}); only labeled multimodal data can decide"
         )
     if s.verdict == "present":
         notes.append(f"synergy of at least {s.low:.3f} bits is present at this confidence")
