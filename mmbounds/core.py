@@ -266,11 +266,13 @@ def _result(
     synergy_true = None
     if joint is not None:
         synergy_true = max(mutual_information(joint, (0, 1), 2) - parts.min_mi, 0.0)
-    # a search stopping on its budget is normal: its bound is certified either way
+    # a search stopping on its budget is normal: its bound is certified either way (a search
+    # that failed, "numerical_error", is reported like any other solver)
     messages = [
         f"{k}: {v.status} (residual {v.residual:.2e})"
         for k, v in solver_info.items()
-        if not v.converged and (k not in BOUNDS or BOUNDS[k].cost != "search")
+        if not v.converged
+        and (k not in BOUNDS or BOUNDS[k].cost != "search" or v.status == "numerical_error")
     ]
     messages += comb.notes
     if opts.time_budget_s is not None:

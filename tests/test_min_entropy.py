@@ -249,3 +249,49 @@ def test_property_certified_and_feasible(shape, alpha, zero_frac, seed):
         *_marginals(p), time_budget_s=0.1, n_starts=2, random_state=seed, warn=False
     )
     _check_solution(p, sol)
+
+
+def test_no_witness_when_every_linear_program_fails(monkeypatch):
+    # an LP solver that fails everywhere leaves no table of Δ12: no witness and no claimed
+    # convergence (a zero table once came back as a "witness" of entropy 0 with status optimal)
+    from mmbounds.solvers._delta_lp import DeltaLP
+
+    monkeypatch.setattr(DeltaLP, "solve", lambda self, *a, **k: (None, None))
+    p = _random_table(np.random.default_rng(3), (3, 3, 2), 1.0)
+    sol = min_entropy_search(*_marginals(p), random_state=0, warn=False, blocks=False)
+    assert sol.witness is None and sol.witness_entropy == np.inf
+    assert sol.info.status == "numerical_error" and not sol.info.converged
+    assert sol.entropy_lower == pytest.approx(min_entropy_lower_pairings(*_marginals(p)))
+    assert "witness         = None" in repr(sol)
+    # estimate() reports the failed search (its bound, the pairings one, stays certified)
+    import mmbounds
+
+    with pytest.warns(mmbounds.StatusWarning, match="synergy_upper_bnb: numerical_error"):
+        res = mmbounds.estimate(p, progress=False)
+    assert res.status == "warning" and res.valid and res.synergy_witness is None
+    assert res.synergy_upper == pytest.approx(res.bound("synergy_upper_coupling_profile").value)
+
+
+@pytest.mark.filterwarnings("ignore::mmbounds.InconsistentMarginalsWarning")
+@pytest.mark.filterwarnings("ignore::mmbounds.EstimationWarning")
+def test_rounding_residues_in_reconciled_tables_keep_the_witness():
+    # x1 an identifier: every x1 value once in D1 and once in DM, so reconciliation leaves masses
+    # of 1e-14 where the counts are 0, and HiGHS presolve declared the (feasible) Δ12 infeasible
+    import mmbounds
+
+    rng = np.random.default_rng(0)
+    n = 60
+    x2, x1f = rng.normal(size=n), rng.normal(size=n)
+    y = (x1f * x2 > 0).astype(int)
+    x1 = np.arange(n)
+    res = mmbounds.estimate(
+        x1=(x1, y),
+        x2=(x2, y),
+        paired=(x1, rng.normal(size=n)),
+        random_state=0,
+        progress=False,
+        confidence=None,
+    )
+    assert res.status == "ok"
+    assert res.synergy_witness is not None
+    assert 0.0 <= res.synergy_witness <= res.synergy_upper + 1e-9

@@ -144,5 +144,7 @@ def _bnb(ctx: BoundContext) -> BoundValue:
     )
     bound = ctx.upper_from_entropy(sol.entropy_lower)
     # the witness's synergy uses the solver's value of R+U1+U2 (an upper value): never overstated
-    witness = ctx.entropy_x1x2 + ctx.entropy_y - sol.witness_entropy - ctx.parts.min_mi
+    witness = None
+    if sol.witness is not None:
+        witness = ctx.entropy_x1x2 + ctx.entropy_y - sol.witness_entropy - ctx.parts.min_mi
     return BoundValue(bound, sol.info, witness)

@@ -80,6 +80,7 @@ class DeltaLP:
     _h: object = field(default=None, repr=False)
     _coo: tuple | None = field(default=None, repr=False)
     _At: np.ndarray | None = field(default=None, repr=False)
+    _presolve_off: bool = field(default=False, repr=False)
     n_lp: int = 0
 
     @classmethod
@@ -150,6 +151,15 @@ class DeltaLP:
         h.changeColsBounds(m, self._idx, np.ascontiguousarray(lo), np.ascontiguousarray(hi))
         h.run()
         self.n_lp += 1
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal and not self._presolve_off:
+            # HiGHS presolve can declare a feasible Δ12 infeasible when some marginal entries are
+            # rounding residues (1e-15 next to 1e-1: a reconciled sample table); without presolve
+            # the same LP solves. The model keeps presolve off from then on
+            h.clearSolver()
+            h.setOptionValue("presolve", "off")
+            self._presolve_off = True
+            h.run()
+            self.n_lp += 1
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             h.clearSolver()
             return None, None

@@ -95,10 +95,12 @@ class MinEntropySolution:
     entropy_lower : float
         Certified lower bound ``L`` on the minimum joint entropy over Δ12, bits. The synergy upper
         bound is ``H(X1,X2) + H(Y) - (R + U1 + U2) - entropy_lower``.
-    witness : ndarray, shape (n_x1, n_x2, n_y)
-        A table in Δ12 (read-only) with low entropy; its synergy ``S(witness) <= S_max``.
+    witness : ndarray, shape (n_x1, n_x2, n_y), or None
+        A table in Δ12 (read-only) with low entropy; its synergy ``S(witness) <= S_max``. None
+        when no table of Δ12 was found (every linear program failed; ``info.status`` is then
+        ``"numerical_error"``).
     witness_entropy : float
-        ``H(witness)`` in bits (an upper value on the minimum).
+        ``H(witness)`` in bits (an upper value on the minimum; ``inf`` without a witness).
     gap : float
         ``witness_entropy - entropy_lower`` in bits: how much of the synergy interval may be slack.
     method : str
@@ -107,7 +109,8 @@ class MinEntropySolution:
         relaxation) or ``"chord-lp"`` (the root chord LP of a table above ``max_cells``).
     info : SolverInfo
         ``converged`` is ``gap <= gap_tol``; ``n_iter`` counts LPs; ``residual`` is the gap (bits);
-        ``status`` is ``"optimal"``, ``"max_iter"`` (a node or LP budget), or ``"time_budget"``.
+        ``status`` is ``"optimal"``, ``"max_iter"`` (a node or LP budget), ``"time_budget"`` or
+        ``"numerical_error"`` (no witness found; ``entropy_lower`` is still certified).
     n_nodes : int
         Branch-and-bound nodes evaluated.
     pairings_lower : float
@@ -115,7 +118,7 @@ class MinEntropySolution:
     """
 
     entropy_lower: float
-    witness: np.ndarray
+    witness: np.ndarray | None
     witness_entropy: float
     gap: float
     method: str
@@ -124,6 +127,7 @@ class MinEntropySolution:
     pairings_lower: float
 
     def __repr__(self) -> str:
+        shape = "None" if self.witness is None else f"array{self.witness.shape}"
         return (
             "MinEntropySolution(\n"
             f"  entropy_lower   = {self.entropy_lower:.6f} bits\n"
@@ -131,7 +135,7 @@ class MinEntropySolution:
             f"  gap             = {self.gap:.6f} bits\n"
             f"  pairings_lower  = {self.pairings_lower:.6f} bits\n"
             f"  method          = {self.method}\n"
-            f"  witness         = array{self.witness.shape}\n"
+            f"  witness         = {shape}\n"
             f"  n_nodes         = {self.n_nodes}\n"
             f"  status          = {self.info.status}\n)"
         )
@@ -292,7 +296,7 @@ def min_entropy_search(
 
     lp = DeltaLP.build(p_x1y, p_x2y, p_x1x2)
     if lp.n_cells > max_cells:
-        return _too_large(lp, rng, lower_pair, gap_tol, t0, warn)
+        return _too_large(lp, rng, lower_pair, gap_tol, t0, warn, (p_x1y, p_x2y, p_x1x2))
     max_nodes = max(1, min(max_nodes, NODE_WORK // max(lp.n_cells, 1)))
     # witness search: successive LP from random vertices
     best_x, best_h = None, np.inf
@@ -356,11 +360,22 @@ def min_entropy_search(
     if lower > lower_pair:
         meth = "chord-bnb" if lower_bnb >= lower_block else "block-lp"
     return _finish(
-        witness, h, lower, lower_pair, meth, res.status, res.n_nodes, n_lp, gap_tol, t0, warn
+        witness,
+        h,
+        lower,
+        lower_pair,
+        meth,
+        res.status,
+        res.n_nodes,
+        n_lp,
+        gap_tol,
+        t0,
+        warn,
+        (p_x1y, p_x2y, p_x1x2),
     )
 
 
-def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
+def _too_large(lp, rng, lower_pair, gap_tol, t0, warn, p):
     """Dense tables: one chord LP by interior point (with crossover to a vertex) and local search.
 
     The simplex LPs of branch-and-bound take seconds each above :data:`MAX_SEARCH_CELLS` active
@@ -398,7 +413,9 @@ def _too_large(lp, rng, lower_pair, gap_tol, t0, warn):
         x = np.clip(w.ravel()[lp.cells], 0.0, lp.ub)
     lower = min(lower, h)
     meth = "chord-lp" if lower > lower_pair else "pairings"
-    return _finish(witness, h, lower, lower_pair, meth, "max_iter", 1, lp.n_lp, gap_tol, t0, warn)
+    return _finish(
+        witness, h, lower, lower_pair, meth, "max_iter", 1, lp.n_lp, gap_tol, t0, warn, p
+    )
 
 
 def _block_bounds(p_x1y, p_x2y, p_x1x2) -> tuple[float, list[np.ndarray], int]:
@@ -429,7 +446,11 @@ def _block_bounds(p_x1y, p_x2y, p_x1x2) -> tuple[float, list[np.ndarray], int]:
     return best, starts, lp.n_lp
 
 
-def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol, t0, warn):
+def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol, t0, warn, p=None):
+    """The solution record; ``p = (p_x1y, p_x2y, p_x1x2)``: the witness is checked against them."""
+    if p is not None and not _in_delta(witness, *p):
+        # no table of Δ12 was found (every LP failed): no witness, and no claim of a small gap
+        witness, h, status = None, np.inf, "numerical_error"
     gap = max(h - lower, 0.0)
     converged = gap <= gap_tol
     if converged:
@@ -441,9 +462,22 @@ def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol,
             ConvergenceWarning,
             stacklevel=3,
         )
-    witness = np.ascontiguousarray(witness, dtype=np.float64)
-    witness.setflags(write=False)
+    if witness is not None:
+        witness = np.ascontiguousarray(witness, dtype=np.float64)
+        witness.setflags(write=False)
     info = SolverInfo(converged, int(n_lp), float(gap), status, meth, time.perf_counter() - t0)
     return MinEntropySolution(
         float(lower), witness, float(h), float(gap), meth, info, int(n_nodes), float(lower_pair)
     )
+
+
+#: largest marginal error of a witness table (an LP solution, polished: about 1e-11)
+_WITNESS_TOL = 1e-8
+
+
+def _in_delta(witness, p_x1y, p_x2y, p_x1x2) -> bool:
+    """Whether ``witness`` is a table of Δ12: finite, non-negative, with the three marginals."""
+    if witness is None or not np.all(np.isfinite(witness)) or witness.min() < 0:
+        return False
+    errs = (witness.sum(axis=2) - p_x1x2, witness.sum(axis=1) - p_x1y, witness.sum(axis=0) - p_x2y)
+    return max(float(np.max(np.abs(e))) for e in errs) <= _WITNESS_TOL
