@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from ._options import Options, as_options
 from ._progress import Progress
 from ._validation import check_bounds_arg, check_random_state, check_scalar, check_source_pairs
@@ -210,8 +212,23 @@ def _warn_sparse_codes(result: EstimateResult, x1: Any, x2: Any, paired: Any) ->
 
 
 def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:
-    """True when DM's rows are D1's and D2's rows (the paper's protocol: one labeled sample)."""
-    return (x1[0] is paired[0] and x2[0] is paired[1]) and x1[1] is x2[1]
+    """True when DM's rows are D1's and D2's rows (the paper's protocol: one labeled sample).
+
+    Compared by value: equal copies (``y.copy()``, a list, a recomputed label) are the same
+    samples as the same object.
+    """
+    return _equal(x1[0], paired[0]) and _equal(x2[0], paired[1]) and _equal(x1[1], x2[1])
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """Whether two sample arrays (numpy, torch, lists) hold the same values in the same order."""
+    if a is b:
+        return True
+    try:
+        a_np, b_np = (np.asarray(v.detach().cpu() if hasattr(v, "detach") else v) for v in (a, b))
+        return a_np.shape == b_np.shape and bool(np.array_equal(a_np, b_np))
+    except (TypeError, ValueError):  # values numpy cannot compare: not shown to be the same
+        return False
 
 
 def _with_bias_report(

@@ -95,10 +95,12 @@ def test_csv_labels_with_missing_values_or_two_spellings(tmp_path, capsys):
     )
     argv = ["estimate", "--d1", str(d1), "--d2", str(d2), "--dm", str(dm), "--confidence", "0"]
     assert main(argv) == 2
-    assert "has 1 missing labels" in _one_error_line(capsys)
+    # the message names the file and column, not the Python argument (x1[1] (y))
+    assert f"--d1 {d1} column 2 (y) has 1 missing labels" in _one_error_line(capsys)
     d1.write_text("x1,y\n" + "".join(f"{a},{b}.0\n" for a, b in rows))
     assert main(argv) == 2
-    assert "spells one number in two ways ('0' and '0.0')" in _one_error_line(capsys)
+    err = _one_error_line(capsys)
+    assert f"y (the values in --d1 {d1} and --d2 {d2} together) spells one number" in err
     d1.write_text("x1,y\n" + "".join(f"{a}, {b}\n" for a, b in rows))  # whitespace: normalized
     assert main(argv) == 0
     capsys.readouterr()
@@ -139,3 +141,29 @@ def test_allow_pickle_flag_says_what_it_does(capsys):
     assert main(["figures", "--help"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "--allow-pickle" in out and "WARNING: unpickling runs any code" in out
+
+
+def test_options_for_samples_are_refused_with_tables_and_targets_must_differ(tmp_path, capsys):
+    f = tmp_path / "p.npy"
+    np.save(f, CANONICAL["and"][0])
+    for extra, name in (
+        (["--confidence", "1.5"], "--confidence applies"),
+        (["--confidence", "0.9", "--inference", "certified"], "--confidence and --inference apply"),
+        (["--inference", "certified"], "--inference applies"),
+    ):
+        assert main(["estimate", "--joint", str(f), "--no-progress", *extra]) == 2
+        assert f"{name} to samples (--d1 --d2 --dm) only" in _one_error_line(capsys)
+    same = tmp_path / "same.png"
+    argv = ["estimate", "--joint", str(f), "--out", str(same), "--plot", str(same)]
+    assert main([*argv, "--no-progress"]) == 2
+    assert "--out and --plot name the same file" in _one_error_line(capsys)
+    assert not same.exists()
+
+
+def test_export_to_a_folder_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for out in (".", "..", "sub", "sub/"):
+        assert main(["datasets", "export", "xor", "--out", out]) == 2
+        assert f"--out {out} is a folder; give a file name" in _one_error_line(capsys)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]

@@ -191,3 +191,23 @@ def test_the_non_identifiability_note_quotes_both_ends_of_the_upper_end():
     assert hi_end.low > 0.9 and hi_end.high >= hi_end.estimate
     note = next(n for n in res.inference.notes if "cannot tell" in n)
     assert f"up to about {hi_end.estimate:.3f} bits (possibly as much as {hi_end.high:.3f})" in note
+
+
+def test_one_labeled_sample_given_three_times_gets_no_population_intervals():
+    # the intervals assume three independent sources; the same rows given as D1, D2 and DM (as
+    # the same objects or as equal copies) get a note instead of intervals that would be wrong
+    rng = np.random.default_rng(4)
+    a, b = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    y = a ^ b
+    kw = {"random_state": 0, "progress": False, "options": {"n_resamples": 10}}
+    for x1, x2, paired in (
+        ((a, y), (b, y), (a, b)),
+        ((a, y), (b, y.copy()), (a.copy(), b)),
+        ((list(a), y), (b, a ^ b), (a, list(b))),
+    ):
+        res = mmbounds.estimate(x1=x1, x2=x2, paired=paired, **kw)
+        assert res.inference is None
+        assert "D1, D2 and DM are the same samples" in res.message
+    other = rng.integers(0, 2, 300)
+    res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(a, other), **kw)
+    assert res.inference is not None and "same samples" not in res.message

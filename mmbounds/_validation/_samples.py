@@ -65,11 +65,13 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
         arr = np.char.strip(arr)
     elif arr.dtype.kind == "O":
         arr = np.array([v.strip() if isinstance(v, str) else v for v in arr], dtype=object)
+    if arr.dtype.kind == "O":
+        _check_hashable(arr, name=name)
     missing = _missing(arr)
     if missing.any():
         raise ValueError(
-            f"{name} has {int(missing.sum())} missing labels (None, NaN or empty/'nan' strings), "
-            f"first at row {int(np.argmax(missing))}; drop or impute those samples"
+            f"{name} has {int(missing.sum())} missing labels (None, NaN, inf or empty/'nan' "
+            f"strings), first at row {int(np.argmax(missing))}; drop or impute those samples"
         )
     if arr.dtype.kind == "f" or arr.dtype.kind == "O":
         frac = [
@@ -85,6 +87,18 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
             )
     _check_spellings(arr, name=name)
     return arr
+
+
+def _check_hashable(arr: np.ndarray, *, name: str) -> None:
+    """Raise a TypeError naming the first label that cannot be a category (not hashable)."""
+    for i, v in enumerate(arr):
+        try:
+            hash(v)
+        except TypeError:
+            raise TypeError(
+                f"{name} holds an unhashable label at row {i} ({type(v).__name__}); labels must "
+                "be hashable (ints, strings, tuples): map them to codes first"
+            ) from None
 
 
 def _missing(arr: np.ndarray) -> np.ndarray:

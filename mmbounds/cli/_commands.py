@@ -166,12 +166,22 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     plot_path = check_target(args.plot, args.force, what="--plot")
     if plot_path is not None and plot_path.suffix.lower() not in PLOT_FORMATS:
         raise UsageError(f"--plot {args.plot}: use a .png, .pdf or .svg file name")
+    if out_path is not None and plot_path is not None and out_path.resolve() == plot_path.resolve():
+        raise UsageError(f"--out and --plot name the same file ({args.out}); give two names")
     options: dict[str, Any] = {"backend": args.backend, "device": args.device}
     sources = {"--tables": args.tables, "--joint": args.joint}
     sources["--d1/--d2/--dm"] = args.d1 or args.d2 or args.dm
     if sum(bool(v) for v in sources.values()) > 1:
         given = " and ".join(k for k, v in sources.items() if v)
         raise UsageError(f"give one input: --tables, --joint or --d1 --d2 --dm, not {given}")
+    sample_only = [k for k in ("confidence", "inference") if getattr(args, k) is not None]
+    if sample_only and (args.tables or args.joint):
+        names = " and ".join(f"--{k}" for k in sample_only)
+        verb = "apply" if len(sample_only) > 1 else "applies"
+        raise UsageError(
+            f"{names} {verb} to samples (--d1 --d2 --dm) only: tables and joints are taken as "
+            "the population, with no population intervals"
+        )
     if args.tables:
         z = load_npz(args.tables)
         if isinstance(z, np.ndarray):
@@ -197,15 +207,19 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
         )
     elif args.d1 and args.d2 and args.dm:
-        res = estimate(
-            x1=read_pairs_csv(args.d1),
-            x2=read_pairs_csv(args.d2),
-            paired=read_pairs_csv(args.dm),
-            confidence=args.confidence or None,
-            options={**options, "inference": args.inference},
-            random_state=args.seed,
-            progress=not args.no_progress,
-        )
+        confidence = 0.95 if args.confidence is None else args.confidence
+        try:
+            res = estimate(
+                x1=read_pairs_csv(args.d1),
+                x2=read_pairs_csv(args.d2),
+                paired=read_pairs_csv(args.dm),
+                confidence=confidence or None,
+                options={**options, "inference": args.inference or "bootstrap"},
+                random_state=args.seed,
+                progress=not args.no_progress,
+            )
+        except (ValueError, TypeError) as exc:  # name the file and column, not the argument
+            raise type(exc)(_csv_names(str(exc), args)) from None
     else:
         raise UsageError(
             "give --tables FILE.npz, --joint FILE.npy, or all of --d1 --d2 --dm CSV files"
@@ -219,6 +233,30 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         save_result_plot(res, plot_path)
         sys.stderr.write(f"mmbounds: wrote {plot_path}\n")
     return 0
+
+
+def _csv_names(message: str, args: argparse.Namespace) -> str:
+    """``message`` with the arguments of :func:`mmbounds.estimate` (``x1[0] (x1)``, ...) replaced
+    by the CSV file and column they were read from."""
+    files = {"x1": args.d1, "x2": args.d2, "paired": args.dm}
+    cols = {
+        "x1": ("x1", "y"),
+        "x2": ("x2", "y"),
+        "paired": ("x1", "x2"),
+    }
+    flags = {"x1": "--d1", "x2": "--d2", "paired": "--dm"}
+    for arg, path in files.items():
+        for k, col in enumerate(cols[arg]):
+            message = message.replace(
+                f"{arg}[{k}] ({col})", f"{flags[arg]} {path} column {k + 1} ({col})"
+            )
+    # checks across sources: "y (the values of x1 and x2 together)"
+    for a, b in (("x1", "x2"), ("x1", "paired"), ("x2", "paired")):
+        message = message.replace(
+            f"(the values of {a} and {b} together)",
+            f"(the values in {flags[a]} {files[a]} and {flags[b]} {files[b]} together)",
+        )
+    return message
 
 
 # --------------------------------------------------------------------------------------------------
@@ -295,6 +333,8 @@ def _export_dataset(args: argparse.Namespace) -> int:
     from ..data import describe_dataset, load_dataset, save_npz
 
     target = Path(args.out)
+    if target.is_dir() or target.name in ("", ".", ".."):
+        raise UsageError(f"--out {args.out} is a folder; give a file name")
     if target.suffix != ".npz":
         target = target.with_name(target.name + ".npz")
     check_target(str(target), args.force, what="--out")

@@ -85,13 +85,13 @@ def _add_estimate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
     p.add_argument(
         "--confidence",
         type=float,
-        default=0.95,
+        default=None,
         help="samples only: level of the population intervals (default 0.95; 0 skips them)",
     )
     p.add_argument(
         "--inference",
         choices=("bootstrap", "certified"),
-        default="bootstrap",
+        default=None,
         help="samples only: bias-corrected bootstrap (default) or certified finite-sample bounds",
     )
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
