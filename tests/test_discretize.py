@@ -176,6 +176,7 @@ def test_auto_clustering_switches_to_minibatch():
         ({}, np.zeros((3, 2, 2)), ValueError, "flatten trailing axes"),
         ({}, "abc", TypeError, "array of samples"),
         ({"n_clusters": 0}, np.zeros((3, 2)), ValueError, "n_clusters == 0"),
+        ({"n_clusters": "lots"}, np.zeros((3, 2)), ValueError, "positive int or 'auto'"),
         ({"clustering": "dbscan"}, np.zeros((3, 2)), ValueError, "clustering must be one of"),
         ({"n_components": 2.5}, np.zeros((3, 2)), TypeError, "n_components must be"),
         ({"discrete": True}, np.zeros((3, 2)), ValueError, "discrete=True needs 1-D"),

@@ -324,6 +324,10 @@ class Discretizer:
             raise TypeError(f"normalize must be a bool, got {self.normalize!r}")
         if self.n_components is not None:
             check_scalar(self.n_components, name="n_components", kind=numbers.Integral, min_val=1)
+        if isinstance(self.n_clusters, str) and self.n_clusters != "auto":
+            raise ValueError(
+                f"n_clusters must be a positive int or 'auto', got {self.n_clusters!r}"
+            )
         if self.n_clusters != "auto":
             check_scalar(self.n_clusters, name="n_clusters", kind=numbers.Integral, min_val=1)
         check_option(self.clustering, name="clustering", options=("auto", "kmeans", "minibatch"))
