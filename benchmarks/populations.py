@@ -156,6 +156,22 @@ def _sum_mod(shape: tuple[int, int, int], seed: int) -> np.ndarray:
     return p
 
 
+def _sum_mod_noisy(shape: tuple[int, int, int], seed: int, keep: float = 0.85) -> np.ndarray:
+    """:func:`_sum_mod` with y replaced by a uniform label w.p. ``1 - keep``, and x2 skewed the
+    other way (a near-deterministic y; the two conditionals no longer tie)."""
+    n1, n2, ny = shape
+    assert n1 == n2 == ny
+    w1 = np.linspace(1.0, 0.4, n1)
+    w2 = w1[::-1] ** 2
+    w1, w2 = w1 / w1.sum(), w2 / w2.sum()
+    p = np.zeros(shape)
+    for a in range(n1):
+        for b in range(n2):
+            p[a, b, :] += w1[a] * w2[b] * (1 - keep) / ny
+            p[a, b, (a + b) % ny] += w1[a] * w2[b] * keep
+    return p
+
+
 def _redundant(shape: tuple[int, int, int], seed: int, keep: float = 0.7) -> np.ndarray:
     """y uniform; x_i = a value of the block of y w.p. ``keep``, else uniform over all values."""
     n1, n2, ny = shape
@@ -195,6 +211,9 @@ _SPECS = {
     "redundant_12x12x3": (_redundant, (12, 12, 3), 0),
     "noise_6x4x3": (_noise, (6, 4, 3), 23),
     "summod_3x3x3": (_sum_mod, (3, 3, 3), 0),
+    # appended: more populations near the top of their identified set
+    "summod_4x4x4": (_sum_mod, (4, 4, 4), 0),
+    "summod_noisy_3x3x3": (_sum_mod_noisy, (3, 3, 3), 0),
 }
 POPULATIONS = tuple(_SPECS)
 

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from mmbounds import BOUND_FUNCTIONS, BOUNDS, Marginals, evaluate, pid
-from mmbounds.pid import redundancy_uniqueness
+from mmbounds._pid import redundancy_uniqueness
 
 
 def run(n_tables: int, seed: int, alpha: float, shape: tuple[int, int, int]) -> dict:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from . import bounds
 from ._options import Options
+from ._pid import pid
 from ._version import __version__
 from .api import estimate
 from .bounds import *  # noqa: F403  (one function per registered bound)
@@ -39,7 +40,6 @@ from .marginals import (  # the validated public measures (mmbounds.info holds t
     mutual_information,
 )
 from .performance import PerformanceBounds, performance_bounds
-from .pid import pid
 from .raw import true_interactions
 from .results import Bound, EstimateResult, PIDResult
 

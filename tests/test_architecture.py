@@ -22,7 +22,7 @@ LAYERS = [
     ("mmbounds._options", "mmbounds.data"),
     ("mmbounds.marginals",),
     ("mmbounds.solvers",),
-    ("mmbounds.pid",),
+    ("mmbounds._pid",),
     ("mmbounds.bounds",),
     ("mmbounds.core",),
     ("mmbounds.raw",),
@@ -185,3 +185,24 @@ def test_core_imports_without_optional_dependencies():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_no_package_attribute_hides_a_submodule():
+    # ``mmbounds.solvers.broja`` was the dispatcher function re-exported by ``mmbounds.solvers``,
+    # not the subpackage: ``mmbounds.solvers.broja.broja_fast`` failed with an AttributeError
+    import importlib
+    import pkgutil
+    import types
+
+    hidden = []
+    for info in pkgutil.walk_packages(mmbounds.__path__, "mmbounds."):
+        parent_name, _, child = info.name.rpartition(".")
+        if child == "__main__":  # running it is the command line
+            continue
+        parent = importlib.import_module(parent_name)
+        module = importlib.import_module(info.name)
+        attr = getattr(parent, child, module)
+        if attr is not module:
+            hidden.append(f"{info.name} (is {type(attr).__name__})")
+        assert isinstance(module, types.ModuleType)
+    assert not hidden, hidden

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mmbounds import BOUNDS, Marginals, evaluate, pid
+from mmbounds._pid import redundancy_uniqueness
 from mmbounds.bounds import (
     disagreement,
     synergy_lower_disagreement_bhattacharyya,
@@ -16,7 +17,6 @@ from mmbounds.bounds import (
     synergy_upper_coupling,
     synergy_upper_coupling_profile,
 )
-from mmbounds.pid import redundancy_uniqueness
 from mmbounds.solvers.coupling import (
     greedy_coupling_entropy,
     majorization_meet,

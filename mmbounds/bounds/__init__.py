@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._options import Options, as_options
+from .._pid import PIDParts
 from ..marginals import Marginals
-from ..pid import PIDParts
 from . import _shared, _upper  # noqa: F401  (registration order: shared, disagreement, upper)
 from ._context import BoundContext, certified_min
 from ._disagreement import disagreement, register_classifier_forms

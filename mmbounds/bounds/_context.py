@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from .._options import Options
+from .._pid import PIDParts, redundancy_uniqueness
 from ..info import entropy, mutual_information
 from ..marginals import Marginals
-from ..pid import PIDParts, redundancy_uniqueness
 from ..solvers.broja import broja_support
 from ..solvers.min_entropy import min_entropy_lower_pairings
 

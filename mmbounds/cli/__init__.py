@@ -11,8 +11,8 @@ with ``--debug``). No command overwrites a file unless ``--force`` is given.
 The top layer of the package: it calls the front door :func:`mmbounds.estimate`, the data
 registry, :mod:`mmbounds.plotting` and :mod:`mmbounds.figures`, each imported inside the command
 that needs it (so ``import mmbounds.cli`` stays light). Modules: :mod:`._parser` (the argument
-parser), :mod:`._commands` (one function per command), :mod:`._io` (input files, output targets,
-printing).
+parser), :mod:`._commands` (one function per command; ``datasets`` in :mod:`._datasets`),
+:mod:`._io` (input files, output targets, printing).
 """
 
 from __future__ import annotations

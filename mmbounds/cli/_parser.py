@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-from ._commands import cmd_datasets, cmd_demo, cmd_estimate, cmd_figures, cmd_info
+from ._commands import cmd_demo, cmd_estimate, cmd_figures, cmd_info
+from ._datasets import cmd_datasets
 from ._io import UsageError
 
 __all__ = ["build_parser"]

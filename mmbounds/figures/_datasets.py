@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .._pid import pid
 from ..api import estimate
-from ..pid import pid
 from ..plotting import plot_dataset_intervals, plot_decomposition, witness_value
 from ..raw import Discretizer
 from ._writer import _bar, _new_figure, _Writer

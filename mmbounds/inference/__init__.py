@@ -3,8 +3,8 @@
 It calls the core and the sample layers on resampled or re-discretized data; they never call it.
 """
 
+from ._bootstrap import BootstrapResult, bootstrap, bootstrap_codes
 from .bias import miller_madow_mutual_information, miller_madow_report
-from .bootstrap import BootstrapResult, bootstrap, bootstrap_codes
 from .population import (
     FUNCTIONALS,
     MODES,

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from .._pid import pid
 from .._validation import check_features, check_labels, check_random_state
 from ..marginals import categories_of
-from ..pid import pid
 from ..results import EstimateResult, PIDResult
 from ._discretizers import codes_of, fit_discretizer, is_discrete_column, resolve_discretizers
 

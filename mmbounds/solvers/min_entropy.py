@@ -53,6 +53,7 @@ from ._block_lp import FAMILIES, block_relaxation
 from ._cell_max_lp import joint_block_relaxation
 from ._chord_bnb import branch_and_bound, cube_descent, entropy_bits, secants, slp_descent
 from ._delta_lp import DeltaLP
+from ._delta_points import exact_low_dim, in_delta
 from ._pairings import (
     _COUPLINGS,
     coupling_entropy_lower,
@@ -139,45 +140,6 @@ class MinEntropySolution:
             f"  n_nodes         = {self.n_nodes}\n"
             f"  status          = {self.info.status}\n)"
         )
-
-
-def _exact_low_dim(p_x1y, p_x2y, p_x1x2) -> np.ndarray | None:
-    """Minimum-entropy table of Δ12 when Δ12 is a point or a segment, else ``None``.
-
-    With an axis of size 1 the table is fixed by one marginal. For 2×2×2, Δ12 is ``r0 + t d`` with
-    ``d_ijk = (-1)^(i+j+k)`` (the only direction that keeps all three marginals) and ``t`` in an
-    interval fixed by ``r >= 0``; H is concave in ``t``, so its minimum is at an endpoint.
-    """
-    n1, ny = p_x1y.shape
-    n2 = p_x2y.shape[0]
-    if ny == 1:
-        return p_x1x2[:, :, None].copy()
-    if n1 == 1:
-        return p_x2y[None, :, :].copy()
-    if n2 == 1:
-        return p_x1y[:, None, :].copy()
-    if (n1, n2, ny) != (2, 2, 2):
-        return None
-    # particular solution with r[0,0,0] = 0, built from the marginals cell by cell
-    r0 = np.empty((2, 2, 2))
-    r0[0, 0, 0] = 0.0
-    r0[0, 0, 1] = p_x1x2[0, 0]
-    r0[0, 1, 0] = p_x1y[0, 0]
-    r0[1, 0, 0] = p_x2y[0, 0]
-    r0[0, 1, 1] = p_x1x2[0, 1] - r0[0, 1, 0]
-    r0[1, 0, 1] = p_x1x2[1, 0] - r0[1, 0, 0]
-    r0[1, 1, 0] = p_x1y[1, 0] - r0[1, 0, 0]
-    r0[1, 1, 1] = p_x1x2[1, 1] - r0[1, 1, 0]
-    d = np.array([[[1.0, -1.0], [-1.0, 1.0]], [[-1.0, 1.0], [1.0, -1.0]]])
-    t_lo = float(np.max(-r0[d > 0]))
-    t_hi = float(np.min(r0[d < 0]))
-    if t_hi < t_lo:  # inconsistent by rounding only; collapse to the midpoint
-        t_lo = t_hi = 0.5 * (t_lo + t_hi)
-    ends = []
-    for t in (t_lo, t_hi):
-        r = np.clip(r0 + t * d, 0.0, None)
-        ends.append((entropy_bits(r), r))
-    return min(ends, key=lambda e: e[0])[1]
 
 
 def min_entropy_search(
@@ -286,7 +248,7 @@ def min_entropy_search(
     if lower_pair is None:
         lower_pair = min_entropy_lower_pairings(p_x1y, p_x2y, p_x1x2, coupling=coupling)
 
-    exact = _exact_low_dim(p_x1y, p_x2y, p_x1x2)
+    exact = exact_low_dim(p_x1y, p_x2y, p_x1x2)
     if exact is not None:
         h = entropy_bits(exact)
         # endpoints computed in floating point: allow for rounding in the cells (H is not
@@ -448,7 +410,7 @@ def _block_bounds(p_x1y, p_x2y, p_x1x2) -> tuple[float, list[np.ndarray], int]:
 
 def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol, t0, warn, p=None):
     """The solution record; ``p = (p_x1y, p_x2y, p_x1x2)``: the witness is checked against them."""
-    if p is not None and not _in_delta(witness, *p):
+    if p is not None and not in_delta(witness, *p):
         # no table of Δ12 was found (every LP failed): no witness, and no claim of a small gap
         witness, h, status = None, np.inf, "numerical_error"
     gap = max(h - lower, 0.0)
@@ -469,15 +431,3 @@ def _finish(witness, h, lower, lower_pair, meth, status, n_nodes, n_lp, gap_tol,
     return MinEntropySolution(
         float(lower), witness, float(h), float(gap), meth, info, int(n_nodes), float(lower_pair)
     )
-
-
-#: largest marginal error of a witness table (an LP solution, polished: about 1e-11)
-_WITNESS_TOL = 1e-8
-
-
-def _in_delta(witness, p_x1y, p_x2y, p_x1x2) -> bool:
-    """Whether ``witness`` is a table of Δ12: finite, non-negative, with the three marginals."""
-    if witness is None or not np.all(np.isfinite(witness)) or witness.min() < 0:
-        return False
-    errs = (witness.sum(axis=2) - p_x1x2, witness.sum(axis=1) - p_x1y, witness.sum(axis=0) - p_x2y)
-    return max(float(np.max(np.abs(e))) for e in errs) <= _WITNESS_TOL
