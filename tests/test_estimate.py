@@ -243,3 +243,45 @@ def test_one_cell_table_has_no_negative_zero():
     res = mmbounds.estimate(np.ones((1, 1, 1)))
     for v in (res.redundancy, res.unique1, res.unique2, res.synergy_lower, res.synergy_upper):
         assert v == 0.0 and math.copysign(1.0, v) == 1.0
+
+
+def test_results_pickle_and_come_back_read_only():
+    # the results hold read-only mappings (MappingProxyType), which plain pickle refuses
+    import pickle
+    from types import MappingProxyType
+
+    from mmbounds.data import bitwise_joint
+
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 2, (2, 900))
+    y = a & b
+    X = rng.normal(size=(300, 3))
+    results = [
+        estimate(bitwise_joint("xor"), progress=False),
+        mmbounds.pid(bitwise_joint("and")),
+        estimate(
+            x1=(a[:300], y[:300]),
+            x2=(b[300:600], y[300:600]),
+            paired=(a[600:], b[600:]),
+            random_state=0,
+            progress=False,
+            options={"n_resamples": 10},
+        ),
+        estimate(
+            x1=(X, y[:300]),
+            x2=(X[:, :2], y[:300]),
+            paired=(X[::-1], X[::-1, :2]),
+            random_state=0,
+            progress=False,
+            confidence=None,
+        ),
+    ]
+    for res in results:
+        back = pickle.loads(pickle.dumps(res))
+        assert type(back) is type(res) and back.to_dict() == res.to_dict()
+    assert results[2].inference is not None
+    back = pickle.loads(pickle.dumps(results[3]))
+    assert isinstance(back.extras, MappingProxyType)
+    assert isinstance(back.extras["codes"], MappingProxyType)
+    with pytest.raises(TypeError):
+        back.solver_info["x"] = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -104,10 +106,47 @@ def fmt_bits(v: float | None, width: int = 8) -> str:
     return f"{0.0 if abs(v) < 5e-7 else v:{width}.4f}"
 
 
+class _Proxy(dict):
+    """A read-only mapping (``MappingProxyType``) as it travels in a pickle (internal)."""
+
+
+def _plain(v: Any) -> Any:
+    """``v`` with every read-only mapping replaced by a :class:`_Proxy` (picklable)."""
+    if isinstance(v, MappingProxyType):
+        return _Proxy({k: _plain(x) for k, x in v.items()})
+    if type(v) in (dict, list, tuple):
+        items = v.items() if isinstance(v, dict) else enumerate(v)
+        out = {k: _plain(x) for k, x in items}
+        return out if isinstance(v, dict) else type(v)(out.values())
+    return v
+
+
+def _frozen(v: Any) -> Any:
+    """The inverse of :func:`_plain`."""
+    if isinstance(v, _Proxy):
+        return MappingProxyType({k: _frozen(x) for k, x in v.items()})
+    if type(v) in (dict, list, tuple):
+        items = v.items() if isinstance(v, dict) else enumerate(v)
+        out = {k: _frozen(x) for k, x in items}
+        return out if isinstance(v, dict) else type(v)(out.values())
+    return v
+
+
+def _rebuild(cls: type, fields: dict[str, Any]) -> Any:
+    """A result from its pickled fields (:meth:`ResultMixin.__reduce__`)."""
+    return cls(**{k: _frozen(v) for k, v in fields.items()})
+
+
 class ResultMixin:
     """``to_dict`` / ``__repr__`` / ``_repr_html_`` from ``_export`` and ``_rows``."""
 
     __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the fields (results are frozen dataclasses; their read-only mappings, which
+        plain pickle refuses, travel as dicts and are read-only again after loading)."""
+        fields = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return (_rebuild, (type(self), fields))
 
     def _export(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
         raise NotImplementedError
