@@ -231,6 +231,8 @@ def test_export_and_errors() -> None:
     assert "<table>" in perf._repr_html_()
     with pytest.raises(ValueError, match="min_gain"):
         performance_bounds(CANONICAL["and"][0], min_gain=-1.0)
+    with pytest.raises(ValueError, match="confidence"):  # was a StatisticsError deep inside
+        performance_bounds(CANONICAL["and"][0], confidence=1.0)
     with pytest.raises(TypeError, match="marginals"):
         performance_bounds(mmbounds.pid(CANONICAL["and"][0]))
     with pytest.raises(TypeError, match="EstimateResult"):
