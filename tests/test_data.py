@@ -499,6 +499,11 @@ def test_semi_supervised_split_errors():
         semi_supervised_split((np.zeros((4, 1)), np.zeros((3, 1)), [0, 1, 0]))
     with pytest.raises(TypeError, match="MultimodalData or a tuple"):
         semi_supervised_split({"x": 1})
+    arrays = (np.zeros((30, 2)), np.ones((30, 3)), np.arange(30) % 2)
+    with pytest.raises(ValueError, match="two different names"):  # X2 silently replaced X1
+        semi_supervised_split(arrays, modalities=("a", "a"), random_state=0)
+    with pytest.raises(TypeError, match="pair of names, got the string 'ab'"):
+        semi_supervised_split(arrays, modalities="ab", random_state=0)
 
 
 def test_same_samples_split():

@@ -142,6 +142,8 @@ def test_sweep_clusters_table():
         assert lo - 1e-6 <= s <= hi + 1e-6
     assert max(sweep.column("U1")) > 0.3
     assert "ClusterSweep" in repr(sweep)
+    with pytest.raises(TypeError, match="sequence of cluster counts"):
+        sweep_clusters(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_clusters=5)
 
 
 def test_bootstrap_with_branch_and_bound_is_reproducible():

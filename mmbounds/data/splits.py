@@ -85,9 +85,13 @@ def _as_pair(
             raise ValueError(f"modalities must name exactly 2 modalities, got {list(names)}")
         return data[names[0]], data[names[1]], data.y, (names[0], names[1])
     if isinstance(data_or_arrays, (tuple, list)) and len(data_or_arrays) == 3:
+        if isinstance(modalities, str):
+            raise TypeError(f"modalities must be a pair of names, got the string {modalities!r}")
         names = ("x1", "x2") if modalities is None else tuple(modalities)
         if len(names) != 2 or not all(isinstance(n, str) for n in names):
             raise ValueError(f"modalities must be two names, got {modalities!r}")
+        if names[0] == names[1]:  # one dict key: X2 would replace X1
+            raise ValueError(f"modalities must be two different names, got {modalities!r}")
         x1, x2, y = data_or_arrays
         data = MultimodalData({names[0]: x1, names[1]: x2}, y)  # validates lengths and values
         return data[names[0]], data[names[1]], data.y, (names[0], names[1])

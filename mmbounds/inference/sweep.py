@@ -140,6 +140,11 @@ def sweep_clusters(
     opts = as_options(options)
     if n_jobs is not None:
         check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
+    if isinstance(n_clusters, (str, numbers.Number)) or not hasattr(n_clusters, "__iter__"):
+        raise TypeError(
+            f"n_clusters must be a sequence of cluster counts, e.g. (5, 10, 20), got "
+            f"{n_clusters!r}; for one count use estimate(..., discretizer={{'n_clusters': k}})"
+        )
     ks = [
         int(check_scalar(k, name="n_clusters", kind=numbers.Integral, min_val=2))
         for k in n_clusters
