@@ -268,3 +268,14 @@ def test_plot_result_pyplot_default(tmp_path, result_and):
         ax.figure.savefig(tmp_path / "result.png")
     finally:
         plt.close(ax.figure)
+
+
+def test_results_of_zeros_do_not_stretch_the_axis_to_solver_residues():
+    # every value 0 up to 1e-14 bits of rounding: the axis spans a bit's fractions, not 1e-14
+    flat = mmbounds.estimate(np.full((3, 3, 1), 1 / 9), progress=False)
+    xmin, xmax = plotting.plot_result(flat, ax=Figure().add_subplot()).get_xlim()
+    assert xmax - xmin > 0.1
+    red = mmbounds.estimate(CANONICAL["redundant"][0], progress=False)
+    ax = plotting.plot_dataset_intervals([red], ax=Figure().add_subplot())
+    xmin, xmax = ax.get_xlim()
+    assert xmax - xmin > 0.05

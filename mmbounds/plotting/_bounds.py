@@ -23,6 +23,7 @@ from ._style import (
     _get,
     _legend,
     _name_side,
+    bits_span,
     bound_guaranteed,
     bound_label,
     bound_style,
@@ -332,7 +333,7 @@ def plot_dataset_intervals(
         mark_vacuous(ax, edge)
     ax.set_yticks(ys, [str(r.get("label", i)) for i, r in enumerate(data)])
     ax.set_ylim(-0.7, len(data) - 0.3)
-    span = xmax - xmin if xmax > xmin else 1.0
+    span = bits_span(xmin, xmax)
     ax.set_xlim(xmin - 0.04 * span, xmax + 0.04 * span)
     ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
     ax.set_xlabel("synergy S (bits)")

@@ -19,6 +19,7 @@ from ._style import (
     _edge,
     _get,
     _legend,
+    bits_span,
     bound_label,
     bound_style,
     mark_vacuous,
@@ -243,7 +244,7 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
         mark_vacuous(ax, edge)
     ax.set_yticks([3, 2, 1, 0], [term(k) for k in ("redundancy", "unique1", "unique2")] + ["S"])
     ax.set_ylim(-0.6, 3.65)
-    span = xmax - xmin if xmax > xmin else 1.0
+    span = bits_span(xmin, xmax)
     ax.set_xlim(xmin - 0.03 * span, xmax + 0.18 * span)
     ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
     ax.set_xlabel("bits")

@@ -72,6 +72,19 @@ def vacuous(value: float, side: str | None) -> bool:
     return side == "lower" and value < -ZERO_BITS  # a solver residue of 0 is no vacuous bound
 
 
+def bits_span(xmin: float, xmax: float) -> float:
+    """Width of an axis over ``[xmin, xmax]`` bits: 1 bit when the values agree to solver
+    residues (below :data:`~mmbounds.results._base.ZERO_BITS`), so that 1e-14 bits of rounding
+    never fill a plot.
+
+    Examples
+    --------
+    >>> bits_span(0.0, 0.5), bits_span(-1.8e-14, 3e-15)
+    (0.5, 1.0)
+    """
+    return xmax - xmin if xmax - xmin > ZERO_BITS else 1.0
+
+
 def vacuous_edge(top: float) -> float:
     """Where vacuous lower bounds are drawn: just below 0, 4% of the axis' positive extent."""
     return -0.04 * (top if top > 0 else 1.0)
