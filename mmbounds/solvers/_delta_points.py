@@ -14,12 +14,22 @@ from ._chord_bnb import entropy_bits
 __all__ = ["exact_low_dim", "in_delta"]
 
 
-def exact_low_dim(p_x1y, p_x2y, p_x1x2) -> np.ndarray | None:
+def exact_low_dim(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> np.ndarray | None:
     """Minimum-entropy table of Δ12 when Δ12 is a point or a segment, else ``None``.
 
     With an axis of size 1 the table is fixed by one marginal. For 2×2×2, Δ12 is ``r0 + t d`` with
     ``d_ijk = (-1)^(i+j+k)`` (the only direction that keeps all three marginals) and ``t`` in an
     interval fixed by ``r >= 0``; H is concave in ``t``, so its minimum is at an endpoint.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y, p_x1x2 : ndarray
+        The three pairwise marginals, shapes ``(n1, ny)``, ``(n2, ny)``, ``(n1, n2)``.
+
+    Returns
+    -------
+    ndarray or None
+        The table, shape ``(n1, n2, ny)``; None for any other shape.
     """
     n1, ny = p_x1y.shape
     n2 = p_x2y.shape[0]
@@ -57,8 +67,23 @@ def exact_low_dim(p_x1y, p_x2y, p_x1x2) -> np.ndarray | None:
 _WITNESS_TOL = 1e-8
 
 
-def in_delta(witness, p_x1y, p_x2y, p_x1x2) -> bool:
-    """Whether ``witness`` is a table of Δ12: finite, non-negative, with the three marginals."""
+def in_delta(
+    witness: np.ndarray | None, p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray
+) -> bool:
+    """Whether ``witness`` is a table of Δ12: finite, non-negative, with the three marginals.
+
+    Parameters
+    ----------
+    witness : ndarray or None
+        A table of shape ``(n1, n2, ny)`` (None is not one).
+    p_x1y, p_x2y, p_x1x2 : ndarray
+        The three pairwise marginals.
+
+    Returns
+    -------
+    bool
+        True when every marginal of ``witness`` is within ``_WITNESS_TOL`` of the given one.
+    """
     if witness is None or not np.all(np.isfinite(witness)) or witness.min() < 0:
         return False
     errs = (witness.sum(axis=2) - p_x1x2, witness.sum(axis=1) - p_x1y, witness.sum(axis=0) - p_x2y)
