@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +22,7 @@ from ._options import Options, as_options
 from ._progress import Progress
 from ._validation import check_bounds_arg, check_random_state, check_scalar, check_source_pairs
 from .core import estimate_marginals
+from .exceptions import EstimationWarning
 from .inference import bootstrap_codes, infer_population, miller_madow_report
 from .raw import estimate_features, estimate_samples, needs_features
 from .raw.samples import MIN_SAMPLES_PER_CELL, samples_per_cell, warn_few_samples
@@ -179,6 +181,7 @@ def estimate(
         )
         msg = "; ".join(m for m in (result.message, note) if m)
         return run.finish(dataclasses.replace(result, message=msg))
+    _warn_shared_labels(x1, x2)
     with run.step("inference", units=0):
         inference = infer_population(
             result.marginals,
@@ -218,6 +221,24 @@ def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:
     samples as the same object.
     """
     return _equal(x1[0], paired[0]) and _equal(x2[0], paired[1]) and _equal(x1[1], x2[1])
+
+
+#: fewest labels at which D1 and D2 holding the same label sequence is taken as the same rows
+_SHARED_LABELS_MIN = 20
+
+
+def _warn_shared_labels(x1: Any, x2: Any) -> None:
+    """Warn when D1 and D2 hold the same label sequence: most likely the same labeled rows,
+    which the population intervals (independent sources) do not allow for."""
+    y1 = x1[1]
+    if len(y1) >= _SHARED_LABELS_MIN and _equal(y1, x2[1]):
+        warnings.warn(
+            f"D1 and D2 hold the same sequence of {len(y1)} labels: if they are the same "
+            "labeled rows, the population intervals, which assume independent sources, can be "
+            "too narrow. Give D1 and D2 different rows (mmbounds.data.semi_supervised_split)",
+            EstimationWarning,
+            stacklevel=3,
+        )
 
 
 def _equal(a: Any, b: Any) -> bool:

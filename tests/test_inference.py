@@ -211,7 +211,9 @@ def test_one_labeled_sample_given_three_times_gets_no_population_intervals():
         assert res.inference is None
         assert "D1, D2 and DM are the same samples" in res.message
     other = rng.integers(0, 2, 300)
-    res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(a, other), **kw)
+    # D1 and D2 the same labeled rows, DM other rows: intervals, with a warning
+    with pytest.warns(mmbounds.EstimationWarning, match="same sequence of 300 labels"):
+        res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(a, other), **kw)
     assert res.inference is not None and "same samples" not in res.message
 
 
