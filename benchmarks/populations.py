@@ -95,6 +95,8 @@ def _lower_upper(shape: tuple[int, int, int], seed: int) -> tuple[np.ndarray, np
     stored = dict(np.load(_WITNESSES)) if _WITNESSES.exists() else {}
     if key not in stored:
         hi = min_entropy_search(p1, p2, p12, random_state=seed, time_budget_s=5.0, warn=False)
+        if hi.witness is None:  # no table of Δ12 found: nothing to store
+            raise RuntimeError(f"min_entropy_search found no witness for {key} ({hi.info})")
         stored[key] = np.clip(np.asarray(hi.witness, dtype=np.float64), 0.0, None)
         np.savez_compressed(_WITNESSES, **stored)
     hi = stored[key]

@@ -145,19 +145,16 @@ def estimate(
         raise TypeError(f"estimate() needs data, or all of x1, x2 and paired; missing {missing}")
     check_source_pairs(x1, x2, paired)
     rng = check_random_state(random_state)
-    if (
-        confidence is not None
-        and opts.inference == "bootstrap"
-        and not _same_samples(x1, x2, paired)
-    ):
+    same = confidence is not None and _same_samples(x1, x2, paired)  # compared once
+    if confidence is not None and opts.inference == "bootstrap" and not same:
         run.add(1 + opts.n_resamples, key="resamples")  # the bar's total is right early
     run.add(opts.n_bootstrap or 0, key="bootstrap")
     if not opts.n_bootstrap and not needs_features(
         x1, x2, paired, discretizer=discretizer, classifier=classifier
     ):
         result = estimate_samples(x1, x2, paired, random_state=random_state, **common)
-        if confidence is not None and opts.inference == "bootstrap":
-            _warn_sparse_codes(result, x1, x2, paired)
+        if confidence is not None and opts.inference == "bootstrap" and not same:
+            _warn_sparse_codes(result)
     else:
         seed = int(random_state) if isinstance(random_state, numbers.Integral) else None
         result = estimate_features(
@@ -173,7 +170,7 @@ def estimate(
         result = _with_bias_report(result, bounds, opts, rng, seed, run)
     if confidence is None:
         return run.finish(result)
-    if _same_samples(x1, x2, paired):
+    if same:
         note = (
             "population intervals not computed: D1, D2 and DM are the same samples, and the "
             "intervals assume independent sources (split them, e.g. "
@@ -197,11 +194,9 @@ def estimate(
     return run.finish(dataclasses.replace(result, inference=inference))
 
 
-def _warn_sparse_codes(result: EstimateResult, x1: Any, x2: Any, paired: Any) -> None:
+def _warn_sparse_codes(result: EstimateResult) -> None:
     """The few-samples warning of the feature layer, for discrete samples given as codes (when
     bootstrap intervals follow: certified ones hold at every sample size)."""
-    if _same_samples(x1, x2, paired):  # no population intervals follow
-        return
     sizes = tuple(int(round(n)) for n in result.marginals.sample_sizes)
     warn_few_samples(
         samples_per_cell(result.shape, sizes),
@@ -231,24 +226,44 @@ def _warn_shared_labels(x1: Any, x2: Any) -> None:
     """Warn when D1 and D2 hold the same label sequence: most likely the same labeled rows,
     which the population intervals (independent sources) do not allow for."""
     y1 = x1[1]
-    if len(y1) >= _SHARED_LABELS_MIN and _equal(y1, x2[1]):
-        warnings.warn(
-            f"D1 and D2 hold the same sequence of {len(y1)} labels: if they are the same "
-            "labeled rows, the population intervals, which assume independent sources, can be "
-            "too narrow. Give D1 and D2 different rows (mmbounds.data.semi_supervised_split)",
-            EstimationWarning,
-            stacklevel=3,
-        )
+    if len(y1) < _SHARED_LABELS_MIN or _grouped(y1) or not _equal(y1, x2[1]):
+        return
+    warnings.warn(
+        f"D1 and D2 hold the same sequence of {len(y1)} labels: if they are the same labeled "
+        "rows, the population intervals, which assume independent sources, can be too narrow. "
+        "Give D1 and D2 different rows (mmbounds.data.semi_supervised_split)",
+        EstimationWarning,
+        stacklevel=3,
+    )
+
+
+def _grouped(y: Any) -> bool:
+    """Whether the labels come in one run per class (sorted or class-ordered data): then two
+    independent samples with the same class counts have the same sequence too."""
+    try:
+        arr = np.asarray(y.detach().cpu() if hasattr(y, "detach") else y)
+        changes = int(np.count_nonzero(arr[1:] != arr[:-1]))
+        return changes + 1 <= len(set(arr.tolist()))
+    except (TypeError, ValueError):
+        return False
 
 
 def _equal(a: Any, b: Any) -> bool:
-    """Whether two sample arrays (numpy, torch, lists) hold the same values in the same order."""
+    """Whether two sample arrays (numpy, torch, lists) hold the same values in the same order.
+
+    Torch tensors are compared where they are (``torch.equal``, no copy to the host); the
+    lengths are compared first.
+    """
     if a is b:
         return True
     try:
+        if len(a) != len(b):
+            return False
+        if hasattr(a, "detach") and hasattr(b, "detach"):  # two tensors
+            return a.shape == b.shape and a.device == b.device and bool((a == b).all())
         a_np, b_np = (np.asarray(v.detach().cpu() if hasattr(v, "detach") else v) for v in (a, b))
         return a_np.shape == b_np.shape and bool(np.array_equal(a_np, b_np))
-    except (TypeError, ValueError):  # values numpy cannot compare: not shown to be the same
+    except (TypeError, ValueError, RuntimeError):  # values that cannot be compared: not the same
         return False
 
 

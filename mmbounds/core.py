@@ -270,6 +270,8 @@ def _result(
     # that failed, "numerical_error", is reported like any other solver)
     messages = [
         f"{k}: {v.status} (residual {v.residual:.2e})"
+        if k not in BOUNDS or BOUNDS[k].cost != "search"
+        else f"{k}: {v.status}, no witness found; its bound is the certified coupling bound"
         for k, v in solver_info.items()
         if not v.converged
         and (k not in BOUNDS or BOUNDS[k].cost != "search" or v.status == "numerical_error")

@@ -153,6 +153,8 @@ def test_options_for_samples_are_refused_with_tables_and_targets_must_differ(tmp
     ):
         assert main(["estimate", "--joint", str(f), "--no-progress", *extra]) == 2
         assert f"{name} to samples (--d1 --d2 --dm) only" in _one_error_line(capsys)
+    assert main(["estimate", "--joint", str(f), "--no-progress", "--confidence", "0"]) == 0
+    capsys.readouterr()  # 0 (no population intervals) is what tables get anyway
     same = tmp_path / "same.png"
     argv = ["estimate", "--joint", str(f), "--out", str(same), "--plot", str(same)]
     assert main([*argv, "--no-progress"]) == 2

@@ -63,7 +63,7 @@ def test_scalars_options_and_random_state():
 def test_labels_and_posteriors():
     with pytest.raises(ValueError, match=r"y has 1 missing labels \(None, NaN"):
         check_labels(np.array([0.0, np.nan]), name="y")
-    with pytest.raises(ValueError, match=r"y has 1 missing labels \(None, NaN, inf"):
+    with pytest.raises(ValueError, match=r"y has 1 missing labels \(None, NaN or infinite"):
         check_labels(np.array([0.0, np.inf]), name="y")
     with pytest.raises(TypeError, match=r"x1\[1\] \(y\) holds an unhashable label at row 1"):
         check_labels(np.array(["a", {}, "b"], dtype=object), name="x1[1] (y)")

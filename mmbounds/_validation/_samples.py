@@ -70,8 +70,9 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
     missing = _missing(arr)
     if missing.any():
         raise ValueError(
-            f"{name} has {int(missing.sum())} missing labels (None, NaN, inf or empty/'nan' "
-            f"strings), first at row {int(np.argmax(missing))}; drop or impute those samples"
+            f"{name} has {int(missing.sum())} missing labels (None, NaN or infinite numbers, or "
+            f"empty/'nan' strings), first at row {int(np.argmax(missing))}; drop or impute those "
+            "samples"
         )
     if arr.dtype.kind == "f" or arr.dtype.kind == "O":
         frac = [

@@ -150,7 +150,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     Raises
     ------
     UsageError
-        If no complete input, or more than one, is given; ``--out`` or ``--plot`` exists
+        If no complete input, or more than one, is given; ``--confidence`` (other than 0) or
+        ``--inference`` is given with ``--tables`` or ``--joint``; ``--out`` and ``--plot`` name
+        the same file; ``--out`` or ``--plot`` exists
         without ``--force``, is a folder or lies in a missing folder; ``--plot`` is not a
         ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a ``.npy`` or lacks one of the
         three arrays; the ``--joint`` ``.npz`` holds no arrays; an input file is missing,
@@ -174,7 +176,8 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if sum(bool(v) for v in sources.values()) > 1:
         given = " and ".join(k for k, v in sources.items() if v)
         raise UsageError(f"give one input: --tables, --joint or --d1 --d2 --dm, not {given}")
-    sample_only = [k for k in ("confidence", "inference") if getattr(args, k) is not None]
+    # (--confidence 0, "no population intervals", is what tables get anyway)
+    sample_only = [k for k in ("confidence", "inference") if getattr(args, k) not in (None, 0)]
     if sample_only and (args.tables or args.joint):
         names = " and ".join(f"--{k}" for k in sample_only)
         verb = "apply" if len(sample_only) > 1 else "applies"
@@ -219,7 +222,10 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                 progress=not args.no_progress,
             )
         except (ValueError, TypeError) as exc:  # name the file and column, not the argument
-            raise type(exc)(_csv_names(str(exc), args)) from None
+            message = _csv_names(str(exc), args)
+            if message == str(exc):
+                raise
+            raise type(exc)(message) from exc
     else:
         raise UsageError(
             "give --tables FILE.npz, --joint FILE.npy, or all of --d1 --d2 --dm CSV files"

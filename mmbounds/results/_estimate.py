@@ -53,6 +53,8 @@ class EstimateResult(ResultMixin):
     synergy_witness : float or None
         Synergy of a joint that has exactly the observed marginals (found by the branch-and-bound
         search): the largest synergy the data allow lies in ``[synergy_witness, synergy_upper]``.
+        None when the search did not run (``bounds="auto"`` skips it on large tables) or found no
+        such joint (the message then says so).
     shape : tuple of int
         ``(|X1|, |X2|, |Y|)``.
     n_support : int

@@ -81,7 +81,10 @@ class PopulationInference(ResultMixin):
         its absence: the lower end of the identified set may be 0 (its interval reaches
         ``negligible``) while its upper bound is clearly positive (its interval lies above
         ``negligible``). True does not prove the opposite: intervals too wide to show it (e.g.
-        certified mode on few samples) also give True.
+        certified mode on few samples) also give True. It is decided on the intervals before the
+        sparse-table rules, which lower the limit of ``S_L`` to 0 for lack of samples, not because
+        the marginals allow 0 (``synergy_lower_end.low`` can then be 0 with ``identifiable``
+        True).
     n_resamples : int
         Bootstrap replicates (0 in certified mode).
     sample_sizes : tuple of int

@@ -140,6 +140,12 @@ def status_text(status: str, message: str, valid: bool) -> str:
 def _remedy(message: str) -> str:
     if "time_budget_s" in message:
         return "leave time_budget_s unset for results that do not depend on timing"
+    if "no witness" in message:
+        return (
+            "none needed for the bounds (the coupling bound took the search's place); a witness "
+            "may come back with other marginals (e.g. merging rare values); result.message and "
+            "result.solver_info have the details"
+        )
     return (
         "raise options max_iter (or loosen tol), or try options={'solver': 'cvxpy'}; "
         "result.message and result.solver_info have the details"

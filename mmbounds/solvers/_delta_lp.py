@@ -151,7 +151,9 @@ class DeltaLP:
         h.changeColsBounds(m, self._idx, np.ascontiguousarray(lo), np.ascontiguousarray(hi))
         h.run()
         self.n_lp += 1
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal and not self._presolve_off:
+        status = highspy.HighsModelStatus
+        infeasible = (status.kInfeasible, status.kUnboundedOrInfeasible, status.kNotset)
+        if h.getModelStatus() in infeasible and not self._presolve_off:
             # HiGHS presolve can declare a feasible Δ12 infeasible when some marginal entries are
             # rounding residues (1e-15 next to 1e-1: a reconciled sample table); without presolve
             # the same LP solves. The model keeps presolve off from then on

@@ -98,8 +98,8 @@ class MinEntropySolution:
         bound is ``H(X1,X2) + H(Y) - (R + U1 + U2) - entropy_lower``.
     witness : ndarray, shape (n_x1, n_x2, n_y), or None
         A table in Δ12 (read-only) with low entropy; its synergy ``S(witness) <= S_max``. None
-        when no table of Δ12 was found (every linear program failed; ``info.status`` is then
-        ``"numerical_error"``).
+        when the search found no table of Δ12 (its linear programs failed, or the table it ended
+        with misses a marginal by more than 1e-8; ``info.status`` is then ``"numerical_error"``).
     witness_entropy : float
         ``H(witness)`` in bits (an upper value on the minimum; ``inf`` without a witness).
     gap : float
