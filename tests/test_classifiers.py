@@ -81,6 +81,37 @@ def test_custom_estimator_is_copied_and_aligned():
         fit_unimodal(X, y, model=object())
 
 
+class _Fixed:
+    """A custom model whose predict_proba returns ``rows`` (tiled) and whose classes are given."""
+
+    def __init__(self, rows, classes=None):
+        self.rows, self.classes = rows, classes
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y) if self.classes is None else np.asarray(self.classes)
+        return self
+
+    def predict_proba(self, X):
+        return np.tile(self.rows, (len(X), 1)) if np.ndim(self.rows) else np.full(len(X), 0.5)
+
+
+@pytest.mark.parametrize(
+    "rows,classes,exc,match",
+    [
+        ([0.4, 0.6, 1.0], None, ValueError, "must sum to 1 \\(worst row sums to 2"),  # renormalized
+        ([1.5, -0.5, 0.0], None, ValueError, "negative probabilities"),  # clipped
+        ([0.2, 0.3, 0.4, 0.1], None, ValueError, "has 4 columns but"),  # silently accepted
+        ([1.0], None, ValueError, "has 1 columns but"),  # IndexError
+        (0.5, None, ValueError, "must be 2-D"),  # IndexError
+        ([0.5, 0.5], [5, 6], ValueError, "classes_ \\[5, 6\\] include \\[5, 6\\]"),
+    ],
+)
+def test_custom_model_output_is_checked_like_posteriors(rows, classes, exc, match):
+    X, y = _data()
+    with pytest.raises(exc, match=match):
+        fit_unimodal(X, y, model=_Fixed(rows, classes)).predict_proba(X)
+
+
 def test_posteriors_on_pairs_alignment_and_shapes():
     X, y = _data()
     f1 = fit_unimodal(X[:, :2], y, random_state=0)

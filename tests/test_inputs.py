@@ -83,6 +83,14 @@ def test_corrupt_pickles_name_the_file(tmp_path):
     f.write_bytes(b"this is not a pickle at all")
     with pytest.raises(ValueError, match=r"cannot read '.*mosi\.pkl' as a pickle"):
         load_multibench_affect(f)
+    # allowed globals called with arguments that fail: still one ValueError naming the file
+    for raw, err in (
+        (b"c_codecs\nencode\n(S'x'\nS'nope'\ntR.", "LookupError"),
+        (b"c__builtin__\nbytes\n(L" + str(2**70).encode() + b"L\ntR.", "OverflowError"),
+    ):
+        f.write_bytes(raw)
+        with pytest.raises(ValueError, match=rf"cannot read '.*mosi\.pkl' as a pickle \({err}"):
+            load_multibench_affect(f)
 
 
 def test_npz_and_npy_errors_name_the_file_and_never_suggest_unpickling(tmp_path):

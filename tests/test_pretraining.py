@@ -295,6 +295,19 @@ def test_fit_routed_errors(gated) -> None:
         fit_routed(x1, x2, post[0], [0, 1], y[:2])
     with pytest.raises(ValueError, match="rows"):
         fit_routed(x1, x2, (post[0][:-1], post[1]), [0, 1], y[:2])
+    # fractional indices were truncated to other rows; a float mask made every pair agree
+    with pytest.raises(TypeError, match="integer row indices"):
+        fit_routed(x1, x2, post, np.array([0.7, 1.7]), y[:2])
+    with pytest.raises(TypeError, match="agreement must be a 1-D boolean array"):
+        fit_routed(x1, x2, post, [0, 1], y[:2], agreement=np.random.default_rng(0).random(100))
+    for bad in ([-1.0], []):
+        with pytest.raises(ValueError, match="Cs must be a non-empty sequence"):
+            fit_routed(x1, x2, post, [0, 1], y[:2], Cs=bad)
+    mask = np.zeros(100, bool)
+    mask[[3, 5, 8, 13]] = True  # a boolean mask of the labeled rows is the same as their indices
+    by_mask = fit_routed(x1, x2, post, mask, y[mask], pseudo_label=False)
+    by_index = fit_routed(x1, x2, post, [3, 5, 8, 13], y[mask], pseudo_label=False)
+    assert by_mask.n_labeled_ == by_index.n_labeled_ == 4 and by_mask.C_ == by_index.C_
     # one class among labels and pseudo-labels: a constant prediction, no head
     one = fit_routed(x1, x2, post, [0], y[:1], pseudo_label=False)
     assert one.C_ is None and set(one.predict(x1, x2, post, agreement=np.zeros(100, bool))) == {

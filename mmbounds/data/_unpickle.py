@@ -120,8 +120,8 @@ def load_pickle(path: Path, *, allow_pickle: bool = False) -> Any:
             EOFError,
             ValueError,
             TypeError,
-            KeyError,
-            IndexError,
+            LookupError,  # KeyError, IndexError, an unknown codec of _codecs.encode
+            ArithmeticError,  # OverflowError: an integer too large for an index
             AttributeError,
             ImportError,
         ) as exc:

@@ -33,9 +33,10 @@ __all__ = ["UPPER_MIN_PER_CELL", "floor_sparse", "floored", "raised", "sample_in
 #: fewest samples per cell of a labeled table at which the upper limits of S and S_U are read from
 #: the sample. Measured on the coverage grid (200 repetitions each): with 1 to 3 samples per cell
 #: (n = 300, split 10/10/80) S_U covered in 0.10 to 0.75 of repetitions and S in 0.37
-#: (upper_10x10x3, S at the upper end of its set; coverage_grid_ebafe9a.csv) and 0.850 (upper_5x5x2); with 3.3
-#: (redundant_20x20x5, n = 1,000 in thirds) S_U covered 0.40. With 10 per cell S covered 1.000 in
-#: every population (S_U 0.925 to 0.945), so the informative upper limit is kept from 5 on.
+#: (upper_10x10x3, S at the upper end of its set; coverage_grid_ebafe9a.csv) and 0.850
+#: (upper_5x5x2); with 3.3 (redundant_20x20x5, n = 1,000 in thirds) S_U covered 0.40. With 10
+#: per cell S covered 1.000 in every population (S_U 0.925 to 0.945), so the informative upper
+#: limit is kept from 5 on.
 UPPER_MIN_PER_CELL = 5.0
 
 #: which pairwise tables (keys of :func:`mmbounds.raw.samples_per_cell`) each floored lower limit

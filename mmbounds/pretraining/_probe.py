@@ -24,6 +24,26 @@ def _n_folds(y: np.ndarray, max_folds: int = 3) -> int:
     return k if k >= 2 else 0
 
 
+def check_cs(Cs: Any) -> None:
+    """Raise unless ``Cs`` is a non-empty sequence of positive numbers (the probe's grid of C).
+
+    Parameters
+    ----------
+    Cs : sequence of float
+        The candidate inverse regularisation strengths.
+
+    Returns
+    -------
+    None
+    """
+    try:
+        bad = not len(Cs) or any(not float(c) > 0 for c in Cs)
+    except (TypeError, ValueError):
+        bad = True
+    if bad:
+        raise ValueError(f"Cs must be a non-empty sequence of positive numbers, got {Cs!r}")
+
+
 def _choose_C(
     fit_score: Callable[[float, np.ndarray, np.ndarray], float],
     y: np.ndarray,
@@ -98,8 +118,7 @@ def linear_probe(
             raise ValueError(f"C == {C!r}: pass a positive number or 'cv'")
     else:
         check_scalar(C, name="C", min_val=0.0, include_min=False)
-    if not Cs or any(float(c) <= 0 for c in Cs):
-        raise ValueError(f"Cs must be a non-empty sequence of positive numbers, got {Cs!r}")
+    check_cs(Cs)
     f_tr = check_features(features_train, name="features_train", kind="continuous")
     f_te = check_features(
         features_test, name="features_test", kind="continuous", n_features=f_tr.shape[1]

@@ -19,7 +19,7 @@ from .._validation import (
     check_random_state,
     check_scalar,
 )
-from ._probe import DEFAULT_CS, _choose_C
+from ._probe import DEFAULT_CS, _choose_C, check_cs
 
 __all__ = [
     "RoutedClassifier",
@@ -133,9 +133,7 @@ def choose_pairs_to_label(
     >>> choose_pairs_to_label([True, False, True, False], 2, random_state=0).tolist()
     [1, 3]
     """
-    mask = np.asarray(_to_numpy(agreement))
-    if mask.ndim != 1 or mask.dtype != bool:
-        raise TypeError(f"agreement must be a 1-D boolean array, got {mask.dtype} {mask.shape}")
+    mask = _agreement_mask(agreement, None)
     check_scalar(n_labels, name="n_labels", kind=(int, np.integer), min_val=1, max_val=mask.size)
     rng = check_random_state(random_state)
     other = np.flatnonzero(~mask)
@@ -216,9 +214,7 @@ class RoutedClassifier:
         if agreement is None:
             agree = confident_agreement(p1, p2, confidence=self.confidence, prior=self._prior)
         else:
-            agree = np.asarray(_to_numpy(agreement), dtype=bool)
-            if agree.shape != (feats.shape[0],):
-                raise ValueError(f"agreement must have shape ({feats.shape[0]},)")
+            agree = _agreement_mask(agreement, feats.shape[0])
         return np.where(agree, fused, head)
 
     def score(self, X1: Any, X2: Any, posteriors: Any, y: Any, *, agreement: Any = None) -> float:
@@ -346,10 +342,14 @@ def fit_routed(
     cls = np.arange(p1.shape[1]) if classes is None else np.asarray(_to_numpy(classes))
     if cls.shape != (p1.shape[1],):
         raise ValueError(f"classes must have {p1.shape[1]} entries (one per posterior column)")
-    lab = np.asarray(_to_numpy(labeled)).astype(np.int64, copy=False).ravel()
+    check_cs(Cs)
+    lab = _row_indices(labeled, x1.shape[0])
     y_lab = np.asarray(_to_numpy(y_labeled)).ravel()
     if lab.size == 0 or y_lab.shape != lab.shape:
-        raise ValueError(f"labeled ({lab.size}) and y_labeled ({y_lab.size}) must be non-empty")
+        raise ValueError(
+            f"labeled ({lab.size} rows) and y_labeled ({y_lab.size} labels) must be non-empty and "
+            "of the same length"
+        )
     if lab.min() < 0 or lab.max() >= x1.shape[0] or np.unique(lab).size != lab.size:
         raise ValueError("labeled must hold distinct row indices of X1u")
     pos = {v: i for i, v in enumerate(cls.tolist())}
@@ -360,9 +360,7 @@ def fit_routed(
     if agreement is None:
         agree = confident_agreement(p1, p2, confidence=confidence, prior=prior)
     else:
-        agree = np.asarray(_to_numpy(agreement), dtype=bool)
-        if agree.shape != (x1.shape[0],):
-            raise ValueError(f"agreement must have shape ({x1.shape[0]},)")
+        agree = _agreement_mask(agreement, x1.shape[0])
     m1, s1, v1, n1 = _pca(x1, int(n_components))
     m2, s2, v2, n2 = _pca(x2, int(n_components))
     logp = np.log(np.hstack([p1, p2]) + _EPS)
@@ -409,3 +407,28 @@ def fit_routed(
     model.C_ = _choose_C(fit_score, y_code, Cs)
     model._head = fit(model.C_, np.arange(lab.size))
     return model
+
+
+def _agreement_mask(agreement: Any, n: int | None) -> np.ndarray:
+    """``agreement`` as a 1-D boolean array (of ``n`` entries when given); numbers are refused
+    (a float array cast to bool would make every pair agree)."""
+    mask = np.asarray(_to_numpy(agreement))
+    if mask.ndim != 1 or mask.dtype != bool:
+        raise TypeError(f"agreement must be a 1-D boolean array, got {mask.dtype} {mask.shape}")
+    if n is not None and mask.shape != (n,):
+        raise ValueError(f"agreement must have shape ({n},), got {mask.shape}")
+    return mask
+
+
+def _row_indices(labeled: Any, n: int) -> np.ndarray:
+    """``labeled`` as distinct-to-be-checked row indices: integers, or a boolean mask of ``n``."""
+    arr = np.asarray(_to_numpy(labeled)).ravel()
+    if arr.dtype == bool:
+        if arr.shape != (n,):
+            raise ValueError(f"labeled as a boolean mask must have {n} entries, got {arr.size}")
+        return np.flatnonzero(arr)
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(
+            f"labeled must hold integer row indices of X1u (or a boolean mask), got {arr.dtype}"
+        )
+    return arr.astype(np.int64)

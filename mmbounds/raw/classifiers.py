@@ -70,8 +70,10 @@ class UnimodalClassifier:
         model: str,
         n_features: int,
         discrete: bool,
+        n_outputs: int | None = None,
     ) -> None:
         self.estimator_ = estimator
+        self._n_outputs = n_outputs  # columns of the model's predict_proba
         self.classes_ = classes
         self._columns = columns  # columns[j] = estimator column of classes_[j], or -1
         self.model = model
@@ -98,15 +100,18 @@ class UnimodalClassifier:
                 f"X has {arr.shape[1]} features but the classifier was fitted with "
                 f"{self.n_features_in_}"
             )
-        raw = np.asarray(self.estimator_.predict_proba(arr), dtype=np.float64)
+        # the model's own output is checked like user posteriors: one row per sample, one column
+        # per class of the model, probabilities summing to 1 (never clipped into shape)
+        raw = check_posteriors(
+            self.estimator_.predict_proba(arr),
+            name=f"predict_proba of the {self.model} model",
+            n_samples=arr.shape[0],
+            n_classes=self._n_outputs,
+        )
         out = np.zeros((raw.shape[0], self.classes_.size))
         present = self._columns >= 0
         out[:, present] = raw[:, self._columns[present]]
-        out = np.clip(out, 0.0, None)
-        totals = out.sum(axis=1, keepdims=True)
-        if np.any(totals <= 0):
-            raise ValueError("the underlying model returned a row with no probability mass")
-        return out / totals
+        return out
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class for each sample.
@@ -218,9 +223,17 @@ def fit_unimodal(
         est.fit(x_arr, y_arr)
         name = "custom"
     est_classes = np.asarray(getattr(est, "classes_", np.unique(y_arr)))
+    unknown = [c for c in est_classes.tolist() if _index_of(cls, c) < 0]
+    if unknown:
+        raise ValueError(
+            f"the {name} model's classes_ {est_classes.tolist()} include {unknown}, which are not "
+            f"labels of y ({cls.tolist()}); fit it on these labels"
+        )
     columns = np.array([_index_of(est_classes, c) for c in cls], dtype=np.int64)
     n_features = 1 if x_arr.ndim == 1 else int(x_arr.shape[1])
-    return UnimodalClassifier(est, cls, columns, name, n_features, discrete)
+    return UnimodalClassifier(
+        est, cls, columns, name, n_features, discrete, n_outputs=int(est_classes.size)
+    )
 
 
 def posteriors_on_pairs(
