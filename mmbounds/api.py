@@ -20,7 +20,12 @@ import numpy as np
 
 from ._options import Options, as_options
 from ._progress import Progress
-from ._validation import check_bounds_arg, check_random_state, check_scalar, check_source_pairs
+from ._validation import (
+    check_bounds_arg,
+    check_confidence,
+    check_random_state,
+    check_source_pairs,
+)
 from .core import estimate_marginals
 from .exceptions import EstimationWarning
 from .inference import bootstrap_codes, infer_population, miller_madow_report
@@ -119,14 +124,7 @@ def estimate(
     opts = as_options(options)
     check_bounds_arg(bounds)
     if confidence is not None:  # checked before any work, and for tables too
-        confidence = check_scalar(
-            confidence,
-            name="confidence",
-            min_val=0,
-            max_val=1,
-            include_min=False,
-            include_max=False,
-        )
+        confidence = check_confidence(confidence)
     run = Progress(progress)
     samples = {"x1": x1, "x2": x2, "paired": paired}
     common = {"bounds": bounds, "posteriors": posteriors, "options": opts, "progress": run}

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import mmbounds
@@ -21,6 +21,7 @@ from mmbounds.performance import (
     late_fusion_rule,
     performance_bounds,
 )
+from mmbounds.performance._polytope import MILP_PAD
 
 from .conftest import CANONICAL
 
@@ -118,6 +119,7 @@ def _check_contains(p: np.ndarray, **kw: int) -> None:
     conc=st.sampled_from([0.1, 0.5, 2.0]),
     seed=st.integers(0, 10_000),
 )
+@example(shape=(3, 2, 3), conc=0.1, seed=156)  # the MILP bound 1.9e-6 low (pad 1e-6 too small)
 def test_exact_ranges_contain_bayes_accuracy(shape: tuple, conc: float, seed: int) -> None:
     rng = np.random.default_rng(seed)
     _check_contains(rng.dirichlet(np.full(int(np.prod(shape)), conc)).reshape(shape))
@@ -143,7 +145,7 @@ def test_ends_are_attained_by_joints() -> None:
     assert poly.bayes(q) == pytest.approx(lo, abs=1e-6)
     r = poly.bayes_range()
     assert r.method == "milp" and r.exact
-    assert r.upper_attained == pytest.approx(r.upper, abs=2e-6)
+    assert r.upper_attained == pytest.approx(r.upper, abs=MILP_PAD + 2e-6)  # the bound is padded
     # the budgeted and relaxed upper ends are valid, never below the exact one
     assert poly.bayes_range(max_binaries=0).upper >= r.upper - 1e-9
 
@@ -156,8 +158,8 @@ def test_deterministic_modality_collapses_range() -> None:
     for a in range(3):
         p[a, a] = p1[a]
     r = accuracy_ranges(*_tables(p))
-    assert r.bayes[1] - r.bayes[0] < 3e-6
-    assert r.gain[1] < 3e-6
+    assert r.bayes[1] - r.bayes[0] < MILP_PAD + 3e-6  # the MILP bound is padded
+    assert r.gain[1] < MILP_PAD + 3e-6
 
 
 # --------------------------------------------------------------------------- performance_bounds

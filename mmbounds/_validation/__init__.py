@@ -27,6 +27,7 @@ from ._samples import (
 from ._size import BYTES_PER_CELL, check_memory, n_support_cells
 
 __all__ = [
+    "check_confidence",
     "PROB_FLOOR",
     "BYTES_PER_CELL",
     "n_support_cells",
@@ -305,4 +306,27 @@ def check_random_state(random_state: Any) -> np.random.Generator:
     raise TypeError(
         "random_state must be None, an int or a numpy.random.Generator, "
         f"got {type(random_state).__name__}"
+    )
+
+
+def check_confidence(confidence: Any) -> float:
+    """Check a confidence level of population intervals: a number strictly between 0 and 1.
+
+    Parameters
+    ----------
+    confidence : float
+        The level.
+
+    Returns
+    -------
+    float
+        ``confidence``, unchanged.
+
+    Examples
+    --------
+    >>> check_confidence(0.95)
+    0.95
+    """
+    return check_scalar(
+        confidence, name="confidence", min_val=0, max_val=1, include_min=False, include_max=False
     )

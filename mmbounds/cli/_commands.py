@@ -151,12 +151,12 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     ------
     UsageError
         If no complete input, or more than one, is given; ``--confidence`` (other than 0) or
-        ``--inference`` is given with ``--tables`` or ``--joint``; ``--out`` and ``--plot`` name
-        the same file; ``--out`` or ``--plot`` exists
-        without ``--force``, is a folder or lies in a missing folder; ``--plot`` is not a
-        ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a ``.npy`` or lacks one of the
-        three arrays; the ``--joint`` ``.npz`` holds no arrays; an input file is missing,
-        corrupt or malformed; ``--plot`` is given and matplotlib is not installed.
+        ``--inference`` is given with ``--tables`` or ``--joint``; ``--out`` and ``--plot`` name the
+        same file; ``--out`` or ``--plot`` exists without ``--force``, is a folder or lies in a
+        missing folder; ``--plot`` is not a ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a
+        ``.npy`` or lacks one of the three arrays; the ``--joint`` ``.npz`` holds no arrays; an
+        input file is missing, corrupt or malformed; ``--plot`` is given and matplotlib is not
+        installed.
     OSError
         If an input CSV file exists but cannot be opened (see :func:`read_pairs_csv`).
     ValueError, TypeError

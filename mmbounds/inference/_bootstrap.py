@@ -25,7 +25,7 @@ import numpy as np
 
 from .._options import Options, as_options
 from .._progress import Progress, as_progress
-from .._validation import check_random_state, check_scalar
+from .._validation import check_confidence, check_random_state, check_scalar
 from ..raw.samples import estimate_samples
 from ..results import EstimateResult, ResultMixin
 from ._parallel import captured_warnings, run_tasks
@@ -160,14 +160,7 @@ def bootstrap_codes(
     BootstrapResult
     """
     check_scalar(n_bootstrap, name="n_bootstrap", kind=numbers.Integral, min_val=1)
-    check_scalar(
-        confidence,
-        name="confidence",
-        min_val=0.0,
-        max_val=1.0,
-        include_min=False,
-        include_max=False,
-    )
+    check_confidence(confidence)
     if n_jobs is not None:
         check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
     seed_int = int(random_state) if isinstance(random_state, numbers.Integral) else None

@@ -42,7 +42,7 @@ import numpy as np
 
 from .._options import Options, as_options
 from .._progress import Progress, as_progress
-from .._validation import check_random_state, check_scalar
+from .._validation import check_confidence, check_random_state, check_scalar
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
@@ -354,9 +354,7 @@ def infer_population(
     ('undetermined', False)
     """
     options = as_options(options)
-    confidence = check_scalar(
-        confidence, name="confidence", min_val=0, max_val=1, include_min=False, include_max=False
-    )
+    confidence = check_confidence(confidence)
     negligible = check_scalar(negligible, name="negligible", min_val=0, include_min=True)
     if mode not in ("bootstrap", "certified"):
         raise ValueError(f"mode must be 'bootstrap' or 'certified', got {mode!r}")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_random_state, check_scalar
+from .._validation import check_confidence, check_random_state, check_scalar
 from ..api import estimate
 from ..results import EstimateResult, PerformanceBounds
 from ._information import accuracy_interval
@@ -159,14 +159,7 @@ def performance_bounds(
     """
     check_scalar(min_gain, name="min_gain", min_val=0.0, max_val=1.0)
     check_scalar(fusion_threshold, name="fusion_threshold", min_val=0.0, max_val=1.0)
-    check_scalar(
-        confidence,
-        name="confidence",
-        min_val=0.0,
-        max_val=1.0,
-        include_min=False,
-        include_max=False,
-    )
+    check_confidence(confidence)
     check_scalar(n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
     check_scalar(max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
     if max_binaries is not None:

@@ -110,31 +110,22 @@ class _Proxy(dict):
     """A read-only mapping (``MappingProxyType``) as it travels in a pickle (internal)."""
 
 
-def _plain(v: Any) -> Any:
-    """``v`` with every read-only mapping replaced by a :class:`_Proxy` (picklable)."""
-    if isinstance(v, MappingProxyType):
-        return _Proxy({k: _plain(x) for k, x in v.items()})
+def _swap_proxies(v: Any, to_pickle: bool) -> Any:
+    """``v`` with every read-only mapping turned into a :class:`_Proxy` (``to_pickle``), or
+    every :class:`_Proxy` back into a read-only mapping, through dicts, lists and tuples."""
+    if isinstance(v, MappingProxyType if to_pickle else _Proxy):
+        inner = {k: _swap_proxies(x, to_pickle) for k, x in v.items()}
+        return _Proxy(inner) if to_pickle else MappingProxyType(inner)
     if type(v) in (dict, list, tuple):
         items = v.items() if isinstance(v, dict) else enumerate(v)
-        out = {k: _plain(x) for k, x in items}
-        return out if isinstance(v, dict) else type(v)(out.values())
-    return v
-
-
-def _frozen(v: Any) -> Any:
-    """The inverse of :func:`_plain`."""
-    if isinstance(v, _Proxy):
-        return MappingProxyType({k: _frozen(x) for k, x in v.items()})
-    if type(v) in (dict, list, tuple):
-        items = v.items() if isinstance(v, dict) else enumerate(v)
-        out = {k: _frozen(x) for k, x in items}
+        out = {k: _swap_proxies(x, to_pickle) for k, x in items}
         return out if isinstance(v, dict) else type(v)(out.values())
     return v
 
 
 def _rebuild(cls: type, fields: dict[str, Any]) -> Any:
     """A result from its pickled fields (:meth:`ResultMixin.__reduce__`)."""
-    return cls(**{k: _frozen(v) for k, v in fields.items()})
+    return cls(**{k: _swap_proxies(v, False) for k, v in fields.items()})
 
 
 class ResultMixin:
@@ -145,7 +136,9 @@ class ResultMixin:
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle the fields (results are frozen dataclasses; their read-only mappings, which
         plain pickle refuses, travel as dicts and are read-only again after loading)."""
-        fields = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        fields = {
+            f.name: _swap_proxies(getattr(self, f.name), True) for f in dataclasses.fields(self)
+        }
         return (_rebuild, (type(self), fields))
 
     def _export(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
