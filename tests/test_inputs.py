@@ -282,7 +282,7 @@ def test_performance_bounds_validate_their_arguments():
     res = estimate(CANONICAL["xor"][0])
     with pytest.raises(ValueError, match="min_gain == nan, must be finite"):
         performance_bounds(res, min_gain=np.nan)
-    with pytest.raises(ValueError, match=r"confidence == 1.5, must be < 1.0"):
+    with pytest.raises(ValueError, match=r"confidence == 1.5, must be < 1"):
         performance_bounds(res, confidence=1.5)
     with pytest.raises(TypeError, match=r"max_nodes must be Integral, got str"):
         performance_bounds(res, max_nodes="a")
