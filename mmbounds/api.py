@@ -249,8 +249,8 @@ def _grouped(y: Any) -> bool:
 def _equal(a: Any, b: Any) -> bool:
     """Whether two sample arrays (numpy, torch, lists) hold the same values in the same order.
 
-    Torch tensors are compared where they are (``torch.equal``, no copy to the host); the
-    lengths are compared first.
+    The lengths are compared first; two torch tensors are compared on their device, without a
+    copy to the host.
     """
     if a is b:
         return True
