@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ._options import SOLVERS
-from ._validation import check_option, check_table
+from ._validation import check_option, check_scalar, check_table
 from ._version import __version__
 from .info import mutual_information
 from .results import PIDResult
@@ -157,6 +157,7 @@ def pid(
     """
     p = check_table(p, name="p", ndim=3, normalize=normalize)
     check_option(solver, name="solver", options=SOLVERS)
+    check_scalar(tol, name="tol", min_val=0.0, include_min=False)
     parts = redundancy_uniqueness(
         p.sum(axis=1), p.sum(axis=0), solver=solver, tol=tol, backend=backend, device=device
     )

@@ -19,7 +19,7 @@ from ._progress import Progress, as_progress
 from ._validation import (
     check_data_form,
     check_memory,
-    check_posteriors,
+    check_posterior_pair,
     check_random_state,
     check_table,
     n_support_cells,
@@ -33,7 +33,7 @@ from .results import Bound, EstimateResult
 from .results._status import warn_status
 from .solvers._backend import get_namespace
 
-__all__ = ["estimate_marginals", "solve_marginals", "as_marginals", "check_posterior_pair"]
+__all__ = ["estimate_marginals", "solve_marginals", "as_marginals"]
 
 
 def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | None]:
@@ -74,35 +74,6 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
         check_memory(_shape(data), max_gib=options.max_memory_gib, n_cells=cells)
     joint = check_table(data, name="data", ndim=3, normalize=options.normalize)
     return Marginals._from_checked_joint(joint), joint
-
-
-def check_posterior_pair(posteriors: Any, n_y: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Validate classifier posteriors ``(f1, f2)`` on the paired samples (or None).
-
-    Parameters
-    ----------
-    posteriors : pair of array_like (n_pairs, n_y), or None
-        ``(f1_probs, f2_probs)``: each row a distribution over the labels.
-    n_y : int
-        Number of labels.
-
-    Returns
-    -------
-    (ndarray, ndarray) or None
-        Validated float64 copies, or None for None.
-
-    Raises
-    ------
-    TypeError
-        If ``posteriors`` is not a pair.
-    """
-    if posteriors is None:
-        return None
-    if not isinstance(posteriors, (tuple, list)) or len(posteriors) != 2:
-        raise TypeError("posteriors must be a pair (f1_probs, f2_probs) of arrays")
-    f1 = check_posteriors(posteriors[0], name="posteriors[0]", n_classes=n_y)
-    f2 = check_posteriors(posteriors[1], name="posteriors[1]", n_samples=f1.shape[0], n_classes=n_y)
-    return f1, f2
 
 
 def estimate_marginals(

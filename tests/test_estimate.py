@@ -92,7 +92,7 @@ def test_classifier_posteriors_are_marked_as_estimates():
     res = estimate(p, posteriors=(f1, f2))
     extra = [b for b in res.bounds if b.name.endswith("_classifiers")]
     assert len(extra) == 3 and not any(b.guaranteed for b in extra)
-    with pytest.raises(ValueError, match=r"posteriors\[1\] has 3 rows but 2 paired"):
+    with pytest.raises(ValueError, match=r"posteriors\[0\] has 2 rows and posteriors\[1\] has 3"):
         estimate(p, posteriors=(f1, np.full((3, 2), 0.5)))
 
 

@@ -142,8 +142,10 @@ def test_errors(pairs) -> None:
         pretrain(x1, x2[:-1], objective="contrastive", **FAST)
     with pytest.raises(ValueError, match="objective"):
         pretrain(x1, x2, objective="clip", **FAST)
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match=r"posteriors\[0\] has 127 rows but 128"):
         pretrain(x1, x2, posteriors=(post[0][:-1], post[1]), **FAST)
+    with pytest.raises(ValueError, match=r"rows of posteriors\[1\] must sum to 1"):
+        pretrain(x1, x2, posteriors=(post[0], 2 * post[1]), **FAST)
     enc = pretrain(x1, x2, objective="none", **FAST)
     with pytest.raises(ValueError, match="features"):
         enc.transform(x1[:, :3], x2)
@@ -152,8 +154,10 @@ def test_errors(pairs) -> None:
 def test_disagreement_scores() -> None:
     d = disagreement_scores([[1, 0, 0], [0.2, 0.3, 0.5]], [[0, 0, 1], [0.2, 0.3, 0.5]])
     np.testing.assert_allclose(d, [1.0, 0.0])
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match="p2 has 3 columns but the label has 2"):
         disagreement_scores([[1, 0]], [[1, 0, 0]])
+    with pytest.raises(ValueError, match="p1 has negative probabilities"):
+        disagreement_scores([[1.5, -0.5]], [[1, 0]])
 
 
 def test_linear_probe() -> None:

@@ -77,3 +77,62 @@ def test_labels_and_posteriors():
         check_posteriors(np.array([[0.5, 0.5], [0.8, 0.5]]), name="f")
     with pytest.raises(ValueError, match="f has 2 columns but the label has 3"):
         check_posteriors(np.array([[0.5, 0.5]]), name="f", n_classes=3)
+
+
+def test_public_bound_functions_check_posteriors():
+    """Posteriors reach the disagreement bounds only through the one posterior check: rows like
+    ``[5, -4]`` gave a synergy lower bound of 14.6 bits on a 2x2x2 table (where S <= 1)."""
+    from mmbounds import Marginals
+    from mmbounds.bounds import disagreement, evaluate
+
+    m = Marginals.from_joint(np.random.default_rng(0).dirichlet(np.ones(8)).reshape(2, 2, 2))
+    name = "synergy_lower_disagreement_bhattacharyya_classifiers"
+    good = np.array([[0.9, 0.1], [0.2, 0.8]])
+    cases = [
+        (([[5.0, -4.0]], [[0.5, 0.5]]), r"posteriors\[0\] has negative probabilities"),
+        ((good, good[:1]), r"posteriors\[0\] has 2 rows and posteriors\[1\] has 1"),
+        ((good, np.full((2, 3), 1 / 3)), r"posteriors\[1\] has 3 columns but the label has 2"),
+        ((good, 2 * good), r"rows of posteriors\[1\] must sum to 1"),
+    ]
+    for post, match in cases:
+        with pytest.raises(ValueError, match=match):
+            evaluate(name, m, posteriors=post)
+        with pytest.raises(ValueError, match=match):
+            disagreement(m, posteriors=post)
+    with pytest.raises(TypeError, match="posteriors must be a pair"):
+        disagreement(m, posteriors=good)
+    with pytest.raises(TypeError, match="m must be mmbounds.Marginals"):
+        disagreement(np.full((2, 2, 2), 1 / 8))
+    # the checked posteriors give the value of the formula: -log2 BC averaged over the two rows
+    bc = np.sqrt(good * good[::-1]).sum(axis=1)
+    assert disagreement(m, kind="bhattacharyya", posteriors=(good, good[::-1])) == pytest.approx(
+        float(np.mean(-np.log2(bc))), abs=1e-12
+    )
+
+
+def test_broja_solvers_check_their_tables_and_options():
+    from mmbounds import pid
+    from mmbounds.solvers.broja import broja, broja_cvxpy, broja_fast
+
+    ok = np.full((2, 2), 0.25)
+    negative = np.array([[0.6, -0.1], [0.0, 0.5]])
+    other_py = np.array([[0.3, 0.2], [0.3, 0.2]])
+    for solve in (broja, broja_fast, broja_cvxpy):
+        with pytest.raises(ValueError, match="p_x1y has negative entries"):
+            solve(negative, ok)
+        with pytest.raises(ValueError, match=r"disagree on p\(y\) by 0.1"):
+            solve(ok, other_py)
+        with pytest.raises(ValueError, match="p_x2y contains NaN"):
+            solve(ok, np.array([[0.25, np.nan], [0.25, 0.25]]))
+        with pytest.raises(ValueError, match="p_x2y must be a non-empty 2-D table"):
+            solve(ok, np.full(4, 0.25))
+    with pytest.raises(ValueError, match="solver must be one of"):
+        broja(ok, ok, solver="bogus")
+    with pytest.raises(ValueError, match=r"tol == -1.0, must be > 0"):
+        broja_fast(ok, ok, tol=-1.0)
+    with pytest.raises(ValueError, match="max_iter == 0"):
+        broja_fast(ok, ok, max_iter=0)
+    with pytest.raises(ValueError, match="tol == -1, must be > 0"):
+        pid(np.full((2, 2, 2), 1 / 8), tol=-1)
+    with pytest.raises(TypeError, match="tol must be Real"):
+        pid(np.full((2, 2, 2), 1 / 8), tol="x")

@@ -28,6 +28,8 @@ from ._size import BYTES_PER_CELL, check_memory, n_support_cells
 
 __all__ = [
     "check_confidence",
+    "check_posterior_pair",
+    "check_label_marginals",
     "PROB_FLOOR",
     "BYTES_PER_CELL",
     "n_support_cells",
@@ -330,3 +332,112 @@ def check_confidence(confidence: Any) -> float:
     return check_scalar(
         confidence, name="confidence", min_val=0, max_val=1, include_min=False, include_max=False
     )
+
+
+def check_posterior_pair(
+    posteriors: Any,
+    n_y: int,
+    *,
+    n_samples: int | None = None,
+    atol: float = 1e-6,
+    name: str = "posteriors",
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Validate classifier posteriors ``(f1, f2)`` on the paired samples (or None).
+
+    Parameters
+    ----------
+    posteriors : pair of array_like (n_pairs, n_y), or None
+        ``(f1_probs, f2_probs)``: each row a distribution over the labels.
+    n_y : int
+        Number of labels (the columns required).
+    n_samples : int, optional
+        The number of paired samples the rows must match.
+    atol : float
+        Tolerance of negative entries and of the row sums (:func:`check_posteriors`).
+    name : str
+        Argument name for the messages (``name[0]``, ``name[1]``).
+
+    Returns
+    -------
+    (ndarray, ndarray) or None
+        Validated float64 copies (rows renormalized), or None for None.
+
+    Raises
+    ------
+    TypeError
+        If ``posteriors`` is not a pair.
+    ValueError
+        If a member is not a table of probability rows with ``n_y`` columns, or the two have
+        different numbers of rows.
+
+    Examples
+    --------
+    >>> f1, f2 = check_posterior_pair(([[0.5, 0.5]], [[1.0, 0.0]]), 2)
+    >>> f1.shape, f2.tolist()
+    ((1, 2), [[1.0, 0.0]])
+    """
+    if posteriors is None:
+        return None
+    if not isinstance(posteriors, (tuple, list)) or len(posteriors) != 2:
+        raise TypeError(f"{name} must be a pair (f1_probs, f2_probs) of arrays")
+    f1 = check_posteriors(
+        posteriors[0], name=f"{name}[0]", n_samples=n_samples, n_classes=n_y, atol=atol
+    )
+    f2 = check_posteriors(
+        posteriors[1], name=f"{name}[1]", n_samples=n_samples, n_classes=n_y, atol=atol
+    )
+    if f1.shape[0] != f2.shape[0]:
+        raise ValueError(
+            f"{name}[0] has {f1.shape[0]} rows and {name}[1] has {f2.shape[0]}; both hold one "
+            "row per paired sample, in the same order"
+        )
+    return f1, f2
+
+
+def check_label_marginals(p_x1y: Any, p_x2y: Any, *, atol: float = 1e-6) -> None:
+    """Check the two source-label tables a BROJA solver is given; raise if they are not valid.
+
+    The solvers take these tables as they are (numpy or torch, no copy), so this only checks:
+    two 2-D tables with the same labels, finite and non-negative (down to ``-1e-12``), each
+    summing to 1 and agreeing on ``p(y)`` within ``atol``.
+
+    Parameters
+    ----------
+    p_x1y, p_x2y : ndarray, shapes (n1, ny), (n2, ny)
+        ``p(x1, y)`` and ``p(x2, y)`` (numpy arrays, already on the host).
+    atol : float
+        Tolerance of the sums and of the agreement on ``p(y)``.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        Naming the table and what is wrong with it.
+
+    Examples
+    --------
+    >>> check_label_marginals(np.full((2, 2), 0.25), np.full((3, 2), 1 / 6)) is None
+    True
+    """
+    tables = {"p_x1y": np.asarray(p_x1y), "p_x2y": np.asarray(p_x2y)}
+    for name, t in tables.items():
+        if t.ndim != 2 or t.size == 0:
+            raise ValueError(f"{name} must be a non-empty 2-D table (n_x, n_y), got {t.shape}")
+        if not np.all(np.isfinite(t)):
+            raise ValueError(f"{name} contains NaN or infinite entries")
+        if t.min() < -1e-12:
+            raise ValueError(f"{name} has negative entries (min {t.min():.4g})")
+        if abs(float(t.sum()) - 1.0) > atol:
+            raise ValueError(f"{name} must sum to 1, sums to {float(t.sum()):.6g}")
+    a, b = tables.values()
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"p_x1y and p_x2y must have the same labels: {a.shape} vs {b.shape}")
+    gap = float(np.max(np.abs(a.sum(axis=0) - b.sum(axis=0))))
+    if gap > atol:
+        raise ValueError(
+            f"p_x1y and p_x2y disagree on p(y) by {gap:.3g}; reconcile them first "
+            "(mmbounds.Marginals(..., reconcile=True))"
+        )

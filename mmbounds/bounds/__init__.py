@@ -25,6 +25,7 @@ from typing import Any
 
 from .._options import Options, as_options
 from .._pid import PIDParts
+from .._validation import check_posterior_pair
 from ..marginals import Marginals
 from . import _shared, _upper  # noqa: F401  (registration order: shared, disagreement, upper)
 from ._context import BoundContext, certified_min
@@ -163,7 +164,8 @@ def evaluate(
     Raises
     ------
     ValueError
-        For an unknown name.
+        For an unknown name, or posteriors that are not tables of probability rows with one
+        column per label (and as many rows in both).
     TypeError
         If ``m`` is not :class:`~mmbounds.Marginals`.
 
@@ -182,8 +184,9 @@ def evaluate(
         raise ValueError(f"unknown bound {name!r}; choose from {list(BOUNDS)}")
     if not isinstance(m, Marginals):
         raise TypeError(f"m must be mmbounds.Marginals, got {type(m).__name__}")
+    post = check_posterior_pair(posteriors, m.shape[2])
     ctx = BoundContext(
-        m, as_options(options), parts=parts, posteriors=posteriors, random_state=random_state
+        m, as_options(options), parts=parts, posteriors=post, random_state=random_state
     )
     return float(BOUNDS[name].compute(ctx).value)
 

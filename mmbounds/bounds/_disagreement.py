@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_posterior_pair
 from ..info import LN2
 from ..marginals import Marginals
 from ._context import BoundContext
@@ -72,6 +73,14 @@ def disagreement(
     -------
     float
 
+    Raises
+    ------
+    TypeError
+        If ``m`` is not :class:`~mmbounds.Marginals` or ``posteriors`` is not a pair.
+    ValueError
+        For posteriors that are not tables of probability rows with one column per label (and as
+        many rows in both), or an unknown ``kind``.
+
     Examples
     --------
     >>> import numpy as np
@@ -83,6 +92,13 @@ def disagreement(
     >>> disagreement(Marginals.from_joint(xor))
     0.0
     """
+    if not isinstance(m, Marginals):
+        raise TypeError(f"m must be mmbounds.Marginals, got {type(m).__name__}")
+    return _alpha(m, kind, check_posterior_pair(posteriors, m.shape[2]))
+
+
+def _alpha(m: Marginals, kind: str, posteriors: tuple | None) -> float:
+    """:func:`disagreement` on validated posteriors (the bounds' contexts hold checked ones)."""
     if posteriors is not None:
         f1, f2 = posteriors
         return float(np.mean(_divergence(f1, f2, kind)))
@@ -95,19 +111,19 @@ def disagreement(
 
 def _bhattacharyya(ctx: BoundContext, posteriors: tuple | None) -> BoundValue:
     pp = ctx.parts
-    alpha = disagreement(ctx.m, kind="bhattacharyya", posteriors=posteriors)
+    alpha = _alpha(ctx.m, "bhattacharyya", posteriors)
     return BoundValue(alpha - 0.5 * (pp.unique1 + pp.unique2))
 
 
 def _l2(ctx: BoundContext, posteriors: tuple | None) -> BoundValue:
     pp = ctx.parts
-    alpha = disagreement(ctx.m, kind="l2", posteriors=posteriors)
+    alpha = _alpha(ctx.m, "l2", posteriors)
     return BoundValue(alpha / (4.0 * LN2) - 0.5 * (pp.unique1 + pp.unique2))
 
 
 def _paper(ctx: BoundContext, posteriors: tuple | None) -> BoundValue:
     pp = ctx.parts
-    alpha = disagreement(ctx.m, kind="l2", posteriors=posteriors)
+    alpha = _alpha(ctx.m, "l2", posteriors)
     return BoundValue(alpha - max(pp.unique1, pp.unique2))
 
 

@@ -20,6 +20,7 @@ from .._validation import (
     check_scalar,
 )
 from ._probe import DEFAULT_CS, _choose_C, check_cs
+from ._weights import _ATOL
 
 __all__ = [
     "RoutedClassifier",
@@ -35,9 +36,13 @@ _EPS = 1e-6
 def _pair_posteriors(posteriors: Any, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(posteriors, (tuple, list)) or len(posteriors) != 2:
         raise TypeError("posteriors must be a pair (p1, p2) of (n_pairs, n_classes) arrays")
-    p1 = check_posteriors(posteriors[0], name="posteriors[0]", n_samples=n, atol=1e-4)
+    p1 = check_posteriors(posteriors[0], name="posteriors[0]", n_samples=n, atol=_ATOL)
     p2 = check_posteriors(
-        posteriors[1], name="posteriors[1]", n_samples=p1.shape[0], n_classes=p1.shape[1], atol=1e-4
+        posteriors[1],
+        name="posteriors[1]",
+        n_samples=p1.shape[0],
+        n_classes=p1.shape[1],
+        atol=_ATOL,
     )
     return p1, p2
 
@@ -66,7 +71,7 @@ def fuse_posteriors(p1: Any, p2: Any, *, prior: Any = None) -> np.ndarray:
     """
     a, b = _pair_posteriors((p1, p2))
     pri = 0.5 * (a.mean(axis=0) + b.mean(axis=0)) if prior is None else prior
-    pri = check_posteriors(np.reshape(pri, (1, -1)), name="prior", n_classes=a.shape[1], atol=1e-4)
+    pri = check_posteriors(np.reshape(pri, (1, -1)), name="prior", n_classes=a.shape[1], atol=_ATOL)
     return _fuse(a, b, pri)
 
 

@@ -13,9 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import _to_numpy, check_scalar
+from .._validation import check_posteriors, check_scalar
 
 __all__ = ["OBJECTIVES", "SSL_TERMS", "disagreement_scores"]
+
+#: tolerance of the posteriors' row sums (and negative entries): trained networks' float32 softmax
+_ATOL = 1e-4
 
 #: Loss terms and the strengths of the disagreement weighting (defaults of ``"combined"``).
 SSL_TERMS: dict[str, float] = {
@@ -52,14 +55,8 @@ def disagreement_scores(p1: Any, p2: Any) -> np.ndarray:
     >>> disagreement_scores([[1.0, 0.0], [0.5, 0.5]], [[0.0, 1.0], [0.5, 0.5]]).tolist()
     [1.0, 0.0]
     """
-    a = np.asarray(_to_numpy(p1), dtype=np.float64)
-    b = np.asarray(_to_numpy(p2), dtype=np.float64)
-    if a.ndim != 2 or a.shape != b.shape:
-        raise ValueError(
-            f"posteriors must be two 2-D arrays of one shape, got {a.shape}, {b.shape}"
-        )
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise ValueError("posteriors contain NaN or infinite values")
+    a = check_posteriors(p1, name="p1", atol=_ATOL)
+    b = check_posteriors(p2, name="p2", n_samples=a.shape[0], n_classes=a.shape[1], atol=_ATOL)
     return np.clip(0.5 * np.abs(a - b).sum(axis=1), 0.0, 1.0)
 
 
@@ -72,15 +69,7 @@ def _resolve_posteriors(
     for i, (p, x) in enumerate(zip(posteriors, (x1, x2), strict=True)):
         if hasattr(p, "predict_proba"):
             p = p.predict_proba(x)
-        arr = np.asarray(_to_numpy(p), dtype=np.float64)
-        if arr.ndim != 2 or arr.shape[0] != x.shape[0]:
-            raise ValueError(
-                f"posteriors[{i}] must have shape (n_pairs={x.shape[0]}, n_classes), "
-                f"got {arr.shape}"
-            )
-        if np.any(arr < -1e-9) or np.any(np.abs(arr.sum(axis=1) - 1.0) > 1e-4):
-            raise ValueError(f"posteriors[{i}] rows must be probability vectors summing to 1")
-        out.append(np.clip(arr, 0.0, 1.0))
+        out.append(check_posteriors(p, name=f"posteriors[{i}]", n_samples=x.shape[0], atol=_ATOL))
     if out[0].shape != out[1].shape:
         raise ValueError(f"posteriors disagree in shape: {out[0].shape} vs {out[1].shape}")
     return out[0], out[1]

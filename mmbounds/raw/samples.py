@@ -12,8 +12,8 @@ from typing import Any
 
 from .._options import Options
 from .._progress import Progress, as_progress
-from .._validation import check_posteriors, check_source_pairs
-from ..core import check_posterior_pair, solve_marginals
+from .._validation import check_posterior_pair, check_source_pairs
+from ..core import solve_marginals
 from ..exceptions import EstimationWarning
 from ..marginals import Marginals
 from ..results import EstimateResult
@@ -68,13 +68,8 @@ def estimate_samples(
         m = Marginals.from_samples(
             x1, x2, paired, source_names=("x1", "x2", "paired"), reconcile=options.reconcile
         )
-    if posteriors is not None and isinstance(posteriors, (tuple, list)) and len(posteriors) == 2:
-        n_pairs = int(m.sample_sizes[2])  # one posterior row per paired sample
-        posteriors = tuple(
-            check_posteriors(f, name=f"posteriors[{i}]", n_samples=n_pairs, n_classes=m.shape[2])
-            for i, f in enumerate(posteriors)
-        )
-    post = check_posterior_pair(posteriors, m.shape[2])
+    # one posterior row per paired sample
+    post = check_posterior_pair(posteriors, m.shape[2], n_samples=int(m.sample_sizes[2]))
     result = solve_marginals(
         m,
         bounds=bounds,

@@ -9,7 +9,7 @@ layouts :mod:`._dense` (all cells: :mod:`._problem`, :mod:`._newton`, :mod:`._ce
 """
 
 from ._cvxpy import broja_cvxpy
-from ._dispatch import FAST_MIN_CELLS, broja
+from ._dispatch import broja
 from ._ipm import broja_fast
 from ._solution import BrojaSolution, broja_support, dual_lower_bound
 
@@ -20,5 +20,4 @@ __all__ = [
     "broja_fast",
     "broja_support",
     "dual_lower_bound",
-    "FAST_MIN_CELLS",
 ]

@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
+from ..._validation import check_label_marginals
 from ...exceptions import ConvergenceWarning, SolverError
 from ...info import mutual_information
 from .._types import Lazy, SolverInfo
@@ -61,6 +62,8 @@ def broja_cvxpy(
 
     Raises
     ------
+    ValueError
+        For tables that are not two probability tables agreeing on ``p(y)``.
     SolverError
         If Clarabel does not return an optimal (or optimal-inaccurate) solution; the message carries
         the solver's status.
@@ -72,6 +75,7 @@ def broja_cvxpy(
     """
     import cvxpy as cp
 
+    check_label_marginals(p_x1y, p_x2y)
     t0 = time.perf_counter()
     trivial = _trivial_solution(p_x1y, p_x2y, "cvxpy-clarabel")
     if trivial is not None:

@@ -12,18 +12,14 @@ import warnings
 
 import numpy as np
 
+from ..._options import SOLVERS
+from ..._validation import check_option
 from ...exceptions import ConvergenceWarning, SolverError
 from ._cvxpy import broja_cvxpy
 from ._ipm import broja_fast
-from ._solution import BrojaSolution, broja_support
+from ._solution import BrojaSolution
 
-__all__ = ["FAST_MIN_CELLS", "broja"]
-
-FAST_MIN_CELLS = 0
-"""Support size from which ``solver="auto"`` uses the fast solver. Measured with
-``benchmarks/solvers.py --peers``: the fast solver (its layout chosen by cost) is faster than cvxpy
-+ Clarabel on dense, clustered, real-data and COPY tables of every size tried, so it is used
-throughout."""
+__all__ = ["broja"]
 
 
 def broja(
@@ -39,9 +35,11 @@ def broja(
 ) -> BrojaSolution:
     """Solve the BROJA program; ``solver`` is ``"auto"``, ``"cvxpy"`` or ``"fast"``.
 
-    ``"auto"`` uses the fast dedicated solver (:func:`~mmbounds.solvers.broja.broja_fast`)
-    from ``FAST_MIN_CELLS`` support cells on, and falls back to the cvxpy reference when it cannot
-    certify its gap; below that size it uses cvxpy. Inputs are trusted (validated by the caller).
+    ``"auto"`` uses the fast dedicated solver (:func:`~mmbounds.solvers.broja.broja_fast`) and
+    falls back to the cvxpy reference when it cannot certify its gap: measured with
+    ``benchmarks/solvers.py --peers``, the fast solver (its layout chosen by cost) is faster than
+    cvxpy + Clarabel on dense, clustered, real-data and COPY tables of every size tried. The
+    tables are checked by the solver that runs (:func:`mmbounds._validation.check_label_marginals`).
     See :func:`broja_cvxpy`.
 
     Parameters
@@ -66,7 +64,25 @@ def broja(
     BrojaSolution
         The optimal joint ``q``, the minimum ``I_q*(X1,X2;Y)`` (bits) and the solver record
         (``info.residual``: the certified gap, bits).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``solver``, or tables that are not two probability tables agreeing on
+        ``p(y)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> and_ = np.zeros((2, 2, 2))
+    >>> for a in (0, 1):
+    ...     for b in (0, 1):
+    ...         and_[a, b, a & b] = 0.25
+    >>> round(broja(and_.sum(1), and_.sum(0)).min_mi, 4)
+    0.6226
     """
+
+    check_option(solver, name="solver", options=SOLVERS)
 
     def fast() -> BrojaSolution:
         return broja_fast(
@@ -97,8 +113,6 @@ def broja(
             return sol
         return ref if math.isfinite(ref.info.residual) else sol
     if solver == "cvxpy":
-        return broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
-    if int(broja_support(p_x1y, p_x2y).sum()) < FAST_MIN_CELLS:
         return broja_cvxpy(p_x1y, p_x2y, verbose=verbose)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)

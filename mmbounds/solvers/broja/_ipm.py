@@ -87,6 +87,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._validation import check_label_marginals, check_scalar
 from ...exceptions import ConvergenceWarning
 from ...info import LN2, entropy_nats
 from .._backend import get_namespace
@@ -163,6 +164,12 @@ def broja_fast(
         ``min_mi`` is ``I_q(X1,X2;Y)`` in bits (the certified upper value); ``info.residual`` is the
         final certified gap in bits and ``info.n_iter`` the number of iterations.
 
+    Raises
+    ------
+    ValueError
+        For tables that are not two probability tables agreeing on ``p(y)``, or a ``tol``,
+        ``max_iter``, ``layout`` or ``start`` out of range.
+
     Warns
     -----
     ConvergenceWarning
@@ -194,6 +201,8 @@ def broja_fast(
         raise ValueError(f"layout must be 'auto', 'dense' or 'support', got {layout!r}")
     if start not in ("auto", "cold", "alternating"):
         raise ValueError(f"start must be 'auto', 'cold' or 'alternating', got {start!r}")
+    check_scalar(tol, name="tol", min_val=0.0, include_min=False)
+    check_scalar(max_iter, name="max_iter", kind=int, min_val=1)
     args = (p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress, layout, start)
     if ctl is None:
         return _solve(*args)
@@ -248,6 +257,7 @@ def _solve(
     """The body of :func:`broja_fast` (same arguments)."""
     t0 = time.perf_counter()
     p1_in, p2_in = _to_np(p_x1y), _to_np(p_x2y)
+    check_label_marginals(p1_in, p2_in)
     n1, ny_full = p1_in.shape
     n2 = p2_in.shape[0]
     xp = get_namespace(p_x1y, p_x2y, backend=backend, device=device, n_cells=n1 * n2 * ny_full)
