@@ -255,3 +255,24 @@ def test_paper_forms_reported_and_upper_not_guaranteed() -> None:
     perf = performance_bounds(p)
     acc = _bayes(p)[0]
     assert perf.paper_accuracy_upper < acc <= perf.accuracy_upper
+
+
+def test_tables_with_rounding_residues_are_solved() -> None:
+    """A reconciled bootstrap replicate of digits halves at 20 clusters (179 labeled samples per
+    source) keeps entries of about 1e-13 in its labeled tables. HiGHS presolve declared its
+    feasible accuracy LPs infeasible, and performance_bounds raised a RuntimeError blaming
+    inconsistent marginals. Without presolve the same programs solve."""
+    from pathlib import Path
+
+    data = np.load(Path(__file__).parent / "data" / "presolve_infeasible_20x20x10.npz")
+    p1, p2, p12 = data["p_x1y"], data["p_x2y"], data["p_x1x2"]
+    assert 0 < p1[p1 > 0].min() < 1e-12  # the residues that tripped presolve
+    poly = JointPolytope(p1, p2, p12)
+    lo, q = poly.bayes_min()  # a joint with the marginals: the tables are consistent
+    assert poly.eq @ q == pytest.approx(poly.rhs, abs=1e-7)
+    a = accuracy_ranges(p1, p2, p12)
+    assert a.upper_method == "lp_relaxation"  # 606 variables: above the MILP's binaries
+    assert a.bayes[0] == pytest.approx(lo, abs=1e-9)
+    assert a.bayes[0] <= a.bayes_attained <= a.bayes[1] <= 1.0
+    assert a.gain[0] <= a.gain[1] and a.gap[0] <= a.gap[1]
+    assert 0.2 < a.gain[0] < 0.3 and 0.0 < a.gap[0] < a.gap[1] < 0.1
