@@ -188,6 +188,7 @@ def estimate(
             random_state=rng,
             n_jobs=opts.n_jobs,
             progress=run,
+            sample_upper=result.synergy_upper,
         )
     return run.finish(dataclasses.replace(result, inference=inference))
 

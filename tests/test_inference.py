@@ -190,7 +190,9 @@ def test_the_non_identifiability_note_quotes_both_ends_of_the_upper_end():
     )
     hi_end = res.inference["synergy_upper_end"]
     assert not res.inference.identifiable
-    assert hi_end.low > 0.9 and hi_end.high >= hi_end.estimate
+    # the population's upper end, 1 bit, is covered; the sample's tightest bound (0.862, exact on
+    # 2x2x2) lowers the estimate and the lower limit from those of the resampled coupling bound
+    assert 0.8 < hi_end.low < hi_end.estimate <= 0.87 and hi_end.high >= 1.0
     note = next(n for n in res.inference.notes if "cannot tell" in n)
     assert f"up to about {hi_end.estimate:.3f} bits (possibly as much as {hi_end.high:.3f})" in note
 
@@ -247,3 +249,50 @@ def test_the_percentile_interval_is_not_an_option_and_noise_is_not_present():
         progress=False,
     )
     assert pct["synergy"].verdict == "present"  # the baseline's failure, for the record
+
+
+def test_the_upper_end_is_measured_against_the_samples_tightest_bound():
+    from mmbounds.inference._intervals import tighten_upper_end
+    from mmbounds.results import Interval
+
+    ivs = {
+        "synergy_lower_end": Interval("synergy_lower_end", 0.14, 0.02, 0.26, 0.18, "present"),
+        "synergy_upper_end": Interval("synergy_upper_end", 0.70, 0.55, 1.15, 0.68, "present"),
+        "synergy": Interval("synergy", 0.42, 0.02, 1.15, 0.43, "present"),
+    }
+    boot = tighten_upper_end(ivs, 0.28, "bootstrap", 0.01)  # the sample's bound is 0.40 lower
+    hi, s = boot["synergy_upper_end"], boot["synergy"]
+    assert (hi.low, hi.estimate, hi.high, hi.plugin) == pytest.approx((0.15, 0.30, 1.15, 0.28))
+    assert (s.low, s.high) == (0.02, 1.15) and s.estimate == pytest.approx(0.22)
+    cert = tighten_upper_end(ivs, 0.28, "certified", 0.01)["synergy_upper_end"]
+    assert cert.low == 0.02 and cert.high == 1.15  # S_L's lower limit: S_U >= S_L
+    # a sample bound at the resampled one changes nothing; the input is left as it was
+    assert tighten_upper_end(ivs, 0.68, "bootstrap", 0.01) is ivs
+    assert ivs["synergy_upper_end"].low == 0.55
+    # lowered to 0 at most, with its verdict
+    far = tighten_upper_end(ivs, 0.0, "bootstrap", 0.01)["synergy_upper_end"]
+    assert far.low == 0.0 and far.verdict == "undetermined"
+
+
+def test_sample_intervals_agree_with_the_sample_bounds():
+    """A 6x6x10 table where branch-and-bound certifies a much lower upper bound than the bounds
+    recomputed per resample: the S estimate sat above the sample's own upper bound (0.43 against
+    S <= 0.28 on digits halves), and the S_U interval's plug-in was the cheaper bound."""
+    rng = np.random.default_rng(5)
+    n = 4000
+    x1, x2 = rng.integers(0, 6, n), rng.integers(0, 6, n)
+    y = (x1 + 2 * x2 + rng.integers(0, 3, n)) % 10
+    res = mmbounds.estimate(
+        x1=(x1[:1500], y[:1500]),
+        x2=(x2[1500:3000], y[1500:3000]),
+        paired=(x1[3000:], x2[3000:]),
+        random_state=0,
+        options={"n_resamples": 30},
+        progress=False,
+    )
+    resampled = min(b.value for b in res.bounds if b.name.startswith("synergy_upper_coupling"))
+    assert res.synergy_upper < resampled - 0.05  # the case: branch-and-bound is much tighter
+    hi, s = res.inference["synergy_upper_end"], res.inference["synergy"]
+    assert hi.plugin == res.synergy_upper
+    assert hi.low <= hi.estimate <= hi.high and s.low <= s.estimate <= s.high
+    assert s.estimate <= res.synergy_upper + 0.05  # no longer the midpoint to the cheaper bound

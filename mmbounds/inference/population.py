@@ -40,15 +40,15 @@ from typing import Any
 
 import numpy as np
 
-from .._options import Options, as_options
+from .._options import INFERENCE_MODES, Options, as_options
 from .._progress import Progress, as_progress
-from .._validation import check_confidence, check_random_state, check_scalar
+from .._validation import check_confidence, check_option, check_random_state, check_scalar
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
 from ._functionals import FUNCTIONALS, functionals
-from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS
+from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS, tighten_upper_end
 from ._parallel import captured_warnings, run_tasks
 from ._sparse import UPPER_MIN_PER_CELL, floored, raised, sample_intervals
 
@@ -226,7 +226,10 @@ def _notes(
     decide identifiability (before :func:`._sparse.floor_sparse`; default ``intervals``)."""
     ends = intervals if ends is None else ends
     s = intervals["synergy"]
-    lo_end, hi_end = ends["synergy_lower_end"], ends["synergy_upper_end"]
+    # identifiability is decided on the ends before the sparse-table rules; the figures quoted
+    # are those reported (the sparse rules only widen)
+    decide_lo, decide_hi = ends["synergy_lower_end"], ends["synergy_upper_end"]
+    lo_end, hi_end = intervals["synergy_lower_end"], intervals["synergy_upper_end"]
     notes = [
         (
             "intervals cover the population value with the stated probability "
@@ -239,7 +242,7 @@ def _notes(
         f"verdicts: present = above {negligible:g} bits, absent = below {negligible:g} bits, "
         "with that confidence",
     ]
-    identifiable = not (lo_end.low <= negligible and hi_end.low > negligible)
+    identifiable = not (decide_lo.low <= negligible and decide_hi.low > negligible)
     if not identifiable:
         notes.append(
             f"the pairwise marginals cannot tell whether synergy is present: the least synergy "
@@ -300,14 +303,15 @@ def infer_population(
     m: Marginals,
     *,
     confidence: float = 0.95,
-    mode: str = "bootstrap",
-    n_resamples: int = 200,
-    negligible: float = 0.01,
-    options: Options | dict[str, Any] | None,
+    mode: str | None = None,
+    n_resamples: int | None = None,
+    negligible: float | None = None,
+    options: Options | dict[str, Any] | None = None,
     random_state: Any = None,
     n_jobs: int | None = None,
     progress: bool | Progress = False,
     variant: str | None = None,
+    sample_upper: float | None = None,
 ) -> PopulationInference:
     """Confidence intervals for R, U1, U2, the ends of the synergy identified set and S (bits).
 
@@ -318,14 +322,15 @@ def infer_population(
         sources' empirical tables).
     confidence : float
         Level of every interval, in (0, 1).
-    mode : {"bootstrap", "certified"}
-        See the module docstring.
-    n_resamples : int
-        Bootstrap replicates (``"bootstrap"`` mode).
-    negligible : float
-        Bits below which a quantity counts as absent (verdicts).
+    mode : {"bootstrap", "certified"}, optional
+        See the module docstring; default ``options.inference``.
+    n_resamples : int, optional
+        Bootstrap replicates (``"bootstrap"`` mode); default ``options.n_resamples``.
+    negligible : float, optional
+        Bits below which a quantity counts as absent (verdicts); default ``options.negligible``.
     options : Options, dict or None
-        Solver options of every replicate (a dict or None as for :func:`mmbounds.estimate`).
+        Solver options of every replicate (a dict or None as for :func:`mmbounds.estimate`), and
+        the defaults of ``mode``, ``n_resamples`` and ``negligible``.
     random_state : None, int or numpy.random.Generator
         Seeds the replicates (drawn in advance: results do not depend on ``n_jobs``).
     n_jobs : int or None
@@ -336,6 +341,12 @@ def infer_population(
     variant : str, optional
         How ``"bootstrap"`` mode turns replicates into intervals, one of :data:`VARIANTS`
         (:mod:`._intervals`); default ``options.bootstrap_interval`` (``"widened"``).
+    sample_upper : float, optional
+        The tightest certified upper bound on S of ``m`` (``EstimateResult.synergy_upper``, which
+        :func:`mmbounds.estimate` passes). The resamples recompute only the cheaper bounds; where
+        this one is lower, ``S_U``'s interval is measured against it
+        (:func:`._intervals.tighten_upper_end`), so that its lower limit and estimate hold for the
+        upper end of the identified set and not only for the cheaper bound.
 
     Returns
     -------
@@ -355,11 +366,15 @@ def infer_population(
     """
     options = as_options(options)
     confidence = check_confidence(confidence)
+    mode = options.inference if mode is None else mode
+    n_resamples = options.n_resamples if n_resamples is None else n_resamples
+    negligible = options.negligible if negligible is None else negligible
     negligible = check_scalar(negligible, name="negligible", min_val=0, include_min=True)
-    if mode not in ("bootstrap", "certified"):
-        raise ValueError(f"mode must be 'bootstrap' or 'certified', got {mode!r}")
+    check_option(mode, name="mode", options=INFERENCE_MODES)
     if mode == "bootstrap":
         check_scalar(n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
+    if sample_upper is not None:
+        sample_upper = check_scalar(sample_upper, name="sample_upper")
     sizes = tuple(int(round(n)) for n in m.sample_sizes) if m.sample_sizes else None
     variant = options.bootstrap_interval if variant is None else variant
     ends, sparse_note = None, None  # bootstrap mode: the intervals before the sparse floor
@@ -391,6 +406,10 @@ def infer_population(
         )
         sparse_note = _sparse_note(tables, m.shape[2])
         n_done = reps.shape[0]
+    if sample_upper is not None:
+        intervals = tighten_upper_end(intervals, sample_upper, mode, negligible)
+        if ends is not None:
+            ends = tighten_upper_end(ends, sample_upper, mode, negligible)
     identifiable, notes = _notes(intervals, mode, negligible, ends)
     if sparse_note is not None:
         notes.append(sparse_note)
