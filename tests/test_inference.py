@@ -296,3 +296,28 @@ def test_sample_intervals_agree_with_the_sample_bounds():
     assert hi.plugin == res.synergy_upper
     assert hi.low <= hi.estimate <= hi.high and s.low <= s.estimate <= s.high
     assert s.estimate <= res.synergy_upper + 0.05  # no longer the midpoint to the cheaper bound
+
+
+def test_the_note_quotes_the_reported_upper_limit_on_sparse_tables():
+    # under 5 samples per labeled cell the sparse-table rule raises S_U's upper limit to
+    # log2 |Y|; identifiability is decided on the intervals before that rule, but the note
+    # quoted their figures too (0.910 against the reported 1.585 on wine, 10% labeled)
+    from mmbounds.inference.population import _notes
+    from mmbounds.results import Interval
+
+    def ivs(hi_high: float) -> dict:
+        return {
+            "synergy_lower_end": Interval("synergy_lower_end", 0.0, 0.0, 0.54, 0.0, "undetermined"),
+            "synergy_upper_end": Interval("synergy_upper_end", 0.51, 0.17, hi_high, 0.5, "present"),
+            "synergy": Interval("synergy", 0.25, 0.0, hi_high, 0.25, "undetermined"),
+        }
+
+    identifiable, notes = _notes(ivs(math.log2(3)), "bootstrap", 0.01, ivs(0.910))
+    assert not identifiable
+    note = next(n for n in notes if "cannot tell" in n)
+    assert "up to about 0.510 bits (possibly as much as 1.585)" in note
+    # decided on the ends before the rule: an upper end whose lower limit is 0 there is not
+    # called non-identifiable, whatever the reported intervals say
+    ends = ivs(0.910)
+    ends["synergy_upper_end"] = Interval("synergy_upper_end", 0.0, 0.0, 0.9, 0.0, "undetermined")
+    assert _notes(ivs(math.log2(3)), "bootstrap", 0.01, ends)[0]
