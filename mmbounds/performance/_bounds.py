@@ -33,7 +33,7 @@ _NORMAL = NormalDist()
 __all__ = ["PerformanceBounds", "performance_bounds"]
 
 
-def _as_estimate(result: Any, progress: bool) -> EstimateResult:
+def _as_estimate(result: Any, progress: bool, random_state: Any) -> EstimateResult:
     if isinstance(result, EstimateResult):
         return result
     if hasattr(result, "synergy") and not hasattr(result, "marginals"):
@@ -42,7 +42,7 @@ def _as_estimate(result: Any, progress: bool) -> EstimateResult:
             "EstimateResult of mmbounds.estimate instead"
         )
     try:
-        return estimate(result, progress=progress)
+        return estimate(result, progress=progress, random_state=random_state)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             "result must be an EstimateResult, Marginals, three tables or a joint "
@@ -110,7 +110,8 @@ def performance_bounds(
     max_binaries : int or None
         Largest MILP attempted; above it the LP relaxation bounds the upper ends (default 80).
     random_state : None, int or numpy.random.Generator
-        Seeds the bootstrap.
+        Seeds the bootstrap, and the estimate made of ``result`` when it is not an
+        :class:`~mmbounds.EstimateResult` (its witness search is randomised).
     progress : bool, default True
         tqdm bar over the bootstrap replicates (it appears at the first step after a second).
 
@@ -164,7 +165,8 @@ def performance_bounds(
     check_scalar(max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
     if max_binaries is not None:
         check_scalar(max_binaries, name="max_binaries", kind=numbers.Integral, min_val=0)
-    res = _as_estimate(result, progress)
+    rng = check_random_state(random_state)
+    res = _as_estimate(result, progress, rng)
     m = res.marginals
     py = np.asarray(m.p_y, dtype=np.float64)
     pos = py[py > 0]
@@ -187,7 +189,7 @@ def performance_bounds(
         reps = bootstrap_ranges(
             m,
             n_resamples=n_resamples,
-            random_state=check_random_state(random_state),
+            random_state=rng,
             max_nodes=max_nodes,
             max_binaries=max_binaries,
             progress=progress,

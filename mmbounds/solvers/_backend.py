@@ -17,7 +17,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NumpyNamespace", "TorchNamespace", "get_namespace", "is_torch_array"]
+__all__ = [
+    "NumpyNamespace",
+    "TorchNamespace",
+    "get_namespace",
+    "is_torch_array",
+]
 
 # Problems with at least this many cells go to torch on CUDA under backend="auto", when torch is
 # already imported and a GPU is visible (a large dense BROJA problem is about 1e7 cells).

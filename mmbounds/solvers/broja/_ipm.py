@@ -91,6 +91,7 @@ from ..._validation import check_label_marginals, check_scalar
 from ...exceptions import ConvergenceWarning
 from ...info import LN2, entropy_nats
 from .._backend import get_namespace
+from .._threads import one_blas_thread
 from .._types import Lazy, SolverInfo
 from ._certify import _cond_entropy
 from ._dense import DenseOps
@@ -196,7 +197,6 @@ def broja_fast(
     >>> round(sol.min_mi, 6), sol.info.status
     (0.0, 'optimal')
     """
-    ctl = _blas_controller()
     if layout not in ("auto", "dense", "support"):
         raise ValueError(f"layout must be 'auto', 'dense' or 'support', got {layout!r}")
     if start not in ("auto", "cold", "alternating"):
@@ -204,30 +204,8 @@ def broja_fast(
     check_scalar(tol, name="tol", min_val=0.0, include_min=False)
     check_scalar(max_iter, name="max_iter", kind=int, min_val=1)
     args = (p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress, layout, start)
-    if ctl is None:
+    with one_blas_thread():  # faster here, and results independent of the thread count
         return _solve(*args)
-    with ctl.limit(limits=1, user_api="blas"):
-        return _solve(*args)
-
-
-_CONTROLLER: list[Any] = []
-
-
-def _blas_controller() -> Any:
-    """A cached ``threadpoolctl.ThreadpoolController`` (None without threadpoolctl).
-
-    The solve runs with one BLAS thread: its products and factorisations are small enough that
-    threads mostly contend (on a busy 2-core machine a 1000 x 1000 Cholesky takes 18 ms on one
-    thread and 75 ms to 1 s on two). Building the controller costs about 1 ms, so it is kept.
-    """
-    if not _CONTROLLER:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _CONTROLLER.append(None)
-        else:
-            _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0]
 
 
 def _warm_start(

@@ -45,6 +45,7 @@ import numpy as np
 from ..._validation import _to_numpy
 from ...info import LN2
 from .._backend import get_namespace
+from .._threads import one_blas_thread
 from .._types import Lazy, SolverInfo
 from ._certificate import gibbs_entropy_upper
 from ._directions import _concat, _DenseNewton, _DenseSchur, _SchurCG
@@ -153,6 +154,36 @@ def maxent_newton(
     >>> sol.info.status, round(sol.entropy_upper, 9)
     ('optimal', 2.0)
     """
+    with one_blas_thread():  # results independent of the machine's BLAS thread count
+        return _maxent_newton(
+            p_x1y,
+            p_x2y,
+            p_x1x2,
+            tol,
+            gap_tol,
+            max_iter,
+            dense_max,
+            schur_max,
+            start,
+            backend,
+            device,
+        )
+
+
+def _maxent_newton(
+    p_x1y: Any,
+    p_x2y: Any,
+    p_x1x2: Any,
+    tol: float,
+    gap_tol: float,
+    max_iter: int,
+    dense_max: int,
+    schur_max: int,
+    start: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    backend: str,
+    device: Any,
+) -> MaxEntSolution:
+    """The body of :func:`maxent_newton` (same arguments), run with one BLAS thread."""
     t0 = time.perf_counter()
     n1, ny = p_x1y.shape
     n2 = p_x2y.shape[0]
