@@ -169,3 +169,35 @@ def test_export_to_a_folder_is_refused(tmp_path, capsys, monkeypatch):
         assert main(["datasets", "export", "xor", "--out", out]) == 2
         assert f"--out {out} is a folder; give a file name" in _one_error_line(capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+
+
+def test_csv_measurements_and_wide_files_are_refused_with_the_remedy(tmp_path, capsys):
+    # a column of measurements read as codes became a 382-value modality (R = 0.436 where the
+    # Python API, which discretizes the same numbers, gives 0.012): it is refused
+    rng = np.random.default_rng(0)
+    d1, d2, dm = (tmp_path / n for n in ("d1.csv", "d2.csv", "dm.csv"))
+    d1.write_text("x1,y\n" + "".join(f"{v:.2f},{i % 2}\n" for i, v in enumerate(rng.random(40))))
+    d2.write_text("x2,y\n" + "".join(f"{i % 3},{i % 2}\n" for i in range(40)))
+    dm.write_text("x1,x2\n" + "".join(f"{i % 2},{i % 3}\n" for i in range(40)))
+    argv = ["estimate", "--d1", str(d1), "--d2", str(d2), "--dm", str(dm), "--confidence", "0"]
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert "column 'x1' holds measurements" in err and "discretizes raw features" in err
+    # whole numbers written as floats are codes, and so are category names that look numeric
+    # next to text; labels are never checked (a float label has its own message)
+    d1.write_text("x1,y\n" + "".join(f"{i % 2}.0,{i % 2}\n" for i in range(40)))
+    dm.write_text("x1,x2\n" + "".join(f"{i % 2}.0,{i % 3}\n" for i in range(40)))
+    assert main(argv) == 0
+    capsys.readouterr()
+    d1.write_text("x1,y\n" + "".join(f"{'a' if i % 2 else '1.5'},{i % 2}\n" for i in range(40)))
+    dm.write_text("x1,x2\n" + "".join(f"{'a' if i % 2 else '1.5'},{i % 3}\n" for i in range(40)))
+    assert main(argv) == 0
+    capsys.readouterr()
+    # pandas' to_csv writes a row index first: named as the likely cause
+    d1.write_text(",x1,y\n" + "".join(f"{i},{i % 2},{i % 2}\n" for i in range(40)))
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert (
+        "line 2 does not have exactly two columns (its first column looks like a row index" in err
+    )
+    assert "x1,y for --d1, x2,y for --d2 and x1,x2 for --dm" in err

@@ -213,9 +213,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         confidence = 0.95 if args.confidence is None else args.confidence
         try:
             res = estimate(
-                x1=read_pairs_csv(args.d1),
-                x2=read_pairs_csv(args.d2),
-                paired=read_pairs_csv(args.dm),
+                x1=read_pairs_csv(args.d1, features=(0,)),
+                x2=read_pairs_csv(args.d2, features=(0,)),
+                paired=read_pairs_csv(args.dm, features=(0, 1)),
                 confidence=confidence or None,
                 options={**options, "inference": args.inference or "bootstrap"},
                 random_state=args.seed,

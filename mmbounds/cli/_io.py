@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,20 @@ def load_npz(path: str) -> dict[str, np.ndarray] | np.ndarray:
         raise UsageError(str(exc)) from None
 
 
-def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
+def _fractional(values: list[str]) -> str | None:
+    """A value of a column of numbers that is not a whole number (the first), else None."""
+    example = None
+    for v in values:
+        try:
+            x = float(v)
+        except ValueError:
+            return None  # text: category names
+        if example is None and math.isfinite(x) and not x.is_integer():
+            example = v
+    return example
+
+
+def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str], list[str]]:
     """Read the two columns of a CSV file with a header row (values kept as strings).
 
     Empty rows are skipped; the first remaining row is the header and is dropped. The file must
@@ -73,6 +87,11 @@ def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
     ----------
     path : str
         The CSV file, as given on the command line (``--d1``, ``--d2`` or ``--dm``).
+    features : tuple of int
+        The columns that hold a modality. A modality column of numbers that are not all whole
+        numbers is refused: read as codes, each distinct value would become a category (a
+        column of 382 measurements gave a 382-value modality where the Python API, given the
+        same numbers, discretizes them into a few clusters).
 
     Returns
     -------
@@ -84,7 +103,8 @@ def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
     ------
     UsageError
         If ``path`` does not exist, is a folder, is not UTF-8 text, is malformed CSV, has no row
-        after the header, or has a row without exactly two columns.
+        after the header, has a row without exactly two columns, or a modality column of
+        numbers that are not whole numbers (``features``).
     OSError
         If the file exists but cannot be opened (no read permission: ``PermissionError``).
     """
@@ -107,8 +127,28 @@ def read_pairs_csv(path: str) -> tuple[list[str], list[str]]:
     body = rows[1:]
     bad = [i + 2 for i, r in enumerate(body) if len(r) != 2]
     if bad:
-        raise UsageError(f"{path}: line {bad[0]} does not have exactly two columns")
-    return [r[0] for r in body], [r[1] for r in body]
+        hint = (
+            " (its first column looks like a row index: save the table with index=False)"
+            if len(rows[0]) == 3 and rows[0][0] == ""
+            else ""
+        )
+        raise UsageError(
+            f"{path}: line {bad[0]} does not have exactly two columns{hint}; each file holds a "
+            "header and two columns of discrete values: x1,y for --d1, x2,y for --d2 and x1,x2 "
+            "for --dm. For raw multi-column features use the Python API (mmbounds.estimate "
+            "discretizes them) or discretize them first"
+        )
+    cols = [r[0] for r in body], [r[1] for r in body]
+    for k in features:
+        example = _fractional(cols[k])
+        if example is not None:
+            raise UsageError(
+                f"{path}: column {rows[0][k]!r} holds measurements ({example!r}), not discrete "
+                "codes; the command line takes each distinct value as a category. Discretize it "
+                "first (e.g. mmbounds.raw.Discretizer), or pass the numbers to mmbounds.estimate "
+                "in Python, which discretizes raw features"
+            )
+    return cols
 
 
 def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
