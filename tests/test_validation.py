@@ -136,3 +136,15 @@ def test_broja_solvers_check_their_tables_and_options():
         pid(np.full((2, 2, 2), 1 / 8), tol=-1)
     with pytest.raises(TypeError, match="tol must be Real"):
         pid(np.full((2, 2, 2), 1 / 8), tol="x")
+
+
+def test_samples_given_as_tables_are_told_to_pass_them_by_name():
+    # estimate((d1, d2, dm)) failed with "p_x1y must be a numeric array ... inhomogeneous shape"
+    import mmbounds
+
+    a = np.arange(12) % 2
+    for data in (((a, a), (a, a), (a, a)), [(a, a), (a, a), (a, a)], ((a, a), (a, a))):
+        with pytest.raises(TypeError, match=r"look like samples; pass them by name: estimate\(x1="):
+            mmbounds.estimate(data)
+    t = [[0.25, 0.25], [0.25, 0.25]]  # three 2x2 tables as nested lists are still tables
+    assert mmbounds.estimate((t, t, t)).synergy_upper == pytest.approx(1.0)

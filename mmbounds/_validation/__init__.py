@@ -167,6 +167,14 @@ def check_data_form(data: Any) -> Any:
     if isinstance(data, tuple) or (
         isinstance(data, list) and data and not any(isinstance(t, list) for t in data)
     ):
+        if len(data) in (2, 3) and all(isinstance(t, tuple) and len(t) == 2 for t in data):
+            # ((x1, y1), (x2, y2), (x1u, x2u)): samples given where tables are expected (tables
+            # are arrays or nested lists, never tuples of two)
+            raise TypeError(
+                "data holds pairs of arrays, which look like samples; pass them by name: "
+                "estimate(x1=(x1, y1), x2=(x2, y2), paired=(x1u, x2u)). As its first argument "
+                "estimate takes tables (p_x1y, p_x2y, p_x1x2) or a joint p[x1, x2, y]"
+            )
         if len(data) != 3:
             raise ValueError(
                 f"data as a tuple must hold three tables (p_x1y, p_x2y, p_x1x2), got {len(data)}"
