@@ -176,7 +176,8 @@ def test_auto_clustering_switches_to_minibatch():
         ({}, np.zeros((3, 2, 2)), ValueError, "flatten trailing axes"),
         ({}, "abc", TypeError, "array of samples"),
         ({"n_clusters": 0}, np.zeros((3, 2)), ValueError, "n_clusters == 0"),
-        ({"n_clusters": "lots"}, np.zeros((3, 2)), ValueError, "positive int or 'auto'"),
+        ({"n_clusters": 1}, np.zeros((3, 2)), ValueError, "n_clusters == 1, must be >= 2"),
+        ({"n_clusters": "lots"}, np.zeros((3, 2)), ValueError, "int >= 2 or 'auto'"),
         ({"clustering": "dbscan"}, np.zeros((3, 2)), ValueError, "clustering must be one of"),
         ({"n_components": 2.5}, np.zeros((3, 2)), TypeError, "n_components must be"),
         ({"discrete": True}, np.zeros((3, 2)), ValueError, "discrete=True needs 1-D"),
@@ -206,3 +207,26 @@ def test_sklearn_clone_and_params():
     assert c.set_params(n_clusters=3).n_clusters == 3
     with pytest.raises(ValueError, match="invalid parameter 'k'"):
         d.set_params(k=3)
+
+
+def test_the_few_samples_warning_does_not_suggest_fewer_clusters_at_two():
+    # 60 labeled samples per source and 10 classes: 'auto' gives 2 clusters per modality, and the
+    # warning told the user to use fewer clusters
+    import mmbounds
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 600)
+    x1, x2 = y[:, None] + rng.normal(size=(600, 3)), y[:, None] + rng.normal(size=(600, 3))
+    with pytest.warns(mmbounds.EstimationWarning, match="few samples per cell") as rec:
+        res = mmbounds.estimate(
+            x1=(x1[:60], y[:60]),
+            x2=(x2[60:120], y[60:120]),
+            paired=(x1[120:], x2[120:]),
+            random_state=0,
+            confidence=None,
+            progress=False,
+        )
+    assert res.extras["n_clusters"] == (2, 2)
+    msg = " ".join(str(w.message) for w in rec if "few samples per cell" in str(w.message))
+    assert "already have the fewest clusters (2); only more samples help" in msg
+    assert "Use fewer clusters" not in msg

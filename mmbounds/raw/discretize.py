@@ -72,7 +72,7 @@ class Discretizer:
         L2-normalize each row before PCA (skipped when there is a single feature).
     n_components : int or None
         PCA components; capped at ``min(n_samples, n_features)``. None skips PCA.
-    n_clusters : int or "auto"
+    n_clusters : int >= 2 or "auto"
         k-means clusters; capped at the number of distinct projected rows (with a warning).
         ``"auto"`` (default) follows the sample size: the feature layer
         (:func:`mmbounds.raw.estimate_features`) picks the count that leaves at least 20
@@ -325,11 +325,9 @@ class Discretizer:
         if self.n_components is not None:
             check_scalar(self.n_components, name="n_components", kind=numbers.Integral, min_val=1)
         if isinstance(self.n_clusters, str) and self.n_clusters != "auto":
-            raise ValueError(
-                f"n_clusters must be a positive int or 'auto', got {self.n_clusters!r}"
-            )
-        if self.n_clusters != "auto":
-            check_scalar(self.n_clusters, name="n_clusters", kind=numbers.Integral, min_val=1)
+            raise ValueError(f"n_clusters must be an int >= 2 or 'auto', got {self.n_clusters!r}")
+        if self.n_clusters != "auto":  # one cluster would erase the modality
+            check_scalar(self.n_clusters, name="n_clusters", kind=numbers.Integral, min_val=2)
         check_option(self.clustering, name="clustering", options=("auto", "kmeans", "minibatch"))
         check_scalar(self.n_init, name="n_init", kind=numbers.Integral, min_val=1)
         check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)

@@ -220,7 +220,14 @@ def estimate_features(
     )
     sizes = (int(y1.shape[0]), int(y2.shape[0]), int(c1u.shape[0]))
     per_cell = samples_per_cell(result.shape, sizes)
-    warn_few_samples(per_cell, result.shape, sizes, float(min_samples_per_cell))
+    remedy = None
+    if result.shape[0] <= 2 and result.shape[1] <= 2:  # fewer clusters cannot help
+        remedy = (
+            "Both modalities already have the fewest clusters (2); only more samples help (the "
+            f"label has {result.shape[2]} classes: merging rare ones helps too), or "
+            "inference='certified', which holds at every sample size"
+        )
+    warn_few_samples(per_cell, result.shape, sizes, float(min_samples_per_cell), remedy=remedy)
     extras = {
         **dict(result.extras),
         "discretizers": tuple(discs),
