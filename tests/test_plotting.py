@@ -205,6 +205,15 @@ def test_bootstrap_intervals(tmp_path):
     _save(ax, tmp_path, "bootstrap")
     with pytest.raises(ValueError, match="shape"):
         plotting.plot_bootstrap_intervals(["a"], [0.1, 0.2], [0.0], [0.3], ax=_ax())
+    # the names of res.inference get their glossary labels (they read "lower: end", "upper: end")
+    names = ["redundancy", "synergy_lower_end", "synergy_upper_end", "synergy"]
+    ax = plotting.plot_bootstrap_intervals(names, [0.1] * 4, [0.0] * 4, [0.2] * 4, ax=_ax())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["redundancy", "S_L", "S_U", "S"]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y0 >= ax.get_window_extent(renderer).y1 - 1  # above the axes: covers nothing
 
 
 def test_plot_result_with_bootstrap_and_witness(tmp_path, result_random):

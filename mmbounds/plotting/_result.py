@@ -66,8 +66,13 @@ def plot_bootstrap_intervals(
     level = "" if confidence is None else f"{100 * confidence:.0f}% "
     ax.hlines(ys, lo, hi, color=OKABE_ITO["blue"], lw=2.5, label=f"{level}{term('bootstrap')}")
     ax.scatter(est, ys, color=OKABE_ITO["black"], s=22, zorder=3, label=term("point_estimate"))
+    # the quantities of res.inference by their glossary labels (S_L, S_U, ...); the result's own
+    # names as they are; anything else is a bound
+    inference = ("synergy_lower_end", "synergy_upper_end", "synergy", "mi_x1y", "mi_x2y")
     pretty = [
-        n_
+        term(n_)
+        if n_ in inference
+        else n_
         if n_ in ("redundancy", "unique1", "unique2", "synergy_lower", "synergy_upper")
         else bound_label(n_)
         for n_ in names
@@ -77,7 +82,10 @@ def plot_bootstrap_intervals(
     ax.axvline(0.0, color=OKABE_ITO["grey"], lw=0.8, zorder=0)
     ax.set_xlabel("bits")
     ax.grid(True, axis="x", lw=0.4, alpha=0.5)
-    _legend(ax, fontsize="small", loc="best")
+    # above the axes: inside them, "best" still covered an interval (redundancy's, at the top)
+    _legend(
+        ax, fontsize="small", loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False
+    )
     return ax
 
 
