@@ -252,7 +252,7 @@ def test_the_percentile_interval_is_not_an_option_and_noise_is_not_present():
 
 
 def test_the_upper_end_is_measured_against_the_samples_tightest_bound():
-    from mmbounds.inference._intervals import tighten_upper_end
+    from mmbounds.inference._upper_end import tighten_upper_end
     from mmbounds.results import Interval
 
     ivs = {

@@ -82,7 +82,7 @@ __all__ = [
     "VARIANTS",
     "PRESENT_MIN_PER_CELL",
     "bootstrap_intervals",
-    "tighten_upper_end",
+    "interval_ends",
     "verdict",
 ]
 
@@ -157,6 +157,44 @@ def _ends(
     """Lower and upper ends of each functional's interval (before clipping at 0)."""
     est, m_lo, m_hi, fixed = _margins(plugin, reps, level, variant)
     return est - m_lo - fixed, est + m_hi + fixed
+
+
+def interval_ends(
+    plugin: np.ndarray, reps: np.ndarray, level: float, variant: str = "widened"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper ends of the bootstrap interval of each functional, before any clipping.
+
+    The rule of the module docstring for ``variant``, with nothing of the PID-specific rules:
+    for functionals other than those of :func:`bootstrap_intervals` (the accuracy ranges of
+    :func:`mmbounds.performance_bounds`).
+
+    Parameters
+    ----------
+    plugin : ndarray, shape (k,)
+        The functionals on the sample.
+    reps : ndarray, shape (B, k)
+        The same on ``B`` bootstrap replicates.
+    level : float
+        Two-sided level.
+    variant : str
+        One of :data:`VARIANTS`.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The lower and the upper ends, shape (k,) each.
+
+    Examples
+    --------
+    >>> lo, hi = interval_ends(np.array([1.0]), np.array([[0.9], [1.1], [1.0]]), 0.95)
+    >>> bool(lo[0] < 1.0 < hi[0])
+    True
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown bootstrap interval {variant!r}; choose from {VARIANTS}")
+    return _ends(
+        np.asarray(plugin, dtype=np.float64), np.asarray(reps, dtype=np.float64), level, variant
+    )
 
 
 #: ``ends(plugin, reps)``: the interval ends of one level and variant (:func:`_ends`)
@@ -367,71 +405,5 @@ def bootstrap_intervals(
     plug_mid = 0.5 * (max(plugin[3], 0.0) + plugin[4])
     out["synergy"] = Interval(
         "synergy", mid, s_lo, s_hi, float(plug_mid), verdict(s_lo, s_hi, negligible)
-    )
-    return out
-
-
-def tighten_upper_end(
-    intervals: dict[str, Interval], sample_upper: float, mode: str, negligible: float
-) -> dict[str, Interval]:
-    """The intervals with ``S_U`` measured against the sample's tightest upper bound on S.
-
-    The ``S_U`` functional of every resample is the best of the bounds cheap enough to recompute
-    there; on the sample itself the branch-and-bound and block relaxations often certify a lower
-    upper bound (``sample_upper``, 0.2753 against 0.6773 bits on a 6x6x10 digits table), and the
-    upper end of the identified set is at most that. The upper limit stays that of the
-    recomputed bound (valid: it is above the end). The lower limit is not valid for the end as it
-    stands, so where the sample's bound is lower by ``gap``:
-
-    * ``"certified"`` mode: it becomes the lower limit of ``S_L`` where that is lower
-      (``S_U >= S_L``: valid whenever that interval is, at every sample size);
-    * ``"bootstrap"`` mode: it is lowered by ``gap`` (the relaxation's gap on the sample carried
-      over to the population: asymptotic, like every rule of this mode).
-
-    The estimate is lowered by ``gap`` and the plug-in becomes ``sample_upper``; ``synergy``'s
-    lower limit, the smaller of both ends' lower limits, only moves down, and its estimate is
-    the midpoint of the two ends' estimates again. Intervals only widen.
-
-    Parameters
-    ----------
-    intervals : dict of str to Interval
-        The intervals of :func:`bootstrap_intervals` (or of the certified mode).
-    sample_upper : float
-        The tightest certified upper bound on S of the sample tables, bits.
-    mode : {"bootstrap", "certified"}
-        Which rule lowers the lower limit.
-    negligible : float
-        Bits below which a quantity counts as absent (verdicts).
-
-    Returns
-    -------
-    dict of str to Interval
-        A new dict; ``intervals`` is not modified.
-    """
-    hi_end, lo_end, s = (
-        intervals[k] for k in ("synergy_upper_end", "synergy_lower_end", "synergy")
-    )
-    gap = hi_end.plugin - sample_upper
-    if not gap > 1e-12:
-        return intervals
-    if mode == "certified":
-        low = min(hi_end.low, lo_end.low)
-    else:
-        low = max(min(hi_end.low - gap, hi_end.low), 0.0)
-    est = min(max(hi_end.estimate - gap, low), hi_end.high)
-    out = dict(intervals)
-    out["synergy_upper_end"] = Interval(
-        hi_end.name,
-        est,
-        low,
-        hi_end.high,
-        float(sample_upper),
-        verdict(low, hi_end.high, negligible),
-    )
-    s_lo = min(s.low, low)
-    mid = min(max(0.5 * (max(lo_end.estimate, 0.0) + max(est, 0.0)), s_lo), s.high)
-    plug_mid = 0.5 * (max(lo_end.plugin, 0.0) + float(sample_upper))
-    out["synergy"] = Interval(
-        s.name, mid, s_lo, s.high, plug_mid, verdict(s_lo, s.high, negligible)
     )
     return out

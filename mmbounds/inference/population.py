@@ -48,9 +48,10 @@ from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
 from ._functionals import FUNCTIONALS, functionals
-from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS, tighten_upper_end
+from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS
 from ._parallel import captured_warnings, run_tasks
 from ._sparse import UPPER_MIN_PER_CELL, floored, raised, sample_intervals
+from ._upper_end import tighten_upper_end
 
 __all__ = [
     "infer_population",

@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import math
 import numbers
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
 from .._validation import check_confidence, check_random_state, check_scalar
 from ..api import estimate
+from ..inference._intervals import interval_ends
 from ..results import EstimateResult, PerformanceBounds
 from ._information import accuracy_interval
 from ._ranges import accuracy_ranges, bootstrap_ranges
-
-#: the standard normal (stdlib: scipy.stats costs a third of a second to import)
-_NORMAL = NormalDist()
 
 __all__ = ["PerformanceBounds", "performance_bounds"]
 
@@ -195,12 +192,7 @@ def performance_bounds(
             progress=progress,
         )
         plug = np.array([gain[0], gain[1], gap[0], gap[1]])
-        bias = reps.mean(axis=0) - plug
-        sd = reps.std(axis=0, ddof=1)
-        z = float(_NORMAL.inv_cdf(0.5 + confidence / 2))
-        est = plug - bias
-        lo = np.clip(est - z * sd - np.abs(bias), 0.0, 1.0)
-        hi = np.clip(est + z * sd + np.abs(bias), 0.0, 1.0)
+        lo, hi = (np.clip(e, 0.0, 1.0) for e in interval_ends(plug, reps, confidence))
         d_gain = (float(lo[0]), float(max(hi[1], lo[0])))
         d_gap = (float(lo[2]), float(max(hi[3], lo[2])))
         basis = (

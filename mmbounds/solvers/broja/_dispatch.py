@@ -79,7 +79,7 @@ def broja(
     ...     for b in (0, 1):
     ...         and_[a, b, a & b] = 0.25
     >>> round(broja(and_.sum(1), and_.sum(0)).min_mi, 4)
-    0.6226
+    0.3113
     """
 
     check_option(solver, name="solver", options=SOLVERS)
