@@ -125,3 +125,26 @@ def test_count_tables_whose_totals_disagree_with_sample_sizes_warn():
         Marginals(c1 / 30, c1 / 30, c12 / 60, normalize=True, sample_sizes=(3000, 30, 60))
         one = np.array([[0.0, 1.0]])
         Marginals(one, one, [[1.0]], normalize=True, sample_sizes=(100, 100, 100))
+
+
+def test_a_class_missing_from_one_labeled_source_is_named():
+    # D1 has a fourth class 91 times in 300, D2 never: the warning gave only a total variation
+    import mmbounds
+    from mmbounds.exceptions import InconsistentMarginalsWarning
+
+    rng = np.random.default_rng(0)
+    y1, y2, x = rng.integers(0, 4, 300), rng.integers(0, 3, 300), rng.integers(0, 2, 300)
+    with pytest.warns(InconsistentMarginalsWarning) as rec:
+        mmbounds.estimate(x1=(x, y1), x2=(x, y2), paired=(x, x), confidence=None)
+    named = [str(w.message) for w in rec if "missing from one labeled source" in str(w.message)]
+    assert named == [
+        "label values missing from one labeled source: 3 (91 in x1, none in x2); at these counts "
+        "chance rarely explains it: check that both sources use the same label set and come "
+        "from the same population"
+    ]
+    # a rare class absent by chance (2 expected) is not named
+    y1 = np.where(np.arange(300) < 2, 3, rng.integers(0, 3, 300))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Marginals.from_samples((x, y1), (x, y2), (x, x))
+    assert not any("missing from one labeled source" in str(w.message) for w in caught)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 
-from ..exceptions import EstimationWarning
+from ..exceptions import EstimationWarning, InconsistentMarginalsWarning
 
-__all__ = ["categories_of", "index_of", "count_table", "check_count_totals"]
+__all__ = ["categories_of", "index_of", "count_table", "check_count_totals", "check_label_sources"]
+
+#: a class absent from one labeled source is named when the other source has so many of it that
+#: this many were expected (sampling both from one population, absence then has odds e^-5)
+MISSING_CLASS_EXPECTED = 5.0
 
 
 def categories_of(*cols: Any) -> tuple[Hashable, ...]:
@@ -136,4 +141,60 @@ def check_count_totals(tables: tuple[Any, Any, Any], sample_sizes: Any) -> None:
             "from)",
             EstimationWarning,
             stacklevel=3,
+        )
+
+
+def check_label_sources(
+    y1: np.ndarray, y2: np.ndarray, classes: tuple[Hashable, ...], names: tuple[str, str]
+) -> None:
+    """Refuse a single class; name the classes one labeled source lacks though the other has many.
+
+    A class seen ``c`` times among the ``n_b`` labels of one source is expected about
+    ``c n_a / n_b`` times among the ``n_a`` of the other; from :data:`MISSING_CLASS_EXPECTED` on,
+    its absence is unlikely to be chance (odds below ``e^-5``), and the warning names it. The
+    reconciliation still runs (its own warning gives the total variation).
+
+    Parameters
+    ----------
+    y1, y2 : ndarray
+        The labels of D1 and D2.
+    classes : tuple
+        The classes seen in either.
+    names : tuple of 2 str
+        How the messages name the two sources.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        If there is one class only.
+
+    Examples
+    --------
+    >>> check_label_sources(np.array([0, 1, 0]), np.array([1, 0, 0]), (0, 1), ("x1", "x2"))
+    """
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has a single class ({classes[0]!r}); interactions about a constant label are all 0"
+        )
+    counts = [Counter(y.tolist() if isinstance(y, np.ndarray) else list(y)) for y in (y1, y2)]
+    sizes = (max(len(y1), 1), max(len(y2), 1))
+    missing = []
+    for c in classes:
+        for have, lack in ((0, 1), (1, 0)):
+            seen = int(counts[have].get(c, 0))
+            expected = seen * sizes[lack] / sizes[have]
+            if counts[lack].get(c, 0) == 0 and expected >= MISSING_CLASS_EXPECTED:
+                missing.append(f"{c!r} ({seen} in {names[have]}, none in {names[lack]})")
+    if missing:
+        warnings.warn(
+            f"label values missing from one labeled source: {', '.join(missing[:5])}"
+            + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            + "; at these counts chance rarely explains it: check that both sources use the same "
+            "label set and come from the same population",
+            InconsistentMarginalsWarning,
+            stacklevel=5,
         )

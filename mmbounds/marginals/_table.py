@@ -18,7 +18,7 @@ import numpy as np
 from .._validation import check_labels, check_scalar, check_spellings, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
-from ._counts import categories_of, check_count_totals, count_table, index_of
+from ._counts import categories_of, check_count_totals, check_label_sources, count_table, index_of
 from ._realizable import check_realizable
 from ._reconcile import reconcile_ml, tv_distance, unreachable_mass
 
@@ -393,11 +393,7 @@ class Marginals:
         }
         for v, where in (("x1", (n1, nm)), ("x2", (n2, nm)), ("y", (n1, n2))):
             check_spellings(cats[v], name=f"{v} (the values of {' and '.join(where)} together)")
-        if len(cats["y"]) < 2:
-            raise ValueError(
-                f"y has a single class ({cats['y'][0]!r}); interactions about a constant label "
-                "are all 0"
-            )
+        check_label_sources(cols["x1y"][1], cols["x2y"][1], cats["y"], (n1, n2))
         idx = {v: index_of(cats[v]) for v in cats}
         t1 = count_table(cols["x1y"], idx["x1"], idx["y"])
         t2 = count_table(cols["x2y"], idx["x2"], idx["y"])
