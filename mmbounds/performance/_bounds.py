@@ -3,7 +3,8 @@
 :func:`performance_bounds` takes an estimate (or marginals, tables, a joint) and returns a
 :class:`~mmbounds.results.PerformanceBounds`: the exact range of the Bayes accuracy over the
 joints with the observed pairwise marginals, exact unimodal accuracies, the gain range, the
-range of late fusion, and verdicts that follow only what is certified.
+range of late fusion, and verdicts that follow only the ends of those ranges (certified for
+population tables; their bootstrap confidence limits for samples).
 
 References
 ----------
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -63,7 +65,7 @@ def _mi_fallback(res: EstimateResult, h_y: float, k: int, majority: float) -> tu
     i_lo = min(i_lo, i_hi)
     acc = accuracy_interval((i_lo, i_hi), h_y, k, majority=majority)
     paper_lo = float(2.0 ** (i_lo - h_y))
-    paper_hi = float((i_hi + 1.0) / math.log2(k)) if k > 1 else 1.0
+    paper_hi = float(min((i_hi + 1.0) / math.log2(k), 1.0)) if k > 1 else 1.0  # an accuracy
     return (i_lo, i_hi), s_iv, acc, paper_lo, paper_hi
 
 
@@ -133,7 +135,7 @@ def performance_bounds(
     ``gain = Bayes - max(unimodal)``; ``gap = Bayes - late fusion``, where late fusion is the rule
     ``argmax_y p(y|x1) p(y|x2) / p(y)`` (its range: two LPs; the gap's: an LP and a MILP).
 
-    Verdicts follow the certified side only: ``"collect"`` when the gain's lower end exceeds
+    Verdicts follow the ends of the ranges only: ``"collect"`` when the gain's lower end exceeds
     ``min_gain``, ``"dont_collect"`` when its upper end is below it, otherwise
     ``"undetermined"``; likewise ``"interaction"`` / ``"late_fusion"`` / ``"undetermined"`` from
     the gap and ``fusion_threshold``. On sample tables the ends are replaced by bootstrap
@@ -202,7 +204,14 @@ def performance_bounds(
     else:
         d_gain, d_gap = gain, gap
         basis = "ranges over all joints with the given pairwise marginals (population tables)"
-    basis += "; Bayes accuracies of classifiers of the variables the estimate used"
+    clusters = res.extras.get("n_clusters") if isinstance(res.extras, Mapping) else None
+    if clusters and all(isinstance(c, int) for c in clusters):  # raw features, discretized
+        basis = (
+            f"accuracies of classifiers of the discretized features ({clusters[0]} and "
+            f"{clusters[1]} clusters), not of the raw ones, which can do better; " + basis
+        )
+    else:
+        basis += "; Bayes accuracies of classifiers of the variables the estimate used"
     which = "confidence limits" if sampled else "range"
     collect = _verdict(*d_gain, min_gain, "collect", "dont_collect")
     collect_reason = (

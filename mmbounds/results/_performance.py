@@ -50,7 +50,7 @@ class PerformanceBounds(ResultMixin):
     mi_accuracy_interval : (float, float)
         The fallback through ``I(X1,X2;Y)``: Feder--Merhav (or the majority rate) and Fano.
     paper_accuracy_lower, paper_accuracy_upper : float
-        The paper's forms ``2^{I_lo - H(Y)}`` and ``(I_hi + 1) / log2 K`` (not capped). The upper
+        The paper's forms ``2^{I_lo - H(Y)}`` and ``(I_hi + 1) / log2 K`` (capped at 1). The upper
         form is NOT guaranteed (it can fall below the Bayes accuracy on skewed priors); reported
         for comparison only.
     mi_interval, synergy_interval : (float, float)
@@ -143,8 +143,8 @@ class PerformanceBounds(ResultMixin):
         ]
 
     def _footer(self) -> list[str]:
-        return [
+        return [  # the basis first: what the accuracies are accuracies of
+            self.basis,
             f"data collection: {self.data_collection} — {self.data_collection_reason}",
             f"fusion: {self.fusion} — {self.fusion_reason}",
-            self.basis,
         ]
