@@ -148,3 +148,17 @@ def test_a_class_missing_from_one_labeled_source_is_named():
         warnings.simplefilter("always")
         Marginals.from_samples((x, y1), (x, y2), (x, x))
     assert not any("missing from one labeled source" in str(w.message) for w in caught)
+
+
+def test_paired_columns_swapped_are_suggested_as_the_cause():
+    # paired=(x2u, x1u) with x1 in {0, 1} and x2 in {2, 3, 4}: TV 1 on p(x1) and p(x2), and the
+    # warning only said to check that the sources come from one population
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 600)
+    a, b = (y + (rng.random(600) < 0.2)) % 2, rng.integers(0, 3, 600) + 2
+    with pytest.warns(InconsistentMarginalsWarning, match="paired columns swapped or recoded"):
+        Marginals.from_samples((a[:200], y[:200]), (b[200:400], y[200:400]), (b[400:], a[400:]))
+    with warnings.catch_warnings(record=True) as caught:  # a small disagreement: no such hint
+        warnings.simplefilter("always")
+        Marginals.from_samples((a[:200], y[:200]), (b[200:400], y[200:400]), (a[400:], b[400:]))
+    assert not any("swapped" in str(w.message) for w in caught)

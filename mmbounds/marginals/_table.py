@@ -231,12 +231,15 @@ class Marginals:
                 )
             excess = max(t - n for t, n in zip((tv_y, tv_x1, tv_x2), noise))
             # contradictions between sparse tables also arise from sampling: same allowance
+            swap = (
+                " (are the paired columns swapped or recoded?)" if max(tv_x1, tv_x2) > 0.5 else ""
+            )
             if excess > warn_tv or lost - max(noise) > warn_tv or no_joint:
                 warnings.warn(
                     f"the observed marginals disagree by up to {worst:.3g} in total variation "
                     f"(p(y) {tv_y:.3g}, p(x1) {tv_x1:.3g}, p(x2) {tv_x2:.3g}){unreachable}; "
                     "reconciled by maximum likelihood. Check that D1, D2 and DM come from the "
-                    "same population",
+                    "same population" + swap,
                     InconsistentMarginalsWarning,
                     stacklevel=4,
                 )
