@@ -93,6 +93,11 @@ def test_estimate_n_bootstrap_attaches_result_and_matches_bootstrap():
     assert later.n_bootstrap == 4 and set(later.intervals) == set(boot.intervals)
     with pytest.raises(ValueError, match=r"no samples in extras\['codes'\]"):
         bootstrap(mmbounds.estimate(np.full((2, 2, 2), 1 / 8)))
+    # discrete samples: the codes are not kept, and the message says what to call instead
+    a = np.arange(60) % 2
+    codes = mmbounds.estimate(x1=(a, a), x2=(a, a), paired=(a, a), confidence=None)
+    with pytest.raises(ValueError, match=r"For discrete samples, call bootstrap_codes\(x1, x2"):
+        bootstrap(codes)
 
 
 def test_bootstrap_parameter_errors(discrete_sources):

@@ -230,13 +230,16 @@ def bootstrap(
     Raises
     ------
     ValueError
-        If ``result`` carries no samples (it was computed from tables).
+        If ``result`` carries no samples: it was computed from tables, or from discrete samples
+        (whose codes are not kept; :func:`bootstrap_codes` takes them).
     """
     codes = result.extras.get("codes") if result.extras else None
     if codes is None:
         raise ValueError(
-            "result has no samples in extras['codes']; bootstrap needs a result computed from "
-            "x1=, x2=, paired= samples"
+            "result has no samples in extras['codes']: estimate keeps them for raw features "
+            "only. For discrete samples, call bootstrap_codes(x1, x2, paired) with the samples "
+            "(their population intervals are already in result.inference); a result of tables "
+            "has no samples to resample"
         )
     return bootstrap_codes(
         (codes["x1"], codes["y1"]),

@@ -1,8 +1,8 @@
 """Certificates of the fast BROJA solver: the feasible rounding and the dual lower bound.
 
 :func:`_round_feasible` makes a joint meet both marginals exactly (Altschuler, Weed and Rigollet
-2017, Algorithm 2), which gives the certified upper value; :func:`_lower_bound` evaluates the dual
-bound of :func:`._solution.dual_lower_bound` on the device; :func:`_certify` returns both and
+2017, Algorithm 2), which gives the certified upper value; :func:`_dual_bound_xp` evaluates the
+dual bound of :func:`._solution.dual_lower_bound` on the device; :func:`_certify` returns both and
 their gap, in bits.
 """
 
@@ -68,10 +68,5 @@ def _certify(pb: _Problem, q: Any, lam: Any, mu: Any) -> tuple[float, float, Any
     """``(gap, upper, q_feasible, lower)`` (bits) for the joint ``q`` and the potentials."""
     q_feas = _round_feasible(pb, q)
     upper = max(pb.h_y - _cond_entropy(pb.xp, q_feas), 0.0) / LN2
-    lower = _lower_bound(pb, lam, mu)
+    lower = _dual_bound_xp(pb, lam, mu)
     return max(upper - lower, 0.0), upper, q_feas, lower
-
-
-def _lower_bound(pb: _Problem, lam: Any, mu: Any) -> float:
-    """Certified lower bound (bits): :func:`._solution.dual_lower_bound` on the pruned problem."""
-    return _dual_bound_xp(pb, lam, mu)

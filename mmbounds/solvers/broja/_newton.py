@@ -45,13 +45,6 @@ def _add_diag(a: Any, v: Any) -> None:
     a.reshape(a.shape[0], n * n)[:, :: n + 1] += v
 
 
-def _block_diag_idx(xp: Any, n: int, k: int, offset: int) -> tuple[Any, Any]:
-    """Index of ``n`` diagonal ``k x k`` blocks from ``(offset, offset)`` on, shape (n, k, k)."""
-    base = offset + k * np.arange(n)[:, None, None]
-    ar = np.arange(k)
-    return xp.index(base + ar[None, :, None]), xp.index(base + ar[None, None, :])
-
-
 def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     """Assemble and factor the Newton matrix ``[[D1, C], [C^T, D2]]`` (with the gauge pins).
 
