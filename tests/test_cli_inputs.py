@@ -189,6 +189,11 @@ def test_csv_measurements_and_wide_files_are_refused_with_the_remedy(tmp_path, c
     dm.write_text("x1,x2\n" + "".join(f"{i % 2}.0,{i % 3}\n" for i in range(40)))
     assert main(argv) == 0
     capsys.readouterr()
+    codes = ("250.01", "401.9", "428.0")  # decimal category codes repeat: they are codes
+    d1.write_text("x1,y\n" + "".join(f"{codes[i % 3]},{i % 2}\n" for i in range(40)))
+    dm.write_text("x1,x2\n" + "".join(f"{codes[i % 3]},{i % 3}\n" for i in range(40)))
+    assert main(argv) == 0
+    capsys.readouterr()
     d1.write_text("x1,y\n" + "".join(f"{'a' if i % 2 else '1.5'},{i % 2}\n" for i in range(40)))
     dm.write_text("x1,x2\n" + "".join(f"{'a' if i % 2 else '1.5'},{i % 3}\n" for i in range(40)))
     assert main(argv) == 0

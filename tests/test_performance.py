@@ -307,6 +307,7 @@ def test_raw_features_say_the_accuracies_are_of_the_clusters() -> None:
     k1, k2 = res.extras["n_clusters"]
     perf = performance_bounds(res, n_resamples=5, progress=False)
     assert perf.basis.startswith(
-        f"accuracies of classifiers of the discretized features ({k1} and {k2} clusters)"
+        "accuracies of classifiers of the discretized features "
+        f"(modality 1 in {k1} clusters and modality 2 in {k2} clusters)"
     )
     assert str(perf).splitlines()[-3].strip() == perf.basis  # before the verdicts

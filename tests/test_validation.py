@@ -132,6 +132,10 @@ def test_broja_solvers_check_their_tables_and_options():
         broja_fast(ok, ok, tol=-1.0)
     with pytest.raises(ValueError, match="max_iter == 0"):
         broja_fast(ok, ok, max_iter=0)
+    assert broja_fast(ok, ok, max_iter=np.int64(50)).info.status == "optimal"  # numpy ints
+    # tables that disagree on p(y) by rounding, or by a Marginals(atol=...) the user chose, pass
+    shifted = ok + np.array([[2e-5, -2e-5], [0.0, 0.0]])
+    assert broja_fast(shifted, ok).min_mi >= 0.0
     with pytest.raises(ValueError, match="tol == -1, must be > 0"):
         pid(np.full((2, 2, 2), 1 / 8), tol=-1)
     with pytest.raises(TypeError, match="tol must be Real"):
@@ -148,3 +152,7 @@ def test_samples_given_as_tables_are_told_to_pass_them_by_name():
             mmbounds.estimate(data)
     t = [[0.25, 0.25], [0.25, 0.25]]  # three 2x2 tables as nested lists are still tables
     assert mmbounds.estimate((t, t, t)).synergy_upper == pytest.approx(1.0)
+    tt = ((0.25, 0.25), (0.25, 0.25))  # and as nested tuples
+    assert mmbounds.estimate((tt, tt, tt)).synergy_upper == pytest.approx(1.0)
+    t3 = ((0.1, 0.2, 0.2), (0.2, 0.2, 0.1))  # two rows of three: not samples of three either
+    assert mmbounds.estimate((t3, t3, tt)).shape == (2, 2, 3)

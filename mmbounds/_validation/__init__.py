@@ -145,6 +145,19 @@ def check_table(
     return arr
 
 
+def _sample_pair(t: Any) -> bool:
+    """Whether ``t`` looks like a pair of samples ``(x, y)`` rather than a two-row table: a tuple
+    of two columns that is not a non-negative numeric table summing to 1."""
+    if not (isinstance(t, tuple) and len(t) == 2):
+        return False
+    try:
+        arr = np.asarray(_plain(t, name="data"), dtype=np.float64)
+    except (TypeError, ValueError):  # ragged (features and labels) or text: samples
+        return True
+    table = arr.ndim == 2 and bool(np.all(arr >= 0)) and abs(float(arr.sum()) - 1.0) < 1e-6
+    return not table
+
+
 def check_data_form(data: Any) -> Any:
     """Tell three tables from one joint: the rule by which ``estimate(data)`` reads ``data``.
 
@@ -168,9 +181,8 @@ def check_data_form(data: Any) -> Any:
     if isinstance(data, tuple) or (
         isinstance(data, list) and data and not any(isinstance(t, list) for t in data)
     ):
-        if len(data) in (2, 3) and all(isinstance(t, tuple) and len(t) == 2 for t in data):
-            # ((x1, y1), (x2, y2), (x1u, x2u)): samples given where tables are expected (tables
-            # are arrays or nested lists, never tuples of two)
+        if len(data) in (2, 3) and all(_sample_pair(t) for t in data):
+            # ((x1, y1), (x2, y2), (x1u, x2u)): samples given where tables are expected
             raise TypeError(
                 "data holds pairs of arrays, which look like samples; pass them by name: "
                 "estimate(x1=(x1, y1), x2=(x2, y2), paired=(x1u, x2u)). As its first argument "

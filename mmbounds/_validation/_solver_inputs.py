@@ -9,12 +9,13 @@ import numpy as np
 __all__ = ["check_label_marginals"]
 
 
-def check_label_marginals(p_x1y: Any, p_x2y: Any, *, atol: float = 1e-6) -> None:
+def check_label_marginals(p_x1y: Any, p_x2y: Any, *, atol: float = 1e-3) -> None:
     """Check the two source-label tables a BROJA solver is given; raise if they are not valid.
 
     The solvers take these tables as they are (numpy or torch, no copy), so this only checks:
     two 2-D tables with the same labels, finite and non-negative (down to ``-1e-12``), each
-    summing to 1 and agreeing on ``p(y)`` within ``atol``.
+    summing to 1 and agreeing on ``p(y)`` within ``atol`` (loose: it catches wrong tables, not
+    rounding; ``Marginals`` keeps tables that disagree by up to its own ``atol`` unreconciled).
 
     Parameters
     ----------
@@ -53,6 +54,6 @@ def check_label_marginals(p_x1y: Any, p_x2y: Any, *, atol: float = 1e-6) -> None
     gap = float(np.max(np.abs(a.sum(axis=0) - b.sum(axis=0))))
     if gap > atol:
         raise ValueError(
-            f"p_x1y and p_x2y disagree on p(y) by {gap:.3g}; reconcile them first "
-            "(mmbounds.Marginals(..., reconcile=True))"
+            f"p_x1y and p_x2y disagree on p(y) by {gap:.3g}; build them with mmbounds.Marginals, "
+            "which reconciles tables that disagree by more than its atol (default 1e-9)"
         )

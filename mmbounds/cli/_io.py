@@ -65,7 +65,12 @@ def load_npz(path: str) -> dict[str, np.ndarray] | np.ndarray:
 
 
 def _fractional(values: list[str]) -> str | None:
-    """A value of a column of numbers that is not a whole number (the first), else None."""
+    """For a column of measurements, one that is not a whole number, else None.
+
+    Measurements: numbers, some not whole, and more distinct values than ``max(20, n / 10)``
+    (decimal category codes such as 401.9 repeat; measurements mostly do not)."""
+    if len(set(values)) <= max(20, len(values) / 10):
+        return None
     example = None
     for v in values:
         try:
@@ -88,10 +93,10 @@ def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str]
     path : str
         The CSV file, as given on the command line (``--d1``, ``--d2`` or ``--dm``).
     features : tuple of int
-        The columns that hold a modality. A modality column of numbers that are not all whole
-        numbers is refused: read as codes, each distinct value would become a category (a
-        column of 382 measurements gave a 382-value modality where the Python API, given the
-        same numbers, discretizes them into a few clusters).
+        The columns that hold a modality. A modality column of measurements (numbers, not all
+        whole, with more than ``max(20, n / 10)`` distinct values) is refused: read as codes,
+        each distinct value would become a category (382 measurements gave a 382-value modality
+        where the Python API, given the same numbers, discretizes them into a few clusters).
 
     Returns
     -------
@@ -104,7 +109,7 @@ def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str]
     UsageError
         If ``path`` does not exist, is a folder, is not UTF-8 text, is malformed CSV, has no row
         after the header, has a row without exactly two columns, or a modality column of
-        numbers that are not whole numbers (``features``).
+        measurements (``features``).
     OSError
         If the file exists but cannot be opened (no read permission: ``PermissionError``).
     """

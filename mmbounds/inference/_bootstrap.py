@@ -236,8 +236,9 @@ def bootstrap(
     codes = result.extras.get("codes") if result.extras else None
     if codes is None:
         raise ValueError(
-            "result has no samples in extras['codes']: estimate keeps them for raw features "
-            "only. For discrete samples, call bootstrap_codes(x1, x2, paired) with the samples "
+            "result has no samples in extras['codes']: estimate keeps them for raw features, "
+            "and for discrete samples only with classifier= or n_bootstrap. For discrete "
+            "samples, call bootstrap_codes(x1, x2, paired) with the samples "
             "(their population intervals are already in result.inference); a result of tables "
             "has no samples to resample"
         )

@@ -345,9 +345,9 @@ def infer_population(
     sample_upper : float, optional
         The tightest certified upper bound on S of ``m`` (``EstimateResult.synergy_upper``, which
         :func:`mmbounds.estimate` passes). The resamples recompute only the cheaper bounds; where
-        this one is lower, ``S_U``'s interval is measured against it
-        (:func:`._intervals.tighten_upper_end`), so that its lower limit and estimate hold for the
-        upper end of the identified set and not only for the cheaper bound.
+        this one is lower, ``S_U``'s lower limit comes down by the difference in ``"bootstrap"``
+        mode (:func:`._upper_end.tighten_upper_end`), so that it holds for the upper end of the
+        identified set and not only for the cheaper bound.
 
     Returns
     -------
@@ -407,11 +407,20 @@ def infer_population(
         )
         sparse_note = _sparse_note(tables, m.shape[2])
         n_done = reps.shape[0]
-    if sample_upper is not None:
-        intervals = tighten_upper_end(intervals, sample_upper, mode, negligible)
+    gain = None
+    if sample_upper is not None and mode == "bootstrap":
+        gain = intervals["synergy_upper_end"].plugin - sample_upper
+        intervals = tighten_upper_end(intervals, sample_upper, negligible)
         if ends is not None:
-            ends = tighten_upper_end(ends, sample_upper, mode, negligible)
+            ends = tighten_upper_end(ends, sample_upper, negligible)
     identifiable, notes = _notes(intervals, mode, negligible, ends)
+    if gain is not None and gain > 1e-12:
+        notes.append(
+            f"S_U's estimate is that of the upper bounds recomputed per resample "
+            f"({intervals['synergy_upper_end'].plugin:.3f} bits on the sample); branch-and-bound "
+            f"certifies S <= {sample_upper:.3f} on the sample tables, so S_U's lower limit is "
+            f"lowered by the difference ({gain:.3f})"
+        )
     if sparse_note is not None:
         notes.append(sparse_note)
     return PopulationInference(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import Counter
 from collections.abc import Hashable
@@ -14,7 +15,8 @@ from ..exceptions import EstimationWarning, InconsistentMarginalsWarning
 __all__ = ["categories_of", "index_of", "count_table", "check_count_totals", "check_label_sources"]
 
 #: a class absent from one labeled source is named when the other source has so many of it that
-#: this many were expected (sampling both from one population, absence then has odds e^-5)
+#: this many were expected, at least (with K classes the threshold is ln(1000 K): sampling both
+#: sources from one population, some class then goes missing by chance with probability < 1%)
 MISSING_CLASS_EXPECTED = 5.0
 
 
@@ -150,9 +152,10 @@ def check_label_sources(
     """Refuse a single class; name the classes one labeled source lacks though the other has many.
 
     A class seen ``c`` times among the ``n_b`` labels of one source is expected about
-    ``c n_a / n_b`` times among the ``n_a`` of the other; from :data:`MISSING_CLASS_EXPECTED` on,
-    its absence is unlikely to be chance (odds below ``e^-5``), and the warning names it. The
-    reconciliation still runs (its own warning gives the total variation).
+    ``c n_a / n_b`` times among the ``n_a`` of the other; from ``max(5, ln(1000 K))`` on (``K``
+    classes, :data:`MISSING_CLASS_EXPECTED`), an absence is unlikely to be chance (some class of
+    one population goes missing this way with probability under about 1%), and the warning names
+    it. The reconciliation still runs (its own warning gives the total variation).
 
     Parameters
     ----------
@@ -182,12 +185,14 @@ def check_label_sources(
         )
     counts = [Counter(y.tolist() if isinstance(y, np.ndarray) else list(y)) for y in (y1, y2)]
     sizes = (max(len(y1), 1), max(len(y2), 1))
+    # P(a class expected m times is absent) ~ e^-m; 2 K such events, and m itself estimated
+    threshold = max(MISSING_CLASS_EXPECTED, math.log(1000.0 * len(classes)))
     missing = []
     for c in classes:
         for have, lack in ((0, 1), (1, 0)):
             seen = int(counts[have].get(c, 0))
             expected = seen * sizes[lack] / sizes[have]
-            if counts[lack].get(c, 0) == 0 and expected >= MISSING_CLASS_EXPECTED:
+            if counts[lack].get(c, 0) == 0 and expected >= threshold:
                 missing.append(f"{c!r} ({seen} in {names[have]}, none in {names[lack]})")
     if missing:
         warnings.warn(

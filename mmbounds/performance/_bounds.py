@@ -205,10 +205,15 @@ def performance_bounds(
         d_gain, d_gap = gain, gap
         basis = "ranges over all joints with the given pairwise marginals (population tables)"
     clusters = res.extras.get("n_clusters") if isinstance(res.extras, Mapping) else None
-    if clusters and all(isinstance(c, int) for c in clusters):  # raw features, discretized
+    if clusters and any(isinstance(c, int) for c in clusters):  # raw features, discretized
+        which = " and ".join(
+            f"modality {i + 1} in {c} clusters"
+            for i, c in enumerate(clusters)
+            if isinstance(c, int)
+        )
         basis = (
-            f"accuracies of classifiers of the discretized features ({clusters[0]} and "
-            f"{clusters[1]} clusters), not of the raw ones, which can do better; " + basis
+            f"accuracies of classifiers of the discretized features ({which}), not of the raw "
+            "ones, which can do better; " + basis
         )
     else:
         basis += "; Bayes accuracies of classifiers of the variables the estimate used"

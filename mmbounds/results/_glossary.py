@@ -194,14 +194,14 @@ _TERMS: dict[str, Term] = {
         "S_U",
         "upper end of the identified set (an upper bound on it)",
         "`inference['synergy_upper_end']`: interval for "
-        "the population's largest S compatible with its marginals. Its upper limit is that of "
-        "the best closed-form upper bound (the coupling bounds and H(Y)-(R+U1+U2), recomputed "
-        "per resample), and at least the smallest of the upper limits (Bonferroni) of eight "
-        "bounds without coupling (H(Y), H(X1,X2), I(Xi;Y)+H(Xj|Xi) minus R+U1+U2; H(Y|Xi), "
-        "H(Xj|Xi)), since the coupling bounds' plug-in is biased low where S is at the top of "
-        "its set. Where the sample's tightest bound (branch-and-bound, not resampled) is lower, "
-        "the estimate and the lower limit come down by the difference (certified mode: the "
-        "lower limit becomes S_L's)",
+        "the population's best closed-form upper bound on S (the coupling bounds and "
+        "H(Y)-(R+U1+U2), recomputed per resample): at least the largest S compatible with its "
+        "marginals, so its upper limit bounds that S from above; that limit is at least the "
+        "smallest of the upper limits (Bonferroni) of eight bounds without coupling (H(Y), "
+        "H(X1,X2), I(Xi;Y)+H(Xj|Xi) minus R+U1+U2; H(Y|Xi), H(Xj|Xi)), since the coupling "
+        "bounds' plug-in is biased low where S is at the top of its set. Where branch-and-bound "
+        "(not resampled) certifies a lower bound on the sample, the lower limit comes down by "
+        "the difference, so that it holds for the largest S itself",
     ),
     "present": _t(
         "present",

@@ -23,9 +23,9 @@ class Interval(ResultMixin):
     name : str
         ``redundancy``, ``unique1``, ``unique2``, ``synergy`` (the parameter itself),
         ``synergy_lower_end`` / ``synergy_upper_end`` (the ends of its identified set; the upper
-        end's upper limit is that of the best upper bound recomputed per resample, at or above the
-        largest S the marginals allow, and its estimate and lower limit are lowered by the
-        sample's branch-and-bound gain, since that bound is not resampled).
+        end as the best upper bound recomputed per resample, which may lie above the largest S
+        the marginals allow: the branch-and-bound bound is not resampled, and in ``"bootstrap"``
+        mode its gain on the sample lowers the lower limit, so that it holds for that S).
     estimate : float
         Point estimate: bias-corrected in ``"bootstrap"`` mode, the plug-in value in
         ``"certified"`` mode (for ``synergy``: the midpoint of the estimated identified set).

@@ -81,6 +81,7 @@ from :mod:`._certify`.
 
 from __future__ import annotations
 
+import numbers
 import time
 import warnings
 from typing import Any
@@ -202,7 +203,7 @@ def broja_fast(
     if start not in ("auto", "cold", "alternating"):
         raise ValueError(f"start must be 'auto', 'cold' or 'alternating', got {start!r}")
     check_scalar(tol, name="tol", min_val=0.0, include_min=False)
-    check_scalar(max_iter, name="max_iter", kind=int, min_val=1)
+    check_scalar(max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
     args = (p_x1y, p_x2y, tol, max_iter, backend, device, verbose, progress, layout, start)
     with one_blas_thread():  # faster here, and results independent of the thread count
         return _solve(*args)
