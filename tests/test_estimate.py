@@ -9,6 +9,7 @@ import pytest
 
 import mmbounds
 from mmbounds import EstimateResult, Marginals, estimate
+from mmbounds.data import random_joint, sample_joint
 
 from .conftest import CANONICAL, random_table
 
@@ -285,3 +286,18 @@ def test_results_pickle_and_come_back_read_only():
     assert isinstance(back.extras["codes"], MappingProxyType)
     with pytest.raises(TypeError):
         back.solver_info["x"] = None
+
+
+def test_a_repeated_seeded_call_gives_an_equal_result():
+    # equality compares the numbers, not wall times (results held Marginals, which had no __eq__)
+    p = random_joint((3, 3, 2), random_state=4)
+    a, b = estimate(p, random_state=0), estimate(p, random_state=0)
+    assert a == b and a.marginals == b.marginals and a.timings != b.timings
+    other = estimate(random_joint((3, 3, 2), random_state=5), random_state=0)
+    assert a != other and a.marginals != other.marginals and a.marginals != 1
+    s = [sample_joint(p, 300, random_state=k) for k in range(3)]
+    run = {"random_state": 0, "progress": False, "options": {"n_resamples": 10}}
+    first, second = (estimate(x1=s[0][::2], x2=s[1][1:], paired=s[2][:2], **run) for _ in range(2))
+    assert first == second and first.inference == second.inference
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(a.marginals)

@@ -333,3 +333,13 @@ def test_the_note_quotes_the_reported_upper_limit_on_sparse_tables():
     ends = ivs(0.910)
     ends["synergy_upper_end"] = Interval("synergy_upper_end", 0.0, 0.0, 0.9, 0.0, "undetermined")
     assert _notes(ivs(math.log2(3)), "bootstrap", 0.01, ends)[0]
+
+
+def test_solver_residues_are_never_present_even_with_negligible_zero():
+    # with negligible=0, a residue of 1e-10 bits was called "present"
+    from mmbounds.inference._intervals import RESIDUE, verdict
+
+    assert verdict(RESIDUE / 10, 0.3, 0.0) == "undetermined"
+    assert verdict(RESIDUE * 10, 0.3, 0.0) == "present"
+    assert verdict(0.0, RESIDUE / 10, 0.0) == "absent"
+    assert verdict(0.0, RESIDUE / 10, 0.01) == "absent"

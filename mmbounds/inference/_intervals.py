@@ -92,8 +92,15 @@ VARIANTS = (*BOOTSTRAP_INTERVALS, "percentile")
 _NAMES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
 
 
+#: bits below which a value is a solver residue, whatever ``negligible`` is (with
+#: ``negligible=0`` a residue of 1e-10 bits must not read as "present")
+RESIDUE = 1e-9
+
+
 def verdict(low: float, high: float, negligible: float) -> str:
     """``present`` above ``negligible`` bits, ``absent`` below, else ``undetermined``.
+
+    Values within :data:`RESIDUE` (1e-9 bits) of 0 count as 0 even with ``negligible=0``.
 
     Parameters
     ----------
@@ -112,10 +119,13 @@ def verdict(low: float, high: float, negligible: float) -> str:
     --------
     >>> verdict(0.2, 0.5, 0.01), verdict(0.0, 0.005, 0.01), verdict(0.0, 0.5, 0.01)
     ('present', 'absent', 'undetermined')
+    >>> verdict(1e-10, 0.5, 0.0), verdict(0.0, 1e-10, 0.0)
+    ('undetermined', 'absent')
     """
-    if low > negligible:
+    floor = max(negligible, RESIDUE)
+    if low > floor:
         return "present"
-    if high < negligible:
+    if high < floor:
         return "absent"
     return "undetermined"
 

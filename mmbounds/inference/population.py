@@ -48,7 +48,7 @@ from ..raw.samples import samples_per_cell
 from ..results import Interval, PopulationInference
 from ._certified import certified_intervals
 from ._functionals import FUNCTIONALS, functionals
-from ._intervals import PRESENT_MIN_PER_CELL, VARIANTS
+from ._intervals import PRESENT_MIN_PER_CELL, RESIDUE, VARIANTS
 from ._parallel import captured_warnings, run_tasks
 from ._sparse import UPPER_MIN_PER_CELL, floored, raised, sample_intervals
 from ._upper_end import tighten_upper_end
@@ -243,7 +243,8 @@ def _notes(
         f"verdicts: present = above {negligible:g} bits, absent = below {negligible:g} bits, "
         "with that confidence",
     ]
-    identifiable = not (decide_lo.low <= negligible and decide_hi.low > negligible)
+    floor = max(negligible, RESIDUE)
+    identifiable = not (decide_lo.low <= floor and decide_hi.low > floor)
     if not identifiable:
         notes.append(
             f"the pairwise marginals cannot tell whether synergy is present: the least synergy "

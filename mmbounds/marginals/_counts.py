@@ -12,7 +12,15 @@ import numpy as np
 
 from ..exceptions import EstimationWarning, InconsistentMarginalsWarning
 
-__all__ = ["categories_of", "index_of", "count_table", "check_count_totals", "check_label_sources"]
+__all__ = [
+    "categories_of",
+    "index_of",
+    "count_table",
+    "check_count_totals",
+    "check_label_sources",
+    "check_table_shapes",
+    "equal_values",
+]
 
 #: a class absent from one labeled source is named when the other source has so many of it that
 #: this many were expected, at least (with K classes the threshold is ln(1000 K): sampling both
@@ -203,3 +211,49 @@ def check_label_sources(
             InconsistentMarginalsWarning,
             stacklevel=5,
         )
+
+
+def check_table_shapes(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> None:
+    """Raise ``ValueError`` unless ``p_x1y``, ``p_x2y`` and ``p_x1x2`` index the same values.
+
+    Parameters
+    ----------
+    p1, p2, p12 : ndarray
+        ``p_x1y`` (n_x1, n_y), ``p_x2y`` (n_x2, n_y) and ``p_x1x2`` (n_x1, n_x2).
+    """
+    if p1.shape[1] != p2.shape[1]:
+        raise ValueError(
+            f"p_x1y has {p1.shape[1]} label values but p_x2y has {p2.shape[1]}; "
+            "both must index the same y values"
+        )
+    if p12.shape != (p1.shape[0], p2.shape[0]):
+        raise ValueError(
+            f"p_x1x2 has shape {p12.shape} but p_x1y, p_x2y imply (|X1|, |X2|) = "
+            f"({p1.shape[0]}, {p2.shape[0]})"
+        )
+
+
+def equal_values(a: Any, b: Any) -> bool:
+    """Whether two values are equal, comparing arrays (also inside tuples) element by element.
+
+    Parameters
+    ----------
+    a, b : object
+        Values, arrays or tuples of them.
+
+    Returns
+    -------
+    bool
+        True when equal (arrays: same shape and entries).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> equal_values((np.zeros(2), 1), (np.zeros(2), 1)), equal_values(np.zeros(2), np.ones(2))
+    (True, False)
+    """
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(equal_values(x, y) for x, y in zip(a, b))
+    return bool(a == b)

@@ -18,7 +18,15 @@ import numpy as np
 from .._validation import check_labels, check_scalar, check_spellings, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
-from ._counts import categories_of, check_count_totals, check_label_sources, count_table, index_of
+from ._counts import (
+    categories_of,
+    check_count_totals,
+    check_label_sources,
+    check_table_shapes,
+    count_table,
+    equal_values,
+    index_of,
+)
 from ._realizable import check_realizable
 from ._reconcile import reconcile_ml, tv_distance, unreachable_mass
 
@@ -35,19 +43,6 @@ _DEFAULTS = {
     "realizable": None,
     "accelerate": False,
 }
-
-
-def _check_shapes(p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> None:
-    if p1.shape[1] != p2.shape[1]:
-        raise ValueError(
-            f"p_x1y has {p1.shape[1]} label values but p_x2y has {p2.shape[1]}; "
-            "both must index the same y values"
-        )
-    if p12.shape != (p1.shape[0], p2.shape[0]):
-        raise ValueError(
-            f"p_x1x2 has shape {p12.shape} but p_x1y, p_x2y imply (|X1|, |X2|) = "
-            f"({p1.shape[0]}, {p2.shape[0]})"
-        )
 
 
 class Marginals:
@@ -128,7 +123,7 @@ class Marginals:
         p12 = check_table(p_x1x2, name="p_x1x2", ndim=2, normalize=normalize)
         check_scalar(atol, name="atol", min_val=0.0)
         check_scalar(warn_tv, name="warn_tv", min_val=0.0)
-        _check_shapes(p1, p2, p12)
+        check_table_shapes(p1, p2, p12)
         if sample_sizes is not None:
             if isinstance(sample_sizes, (str, bytes)) or not hasattr(sample_sizes, "__len__"):
                 raise TypeError(
@@ -291,6 +286,12 @@ class Marginals:
         if hasattr(self, "consistency"):
             raise AttributeError("Marginals is immutable")
         object.__setattr__(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the tables, the observed tables, the categories and the report are equal."""
+        if not isinstance(other, Marginals):
+            return NotImplemented
+        return all(equal_values(getattr(self, k), getattr(other, k)) for k in self.__slots__)
 
     # pickling (worker processes of joblib or Dask): the slots as they are, arrays read-only again
     def __getstate__(self) -> dict[str, Any]:

@@ -93,6 +93,12 @@ class EstimateResult(ResultMixin):
         the solver tolerance and ``synergy_lower <= S <= synergy_upper`` is proven (always for
         ``"ok"`` and ``"warning"``); False when a degraded BROJA solve left R, U1, U2 uncertified.
         ``to_dict()`` also gives ``status_meaning``; ``status_text`` says it all in one line.
+
+    Notes
+    -----
+    Two results compare equal (``==``) when their numbers, bounds, marginals, solver records and
+    inference are equal; ``timings``, the solvers' wall times and ``extras`` (fitted discretizers,
+    codes) are not compared, so a seeded call repeated gives an equal result.
     """
 
     redundancy: float
@@ -113,14 +119,14 @@ class EstimateResult(ResultMixin):
     n_support: int
     consistency: ConsistencyReport
     solver_info: Mapping[str, Any]
-    timings: Mapping[str, float]
+    timings: Mapping[str, float] = field(compare=False)
     status: str
     message: str
     backend: str
     random_state: int | None
     mmbounds_version: str
     marginals: Any = field(repr=False)
-    extras: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    extras: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
     residuals: Mapping[str, float] = field(default_factory=dict)
     inference: Any = None
     valid: bool = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -92,4 +92,4 @@ class SolverInfo:
     residual: float
     status: str
     method: str
-    solve_time_s: float = 0.0
+    solve_time_s: float = field(default=0.0, compare=False)
