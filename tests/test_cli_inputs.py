@@ -206,3 +206,30 @@ def test_csv_measurements_and_wide_files_are_refused_with_the_remedy(tmp_path, c
         "line 2 does not have exactly two columns (its first column looks like a row index" in err
     )
     assert "x1,y for --d1, x2,y for --d2 and x1,x2 for --dm" in err
+
+
+def test_csv_headers_that_say_the_columns_are_swapped_are_refused(tmp_path, capsys):
+    # the headers were ignored: x2,x1 in --dm ran with only a total-variation warning and gave
+    # another decomposition
+    d1, d2, dm = (tmp_path / n for n in ("d1.csv", "d2.csv", "dm.csv"))
+    rows = range(60)
+    d1.write_text("age,label\n" + "".join(f"{i % 2},{i % 2}\n" for i in rows))
+    d2.write_text("smoker,label\n" + "".join(f"{i % 3},{i % 2}\n" for i in rows))
+    dm.write_text("smoker,age\n" + "".join(f"{i % 3},{i % 2}\n" for i in rows))
+    argv = ["estimate", "--d1", str(d1), "--d2", str(d2), "--dm", str(dm), "--confidence", "0"]
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert "--dm" in err and "'smoker', 'age'" in err and "look swapped" in err
+    dm.write_text("age,smoker\n" + "".join(f"{i % 2},{i % 3}\n" for i in rows))
+    assert main(argv) == 0
+    capsys.readouterr()
+    d1.write_text("label,age\n" + "".join(f"{i % 2},{i % 2}\n" for i in rows))
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert "--d1" in err and "first column is named 'label'" in err
+    # free names that do not repeat, or that repeat consistently, are not checked
+    d1.write_text("feature,y\n" + "".join(f"{i % 2},{i % 2}\n" for i in rows))
+    d2.write_text("feature,y\n" + "".join(f"{i % 3},{i % 2}\n" for i in rows))
+    dm.write_text("a,b\n" + "".join(f"{i % 2},{i % 3}\n" for i in rows))
+    assert main(argv) == 0
+    capsys.readouterr()

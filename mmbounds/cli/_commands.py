@@ -19,7 +19,7 @@ from ._io import (
     format_result,
     load_npz,
     print_rows,
-    read_pairs_csv,
+    read_sources_csv,
     save_result_plot,
 )
 
@@ -212,10 +212,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     elif args.d1 and args.d2 and args.dm:
         confidence = 0.95 if args.confidence is None else args.confidence
         try:
+            d1, d2, dm = read_sources_csv(args.d1, args.d2, args.dm)
             res = estimate(
-                x1=read_pairs_csv(args.d1, features=(0,)),
-                x2=read_pairs_csv(args.d2, features=(0,)),
-                paired=read_pairs_csv(args.dm, features=(0, 1)),
+                x1=d1,
+                x2=d2,
+                paired=dm,
                 confidence=confidence or None,
                 options={**options, "inference": args.inference or "bootstrap"},
                 random_state=args.seed,

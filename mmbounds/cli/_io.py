@@ -16,6 +16,7 @@ __all__ = [
     "PLOT_FORMATS",
     "load_npz",
     "read_pairs_csv",
+    "read_sources_csv",
     "check_target",
     "print_rows",
     "format_result",
@@ -113,6 +114,13 @@ def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str]
     OSError
         If the file exists but cannot be opened (no read permission: ``PermissionError``).
     """
+    return _read_csv(path, features)[1]
+
+
+def _read_csv(
+    path: str, features: tuple[int, ...]
+) -> tuple[tuple[str, str], tuple[list[str], list[str]]]:
+    """The header and the two columns of ``path`` (see :func:`read_pairs_csv`)."""
     p = Path(path)
     if not p.exists():
         raise UsageError(f"file not found: {path}")
@@ -144,6 +152,7 @@ def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str]
             "discretizes them) or discretize them first"
         )
     cols = [r[0] for r in body], [r[1] for r in body]
+    header = (rows[0][0].strip(), rows[0][1].strip()) if len(rows[0]) == 2 else ("", "")
     for k in features:
         example = _fractional(cols[k])
         if example is not None:
@@ -153,7 +162,57 @@ def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str]
                 "first (e.g. mmbounds.raw.Discretizer), or pass the numbers to mmbounds.estimate "
                 "in Python, which discretizes raw features"
             )
-    return cols
+    return header, cols
+
+
+def read_sources_csv(d1: str, d2: str, dm: str) -> tuple[tuple[list[str], list[str]], ...]:
+    """Read ``--d1``, ``--d2`` and ``--dm`` and check that their headers do not contradict.
+
+    The headers are free names, but where they repeat they must say the same: ``--dm``'s two
+    columns must not be ``--d2``'s and ``--d1``'s first columns in reverse (x2,x1 instead of
+    x1,x2), and the label column of one labeled file must not be the first column of the other or
+    of ``--dm`` (x1 and y swapped). Such files run without error and give another decomposition.
+
+    Parameters
+    ----------
+    d1, d2, dm : str
+        The CSV files of ``x1,y``, ``x2,y`` and ``x1,x2`` (see :func:`read_pairs_csv`).
+
+    Returns
+    -------
+    tuple of 3 pairs of lists of str
+        The two columns of each file, in the order ``d1, d2, dm``.
+
+    Raises
+    ------
+    UsageError
+        As :func:`read_pairs_csv`, or if the headers say the columns are swapped.
+    """
+    (h1, c1), (h2, c2), (hm, cm) = (
+        _read_csv(d1, (0,)),
+        _read_csv(d2, (0,)),
+        _read_csv(dm, (0, 1)),
+    )
+    a1, y1 = (v.casefold() for v in h1)
+    a2, y2 = (v.casefold() for v in h2)
+    m1, m2 = (v.casefold() for v in hm)
+    named = all((a1, y1, a2, y2, m1, m2)) and len({a1, a2}) == 2
+    if named and (m1, m2) == (a2, a1):
+        raise UsageError(
+            f"--dm {dm}: its columns are named {hm[0]!r}, {hm[1]!r}, but --d1's modality column "
+            f"is {h1[0]!r} and --d2's {h2[0]!r}: the paired columns look swapped. Put the column "
+            "of x1 first (or rename the headers if the names mean something else)"
+        )
+    for flag, path, header, label, other in (("--d1", d1, h1, y1, y2), ("--d2", d2, h2, y2, y1)):
+        first = header[0].casefold()
+        if named and first == other and first != label:
+            raise UsageError(
+                f"{flag} {path}: its first column is named {header[0]!r}, the label column of "
+                "the other labeled file: the columns look swapped. Each labeled file holds the "
+                "modality first and the label second (or rename the headers if the names mean "
+                "something else)"
+            )
+    return c1, c2, cm
 
 
 def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
