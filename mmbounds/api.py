@@ -48,7 +48,7 @@ def estimate(
     classifier: Any = None,
     confidence: float | None = 0.95,
     options: Options | dict[str, Any] | None = None,
-    random_state: Any = None,
+    random_state: Any = 0,
     progress: bool = True,
 ) -> EstimateResult:
     """Redundancy, uniqueness and bounds on synergy without labeled multimodal data (bits).
@@ -90,8 +90,10 @@ def estimate(
         How to compute: ``solver``, ``tol``, ``backend``, ``device``, budgets, ``normalize``,
         ``reconcile``, ``n_jobs``, ``inference``, ``n_resamples``, ``negligible``, ``n_bootstrap``
         (see :class:`mmbounds.Options`).
-    random_state : None, int or numpy.random.Generator
-        Seed for every randomised step; one int reproduces the whole estimate.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed for every randomised step; one int reproduces the whole estimate, and the default
+        makes repeated calls give the same numbers. ``None`` draws fresh entropy (the witness
+        search's restarts and the resamples then change from call to call).
     progress : bool, default True
         Show one progress bar over the whole call (stderr): discretizing, counting and
         reconciling, the solve and every bound, the population resamples and the bootstrap. It

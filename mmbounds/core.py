@@ -82,7 +82,7 @@ def estimate_marginals(
     bounds: Any = "auto",
     posteriors: tuple[Any, Any] | None = None,
     options: Options | dict[str, Any] | None = None,
-    random_state: Any = None,
+    random_state: Any = 0,
     progress: bool = False,
 ) -> EstimateResult:
     """R, U1, U2 and bounds on S from tables (bits); see :func:`mmbounds.estimate`.
@@ -99,7 +99,7 @@ def estimate_marginals(
         estimates).
     options : Options or dict, optional
         Solver options (:class:`mmbounds.Options`).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds the randomised searches.
     progress : bool
         Show a progress bar over the steps.
@@ -157,7 +157,7 @@ def solve_marginals(
     bounds: Any = "auto",
     posteriors: tuple[np.ndarray, np.ndarray] | None = None,
     options: Options,
-    random_state: Any = None,
+    random_state: Any = 0,
     progress: bool | Progress = False,
     _size_checked: bool = False,
 ) -> EstimateResult:
@@ -175,7 +175,7 @@ def solve_marginals(
         Validated classifier posteriors (the ``*_classifiers`` bounds).
     options : Options
         Solver options.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds randomised searches.
     progress : bool or Progress
         Show a progress bar (stderr), or tick the caller's (one step for the BROJA solve and one

@@ -137,7 +137,7 @@ def evaluate(
     parts: PIDParts | None = None,
     posteriors: tuple[Any, Any] | None = None,
     options: Options | dict[str, Any] | None = None,
-    random_state: Any = None,
+    random_state: Any = 0,
 ) -> float:
     """One registered bound for the marginals ``m``, in bits.
 
@@ -153,7 +153,7 @@ def evaluate(
         Classifier posteriors on the paired samples (the ``*_classifiers`` bounds).
     options : Options or dict, optional
         Solver options (see :class:`mmbounds.Options`).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds randomised searches.
 
     Returns
@@ -199,7 +199,7 @@ def _bound_function(name: str) -> Any:
         *,
         parts: PIDParts | None = None,
         options: Options | dict[str, Any] | None = None,
-        random_state: Any = None,
+        random_state: Any = 0,
     ) -> float:
         return evaluate(name, m, parts=parts, options=options, random_state=random_state)
 
@@ -220,7 +220,7 @@ parts : PIDParts, optional
     R, U1, U2 already solved for ``m``.
 options : Options or dict, optional
     Solver options (``solver``, ``tol``, ``max_iter``, ``backend``, ``device``, budgets).
-random_state : None, int or numpy.random.Generator
+random_state : None, int or numpy.random.Generator, default 0
     Seeds randomised searches.
 
 Returns

@@ -93,7 +93,7 @@ def dataset_rows(
     multibench: str | os.PathLike | None = None,
     allow_pickle: bool = False,
     random_state: int = 0,
-    progress: bool = False,
+    progress: bool = True,
 ) -> list[dict[str, Any]]:
     """Truth and every bound (bits) for each dataset / modality pair of one group.
 
@@ -112,7 +112,7 @@ def dataset_rows(
         (default: the restricted reader of :func:`mmbounds.data.load_multibench_affect`).
     random_state : int
         Seed of the generators and discretizers.
-    progress : bool
+    progress : bool, default True
         tqdm progress bar on stderr.
 
     Returns

@@ -201,7 +201,7 @@ def synthetic_study(
     shape: tuple[int, int, int] = (2, 2, 2),
     random_state: int = 0,
     n_jobs: int = 1,
-    progress: bool = False,
+    progress: bool = True,
 ) -> SyntheticStudy:
     """Compute the true synergy and every bound (via :func:`mmbounds.estimate`) on random tables.
 
@@ -221,7 +221,7 @@ def synthetic_study(
     n_jobs : int
         Processes (spawned; 1 runs in this process). One BROJA solve costs ~5 ms for 2×2×2 and
         :func:`mmbounds.estimate` runs several solvers, so 100,000 tables take tens of minutes.
-    progress : bool
+    progress : bool, default True
         tqdm progress bar on stderr.
 
     Returns

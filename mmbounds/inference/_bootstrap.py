@@ -110,6 +110,7 @@ def _one_replicate(
             posteriors=post,
             options=options,
             random_state=seed,
+            progress=False,
         )
     out = {k: float(getattr(res, k)) for k in _MAIN}
     out.update({b.name: float(b.value) for b in res.bounds})
@@ -126,7 +127,7 @@ def bootstrap_codes(
     confidence: float = 0.95,
     n_jobs: int | None = None,
     progress: bool | Progress = True,
-    random_state: Any = None,
+    random_state: Any = 0,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,
 ) -> BootstrapResult:
@@ -148,7 +149,7 @@ def bootstrap_codes(
         depend on it.
     progress : bool, default True
         tqdm bar over replicates (it appears at the first replicate done after a second).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Source of the replicate seeds.
     bounds : "auto", "all" or names
         Bounds of each replicate (as in :func:`mmbounds.estimate`).
@@ -207,7 +208,7 @@ def bootstrap(
     confidence: float = 0.95,
     n_jobs: int | None = None,
     progress: bool = True,
-    random_state: Any = None,
+    random_state: Any = 0,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,
 ) -> BootstrapResult:

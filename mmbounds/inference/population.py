@@ -161,7 +161,7 @@ def bootstrap_replicates(
     *,
     n_resamples: int = 200,
     options: Options,
-    random_state: Any = None,
+    random_state: Any = 0,
     n_jobs: int | None = None,
     progress: bool | Progress = False,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -179,7 +179,7 @@ def bootstrap_replicates(
         Replicates ``B``.
     options : Options
         Solver options (replicates use a looser tolerance, far below the sampling error).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Source of the replicate seeds.
     n_jobs : int or None
         joblib workers (1: here; None: the active :func:`joblib.parallel_config`, serial when
@@ -309,9 +309,9 @@ def infer_population(
     n_resamples: int | None = None,
     negligible: float | None = None,
     options: Options | dict[str, Any] | None = None,
-    random_state: Any = None,
+    random_state: Any = 0,
     n_jobs: int | None = None,
-    progress: bool | Progress = False,
+    progress: bool | Progress = True,
     variant: str | None = None,
     sample_upper: float | None = None,
 ) -> PopulationInference:
@@ -333,12 +333,12 @@ def infer_population(
     options : Options, dict or None
         Solver options of every replicate (a dict or None as for :func:`mmbounds.estimate`), and
         the defaults of ``mode``, ``n_resamples`` and ``negligible``.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds the replicates (drawn in advance: results do not depend on ``n_jobs``).
     n_jobs : int or None
         joblib workers; ``None`` follows the active :func:`joblib.parallel_config` (serial when
         none is active, a Dask cluster under ``parallel_config(backend="dask")``).
-    progress : bool or Progress
+    progress : bool or Progress, default True
         tqdm bar over the replicates, or the caller's to tick.
     variant : str, optional
         How ``"bootstrap"`` mode turns replicates into intervals, one of :data:`VARIANTS`

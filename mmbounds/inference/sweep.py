@@ -81,7 +81,14 @@ def _sweep_row(
     """One row of the sweep (one cluster count) and the estimate behind it."""
     with captured_warnings(message="few samples per cell", category=EstimationWarning):
         res = estimate_features(
-            x1, x2, paired, discretizer=discretizer, bounds=bounds, options=opts, random_state=seed
+            x1,
+            x2,
+            paired,
+            discretizer=discretizer,
+            bounds=bounds,
+            options=opts,
+            random_state=seed,
+            progress=False,
         )
     row = [
         discretizer["n_clusters"],
@@ -105,7 +112,7 @@ def sweep_clusters(
     n_clusters: Sequence[int] = (5, 10, 20, 40),
     discretizer: Mapping[str, Any] | None = None,
     truth: tuple[Any, Any, Any] | None = None,
-    random_state: Any = None,
+    random_state: Any = 0,
     bounds: Any = "auto",
     options: Options | dict[str, Any] | None = None,
     n_jobs: int | None = None,
@@ -123,7 +130,7 @@ def sweep_clusters(
     truth : (X1, X2, y), optional
         Labeled multimodal samples; adds the true synergy of the discretized joint
         (:func:`mmbounds.raw.true_interactions` with the same discretizers).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         One int reproduces the table (each row gets the same seed).
     bounds, options :
         Bounds and solver options (as in :func:`mmbounds.estimate`).

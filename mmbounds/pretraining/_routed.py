@@ -114,7 +114,7 @@ def confident_agreement(
 
 
 def choose_pairs_to_label(
-    agreement: Any, n_labels: int, *, random_state: int | np.random.Generator | None = None
+    agreement: Any, n_labels: int, *, random_state: int | np.random.Generator | None = 0
 ) -> np.ndarray:
     """Indices of the pairs to label: drawn uniformly among the pairs *without* confident
     agreement, topped up from the others when there are fewer such pairs than ``n_labels``.
@@ -125,7 +125,7 @@ def choose_pairs_to_label(
         :func:`confident_agreement` on the unlabeled pairs (or a control mask).
     n_labels : int
         Labeling budget (1 <= n_labels <= n_pairs).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seed of the draw.
 
     Returns

@@ -36,9 +36,9 @@ def pretrain(
     embed_dim: int = 16,
     proj_dim: int = 32,
     weight_decay: float = 1e-5,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
     device: str | None = None,
-    progress: bool = False,
+    progress: bool = True,
 ) -> Encoder:
     """Pretrain a two-modality encoder on unlabeled pairs ``DM`` (see :mod:`mmbounds.pretraining`).
 
@@ -66,12 +66,12 @@ def pretrain(
     hidden_dim, embed_dim, proj_dim : int
         Widths: MLP hidden layer, modality embeddings ``e_i`` (the fused code ``h`` has
         ``embed_dim ** 2`` features), InfoNCE projections.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds initialisation and batching (in a forked torch RNG state; the global seed is left
         alone). One integer gives identical encoders on the same machine and thread count.
     device : str or None
         torch device (default CPU).
-    progress : bool
+    progress : bool, default True
         Show a progress bar over epochs.
 
     Returns

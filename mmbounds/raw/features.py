@@ -109,8 +109,8 @@ def estimate_features(
     posteriors: tuple[Any, Any] | None = None,
     bounds: Any = "auto",
     options: Options,
-    random_state: Any = None,
-    progress: bool | Progress = False,
+    random_state: Any = 0,
+    progress: bool | Progress = True,
     min_samples_per_cell: float = MIN_SAMPLES_PER_CELL,
     _seed: int | None = None,
 ) -> EstimateResult:
@@ -142,9 +142,9 @@ def estimate_features(
         As in :func:`mmbounds.estimate`.
     options : Options
         Checked options.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         One int reproduces the discretizers, classifiers and the estimate.
-    progress : bool or Progress
+    progress : bool or Progress, default True
         Progress bar over the estimation steps (discretizing each modality, the classifiers,
         counting, the solve), or the caller's to tick.
     min_samples_per_cell : float

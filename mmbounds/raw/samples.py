@@ -32,8 +32,8 @@ def estimate_samples(
     bounds: Any = "auto",
     posteriors: tuple[Any, Any] | None = None,
     options: Options,
-    random_state: Any = None,
-    progress: bool | Progress = False,
+    random_state: Any = 0,
+    progress: bool | Progress = True,
 ) -> EstimateResult:
     """The estimate from discrete samples of ``D1``, ``D2``, ``DM`` (bits).
 
@@ -43,7 +43,7 @@ def estimate_samples(
         ``D1 = (x1, y1)``, ``D2 = (x2, y2)``, ``DM = (x1u, x2u)``; values may be any hashables.
     bounds, posteriors, random_state :
         As in :func:`mmbounds.estimate`.
-    progress : bool or Progress
+    progress : bool or Progress, default True
         A progress bar, or the caller's to tick (counting and reconciling, then the solve).
     options : Options
         Checked options.

@@ -43,7 +43,7 @@ def true_interactions(
     *,
     like: EstimateResult | None = None,
     discretizer: Any = None,
-    random_state: Any = None,
+    random_state: Any = 0,
     solver: str = "auto",
     tol: float = 1e-9,
 ) -> PIDResult:
@@ -65,7 +65,7 @@ def true_interactions(
     discretizer : None, dict, Discretizer or pair
         Used only without ``like``: discretizers fitted here on ``X1`` and ``X2`` (as in
         :func:`estimate_features`; discrete 1-D columns pass through).
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds the discretizers fitted here.
     solver, tol :
         BROJA solver options of :func:`mmbounds.pid`.

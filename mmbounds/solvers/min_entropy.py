@@ -154,7 +154,7 @@ def min_entropy_search(
     gap_tol: float = 1e-3,
     n_starts: int = 8,
     coupling: str = "profile",
-    random_state=None,
+    random_state=0,
     progress: bool = False,
     warn: bool = True,
     pairings_lower: float | None = None,
@@ -190,7 +190,7 @@ def min_entropy_search(
         Random restarts of the successive-LP witness search.
     coupling : {"profile", "meet"}
         Coupling bound used for the pairings bound.
-    random_state : None, int or numpy.random.Generator
+    random_state : None, int or numpy.random.Generator, default 0
         Seeds the random restarts.
     progress : bool
         Show a tqdm bar over branch-and-bound nodes.
