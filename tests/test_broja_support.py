@@ -9,11 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import logsumexp
 
 from mmbounds.exceptions import ConvergenceWarning
 from mmbounds.info import mutual_information
 from mmbounds.solvers._backend import NumpyNamespace
 from mmbounds.solvers.broja import broja_cvxpy, broja_fast, dual_lower_bound
+from mmbounds.solvers.broja._certify import cond_entropy, dual_bound, round_feasible
+from mmbounds.solvers.broja._dense import DenseOps
 from mmbounds.solvers.broja._layout import _choose_layout
 from mmbounds.solvers.broja._sparse import SparseOps, support_cells, support_cost, triplets
 
@@ -165,8 +168,26 @@ def test_dual_bound_on_the_cell_list_matches_the_public_one() -> None:
     ops = SparseOps(t1, t2, (10, 9, 3))
     rng = np.random.default_rng(0)
     lam, mu = rng.normal(size=p1.shape), rng.normal(size=p2.shape)
-    got = ops.lower_bound(lam[t1[0], t1[1]], mu[t2[0], t2[1]])
-    assert got == pytest.approx(dual_lower_bound(p1, p2, lam, mu), abs=1e-12)
+    got = dual_bound(ops, lam[t1[0], t1[1]], mu[t2[0], t2[1]])
+    public = dual_lower_bound(p1, p2, lam, mu)
+    assert got == pytest.approx(public, abs=1e-12)
+    # the bound by its definition: shift lam(x1, .) by the largest pair violation over x2
+    mask = (p1[:, None, :] > 0) & (p2[None, :, :] > 0)
+    z = np.where(mask, -(lam[:, None, :] + mu[None, :, :]), -np.inf)
+    shift = np.max(np.where(mask.any(2), logsumexp(z, axis=2), -np.inf), axis=1)
+    dual = np.sum(np.where(p1 > 0, lam, 0) * p1) + np.sum(np.where(p2 > 0, mu, 0) * p2)
+    dual += np.dot(p1.sum(1), np.where(p1.sum(1) > 0, shift, 0.0))
+    h_y = -np.sum(p1.sum(0) * np.log(p1.sum(0)))
+    assert public == pytest.approx(max(h_y - dual, 0.0) / np.log(2), abs=1e-12)
+    # the two layouts round a joint to the same feasible joint, with the same entropy
+    q = np.where(mask, rng.random(mask.shape), 0.0)
+    q *= p.sum() / q.sum()
+    dense = DenseOps(p1, p2, NumpyNamespace())
+    cells = q[ops.ci, ops.cj, ops.cy]
+    np.testing.assert_allclose(
+        round_feasible(ops, cells), round_feasible(dense, q)[ops.ci, ops.cj, ops.cy], atol=1e-15
+    )
+    assert cond_entropy(ops, cells) == pytest.approx(cond_entropy(dense, q), abs=1e-12)
 
 
 def test_auto_layout_choice() -> None:

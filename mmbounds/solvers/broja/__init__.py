@@ -3,9 +3,10 @@
 Modules: :mod:`._solution` (the result record, the support, the dual bound), :mod:`._cvxpy` (the
 reference formulation), :mod:`._ipm` (the interior-point driver :func:`broja_fast`) with the
 central-path loop :mod:`._path` and its warm start on large dense tables :mod:`._warm`, its two
-layouts :mod:`._dense` (all cells: :mod:`._problem`, :mod:`._newton`, :mod:`._certify`) and
-:mod:`._sparse` (the support cells only, a sparse Newton matrix), the choice between them
-:mod:`._layout`, and :mod:`._dispatch` (:func:`broja`).
+layouts :mod:`._dense` (all cells: :mod:`._problem`, :mod:`._newton`) and :mod:`._sparse` (the
+support cells only, a sparse Newton matrix), the certificates written once for both
+(:mod:`._certify`), the choice between them :mod:`._layout`, and :mod:`._dispatch`
+(:func:`broja`).
 """
 
 from ._cvxpy import broja_cvxpy

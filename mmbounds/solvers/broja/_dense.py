@@ -15,14 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from ._certify import _certify, _cond_entropy, _round_feasible
+from ._certify import DenseCells, certify, cond_entropy, round_feasible
 from ._newton import _apply, _factor, _newton
-from ._problem import _prepare, _softmax, _to_np
+from ._problem import _prepare, _softmax, _theta, _to_np
 
 __all__: list[str] = []
 
 
-class DenseOps:
+class DenseOps(DenseCells):
     """The operations of the interior-point driver on the dense layout (internal)."""
 
     name = "dense"
@@ -33,6 +33,7 @@ class DenseOps:
         self.p1, self.p2 = pb.p1, pb.p2
         self.n_live = pb.n_live
         self.h_y = pb.h_y
+        self.row_mass = xp.sum(pb.p1, 1)
         self._p = (p1, p2)
 
     def start(self, shift: float) -> tuple[Any, Any]:
@@ -55,14 +56,6 @@ class DenseOps:
         """The cell array ``pi(x1, x2) w(y | x1, x2)``."""
         return pi[:, :, None] * w
 
-    def marg1(self, q: Any) -> Any:
-        """``sum_x2 q``, shape (n1, ny)."""
-        return self.xp.sum(q, 1)
-
-    def marg2(self, q: Any) -> Any:
-        """``sum_x1 q``, shape (n2, ny)."""
-        return self.xp.sum(q, 0)
-
     def wdot(self, w: Any, v1: Any, v2: Any) -> Any:
         """``sum_y w (v1(x1, y) + v2(x2, y))`` per pair."""
         return self.xp.sum(w * (v1[:, None, :] + v2[None, :, :]), 2)
@@ -78,16 +71,30 @@ class DenseOps:
     def apply(self, fac: Any, q: Any, rho: Any, w: Any, v1: Any, v2: Any) -> tuple[Any, Any]:
         return _apply(self.pb, q, rho, w, fac[-1], v1, v2)
 
+    # --- the primitives of the certificates (:mod:`._certify`) -------------------------------
+    def pair_logsumexp(self, lam: Any, mu: Any) -> Any:
+        s = self.xp.logsumexp(_theta(self.pb, lam, mu), axis=2)
+        return self.xp.where(self.pb.live, s, -float("inf"))
+
+    def row_max(self, s: Any) -> Any:
+        return self.xp.max(s, 1)
+
+    def allowed1(self, lam: Any) -> Any:
+        return self.xp.where(self.pb.neg1 == 0, lam, 0.0)
+
+    def allowed2(self, mu: Any) -> Any:
+        return self.xp.where(self.pb.neg2 == 0, mu, 0.0)
+
     def certify(self, q: Any, lam: Any, mu: Any) -> tuple[float, float, Any, float]:
-        """``(gap, upper, q_feasible, lower)`` in bits (:func:`._certify._certify`)."""
-        return _certify(self.pb, q, lam, mu)
+        """``(gap, upper, q_feasible, lower)`` in bits (:func:`._certify.certify`)."""
+        return certify(self, q, lam, mu)
 
     def round_feasible(self, q: Any) -> Any:
-        return _round_feasible(self.pb, q)
+        return round_feasible(self, q)
 
     def cond_entropy(self, q: Any) -> float:
         """``H_q(Y | X1, X2)`` in nats."""
-        return _cond_entropy(self.xp, q)
+        return cond_entropy(self, q)
 
     def scatter(self, q: Any, out: np.ndarray, index: tuple[Any, Any, Any], swap: bool) -> None:
         """Write the cells into the full table ``out`` through ``index = (r1, r2, ry)``.

@@ -94,7 +94,7 @@ from ...info import LN2, entropy_nats
 from .._backend import get_namespace
 from .._threads import one_blas_thread
 from .._types import Lazy, SolverInfo
-from ._certify import _cond_entropy
+from ._certify import DenseCells, cond_entropy
 from ._dense import DenseOps
 from ._layout import _choose_layout, _dense_fits
 from ._path import _iterate
@@ -274,7 +274,7 @@ def _solve(
         p1, p2 = dense(r1_in, p_first), dense(r2_in, p_second)
         py = p1.sum(0)
         q = p1[:, None, :] * p2[None, :, :] / py[None, None, :]
-        upper = max(entropy_nats(py) - _cond_entropy(get_namespace(q), q), 0.0) / LN2
+        upper = max(entropy_nats(py) - cond_entropy(DenseCells(get_namespace(q)), q), 0.0) / LN2
         info = SolverInfo(True, 0, 0.0, "optimal", _METHOD, time.perf_counter() - t0)
         return _finish(q, upper, info)
 

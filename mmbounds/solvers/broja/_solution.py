@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...info import LN2, entropy
+from .._backend import NumpyNamespace
 from .._types import Lazy, SolverInfo
+from ._certify import dual_bound
+from ._dense import DenseOps
 
 __all__ = ["BrojaSolution", "broja_support", "dual_lower_bound"]
 
@@ -94,19 +96,11 @@ def dual_lower_bound(
     float
         Lower bound on ``min I_q(X1,X2;Y)``, bits.
     """
-    from scipy.special import logsumexp
-
-    mask = broja_support(p_x1y, p_x2y)
-    z = np.where(mask, -(lam[:, None, :] + mu[None, :, :]), -np.inf)
-    with np.errstate(invalid="ignore"):
-        s = logsumexp(z, axis=2)  # (n1, n2); -inf where a pair has no support cell
-    s = np.where(np.isfinite(s), s, -np.inf)
-    shift = s.max(axis=1)
-    px1 = p_x1y.sum(axis=1)
-    shift = np.where(px1 > 0, shift, 0.0)
-    if not np.all(np.isfinite(shift)):
-        return 0.0
-    lam_f = np.where(p_x1y > 0, lam, 0.0)
-    mu_f = np.where(p_x2y > 0, mu, 0.0)
-    dual = float(np.sum(lam_f * p_x1y) + np.sum(mu_f * p_x2y) + np.dot(px1, shift))
-    return max(entropy(p_x1y.sum(axis=0)) - dual / LN2, 0.0)
+    p1, p2 = np.asarray(p_x1y, dtype=np.float64), np.asarray(p_x2y, dtype=np.float64)
+    r1, r2 = p1.sum(axis=1) > 0, p2.sum(axis=1) > 0
+    ry = (p1.sum(axis=0) > 0) & (p2.sum(axis=0) > 0)
+    if not ry.any() or p1[:, ~ry].sum() > 0 or p2[:, ~ry].sum() > 0:
+        return 0.0  # a label that one source has and the other lacks: no joint has both
+    ops = DenseOps(p1[np.ix_(r1, ry)], p2[np.ix_(r2, ry)], NumpyNamespace())
+    lam, mu = np.asarray(lam, dtype=np.float64), np.asarray(mu, dtype=np.float64)
+    return dual_bound(ops, lam[np.ix_(r1, ry)], mu[np.ix_(r2, ry)])

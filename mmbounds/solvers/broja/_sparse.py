@@ -30,8 +30,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from ...info import LN2, entropy_nats
+from ...info import entropy_nats
 from .._backend import NumpyNamespace
+from ._certify import certify, cond_entropy, round_feasible
 
 __all__: list[str] = []
 
@@ -258,42 +259,49 @@ class SparseOps:
         o2[self.pins] += fac[2] * v2[self.pins]
         return self.marg1(t), o2
 
-    def round_feasible(self, q: np.ndarray) -> np.ndarray:
-        """Make ``q`` meet both marginals (:func:`._certify._round_feasible` on the cell list)."""
-        p1, p2 = self.p1, self.p2
-        rows = self.marg1(q)
-        f1 = np.where(rows > p1, p1 / np.where(rows > 0, rows, 1.0), 1.0)
-        q = q * f1[self.va]
-        cols = self.marg2(q)
-        f2 = np.where(cols > p2, p2 / np.where(cols > 0, cols, 1.0), 1.0)
-        q = q * f2[self.vb]
-        err1 = np.clip(p1 - self.marg1(q), 0.0, None)
-        err2 = np.clip(p2 - self.marg2(q), 0.0, None)
-        norm = np.bincount(self.t1[1], err1, minlength=self.shape[2])
-        norm = np.where(norm > 0, norm, 1.0)
-        return q + err1[self.va] * err2[self.vb] / norm[self.cy]
+    # --- the primitives of the certificates (:mod:`._certify`) -------------------------------
+    def at1(self, v: np.ndarray) -> np.ndarray:
+        return v[self.va]
 
-    def cond_entropy(self, q: np.ndarray) -> float:
-        """``H_q(Y | X1, X2)`` in nats; zero cells contribute 0."""
-        q12 = np.add.reduceat(q, self.starts)
-        den = np.where(q12 > 0, q12, 1.0)[self.ck]
-        return -float(np.sum(q * np.log(np.where(q > 0, q, den) / den)))
+    def at2(self, v: np.ndarray) -> np.ndarray:
+        return v[self.vb]
 
-    def lower_bound(self, lam: np.ndarray, mu: np.ndarray) -> float:
-        """Certified lower bound (bits): :func:`._solution.dual_lower_bound` on the cell list."""
-        s = self._segment_logsumexp(self._theta(lam, mu))
+    def aty(self, v: np.ndarray) -> np.ndarray:
+        return v[self.cy]
+
+    def at_pair(self, s: np.ndarray) -> np.ndarray:
+        return s[self.ck]
+
+    def pair_sum(self, q: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(q, self.starts)
+
+    def label_sum1(self, v: np.ndarray) -> np.ndarray:
+        return np.bincount(self.t1[1], v, minlength=self.shape[2])
+
+    def pair_logsumexp(self, lam: np.ndarray, mu: np.ndarray) -> np.ndarray:
+        return self._segment_logsumexp(self._theta(lam, mu))
+
+    def row_max(self, s: np.ndarray) -> np.ndarray:
         shift = np.zeros(self.shape[0])
         shift[self.row_ids] = np.maximum.reduceat(s, self.row_starts)
-        dual = float(np.sum(lam * self.p1)) + float(np.sum(mu * self.p2))
-        dual += float(np.sum(self.row_mass * shift))
-        return max(self.h_y - dual, 0.0) / LN2
+        return shift
+
+    def allowed1(self, lam: np.ndarray) -> np.ndarray:  # every entry is allowed
+        return lam
+
+    def allowed2(self, mu: np.ndarray) -> np.ndarray:
+        return mu
 
     def certify(self, q: np.ndarray, lam: Any, mu: Any) -> tuple[float, float, Any, float]:
-        """``(gap, upper, q_feasible, lower)`` in bits."""
-        q_feas = self.round_feasible(q)
-        upper = max(self.h_y - self.cond_entropy(q_feas), 0.0) / LN2
-        lower = self.lower_bound(lam, mu)
-        return max(upper - lower, 0.0), upper, q_feas, lower
+        """``(gap, upper, q_feasible, lower)`` in bits (:func:`._certify.certify`)."""
+        return certify(self, q, lam, mu)
+
+    def round_feasible(self, q: np.ndarray) -> np.ndarray:
+        return round_feasible(self, q)
+
+    def cond_entropy(self, q: np.ndarray) -> float:
+        """``H_q(Y | X1, X2)`` in nats."""
+        return cond_entropy(self, q)
 
     def scatter(
         self, q: np.ndarray, out: np.ndarray, index: tuple[Any, Any, Any], swap: bool
