@@ -86,7 +86,8 @@ class Options:
         (reverse-percentile) interval. The uncorrected percentile interval is not offered: it
         keeps the plug-in's upward bias and calls pure noise "present".
     negligible : float
-        Bits below which a quantity counts as absent in the verdicts.
+        Bits below which a quantity counts as absent in the verdicts. Values within 1e-9 bits
+        of 0 (solver residues) count as 0 even with ``negligible=0``.
     """
 
     solver: str = "auto"
