@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._options import Options
+from .._progress import Progress
 from ..marginals import Marginals
 from ..results import Interval
 from ._intervals import _ends, verdict
@@ -171,6 +172,7 @@ def upper_end_rules(
     variant: str,
     negligible: float,
     options: Options,
+    progress: bool | Progress = False,
 ) -> tuple[dict[str, Interval], dict[str, Interval] | None, float | None]:
     """:func:`tighten_upper_end`, then the independence-corner rule of the module docstring.
 
@@ -194,6 +196,8 @@ def upper_end_rules(
         Bits below which a quantity counts as absent (verdicts).
     options : Options
         Solver options of the projected tables' bounds.
+    progress : bool or Progress
+        The caller's bar, which the projected tables' bounds tick (a bool: no bar).
 
     Returns
     -------
@@ -215,7 +219,12 @@ def upper_end_rules(
     from ..core import solve_marginals  # the bounds of one set of tables (a lower layer)
 
     with captured_warnings():
-        res = solve_marginals(corner_marginals(tied, tables), options=options, random_state=0)
+        res = solve_marginals(
+            corner_marginals(tied, tables),
+            options=options,
+            random_state=0,
+            progress=progress if isinstance(progress, Progress) else False,
+        )
     corner = float(res.synergy_upper)
     # the noise the projection keeps (of the merged rows' means, of the margins) is of the order
     # of the noise it removed, or smaller: the larger of that shift and S_U's own margin

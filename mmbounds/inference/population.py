@@ -414,7 +414,7 @@ def infer_population(
         gain = intervals["synergy_upper_end"].plugin - sample_upper
         intervals, ends, corner = upper_end_rules(
             m, plugin, reps, intervals, ends, sample_upper, confidence=confidence,
-            variant=variant, negligible=negligible, options=options,
+            variant=variant, negligible=negligible, options=options, progress=progress,
         )  # fmt: skip
     identifiable, notes = _notes(intervals, mode, negligible, ends)
     if gain is not None and gain > 1e-12:
@@ -426,9 +426,10 @@ def infer_population(
         )
     if corner is not None:
         notes.append(
-            "a pairwise table is indistinguishable from the product of its margins, where the "
-            "tables tie and the sample's upper bounds on S are biased up: S_U's lower limit is at "
-            f"most that of the tight bound of the projected tables ({corner:.3f} bits)"
+            "the samples cannot tell a pairwise table from the product of its margins, or two "
+            "values' rows apart: where the population's tables tie, the sample's upper bounds on "
+            "S are biased up, so S_U's lower limit is at most the tight bound of the tables with "
+            f"those ties restored ({corner:.3f} bits) minus a margin"
         )
     if sparse_note is not None:
         notes.append(sparse_note)
