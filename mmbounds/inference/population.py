@@ -51,7 +51,7 @@ from ._functionals import FUNCTIONALS, functionals
 from ._intervals import PRESENT_MIN_PER_CELL, RESIDUE, VARIANTS
 from ._parallel import captured_warnings, run_tasks
 from ._sparse import UPPER_MIN_PER_CELL, floored, raised, sample_intervals
-from ._upper_end import tighten_upper_end
+from ._upper_end import upper_end_rules
 
 __all__ = [
     "infer_population",
@@ -348,7 +348,9 @@ def infer_population(
         :func:`mmbounds.estimate` passes). The resamples recompute only the cheaper bounds; where
         this one is lower, ``S_U``'s lower limit comes down by the difference in ``"bootstrap"``
         mode (:func:`._upper_end.tighten_upper_end`), so that it holds for the upper end of the
-        identified set and not only for the cheaper bound.
+        identified set and not only for the cheaper bound; where the tables may tie, it is at
+        most the tight bound of the tied projection minus a margin
+        (:func:`._upper_end.upper_end_rules`).
 
     Returns
     -------
@@ -408,12 +410,13 @@ def infer_population(
         )
         sparse_note = _sparse_note(tables, m.shape[2])
         n_done = reps.shape[0]
-    gain = None
+    gain, corner = None, None
     if sample_upper is not None and mode == "bootstrap":
         gain = intervals["synergy_upper_end"].plugin - sample_upper
-        intervals = tighten_upper_end(intervals, sample_upper, negligible)
-        if ends is not None:
-            ends = tighten_upper_end(ends, sample_upper, negligible)
+        intervals, ends, corner = upper_end_rules(
+            m, plugin, reps, intervals, ends, sample_upper, confidence=confidence,
+            variant=variant, negligible=negligible, options=options, progress=progress,
+        )  # fmt: skip
     identifiable, notes = _notes(intervals, mode, negligible, ends)
     if gain is not None and gain > 1e-12:
         notes.append(
@@ -421,6 +424,13 @@ def infer_population(
             f"({intervals['synergy_upper_end'].plugin:.3f} bits on the sample); branch-and-bound "
             f"certifies S <= {sample_upper:.3f} on the sample tables, so S_U's lower limit is "
             f"lowered by the difference ({gain:.3f})"
+        )
+    if corner is not None:
+        notes.append(
+            "the samples cannot tell a pairwise table from the product of its margins, or two "
+            "values' rows apart: where the population's tables tie, the sample's upper bounds on "
+            "S are biased up, so S_U's lower limit is at most the tight bound of the tables with "
+            f"those ties restored ({corner:.3f} bits) minus a margin"
         )
     if sparse_note is not None:
         notes.append(sparse_note)

@@ -201,7 +201,10 @@ _TERMS: dict[str, Term] = {
         "H(X1,X2), I(Xi;Y)+H(Xj|Xi) minus R+U1+U2; H(Y|Xi), H(Xj|Xi)), since the coupling "
         "bounds' plug-in is biased low where S is at the top of its set. Where branch-and-bound "
         "(not resampled) certifies a lower bound on the sample, the lower limit comes down by "
-        "the difference, so that it holds for the largest S itself",
+        "the difference, so that it holds for the largest S itself; where the samples cannot "
+        "tell a pairwise table from the product of its margins, or two values' rows apart "
+        "(ties, where sampling noise only raises the bounds), it is at most the tight bound of "
+        "the tables with those ties restored, minus a margin",
     ),
     "present": _t(
         "present",
