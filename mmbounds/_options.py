@@ -87,6 +87,16 @@ class Options:
         keeps the plug-in's upward bias and calls pure noise "present".
     negligible : float
         Bits below which a quantity counts as absent in the verdicts.
+
+    Examples
+    --------
+    >>> opts = Options(solver="cvxpy", tol=1e-8)
+    >>> opts.solver, opts.tol, opts.n_resamples
+    ('cvxpy', 1e-08, 200)
+    >>> Options(inference="exact")
+    Traceback (most recent call last):
+        ...
+    ValueError: inference must be one of 'bootstrap', 'certified'; got 'exact'
     """
 
     solver: str = "auto"
