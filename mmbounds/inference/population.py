@@ -97,6 +97,14 @@ def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ValueError
         If ``m`` has no sample sizes (it was built from population tables), or a table times
         its sample size holds no count.
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> m = Marginals.from_samples(([0, 0, 1, 1], [0, 0, 1, 0]), ([0, 1], [0, 1]),
+    ...                            ([0, 1], [1, 1]))
+    >>> [c.tolist() for c in source_counts(m)]
+    [[[2.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]
     """
     if m.sample_sizes is None:
         raise ValueError(
@@ -131,6 +139,15 @@ def resample_marginals(
     -------
     Marginals
         The reconciled marginals of the redrawn tables (with their sample sizes).
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> m = Marginals.from_samples(([0, 0, 1, 1], [0, 0, 1, 0]), ([0, 1], [0, 1]),
+    ...                            ([0, 1], [1, 1]))
+    >>> rep = resample_marginals(source_counts(m), m.sample_sizes, seed=0)
+    >>> rep.shape, rep.sample_sizes
+    ((2, 2, 2), (4.0, 2.0, 2.0))
     """
     rng = np.random.default_rng(seed)
     tables = []
@@ -193,6 +210,16 @@ def bootstrap_replicates(
         The functionals of ``m`` (:func:`functionals`).
     replicates : ndarray, shape (B, 15)
         The same on each replicate, in the order of the seeds.
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals, Options
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> d1, d2, dm = (sample_joint(bitwise_joint("and"), 500, random_state=s) for s in range(3))
+    >>> m = Marginals.from_samples((d1[0], d1[2]), (d2[1], d2[2]), (dm[0], dm[1]))
+    >>> plugin, reps = bootstrap_replicates(m, n_resamples=5, options=Options())
+    >>> plugin.shape, reps.shape, round(float(plugin[0]), 2)
+    ((15,), (5, 15), 0.3)
     """
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
