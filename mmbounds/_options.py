@@ -88,6 +88,16 @@ class Options:
     negligible : float
         Bits below which a quantity counts as absent in the verdicts. Values within 1e-9 bits
         of 0 (solver residues) count as 0 even with ``negligible=0``.
+
+    Examples
+    --------
+    >>> opts = Options(solver="cvxpy", tol=1e-8)
+    >>> opts.solver, opts.tol, opts.n_resamples
+    ('cvxpy', 1e-08, 200)
+    >>> Options(inference="exact")
+    Traceback (most recent call last):
+        ...
+    ValueError: inference must be one of 'bootstrap', 'certified'; got 'exact'
     """
 
     solver: str = "auto"

@@ -52,6 +52,17 @@ def as_marginals(data: Any, options: Options) -> tuple[Marginals, np.ndarray | N
         Validated marginals.
     joint : ndarray, shape (n1, n2, ny), or None
         The validated joint when ``data`` is one.
+
+    Examples
+    --------
+    >>> from mmbounds import Options
+    >>> from mmbounds.data import bitwise_joint
+    >>> m, joint = as_marginals(bitwise_joint("xor"), Options())
+    >>> m.shape, joint.shape
+    ((2, 2, 2), (2, 2, 2))
+    >>> m, joint = as_marginals((m.p_x1y, m.p_x2y, m.p_x1x2), Options())
+    >>> m.p_y.tolist(), joint is None
+    ([0.5, 0.5], True)
     """
     if isinstance(data, Marginals):
         return data, None
@@ -185,6 +196,15 @@ def solve_marginals(
     -------
     EstimateResult
         R, U1, U2 and the bounds on S, bits.
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals, Options
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> res = solve_marginals(Marginals.from_joint(p), joint=p, options=Options())
+    >>> round(res.redundancy, 4), round(res.synergy_lower, 4), round(res.synergy_upper, 4)
+    (0.3113, 0.5, 0.5)
     """
     if not _size_checked:  # the sample layers build Marginals and come in here
         check_memory(

@@ -15,6 +15,10 @@ the public methods and properties its class defines. For each one:
     with room to spare, or a line ending inside a ````code```` span. Module docstrings are checked
     for (d) too.
 
+Besides, (e) every function and class that a public namespace exports (``mmbounds`` and each
+module without an underscore in its dotted name, by its ``__all__``; exceptions and warnings
+excepted) has an ``Examples`` section with a doctest, which ``pytest --doctest-modules`` runs.
+
 A class with many one-line operations (the array namespaces) may list them in a numpydoc
 ``Methods`` section instead; a method named there needs no docstring of its own.
 """
@@ -275,6 +279,45 @@ def test_public_docstrings() -> None:
     assert not report, f"{len(report)} docstring findings:\n" + "\n".join(report)
 
 
+def namespace_objects() -> dict[str, Any]:
+    """``{"namespace.name": object}`` for the functions and classes of the public namespaces.
+
+    A public namespace is ``mmbounds`` or one of its modules with no underscore-prefixed part in
+    its dotted name; its objects are those its ``__all__`` names (each object once, under the
+    first namespace found). Exceptions and warnings are left out.
+    """
+    found: dict[int, tuple[str, Any]] = {}
+    for mod in _modules():
+        parts = mod.__name__.split(".")[1:]
+        if any(p.startswith("_") for p in parts) or _pending(mod.__name__):
+            continue
+        for name in getattr(mod, "__all__", ()):
+            obj = getattr(mod, name)
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue
+            if inspect.isclass(obj) and issubclass(obj, BaseException):
+                continue
+            if not getattr(obj, "__module__", "").startswith("mmbounds"):
+                continue
+            if not _pending(obj.__module__):
+                found.setdefault(id(obj), (f"{mod.__name__}.{name}", obj))
+    return dict(found.values())
+
+
+def has_examples(obj: Any) -> bool:
+    """Whether the docstring of ``obj`` has an ``Examples`` section holding a doctest."""
+    body = _sections(inspect.getdoc(obj) or "").get("Examples", [])
+    return any(line.lstrip().startswith(">>>") for line in body)
+
+
+def test_public_namespaces_have_examples() -> None:
+    """Criterion (e): every public function and class shows its use in a doctest."""
+    objects = namespace_objects()
+    assert len(objects) > 100, sorted(objects)  # the walk reached the namespaces
+    missing = sorted(name for name, obj in objects.items() if not has_examples(obj))
+    assert not missing, f"{len(missing)} without an Examples section:\n" + "\n".join(missing)
+
+
 def test_module_docstrings_are_not_broken() -> None:
     report = [
         f"{mod.__name__}: {p}"
@@ -346,6 +389,11 @@ def test_checker_finds_what_it_should(fn: Any, expected: list[str]) -> None:
     assert len(found) == len(expected), found
     for got, want in zip(found, expected):
         assert got.startswith(want), found
+
+
+def test_examples_checker() -> None:
+    assert has_examples(_none)
+    assert not has_examples(_sample) and not has_examples(_no_sections)
 
 
 def test_checker_reads_grouped_and_starred_names() -> None:

@@ -314,7 +314,7 @@ def test_the_note_quotes_the_reported_upper_limit_on_sparse_tables():
     # under 5 samples per labeled cell the sparse-table rule raises S_U's upper limit to
     # log2 |Y|; identifiability is decided on the intervals before that rule, but the note
     # quoted their figures too (0.910 against the reported 1.585 on wine, 10% labeled)
-    from mmbounds.inference.population import _notes
+    from mmbounds.inference._notes import interval_notes as _notes
     from mmbounds.results import Interval
 
     def ivs(hi_high: float) -> dict:

@@ -77,6 +77,14 @@ def select_bounds(bounds: str | Sequence[str], *, n_cells: int, with_posteriors:
     ------
     ValueError
         For an unknown name.
+
+    Examples
+    --------
+    >>> names = select_bounds("auto", n_cells=8, with_posteriors=False)
+    >>> len(names), names[0], names[-1]
+    (8, 'synergy_lower_shared', 'synergy_upper_bnb')
+    >>> select_bounds(["synergy_upper_coupling"], n_cells=8, with_posteriors=True)[:2]
+    ['synergy_upper_coupling', 'synergy_lower_disagreement_bhattacharyya_classifiers']
     """
     if isinstance(bounds, str) and bounds not in ("all", "auto"):
         bounds = [bounds]
@@ -118,6 +126,14 @@ def identified_set(ctx: BoundContext) -> tuple[float, float]:
     -------
     (float, float)
         The lower and the upper bound on S, bits.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> m = mmbounds.Marginals.from_joint(bitwise_joint("xor"))
+    >>> tuple(round(v, 4) for v in identified_set(BoundContext(m, mmbounds.Options())))
+    (0.0, 1.0)
     """
     n_cells = ctx.n_cells
     lows, highs = [], [ctx.trivial_upper]

@@ -32,6 +32,17 @@ class BoundContext:
         Validated classifier posteriors on the paired samples.
     random_state : None, int or numpy.random.Generator
         Seeds the randomised searches (branch-and-bound restarts).
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> m = mmbounds.Marginals.from_joint(bitwise_joint("and"))
+    >>> ctx = BoundContext(m, mmbounds.Options())
+    >>> ctx.shape, ctx.n_cells, round(ctx.entropy_y, 4)
+    ((2, 2, 2), 8, 0.8113)
+    >>> round(ctx.certified_min_mi, 4), round(ctx.trivial_upper, 4)
+    (0.3113, 0.5)
     """
 
     def __init__(
@@ -167,5 +178,16 @@ def certified_min(value: float, info: Any, floor: float = -np.inf) -> float:
     -------
     float
         ``max(value - max(gap, 0), floor)``, bits.
+
+    Examples
+    --------
+    >>> from mmbounds.solvers import SolverInfo
+    >>> info = SolverInfo(converged=True, n_iter=12, residual=1e-3, status="optimal",
+    ...                   method="ipm")
+    >>> round(certified_min(0.5, info), 4)
+    0.499
+    >>> failed = SolverInfo(False, 50, float("inf"), "numerical_error", "ipm")
+    >>> certified_min(0.5, failed, floor=0.0)
+    0.0
     """
     return max(value - max(float(info.residual), 0.0), floor)

@@ -29,6 +29,16 @@ class BoundValue:
         Record of the solve behind it (None for closed forms).
     witness : float or None
         Synergy of a feasible joint found on the way (upper bounds from a search), bits.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.bounds import BOUNDS, BoundContext
+    >>> from mmbounds.data import bitwise_joint
+    >>> m = mmbounds.Marginals.from_joint(bitwise_joint("xor"))
+    >>> bv = BOUNDS["synergy_upper_bnb"].compute(BoundContext(m, mmbounds.Options()))
+    >>> round(bv.value, 4), round(bv.witness, 4), bv.info.method
+    (1.0, 1.0, 'exact-1d')
     """
 
     value: float
@@ -64,6 +74,15 @@ class BoundSpec:
     resampled : bool
         Recomputed on every resample of the finite-sample layer (False for searches and for
         bounds another entry dominates).
+
+    Examples
+    --------
+    >>> from mmbounds import BOUNDS
+    >>> spec = BOUNDS["synergy_upper_coupling"]
+    >>> spec.side, spec.guaranteed, spec.cost, spec.label
+    ('upper', True, 'closed_form', 'coupling (majorization meet)')
+    >>> [name for name, s in BOUNDS.items() if not s.guaranteed and not s.needs_posteriors]
+    ['synergy_lower_disagreement_paper']
     """
 
     name: str
@@ -139,6 +158,20 @@ def register(
     ------
     ValueError
         (when decorating) For a name registered twice or an unknown side or cost.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> @register("synergy_upper_demo", side="upper", guaranteed=True, cost="closed_form",
+    ...           label="H(Y) - (R+U1+U2)", note="I(X1,X2;Y) <= H(Y)")
+    ... def _demo(ctx):
+    ...     return BoundValue(ctx.trivial_upper)
+    >>> res = mmbounds.estimate(bitwise_joint("xor"), bounds=["synergy_upper_demo"],
+    ...                         progress=False)
+    >>> round(res.bound("synergy_upper_demo").value, 4)
+    1.0
+    >>> del BOUNDS._specs["synergy_upper_demo"]  # remove the demonstration entry again
     """
 
     def deco(fn: Callable[[Any], BoundValue]) -> Callable[[Any], BoundValue]:

@@ -92,6 +92,22 @@ def load_multibench_affect(
     ValueError
         On a pickle that names code (without ``allow_pickle``) or is corrupt, a missing split,
         modality or label key, mismatched lengths, NaN labels or one sample.
+
+    Examples
+    --------
+    >>> import numpy as np, os, pickle, tempfile
+    >>> rng = np.random.default_rng(0)
+    >>> split = {"vision": rng.normal(size=(6, 2, 3)), "audio": rng.normal(size=(6, 2, 2)),
+    ...          "text": rng.normal(size=(6, 2, 4)), "labels": rng.normal(size=(6, 1, 1))}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "mosi_data.pkl")
+    ...     with open(path, "wb") as f:
+    ...         pickle.dump({"train": split, "valid": split, "test": split}, f)
+    ...     data = load_multibench_affect(path, modalities=("vision", "text"))
+    >>> data.modality_names, data.modalities["text"].shape
+    (('vision', 'text'), (6, 8))
+    >>> data.y.tolist() == (split["labels"].ravel() > 0).astype(int).tolist()
+    True
     """
     p = _check_path(path)
     check_option(split, name="split", options=("train", "valid", "test"))
@@ -185,6 +201,20 @@ def load_avmnist(
     ValueError
         On an unreadable ``.npy`` file, mismatched lengths, labels that are NaN or not whole
         numbers, or an invalid ``n_samples``.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:  # a miniature copy of the MultiBench layout
+    ...     os.makedirs(os.path.join(tmp, "image")); os.makedirs(os.path.join(tmp, "audio"))
+    ...     np.save(os.path.join(tmp, "image", "test_data.npy"), np.full((4, 784), 255.0))
+    ...     np.save(os.path.join(tmp, "audio", "test_data.npy"), np.zeros((4, 112, 112)))
+    ...     np.save(os.path.join(tmp, "test_labels.npy"), np.array([3, 1, 4, 1]))
+    ...     data = load_avmnist(tmp, n_samples=3)
+    >>> data.modalities["image"].shape, data.modalities["audio"].shape, data.y.tolist()
+    ((3, 784), (3, 12544), [3, 1, 4])
+    >>> float(data.modalities["image"].max())
+    1.0
     """
     root = _check_path(path, is_dir=True)
     check_option(split, name="split", options=("train", "test"))

@@ -116,6 +116,17 @@ def save_npz(path: str | os.PathLike, data: MultimodalData, *, compress: bool = 
     -------
     Path
         The written file.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> from mmbounds.data import MultimodalData, load_npz
+    >>> data = MultimodalData({"a": np.eye(3), "b": np.ones((3, 2))}, y=np.array(["x", "y", "x"]))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = save_npz(os.path.join(tmp, "toy"), data)
+    ...     back = load_npz(path)
+    >>> path.name, back.modality_names, back.y.tolist()
+    ('toy.npz', ('a', 'b'), ['x', 'y', 'x'])
     """
     if not isinstance(data, MultimodalData):
         raise TypeError(f"data must be a MultimodalData, got {type(data).__name__}")

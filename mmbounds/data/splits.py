@@ -45,6 +45,16 @@ class SemiSupervisedData:
         Names of modality 1 and modality 2.
     indices : dict of str to ndarray
         Row indices into the source dataset for ``"d1"``, ``"d2"``, ``"dm"`` (and ``"test"``).
+
+    Examples
+    --------
+    >>> from mmbounds.data import make_pid_synthetic, semi_supervised_split
+    >>> data = make_pid_synthetic("synergy", n_samples=900, dim=4, random_state=0)
+    >>> split = semi_supervised_split(data, random_state=0)
+    >>> split.modalities, split.x1.shape, split.x2.shape, split.x1_paired.shape
+    (('x1', 'x2'), (300, 4), (300, 4), (300, 4))
+    >>> sorted(split.indices), split.y_test is None
+    (['d1', 'd2', 'dm'], True)
     """
 
     x1: np.ndarray
@@ -196,6 +206,17 @@ def same_samples_split(
     -------
     SemiSupervisedData
         All parts hold every sample, in the original order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> x1, x2, y = sample_joint(bitwise_joint("xor"), 100, random_state=0)
+    >>> split = same_samples_split((x1, x2, y))
+    >>> split.x1.shape, split.x1_paired.shape, split.y_test.shape
+    ((100,), (100,), (100,))
+    >>> bool(np.array_equal(split.y1, split.y2)), split.modalities
+    (True, ('x1', 'x2'))
     """
     x1, x2, y, names = _as_pair(data_or_arrays, modalities)
     idx = np.arange(y.shape[0])

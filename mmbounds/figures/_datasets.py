@@ -121,6 +121,13 @@ def dataset_rows(
         One row per dataset / pair: ``group``, ``dataset``, ``n_samples``, ``shape``, R, U1, U2,
         ``synergy_true``, best guaranteed ``synergy_lower`` / ``synergy_upper`` (and their
         methods), ``synergy_witness``, ``bounds`` (every bound) and the ``result`` itself.
+
+    Examples
+    --------
+    >>> rows = dataset_rows("bitwise", mode="tiny", progress=False)
+    >>> [(r["dataset"], round(r["synergy_true"], 4), round(r["synergy_upper"], 4))
+    ...  for r in rows]
+    [('and', 0.5, 0.5), ('or', 0.5, 0.5), ('xor', 1.0, 1.0)]
     """
     from ..data import (
         BITWISE_TASKS,

@@ -119,6 +119,14 @@ def regenerate(
         If a target file exists and ``force`` is False (nothing is written).
     FileNotFoundError
         If ``multibench`` does not exist or holds no recognisable data.
+
+    Examples
+    --------
+    Not run as a doctest: even the tiny mode draws and saves PNG and PDF figures (2-5 s).
+
+    >>> report = regenerate("out", tiny=True, parts=["bitwise"], progress=False)  # doctest: +SKIP
+    >>> sorted(p.name for p in report.files if p.suffix == ".png"), report.notes  # doctest: +SKIP
+    (['decomposition_bitwise.png', 'intervals_bitwise.png'], [])
     """
     mode = "tiny" if tiny else ("quick" if quick else "full")
     all_parts = list(PARTS)

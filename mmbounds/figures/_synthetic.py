@@ -50,6 +50,16 @@ class SyntheticStudy:
         Warnings raised while estimating (counted, not shown).
     seconds : float
         Wall-clock time.
+
+    Examples
+    --------
+    >>> from mmbounds.figures import synthetic_study
+    >>> study = synthetic_study(5, random_state=0, progress=False)
+    >>> study.n_tables, study.shape, study.alpha
+    (5, (2, 2, 2), 1.0)
+    >>> row = next(r for r in study.summary() if r["bound"] == "synergy_upper_coupling")
+    >>> row["side"], row["violations"], round(row["mean_gap_bits"], 3)
+    ('upper', 0, 0.684)
     """
 
     alpha: float

@@ -29,6 +29,13 @@ class FiguresReport:
         Skipped parts, reduced sizes, warnings counted, bound violations.
     timings : dict of str to float
         Seconds per part.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> rep = FiguresReport(Path("figures"), files=[Path("figures/intervals_bitwise.png")])
+    >>> [p.name for p in rep.files], rep.notes, rep.timings
+    (['intervals_bitwise.png'], [], {})
     """
 
     out_dir: Path

@@ -55,6 +55,17 @@ class BootstrapResult(ResultMixin):
         reconciled); they are counted, not shown.
     seed : int or None
         The integer ``random_state`` when one was given.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> x1, x2, y = sample_joint(bitwise_joint("and"), 400, random_state=0)
+    >>> boot = bootstrap_codes((x1, y), (x2, y), (x1, x2), n_bootstrap=5, progress=False)
+    >>> boot.n_bootstrap, boot.confidence, boot.replicates["redundancy"].shape
+    (5, 0.95, (5,))
+    >>> low, high = boot.intervals["redundancy"]
+    >>> bool(low <= high), boot.seed
+    (True, 0)
     """
 
     n_bootstrap: int
@@ -159,6 +170,15 @@ def bootstrap_codes(
     Returns
     -------
     BootstrapResult
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> d1, d2, dm = (sample_joint(bitwise_joint("and"), 400, random_state=s) for s in range(3))
+    >>> boot = bootstrap_codes((d1[0], d1[2]), (d2[1], d2[2]), (dm[0], dm[1]), n_bootstrap=5,
+    ...                        progress=False)
+    >>> [round(v, 2) for v in boot.intervals["redundancy"] + boot.intervals["synergy_upper"]]
+    [0.29, 0.33, 0.38, 0.51]
     """
     check_scalar(n_bootstrap, name="n_bootstrap", kind=numbers.Integral, min_val=1)
     check_confidence(confidence)
@@ -233,6 +253,20 @@ def bootstrap(
     ValueError
         If ``result`` carries no samples: it was computed from tables, or from discrete samples
         (whose codes are not kept; :func:`bootstrap_codes` takes them).
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import make_pid_synthetic, semi_supervised_split
+    >>> s = semi_supervised_split(make_pid_synthetic("redundancy", n_samples=300, dim=2,
+    ...                                              random_state=0), random_state=0)
+    >>> res = mmbounds.estimate(x1=(s.x1, s.y1), x2=(s.x2, s.y2),
+    ...                         paired=(s.x1_paired, s.x2_paired), confidence=None,
+    ...                         discretizer={"n_clusters": 3, "n_init": 1}, progress=False)
+    >>> boot = bootstrap(res, n_bootstrap=3, progress=False)
+    >>> low, high = boot.intervals["redundancy"]
+    >>> boot.n_bootstrap, round(res.redundancy, 2), bool(low <= high)
+    (3, 0.19, True)
     """
     codes = result.extras.get("codes") if result.extras else None
     if codes is None:

@@ -59,6 +59,14 @@ def functionals(m: Marginals, options: Options) -> np.ndarray:
         In the order of :data:`FUNCTIONALS`. The two mutual informations serve R's interval at
         the corners where U1 or U2 is 0, the eight bounds the upper limit of ``S_U`` (see
         ``mmbounds.inference._intervals.bootstrap_intervals``).
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals, Options
+    >>> from mmbounds.data import bitwise_joint
+    >>> values = functionals(Marginals.from_joint(bitwise_joint("and")), Options())
+    >>> FUNCTIONALS[:4], values[:4].round(4).tolist()
+    (('redundancy', 'unique1', 'unique2', 'synergy_lower_end'), [0.3113, 0.0, 0.0, 0.5])
     """
     ctx = BoundContext(m, options)
     lo, hi = identified_set(ctx)

@@ -34,7 +34,6 @@ Bootstrap*, 1993 (bias correction, ch. 10).
 
 from __future__ import annotations
 
-import math
 import numbers
 from typing import Any
 
@@ -45,12 +44,13 @@ from .._progress import Progress, as_progress
 from .._validation import check_confidence, check_option, check_random_state, check_scalar
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
-from ..results import Interval, PopulationInference
+from ..results import PopulationInference
 from ._certified import certified_intervals
 from ._functionals import FUNCTIONALS, functionals
-from ._intervals import PRESENT_MIN_PER_CELL, RESIDUE, VARIANTS
+from ._intervals import VARIANTS
+from ._notes import interval_notes, sparse_table_note
 from ._parallel import captured_warnings, run_tasks
-from ._sparse import UPPER_MIN_PER_CELL, floored, raised, sample_intervals
+from ._sparse import sample_intervals
 from ._upper_end import upper_end_rules
 
 __all__ = [
@@ -97,6 +97,14 @@ def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ValueError
         If ``m`` has no sample sizes (it was built from population tables), or a table times
         its sample size holds no count.
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> m = Marginals.from_samples(([0, 0, 1, 1], [0, 0, 1, 0]), ([0, 1], [0, 1]),
+    ...                            ([0, 1], [1, 1]))
+    >>> [c.tolist() for c in source_counts(m)]
+    [[[2.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]
     """
     if m.sample_sizes is None:
         raise ValueError(
@@ -131,6 +139,15 @@ def resample_marginals(
     -------
     Marginals
         The reconciled marginals of the redrawn tables (with their sample sizes).
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> m = Marginals.from_samples(([0, 0, 1, 1], [0, 0, 1, 0]), ([0, 1], [0, 1]),
+    ...                            ([0, 1], [1, 1]))
+    >>> rep = resample_marginals(source_counts(m), m.sample_sizes, seed=0)
+    >>> rep.shape, rep.sample_sizes
+    ((2, 2, 2), (4.0, 2.0, 2.0))
     """
     rng = np.random.default_rng(seed)
     tables = []
@@ -193,6 +210,16 @@ def bootstrap_replicates(
         The functionals of ``m`` (:func:`functionals`).
     replicates : ndarray, shape (B, 15)
         The same on each replicate, in the order of the seeds.
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals, Options
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> d1, d2, dm = (sample_joint(bitwise_joint("and"), 500, random_state=s) for s in range(3))
+    >>> m = Marginals.from_samples((d1[0], d1[2]), (d2[1], d2[2]), (dm[0], dm[1]))
+    >>> plugin, reps = bootstrap_replicates(m, n_resamples=5, options=Options())
+    >>> plugin.shape, reps.shape, round(float(plugin[0]), 2)
+    ((15,), (5, 15), 0.3)
     """
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
@@ -215,90 +242,6 @@ def bootstrap_replicates(
     if owned:
         run.close()
     return plugin, np.array(reps)
-
-
-def _notes(
-    intervals: dict[str, Interval],
-    mode: str,
-    negligible: float,
-    ends: dict[str, Interval] | None = None,
-) -> tuple[bool, list[str]]:
-    """``identifiable`` and the notes; ``ends``: the intervals whose ends of the identified set
-    decide identifiability (before :func:`._sparse.floor_sparse`; default ``intervals``)."""
-    ends = intervals if ends is None else ends
-    s = intervals["synergy"]
-    # identifiability is decided on the ends before the sparse-table rules; the figures quoted
-    # are those reported (the sparse rules only widen)
-    decide_lo, decide_hi = ends["synergy_lower_end"], ends["synergy_upper_end"]
-    lo_end, hi_end = intervals["synergy_lower_end"], intervals["synergy_upper_end"]
-    notes = [
-        (
-            "intervals cover the population value with the stated probability "
-            + (
-                "asymptotically (bias-corrected bootstrap, each source resampled on its own)"
-                if mode == "bootstrap"
-                else "at every sample size (concentration bounds, iid sampling of each source)"
-            )
-        ),
-        f"verdicts: present = above {negligible:g} bits, absent = below {negligible:g} bits, "
-        "with that confidence",
-    ]
-    floor = max(negligible, RESIDUE)
-    identifiable = not (decide_lo.low <= floor and decide_hi.low > floor)
-    if not identifiable:
-        notes.append(
-            f"the pairwise marginals cannot tell whether synergy is present: the least synergy "
-            f"of a joint with the population's marginals is about "
-            f"{max(lo_end.estimate, 0.0):.3f} bits (possibly as low as {lo_end.low:.3f}), while "
-            f"their upper bound allows up to about {hi_end.estimate:.3f} bits (possibly as "
-            f"much as {hi_end.high:.3f}); only labeled multimodal data can decide"
-        )
-    if s.verdict == "present":
-        notes.append(f"synergy of at least {s.low:.3f} bits is present at this confidence")
-    if all(iv.verdict == "undetermined" for iv in intervals.values()):
-        notes.append(
-            "no quantity is decided at this confidence"
-            + (
-                ": the certified intervals are wide at these sample sizes (they hold at every n); "
-                "the bootstrap mode gives asymptotic intervals, more samples narrow both"
-                if mode == "certified"
-                else "; more samples narrow the intervals"
-            )
-        )
-    return identifiable, notes
-
-
-#: names of the floored quantities in the sparse-table note
-_SHORT = {"synergy_lower_end": "S_L", "redundancy": "R", "unique1": "U1", "unique2": "U2"}
-
-
-def _sparse_note(per_cell: dict[str, float], n_labels: int) -> str | None:
-    """The note on the sparse-table rules (:func:`._sparse.floor_sparse`), or None when they do
-    not apply."""
-    names = [_SHORT[n] for n in floored(per_cell) if n != "synergy"]  # S is named first
-    if not names:
-        return None
-    sparse = [t for t, v in per_cell.items() if v < PRESENT_MIN_PER_CELL]
-    fewest = min(per_cell[t] for t in sparse)
-    quantities = ", ".join(["S", *names[:-1]]) + " and " + names[-1]
-    note = (
-        f"{fewest:.1f} samples per cell in the sparsest pairwise table (< "
-        f"{PRESENT_MIN_PER_CELL:g}: {', '.join(sparse)}): the lower limits of {quantities} "
-        "start at 0"
-    )
-    if raised(per_cell):
-        note += (
-            f", and the upper limits of S and S_U are log2 |Y| = {math.log2(n_labels):.3g} bits "
-            f"(a labeled table has < {UPPER_MIN_PER_CELL:g})"
-        )
-    more = [
-        w for w, ts in (("labeled", ("x1y", "x2y")), ("paired", ("x1x2",))) if set(ts) & set(sparse)
-    ]
-    return (
-        f"{note}, as the bootstrap misjudges the plug-in bias of sparse tables; more "
-        f"{' and '.join(more)} samples, or fewer clusters per modality (n_clusters), make them "
-        "informative"
-    )
 
 
 def infer_population(
@@ -408,7 +351,7 @@ def infer_population(
         ends, intervals = sample_intervals(
             plugin, reps, confidence, negligible, variant, tables, m.shape[2]
         )
-        sparse_note = _sparse_note(tables, m.shape[2])
+        sparse_note = sparse_table_note(tables, m.shape[2])
         n_done = reps.shape[0]
     gain, corner = None, None
     if sample_upper is not None and mode == "bootstrap":
@@ -417,7 +360,7 @@ def infer_population(
             m, plugin, reps, intervals, ends, sample_upper, confidence=confidence,
             variant=variant, negligible=negligible, options=options, progress=progress,
         )  # fmt: skip
-    identifiable, notes = _notes(intervals, mode, negligible, ends)
+    identifiable, notes = interval_notes(intervals, mode, negligible, ends)
     if gain is not None and gain > 1e-12:
         notes.append(
             f"S_U's estimate is that of the upper bounds recomputed per resample "

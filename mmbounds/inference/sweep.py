@@ -33,6 +33,17 @@ class ClusterSweep(ResultMixin):
         One row per cluster count, in the order of ``columns``.
     results : tuple of EstimateResult
         The full results behind the rows.
+
+    Examples
+    --------
+    >>> from mmbounds.data import make_pid_synthetic, semi_supervised_split
+    >>> s = semi_supervised_split(make_pid_synthetic("synergy", n_samples=300, dim=2,
+    ...                                              random_state=0), random_state=0)
+    >>> sweep = sweep_clusters(x1=(s.x1, s.y1), x2=(s.x2, s.y2),
+    ...                        paired=(s.x1_paired, s.x2_paired), n_clusters=(2, 3),
+    ...                        discretizer={"n_init": 1}, n_jobs=1)
+    >>> sweep.columns[:4], [row[0] for row in sweep.rows], len(sweep.results)
+    (('n_clusters', 'R', 'U1', 'U2'), [2, 3], 2)
     """
 
     columns: tuple[str, ...]
@@ -143,6 +154,17 @@ def sweep_clusters(
     ClusterSweep
         Columns ``n_clusters, R, U1, U2, S_lower, S_upper, min_samples_per_cell`` (and ``S_true``).
         Low samples-per-cell warnings are not raised here: the column shows the number.
+
+    Examples
+    --------
+    >>> from mmbounds.data import make_pid_synthetic, semi_supervised_split
+    >>> s = semi_supervised_split(make_pid_synthetic("redundancy", n_samples=300, dim=2,
+    ...                                              random_state=0), random_state=0)
+    >>> sweep = sweep_clusters(x1=(s.x1, s.y1), x2=(s.x2, s.y2),
+    ...                        paired=(s.x1_paired, s.x2_paired), n_clusters=(2, 4),
+    ...                        discretizer={"n_init": 1}, n_jobs=1)
+    >>> [(row[0], round(row[1], 2), row[-1]) for row in sweep.rows]  # k, R, samples per cell
+    [(2, 0.16, 25.0), (4, 0.24, 6.25)]
     """
     opts = as_options(options)
     if n_jobs is not None:

@@ -64,6 +64,15 @@ def reachable_cells(
     -------
     (reach12, reach1, reach2) : tuple of bool ndarray
         Shapes of ``p12`` (n1, n2), ``p1`` (n1, ny) and ``p2`` (n2, ny).
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> p12 = np.array([[0.5, 0.0], [0.0, 0.5]])  # X1 = X2 always, unlike AND's p(x1, x2)
+    >>> reach12, reach1, reach2 = reachable_cells(p.sum(1), p.sum(0), p12)
+    >>> reach12.tolist(), reach1.tolist()
+    ([[True, False], [False, True]], [[True, False], [True, True]])
     """
     a1, a2, a12 = (np.asarray(t > 0, dtype=np.float64) for t in (p1, p2, p12))
     return (

@@ -66,6 +66,18 @@ class JointPolytope:
     """The joints with pairwise marginals ``p1 = p(x1,y)``, ``p2 = p(x2,y)``, ``p12 = p(x1,x2)``.
 
     The tables must be consistent (as :class:`mmbounds.Marginals` makes them).
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> from mmbounds.data import bitwise_joint
+    >>> m = Marginals.from_joint(bitwise_joint("xor"))
+    >>> poly = JointPolytope(m.p_x1y, m.p_x2y, m.p_x1x2)
+    >>> poly.shape, poly.nv, round(poly.bayes(poly.vector(bitwise_joint("xor"))), 4)
+    ((2, 2, 2), 8, 1.0)
+    >>> r = poly.bayes_range()
+    >>> round(r.lower, 4), round(r.upper, 4), r.exact
+    (0.5, 1.0, True)
     """
 
     def __init__(self, p1: np.ndarray, p2: np.ndarray, p12: np.ndarray) -> None:

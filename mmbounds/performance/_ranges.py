@@ -23,7 +23,19 @@ __all__ = ["AccuracyRanges", "accuracy_ranges", "bootstrap_ranges", "late_fusion
 
 @dataclass(frozen=True, slots=True)
 class AccuracyRanges:
-    """Ranges over the joints with the marginals (accuracies as fractions)."""
+    """Ranges over the joints with the marginals (accuracies as fractions).
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> from mmbounds.data import bitwise_joint
+    >>> m = Marginals.from_joint(bitwise_joint("and"))
+    >>> r = accuracy_ranges(m.p_x1y, m.p_x2y, m.p_x1x2)
+    >>> tuple(round(v, 4) for v in r.bayes), tuple(round(v, 4) for v in r.gain)
+    ((1.0, 1.0), (0.25, 0.25))
+    >>> tuple(round(v, 4) for v in r.late), round(r.bayes_attained, 4)
+    ((1.0, 1.0), 1.0)
+    """
 
     bayes: tuple[float, float]
     bayes_attained: float
@@ -49,6 +61,16 @@ def late_fusion_rule(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of int, shape (n1, n2)
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> late_fusion_rule(p.sum(1), p.sum(0)).tolist()
+    [[0, 0], [0, 1]]
+    >>> p = bitwise_joint("xor")
+    >>> late_fusion_rule(p.sum(1), p.sum(0)).tolist()
+    [[0, 0], [0, 0]]
     """
     py = p1.sum(0)
     inv = np.divide(1.0, py, out=np.zeros_like(py), where=py > 0)
@@ -83,6 +105,15 @@ def accuracy_ranges(
     Returns
     -------
     AccuracyRanges
+
+    Examples
+    --------
+    >>> from mmbounds import Marginals
+    >>> from mmbounds.data import bitwise_joint
+    >>> m = Marginals.from_joint(bitwise_joint("xor"))
+    >>> r = accuracy_ranges(m.p_x1y, m.p_x2y, m.p_x1x2)
+    >>> tuple(round(v, 4) for v in r.bayes), r.upper_method, round(r.unimodal1, 4)
+    ((0.5, 1.0), 'milp', 0.5)
     """
     poly = JointPolytope(p1, p2, p12)
     kw: dict[str, Any] = {"max_nodes": max_nodes}

@@ -44,6 +44,18 @@ def plot_accuracy_intervals(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_accuracy_intervals(["AND", "XOR"], [1.0, 0.5], [1.0, 1.0],
+    ...                              actual=[0.99, [0.97, 1.0]], unimodal=[0.75, 0.5],
+    ...                              chance=[0.75, 0.5])
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['AND', 'XOR'], 'accuracy')
+    >>> plt.close(ax.figure)
     """
     lo = np.asarray(lower, dtype=float).ravel()
     hi = np.asarray(upper, dtype=float).ravel()

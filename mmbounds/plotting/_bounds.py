@@ -51,6 +51,15 @@ def witness_value(result: Any) -> float | None:
     -------
     float or None
         The witness's synergy, bits.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> round(witness_value(mmbounds.estimate(bitwise_joint("xor"), progress=False)), 4)
+    1.0
+    >>> witness_value({"synergy_witness": {"synergy": 0.25}}), witness_value({"extras": {}})
+    (0.25, None)
     """
     for cand in (
         _get(result, "synergy_witness"),
@@ -86,6 +95,16 @@ def interval_row(result: Any, label: str, *, synergy_true: float | None = None) 
         ``synergy_upper`` (best guaranteed for the tables the result was computed from),
         ``synergy_true``, ``synergy_witness`` (None if absent) and ``from_samples`` (True when
         those tables were counted from samples: the bar is then labelled as the sample tables').
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> row = interval_row(mmbounds.estimate(bitwise_joint("and"), progress=False), "AND")
+    >>> row["label"], round(row["synergy_lower"], 4), round(row["synergy_upper"], 4)
+    ('AND', 0.5, 0.5)
+    >>> row["bounds"][0]["name"], row["bounds"][0]["side"], row["from_samples"]
+    ('synergy_lower_shared', 'lower', False)
     """
     truth = synergy_true if synergy_true is not None else _get(result, "synergy_true")
     return {
@@ -155,6 +174,19 @@ def plot_bounds_vs_truth(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from mmbounds.figures import synthetic_study
+    >>> study = synthetic_study(5, random_state=0, progress=False)
+    >>> names = ("synergy_lower_shared", "synergy_upper_coupling")
+    >>> ax = plot_bounds_vs_truth(study.synergy_true, {k: study.values[k] for k in names})
+    >>> ax.get_xlabel(), len(ax.collections)
+    ('true synergy S (bits)', 2)
+    >>> plt.close(ax.figure)
     """
     ax = _axes(ax, (5.2, 4.6))
     s = np.asarray(synergy_true, dtype=float).ravel()
@@ -255,6 +287,19 @@ def plot_dataset_intervals(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> results = [mmbounds.estimate(bitwise_joint(t), progress=False) for t in ("and", "xor")]
+    >>> ax = plot_dataset_intervals(results, labels=["AND", "XOR"])
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['AND', 'XOR'], 'synergy S (bits)')
+    >>> plt.close(ax.figure)
     """
     data = []
     for i, r in enumerate(rows):

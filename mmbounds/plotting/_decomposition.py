@@ -43,6 +43,17 @@ def plot_decomposition(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_decomposition(["AND", "XOR"], [0.311, 0.0], [0.0, 0.0], [0.0, 0.0],
+    ...                         [0.5, 0.0], [0.5, 1.0], synergy_true=[0.5, 1.0])
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['AND', 'XOR'], 'information about Y (bits)')
+    >>> plt.close(ax.figure)
     """
     parts = [
         np.asarray(v, dtype=float).ravel()

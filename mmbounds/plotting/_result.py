@@ -54,6 +54,17 @@ def plot_bootstrap_intervals(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_bootstrap_intervals(["redundancy", "synergy_upper"], [0.31, 0.52],
+    ...                               [0.27, 0.45], [0.35, 0.6], confidence=0.95)
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['redundancy', 'synergy_upper'], 'bits')
+    >>> plt.close(ax.figure)
     """
     est = np.asarray(estimates, dtype=float).ravel()
     lo = np.asarray(low, dtype=float).ravel()
@@ -158,6 +169,18 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> ax = plot_result(mmbounds.estimate(bitwise_joint("and"), progress=False))
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_xlabel()
+    (['R', 'U1', 'U2', 'S'], 'bits')
+    >>> plt.close(ax.figure)
     """
     ax = _axes(ax, (7.5, 3.0))
     boot = _bootstrap_of(result)

@@ -63,6 +63,18 @@ def plot_ssl_results(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_ssl_results(["mfeat", "digits"], ["linear", "routed"],
+    ...                       [[0.8, 0.85], [0.9, 0.93]], [[0.01, 0.02], [0.01, 0.01]],
+    ...                       descriptions={"linear": "probe", "routed": "agreement-routed"})
+    >>> [t.get_text() for t in ax.get_xticklabels()], ax.get_ylabel(), len(ax.patches)
+    (['mfeat', 'digits'], 'accuracy', 4)
+    >>> plt.close(ax.figure)
     """
     mu = np.asarray(means, dtype=float)
     g, m = len(groups), len(methods)

@@ -31,6 +31,18 @@ class Encoder:
         Width of the fused features ``[e1, e2, h]``.
     config : dict
         Architecture and optimisation settings.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmbounds.pretraining import pretrain
+    >>> z = np.random.default_rng(0).normal(size=(32, 2))
+    >>> enc = pretrain(z, -z, objective="contrastive", epochs=2, batch_size=16, hidden_dim=8,
+    ...                embed_dim=4, proj_dim=4, progress=False)
+    >>> enc.objective, enc.n_features_out_, enc.transform(z, -z).shape
+    ('contrastive', 24, (32, 24))
+    >>> len(enc.history_["total"])
+    2
     """
 
     def __init__(

@@ -164,6 +164,14 @@ class RoutedClassifier:
         a constant head).
     n_labeled_, n_pseudo_ : int
         Labeled pairs and pseudo-labeled pairs the head was trained on.
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).normal(size=(40, 2)); y = (x[:, 0] > 0).astype(int)
+    >>> p = np.where(y[:, None] == 1, [0.1, 0.9], [0.9, 0.1])
+    >>> clf = fit_routed(x, x, (p, p), np.arange(10), y[:10])
+    >>> clf.classes_.tolist(), clf.n_labeled_, clf.score(x, x, (p, p), y)
+    ([0, 1], 10, 1.0)
     """
 
     def __init__(self, **state: Any) -> None:

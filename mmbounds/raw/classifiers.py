@@ -60,6 +60,14 @@ class UnimodalClassifier:
         The underlying fitted model.
     n_features_in_ : int
         Number of features (1 for a discrete column).
+
+    Examples
+    --------
+    >>> clf = fit_unimodal(np.array([[0.0], [0.1], [1.0], [1.1]]), ["a", "a", "b", "b"])
+    >>> clf.classes_.tolist(), clf.model, clf.n_features_in_
+    (['a', 'b'], 'linear', 1)
+    >>> clf.predict(np.array([[0.05], [1.05]])).tolist()
+    ['a', 'b']
     """
 
     def __init__(

@@ -60,6 +60,16 @@ def needs_features(x1: Any, x2: Any, paired: Any, *, discretizer: Any, classifie
     Returns
     -------
     bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = (np.array([0, 1, 1]), np.array([0, 1, 0]))
+    >>> needs_features(codes, codes, codes, discretizer=None, classifier=None)
+    False
+    >>> feats = (np.array([[0.2, 1.5], [0.3, 0.1], [1.2, 0.7]]), np.array([0, 1, 0]))
+    >>> needs_features(feats, codes, codes, discretizer=None, classifier=None)
+    True
     """
     if discretizer is not None or classifier is not None:
         return True
@@ -166,6 +176,20 @@ def estimate_features(
     -----
     EstimationWarning
         When a pairwise table has fewer than ``min_samples_per_cell`` samples per cell.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import make_pid_synthetic, semi_supervised_split
+    >>> s = semi_supervised_split(make_pid_synthetic("redundancy", n_samples=300, dim=2,
+    ...                                              random_state=0), random_state=0)
+    >>> res = estimate_features((s.x1, s.y1), (s.x2, s.y2), (s.x1_paired, s.x2_paired),
+    ...                         discretizer={"n_clusters": 3, "n_init": 1},
+    ...                         options=mmbounds.Options(), progress=False)
+    >>> res.shape, res.extras["n_clusters"], res.extras["n_samples"]
+    ((3, 3, 2), (3, 3), {'d1': 100, 'd2': 100, 'dm': 100})
+    >>> round(res.redundancy, 2), bool(res.synergy_lower <= res.synergy_upper)
+    (0.19, True)
     """
     if posteriors is not None and classifier is not None:
         raise TypeError("pass either classifier= or posteriors=, not both")

@@ -135,6 +135,18 @@ def warn_few_samples(
     stacklevel : int
         Passed to :func:`warnings.warn` (the default points at the caller of
         :func:`mmbounds.estimate` through the feature layer).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> per_cell = samples_per_cell((20, 20, 2), (400, 400, 400))
+    >>> per_cell
+    {'x1y': 10.0, 'x2y': 10.0, 'x1x2': 1.0}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_few_samples(per_cell, (20, 20, 2), (400, 400, 400), threshold=5.0)
+    >>> type(caught[0].message).__name__, str(caught[0].message)[:30]
+    ('EstimationWarning', 'few samples per cell: p(x1,x2)')
     """
     worst = min(per_cell, key=per_cell.get)
     if per_cell[worst] >= threshold:

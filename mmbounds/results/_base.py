@@ -129,7 +129,18 @@ def _rebuild(cls: type, fields: dict[str, Any]) -> Any:
 
 
 class ResultMixin:
-    """``to_dict`` / ``__repr__`` / ``_repr_html_`` from ``_export`` and ``_rows``."""
+    """``to_dict`` / ``__repr__`` / ``_repr_html_`` from ``_export`` and ``_rows``.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> res = mmbounds.pid(bitwise_joint("xor"))
+    >>> isinstance(res, ResultMixin), round(res.to_dict()["synergy"], 4)
+    (True, 1.0)
+    >>> print(repr(res).splitlines()[0])
+    PIDResult(R=0.0000, U1=0.0000, U2=0.0000, S=1.0000 bits)
+    """
 
     __slots__ = ()
 

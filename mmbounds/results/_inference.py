@@ -37,6 +37,17 @@ class Interval(ResultMixin):
     verdict : str
         ``"present"`` (``low > negligible``), ``"absent"`` (``high < negligible``) or
         ``"undetermined"``.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> d1, d2, dm = (sample_joint(bitwise_joint("and"), 2000, random_state=s) for s in range(3))
+    >>> res = mmbounds.estimate(x1=(d1[0], d1[2]), x2=(d2[1], d2[2]), paired=(dm[0], dm[1]),
+    ...                         options={"n_resamples": 10}, progress=False)
+    >>> iv = res.inference.intervals["redundancy"]
+    >>> iv.name, iv.verdict, f"{iv.low:.2f} <= R <= {iv.high:.2f}"
+    ('redundancy', 'present', '0.30 <= R <= 0.34')
     """
 
     name: str
@@ -92,6 +103,18 @@ class PopulationInference(ResultMixin):
         ``(|D1|, |D2|, |DM|)``.
     notes : tuple of str
         What the numbers mean and what limits them, in words.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint, sample_joint
+    >>> d1, d2, dm = (sample_joint(bitwise_joint("and"), 2000, random_state=s) for s in range(3))
+    >>> inf = mmbounds.estimate(x1=(d1[0], d1[2]), x2=(d2[1], d2[2]), paired=(dm[0], dm[1]),
+    ...                         options={"n_resamples": 10}, progress=False).inference
+    >>> inf.mode, inf.confidence, inf.n_resamples, inf.sample_sizes
+    ('bootstrap', 0.95, 10, (2000, 2000, 2000))
+    >>> inf.verdicts["redundancy"], inf.verdicts["unique1"]
+    ('present', 'undetermined')
     """
 
     confidence: float

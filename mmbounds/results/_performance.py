@@ -73,6 +73,16 @@ class PerformanceBounds(ResultMixin):
         their confidence limits for samples.
     basis : str
         What the numbers refer to, in words.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> pb = mmbounds.performance_bounds(bitwise_joint("xor"))
+    >>> round(pb.accuracy_lower, 4), round(pb.accuracy_upper, 4), pb.upper_method
+    (0.5, 1.0, 'milp')
+    >>> round(pb.unimodal1, 4), round(pb.majority, 4), pb.data_collection
+    (0.5, 0.5, 'undetermined')
     """
 
     accuracy_lower: float

@@ -28,6 +28,15 @@ class Bound(ResultMixin):
         classifiers) and for the paper's c = 1 disagreement variant.
     note : str
         One line on what the number is.
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> res = mmbounds.estimate(bitwise_joint("xor"), progress=False)
+    >>> b = res.bound("synergy_upper_coupling")
+    >>> b.side, round(b.value, 4), b.guaranteed
+    ('upper', 1.0, True)
     """
 
     name: str
@@ -82,6 +91,19 @@ class ConsistencyReport(ResultMixin):
     misfit : float
         L1 distance of the observed tables from the marginals of the closest table found by that
         test (0 when not tested).
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import random_joint
+    >>> p, q = random_joint((3, 3, 2), random_state=0), random_joint((3, 3, 2), random_state=1)
+    >>> rep = mmbounds.Marginals(p.sum(1), p.sum(0), p.sum(2)).consistency
+    >>> round(rep.max_tv, 6), rep.reconciled, rep.realizable
+    (0.0, False, True)
+    >>> m = mmbounds.Marginals(p.sum(1), q.sum(0), p.sum(2), warn_tv=1.0)  # D2 drawn from q
+    >>> rep = m.consistency
+    >>> round(rep.tv_y, 3), round(rep.tv_x2, 3), rep.reconciled, rep.realizable
+    (0.13, 0.075, True, True)
     """
 
     tv_y: float
@@ -144,6 +166,16 @@ class PIDResult(ResultMixin):
     valid : bool
         Whether the numbers remain valid: False when the solve has no certified gap (then R, U1,
         U2, S are the solver's last values).
+
+    Examples
+    --------
+    >>> import mmbounds
+    >>> from mmbounds.data import bitwise_joint
+    >>> res = mmbounds.pid(bitwise_joint("and"))
+    >>> round(res.redundancy, 4), round(res.unique1, 4), round(res.synergy, 4)
+    (0.3113, 0.0, 0.5)
+    >>> round(res.mi_x1x2y, 4), res.status
+    (0.8113, 'ok')
     """
 
     redundancy: float

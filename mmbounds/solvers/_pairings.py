@@ -117,6 +117,15 @@ def pairing_values(
     -------
     dict
         Pairing name -> bits.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> from mmbounds.solvers import meet_entropy
+    >>> p = bitwise_joint("and")
+    >>> vals = pairing_values(p.sum(1), p.sum(0), p.sum(2), meet_entropy)
+    >>> round(vals["(x1x2, y)"], 4), round(vals["(x1y, x2)"], 4), round(min(vals.values()), 4)
+    (2.0, 1.5, 1.5)
     """
     p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
     p_y = p_x1y.sum(axis=0)

@@ -85,6 +85,15 @@ class SolverInfo:
         Name of the algorithm (``"cvxpy-clarabel"``, ``"ipf"``, ...).
     solve_time_s : float
         Wall time of the solve in seconds.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> from mmbounds.solvers import broja_fast
+    >>> p = bitwise_joint("and")
+    >>> info = broja_fast(p.sum(1), p.sum(0)).info
+    >>> info.converged, info.status, info.method, info.residual < 1e-9
+    (True, 'optimal', 'ipm-mehrotra', True)
     """
 
     converged: bool

@@ -141,6 +141,15 @@ def meet_entropy_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     -------
     ndarray, shape (m,)
         Entropy in bits of the meet of each pair of rows.
+
+    Examples
+    --------
+    >>> a = np.array([[0.5, 0.5], [0.9, 0.1]])
+    >>> b = np.array([[0.5, 0.5], [0.6, 0.4]])
+    >>> meet_entropy_rows(a, b).round(4).tolist()
+    [1.0, 0.971]
+    >>> round(meet_entropy(a[1], b[1]), 4)
+    0.971
     """
     k = max(a.shape[1], b.shape[1])
     sa = -np.sort(-pad_right(a, k), axis=1)

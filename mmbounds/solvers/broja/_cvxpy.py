@@ -72,6 +72,14 @@ def broja_cvxpy(
     -----
     Variables are the support cells only. The objective ``sum rel_entr(q, M q)`` equals
     ``-H_q(Y|X1,X2)`` in nats, where ``M`` sums each cell's ``(x1, x2)`` fibre.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> sol = broja_cvxpy(p.sum(1), p.sum(0))
+    >>> round(sol.min_mi, 4), sol.info.method
+    (0.3113, 'cvxpy-clarabel')
     """
     import cvxpy as cp
 

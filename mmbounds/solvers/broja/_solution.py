@@ -33,6 +33,17 @@ class BrojaSolution:
         ``I_q*(X1,X2;Y)`` in bits, the minimum of the program.
     info : SolverInfo
         Status, iterations, residual and time of the solve.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> from mmbounds.solvers import broja_fast
+    >>> p = bitwise_joint("and")
+    >>> sol = broja_fast(p.sum(1), p.sum(0))
+    >>> round(sol.min_mi, 4), sol.q.shape, sol.info.converged
+    (0.3113, (2, 2, 2), True)
+    >>> sol.q.sum(1).round(4).tolist() == p.sum(1).tolist()
+    True
     """
 
     _q: Lazy = field(repr=False)
@@ -60,6 +71,14 @@ def broja_support(p_x1y: np.ndarray, p_x2y: np.ndarray) -> np.ndarray:
     -------
     ndarray of bool, shape (n1, n2, ny)
         ``p(x1, y) > 0`` and ``p(x2, y) > 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p_x1y = np.array([[0.5, 0.0], [0.25, 0.25]])
+    >>> mask = broja_support(p_x1y, p_x1y)
+    >>> int(mask.sum()), mask[0, 0].tolist(), mask[1, 1].tolist()
+    (5, [True, False], [True, True])
     """
     return (p_x1y[:, None, :] > 0) & (p_x2y[None, :, :] > 0)
 
@@ -95,6 +114,20 @@ def dual_lower_bound(
     -------
     float
         Lower bound on ``min I_q(X1,X2;Y)``, bits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mmbounds.data import bitwise_joint
+    >>> from mmbounds.solvers.broja import broja
+    >>> p = bitwise_joint("and")
+    >>> round(broja(p.sum(1), p.sum(0)).min_mi, 4)
+    0.3113
+    >>> lam, mu = np.random.default_rng(0).normal(size=(2, 2, 2))  # any potentials
+    >>> bool(dual_lower_bound(p.sum(1), p.sum(0), lam, mu) <= 0.3113)
+    True
+    >>> round(dual_lower_bound(p.sum(1), p.sum(0), np.zeros((2, 2)), np.zeros((2, 2))), 4)
+    0.3113
     """
     p1, p2 = np.asarray(p_x1y, dtype=np.float64), np.asarray(p_x2y, dtype=np.float64)
     r1, r2 = p1.sum(axis=1) > 0, p2.sum(axis=1) > 0

@@ -112,6 +112,16 @@ def maxent_ipf(
     ConvergenceWarning
         When ``max_iter`` sweeps end with a marginal error above 1e-5. Slower convergence below that
         is recorded in ``info.status`` only: ``entropy_upper`` is certified whenever IPF stops.
+
+    Examples
+    --------
+    >>> from mmbounds.data import random_joint
+    >>> p = random_joint((3, 3, 2), random_state=0)
+    >>> sol = maxent_ipf(p.sum(1), p.sum(0), p.sum(2), tol=1e-10)
+    >>> sol.info.converged, bool(abs(sol.r.sum(2) - p.sum(2)).max() < 1e-9)
+    (True, True)
+    >>> bool(sol.entropy <= sol.entropy_upper + 1e-9), f"{sol.entropy_upper:.3f}"
+    (True, '3.454')
     """
     n1, ny = p_x1y.shape
     xp = get_namespace(p_x1y, backend=backend, device=device, n_cells=n1 * p_x2y.shape[0] * ny)

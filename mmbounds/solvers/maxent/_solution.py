@@ -32,6 +32,15 @@ class MaxEntSolution:
         ``(phi12, phi1y, phi2y)``, shapes ``(n1, n2)``, ``(n1, ny)``, ``(n2, ny)``, with
         ``log r = phi12 + phi1y + phi2y`` on the support (a warm start for
         :func:`maxent_newton`); None when the solver does not provide them. Built on first access.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> from mmbounds.solvers import maxent_ipf
+    >>> p = bitwise_joint("xor")
+    >>> sol = maxent_ipf(p.sum(1), p.sum(0), p.sum(2))
+    >>> round(sol.entropy, 4), round(sol.entropy_upper, 4), sol.r.shape, sol.info.converged
+    (3.0, 3.0, (2, 2, 2), True)
     """
 
     _r: Lazy = field(repr=False)

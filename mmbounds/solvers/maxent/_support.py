@@ -73,6 +73,14 @@ def maxent_support(p_x1y: np.ndarray, p_x2y: np.ndarray, p_x1x2: np.ndarray) -> 
     -------
     ndarray of bool, shape (n1, n2, ny)
         The cells whose three marginal cells are positive.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> mask = maxent_support(p.sum(1), p.sum(0), p.sum(2))
+    >>> int(mask.sum()), bool(mask[1, 1, 0])
+    (5, True)
     """
     return (p_x1x2[:, :, None] > 0) & (p_x1y[:, None, :] > 0) & (p_x2y[None, :, :] > 0)
 
@@ -112,6 +120,15 @@ def feasible_support(
     -------
     ndarray of bool, shape (n1, n2, ny)
         The cells found positive in some feasible table (a subset of ``mask``).
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> mask = maxent_support(p.sum(1), p.sum(0), p.sum(2))
+    >>> keep = feasible_support(p.sum(1), p.sum(0), p.sum(2), mask)
+    >>> int(mask.sum()), int(keep.sum()), bool(keep[1, 1, 0])  # AND: r(1, 1, 0) = 0
+    (5, 4, False)
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
@@ -186,6 +203,17 @@ def face_certificate(
     -------
     (y12, y1y, y2y) : tuple of ndarray, shapes (n1, n2), (n1, ny), (n2, ny), or None
         The multipliers, or None.
+
+    Examples
+    --------
+    >>> from mmbounds.data import bitwise_joint
+    >>> p = bitwise_joint("and")
+    >>> mask = maxent_support(p.sum(1), p.sum(0), p.sum(2))
+    >>> keep = feasible_support(p.sum(1), p.sum(0), p.sum(2), mask)
+    >>> y12, y1y, y2y = face_certificate(p.sum(1), p.sum(0), p.sum(2), mask, keep)
+    >>> w = y12[1, 1] + y1y[1, 0] + y2y[1, 0]  # the weight of the dropped cell (1, 1, 0)
+    >>> bool(w >= 1 - 1e-9)
+    True
     """
     import scipy.sparse as sp
     from scipy.optimize import linprog
