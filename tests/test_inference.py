@@ -276,12 +276,12 @@ def test_the_upper_end_is_measured_against_the_samples_tightest_bound():
     assert tighten_upper_end(ivs, 0.68, 0.01) is ivs
     assert tighten_upper_end(ivs, float("nan"), 0.01) is ivs
     assert ivs["synergy_upper_end"].low == 0.55  # the input is left as it was
-    # lowered to 0 at most, with its verdict, and S's lower limit follows
-    far = tighten_upper_end({**ivs, "synergy": ivs["synergy_upper_end"]}, 0.0, 0.01)
+    # lowered to 0 at most, with its verdict; S's interval starts at S_L's lower limit and stays
+    far = tighten_upper_end(ivs, 0.0, 0.01)
     assert (
         far["synergy_upper_end"].low == 0.0 and far["synergy_upper_end"].verdict == "undetermined"
     )
-    assert far["synergy"].low == 0.0
+    assert far["synergy"] == ivs["synergy"] and far["synergy"].verdict == "present"
 
 
 def test_sample_intervals_agree_with_the_sample_bounds():

@@ -129,7 +129,7 @@ def corner_marginals(m: Marginals, tables: tuple[bool, bool, bool]) -> Marginals
 def lower_at_corner(
     intervals: dict[str, Interval], corner_upper: float, margin: float, negligible: float
 ) -> dict[str, Interval]:
-    """The intervals with ``S_U``'s lower limit at most ``corner_upper - margin`` (and S's with it).
+    """The intervals with ``S_U``'s lower limit at most ``corner_upper - margin`` (S's stays).
 
     Parameters
     ----------
@@ -202,7 +202,7 @@ def upper_end_rules(
     Returns
     -------
     intervals, ends : dict of str to Interval
-        With ``S_U``'s (and S's) lower limit lowered where a rule applies.
+        With ``S_U``'s lower limit lowered where a rule applies.
     corner_upper : float or None
         The tightest upper bound on S of the projected tables (:func:`corner_marginals` of
         :func:`._ties.tied_marginals`), None where no table is at a corner and no values tie.
@@ -235,8 +235,15 @@ def upper_end_rules(
 
 
 def _lowered(intervals: dict[str, Interval], low: float, negligible: float) -> dict[str, Interval]:
-    """``S_U``'s lower limit lowered to ``low`` (when lower), S's to at most it."""
-    hi_end, s = intervals["synergy_upper_end"], intervals["synergy"]
+    """``S_U``'s lower limit lowered to ``low`` (when lower); S's interval is left as it is.
+
+    S's interval covers the identified set from the lower limit of ``S_L`` (at most that of
+    ``S_U`` already, :func:`._intervals.bootstrap_intervals`) to the upper limit of ``S_U``; a
+    rule on ``S_U``'s lower limit moves neither. Dragging S's lower limit down with ``S_U``'s
+    called the population near AND of ``docs/theory.rst`` (``S_L`` present, ``[0.032, 0.398]``)
+    undetermined.
+    """
+    hi_end = intervals["synergy_upper_end"]
     if not low < hi_end.low:  # also for a non-finite value
         return intervals
     out = dict(intervals)
@@ -247,15 +254,6 @@ def _lowered(intervals: dict[str, Interval], low: float, negligible: float) -> d
         hi_end.high,
         hi_end.plugin,
         verdict(low, hi_end.high, negligible),
-    )
-    s_lo = min(s.low, low)
-    out["synergy"] = Interval(
-        s.name,
-        min(max(s.estimate, s_lo), s.high),
-        s_lo,
-        s.high,
-        s.plugin,
-        verdict(s_lo, s.high, negligible),
     )
     return out
 
@@ -274,8 +272,8 @@ def tighten_upper_end(
     bootstrap mode). The sample's tight bound is itself biased low where S is at the top of its
     set (by about ``eps log(1/eps)`` for noise ``eps``: 0.862 against 1 bit on XOR samples of
     1,000), so only the lower limit moves; the estimate, the plug-in and the upper limit stay
-    those of the cheaper bound, and ``synergy``'s lower limit, the smaller of both ends' lower
-    limits, can only move down. Intervals only widen. Certified mode needs no such rule: its
+    those of the cheaper bound, and ``synergy``'s lower limit stays that of ``S_L`` (see
+    :func:`_lowered`). Intervals only widen. Certified mode needs no such rule: its
     lower limits of both ends are 0 already.
 
     Parameters
