@@ -115,7 +115,9 @@ def score(
     if reps is not None:
         per_cell = samples_per_cell(shape, sizes)
         for v in variants:
-            _, iv = sample_intervals(plugin, reps, 0.95, negligible, v, per_cell, shape[2])
+            _, iv = sample_intervals(
+                plugin, reps, 0.95, negligible, v, per_cell, shape[2], sizes=sizes
+            )
             out[f"bootstrap:{v}"] = {q: (iv[q].low, iv[q].high, iv[q].verdict) for q in QUANT}
     lo_p, hi_p = max(float(plugin[3]), 0.0), float(plugin[4])
     out["plugin"] = {"synergy": (lo_p, max(hi_p, lo_p), "")}

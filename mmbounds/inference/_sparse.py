@@ -21,11 +21,13 @@ both call it, so what is measured is what users get.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .._options import BOOTSTRAP_INTERVALS
 from ..results import Interval
+from ._boundary import floor_boundary
 from ._intervals import PRESENT_MIN_PER_CELL, _fewest, bootstrap_intervals, verdict
 
 __all__ = ["UPPER_MIN_PER_CELL", "floor_sparse", "floored", "raised", "sample_intervals"]
@@ -181,8 +183,14 @@ def sample_intervals(
     variant: str,
     per_cell: Mapping[str, float],
     n_labels: int,
+    *,
+    sizes: Sequence[float] | None = None,
 ) -> tuple[dict[str, Interval], dict[str, Interval]]:
-    """The intervals a sample gets: bootstrap, clipped at ``log2 |Y|``, then :func:`floor_sparse`.
+    """The intervals a sample gets: bootstrap, the boundary rule, clipped, :func:`floor_sparse`.
+
+    The boundary rule (:func:`._boundary.floor_boundary`, the variants users can choose) starts
+    the lower limits of ``S_L`` and S at 0 where the plug-in ``S_L`` lies within
+    ``sqrt(ln n)`` replicate standard deviations of 0.
 
     Parameters
     ----------
@@ -199,6 +207,9 @@ def sample_intervals(
         Samples per cell of each pairwise table (:func:`mmbounds.raw.samples_per_cell`).
     n_labels : int
         ``|Y|`` of the sample's tables.
+    sizes : sequence of float, optional
+        Sample sizes of D1, D2 and DM (the boundary rule's threshold); without them the rule
+        is not applied.
 
     Returns
     -------
@@ -219,5 +230,7 @@ def sample_intervals(
     intervals = bootstrap_intervals(
         plugin, reps, confidence, negligible, variant, per_cell=per_cell
     )
+    if sizes is not None and variant in BOOTSTRAP_INTERVALS:  # "percentile": the baseline
+        intervals = floor_boundary(intervals, plugin, reps, sizes, negligible)
     ends = clip(intervals, math.log2(n_labels), negligible)
     return ends, floor_sparse(ends, per_cell, negligible, n_labels)

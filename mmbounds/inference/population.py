@@ -15,7 +15,9 @@ them. Two modes:
     interval, and below 20 samples per cell the lower limits of S, ``S_L`` (and of R, U1, U2
     for a sparse labeled table) start at 0, and below 5 per cell of a labeled table the upper
     limits of S and ``S_U`` are ``log2 |Y|`` (:mod:`._sparse`; other variants and the
-    measurements: :mod:`._intervals`).
+    measurements: :mod:`._intervals`); where the plug-in ``S_L`` is within ``sqrt(ln n)``
+    replicate standard deviations of 0 the lower limits of ``S_L`` and S start at 0
+    (:mod:`._boundary`: the bootstrap fails at that boundary).
     S itself is only partially identified: its interval
     ``[S_L~ - z s_L - |b_L|, S_U~ + z s_U + |b_U|]`` covers the whole identified set, hence the
     parameter, with the stated probability (the narrower Imbens–Manski interval under-covered at
@@ -349,7 +351,7 @@ def infer_population(
         )
         tables = samples_per_cell(m.shape, sizes)  # type: ignore[arg-type]
         ends, intervals = sample_intervals(
-            plugin, reps, confidence, negligible, variant, tables, m.shape[2]
+            plugin, reps, confidence, negligible, variant, tables, m.shape[2], sizes=sizes
         )
         sparse_note = sparse_table_note(tables, m.shape[2])
         n_done = reps.shape[0]
