@@ -20,7 +20,7 @@ would reach no further than about ``(kappa_n - z) s`` above 0: where synergy is 
 (XOR- or sum-mod-like populations, ``S_L`` many standard deviations above 0) nothing changes. On
 the chain above the plug-in's ratio to the replicate standard deviation had 97.5% quantiles of 2.05,
 2.58 and 3.31 at 1,000, 3,000 and 10,000 samples per source, against ``kappa_n`` = 2.83, 3.02 and
-3.21 (``scratch`` measurements in the commit message and ``tests/test_inference_boundary.py``).
+3.21 (``tests/test_inference_boundary.py`` measures the chain's coverage).
 
 References
 ----------
@@ -38,12 +38,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..results import Interval
-from ._intervals import verdict
+from ._intervals import _NAMES, verdict
 
 __all__ = ["boundary_kappa", "at_boundary", "floor_boundary"]
 
-#: the columns of the plug-in and replicate arrays that hold ``S_L``
-_S_L = 3
+#: the column of the plug-in and replicate arrays that holds ``S_L``
+_S_L = _NAMES.index("synergy_lower_end")
 
 
 def boundary_kappa(sizes: Sequence[float]) -> float:
