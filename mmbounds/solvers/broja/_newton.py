@@ -60,11 +60,18 @@ def _factor(pb: _Problem, w: Any, pi: Any, sig: Any) -> tuple[Any, ...]:
     d2 = xp.matmul(tv(wr, (1, 2, 0)), tv(w, (1, 0, 2)))
     _add_diag(d2, xp.sum(q, 0) + pb.pad2)
     ar = xp.index(np.arange(ny))
+    buf: list[Any] = []  # numpy: one C-ordered block reused, so the reshape below is a view
 
     def coupling(i0: int, i1: int) -> Any:
         """Rows ``(i, .)`` of ``C`` for ``i0 <= i < i1``, on the allowed ``(x2, y)`` columns:
         ``C[(i, y), (j, z)] = q_ijy [y = z] + rho_ij w_ijy w_ijz``, shape (i1 - i0, ny, m)."""
-        cb = tv(wr[i0:i1], (0, 2, 1))[:, :, :, None] * w[i0:i1, None, :, :]  # (i, y, j, z)
+        a, c = tv(wr[i0:i1], (0, 2, 1))[:, :, :, None], w[i0:i1, None, :, :]
+        if xp.name == "numpy":
+            if not buf or buf[0].shape[0] < i1 - i0:
+                buf[:] = [np.empty((i1 - i0, ny, n2, ny))]
+            cb = np.multiply(a, c, out=buf[0][: i1 - i0])  # (i, y, j, z)
+        else:
+            cb = a * c
         cb[:, ar, :, ar] += tv(q[i0:i1], (2, 0, 1))  # y = z; indexed dims come first: (y, i, j)
         return _take(cb.reshape(i1 - i0, ny, n2 * ny), pb.cols, 2)
 
@@ -140,7 +147,10 @@ def _factor_block(pb: _Problem, d1: Any, d2: Any, coupling: Any) -> tuple[Any, .
         wb = xp.zeros((n1, ny, b))
         for i0 in range(0, n1, rows):
             i1 = min(n1, i0 + rows)
-            wb[i0:i1] = xp.matmul(l1[i0:i1], coupling(i0, i1))
+            if xp.name == "numpy":
+                np.matmul(l1[i0:i1], coupling(i0, i1), out=wb[i0:i1])
+            else:
+                wb[i0:i1] = xp.matmul(l1[i0:i1], coupling(i0, i1))
         wb = wb.reshape(n1 * ny, b)  # (n1 ny, m)
         sm = xp.zeros((b, b))
         sm[pb.bd_pos] = d2[pb.bd_src]  # the blocks of D2 on the allowed cells
