@@ -126,6 +126,51 @@ def split_block(cells: np.ndarray, lo: np.ndarray, hi: np.ndarray):
     return [(np.array([c]), np.array([[lo[c]], [hi[c]]])) for c in cells]
 
 
+def slab_vertices(a: float, b: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Vertices of ``{ r : a <= Σ r <= b, lo <= r <= hi }`` (rows; a superset is harmless).
+
+    They are the box's corners with a sum strictly inside ``(a, b)`` and the vertices of the two
+    faces ``Σ r = a`` and ``Σ r = b`` (:func:`block_vertices`), ``a`` and ``b`` first clipped to
+    the box's range of sums.
+    """
+    s_lo, s_hi = float(lo.sum()), float(hi.sum())
+    a, b = max(a, s_lo), min(b, s_hi)
+    corners = np.where(_masks(lo.size), hi[None, :], lo[None, :])
+    sums = corners.sum(axis=1)
+    out = [block_vertices(a, lo, hi), block_vertices(b, lo, hi), corners[(sums > a) & (sums < b)]]
+    return np.unique(np.concatenate(out), axis=0)
+
+
+def chunk_block(
+    cells: np.ndarray, s: float, lo: np.ndarray, hi: np.ndarray, size: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The parts ``(cells, vertices)`` of a block of sum ``s`` relaxed by chunks of ``size`` cells.
+
+    The free cells, largest ``hi`` first, are cut into near-equal chunks. The other cells of the
+    block lie in their boxes, so a chunk ``C`` sums to between
+    ``a = s - Σ_{c ∉ C} hi_c`` and ``b = s - Σ_{c ∉ C} lo_c``: its cells lie in the slab
+    ``{ a <= Σ r_C <= b } ∩ box`` (:func:`slab_vertices`), whose
+    envelope lies between the chunk's chords and the whole block's envelope. Chunks whose slab
+    is the whole box, fixed cells and chunks of one cell are relaxed by their chords.
+    """
+    width = hi[cells] - lo[cells]
+    free, fixed = cells[width > 0], cells[width <= 0]
+    out = split_block(fixed, lo, hi)
+    if free.size <= 1:
+        return out + split_block(free, lo, hi)
+    order = free[np.argsort(-hi[free], kind="stable")]
+    tot_lo, tot_hi = float(lo[cells].sum()), float(hi[cells].sum())
+    for chunk in np.array_split(order, -(-order.size // size)):
+        c_lo, c_hi = float(lo[chunk].sum()), float(hi[chunk].sum())
+        a = s - (tot_hi - c_hi)
+        b = s - (tot_lo - c_lo)
+        if chunk.size == 1 or (a <= c_lo and b >= c_hi):
+            out.extend(split_block(chunk, lo, hi))
+        else:
+            out.append((chunk, slab_vertices(a, b, lo[chunk], hi[chunk])))
+    return out
+
+
 def columns_from_parts(lp: DeltaLP, parts: list[tuple[np.ndarray, np.ndarray]]):
     """``(X, block, cost)`` of the vertex columns of ``parts`` (see :func:`enumerate_columns`)."""
     col_cells = [np.tile(cells, verts.shape[0]) for cells, verts in parts]

@@ -28,7 +28,11 @@ marginal prices ``z`` (``d = Σ_f g_f - A^T z``),
 rounding margin.
 
 **The LP.** Every vertex of every block is a column (blocks with more than ``max_block`` free
-cells are relaxed cell by cell, as in :mod:`mmbounds.solvers._block_lp`); ``r`` is eliminated as
+cells, and the largest blocks while the columns exceed a cap, are relaxed by chunks of a few
+cells, each in the slab of sums the rest of its block leaves it, see
+:func:`mmbounds.solvers._block_lp.chunk_block`; a chunk's envelope lies between its chords and the
+block's, and a valid part is any set of points whose hull holds the part of every table of the
+box, so the certificate below is unchanged); ``r`` is eliminated as
 family ``"ij"``'s mixture (whose columns keep the ``p(x1, x2)`` sums; the other two families are
 tied to it cell by cell, which gives their marginals). One solve, by interior point without
 crossover (only the duals are needed, and any duals give a valid bound; simplex if it fails),
@@ -36,6 +40,8 @@ with iteration caps: deterministic, no column generation (HiGHS re-solves this m
 """
 
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,7 +51,9 @@ from ._block_lp import (
     FAMILIES,
     MAX_BLOCK,
     _block_ids,
-    block_parts,
+    _block_sums,
+    block_vertices,
+    chunk_block,
     columns_from_parts,
     split_block,
 )
@@ -61,6 +69,12 @@ MAX_BLOCK_JOINT = MAX_BLOCK
 #: at 8,000, 0.0257 at 10,000, 0.0252 at 12,000; the largest estimate took 1.85, 2.14 and 1.97+ CPU
 #: s (budget 2 s, loaded machine): 8,000
 MAX_COLUMNS_JOINT = 8_000
+#: cells per chunk of the blocks relaxed by chunks (a chunk of n cells has up to (n + 1) 2^n
+#: vertices). Zer-mor (the widest gap of the clustered 20x20x10 tables) at 8,000 columns: certified
+#: minimum entropy 7.1903 bits with blocks split into single cells, 7.2057, 7.2074, 7.2097 with
+#: chunks of 3, 4, 5 cells (7.2085 with every block whole, 20,440 columns); fou-mor 6.9653 and
+#: 6.9717, 6.9727, 6.9765 (6.9778)
+CHUNK = 5
 #: before enumerating, ``max_block`` is lowered while the vertex bound ``Σ n 2^(n-1)`` exceeds this
 #: (a guard on time and memory: the clustered 20x20x10 tables stay below 210,000, about ten
 #: times their actual vertices)
@@ -104,37 +118,64 @@ def _vertex_bound(n_free: np.ndarray, max_block: int) -> int:
     return int(np.sum(n * (1 << np.maximum(n - 1, 0)))) + 2 * int(n_free[~whole].sum())
 
 
-def _capped_parts(lp: DeltaLP, lo, hi, max_block: int, max_columns: int):
-    """Each family's block parts, the blocks with the most vertices split into cells (chords)
-    until the three families have at most ``max_columns`` columns (deterministic order)."""
+def _family_blocks(lp: DeltaLP) -> list[tuple[np.ndarray, float]]:
+    """``(cells, sum)`` of every block, family by family (deterministic order)."""
+    out = []
+    for family in FAMILIES:
+        ids = _block_ids(lp, family)
+        sums = _block_sums(lp, family, ids)
+        order = np.argsort(ids, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
+        out.extend((g, sums[int(ids[g[0]])]) for g in np.split(order, starts[1:]))
+    return out
+
+
+def _capped_parts(lp: DeltaLP, lo, hi, max_block: int, max_columns: int, chunk: int = CHUNK):
+    """Each family's parts: its blocks whole (up to ``max_block`` free cells) or in chunks.
+
+    While the three families have more than ``max_columns`` vertex columns, the part with the most
+    columns steps down (deterministic order: most columns, then family, then block): a whole block
+    to its chunks of ``chunk`` cells (:func:`mmbounds.solvers._block_lp.chunk_block`), chunks to
+    single cells (chords); a part that the step would not shrink is kept.
+    """
     free = [
         np.bincount(_block_ids(lp, family), weights=(hi - lo > 0).astype(float)).astype(np.int64)
         for family in FAMILIES
     ]
     while max_block > 1 and sum(_vertex_bound(n, max_block) for n in free) > MAX_ENUMERATED:
         max_block -= 1  # never enumerate far more vertices than the LP can take
-    parts = [block_parts(lp, family, lo, hi, max_block=max_block) for family in FAMILIES]
-    nv = [np.array([v.shape[0] for _, v in fp]) for fp in parts]
-    total = int(sum(n.sum() for n in nv))
-    if total <= max_columns:
-        return parts
-    fam_of = np.concatenate([np.full(n.size, f) for f, n in enumerate(nv)])
-    idx_of = np.concatenate([np.arange(n.size) for n in nv])
-    counts = np.concatenate(nv)
-    sizes = np.concatenate([[c.size for c, _ in fp] for fp in parts])
-    split = np.zeros(counts.size, dtype=bool)
-    for t in np.lexsort((idx_of, fam_of, -counts)):
-        if total <= max_columns or counts[t] <= 2 * sizes[t]:
-            break
-        split[t] = True
-        total += 2 * int(sizes[t]) - int(counts[t])
-    out = []
-    for f, fp in enumerate(parts):
-        mine = split[fam_of == f]
-        new = []
-        for (cells, verts), cut in zip(fp, mine):
-            new.extend(split_block(cells, lo, hi) if cut else [(cells, verts)])
-        out.append(new)
+    blocks = _family_blocks(lp)
+    n_fam = [int(np.unique(_block_ids(lp, family)).size) for family in FAMILIES]
+    fam_of = np.repeat(np.arange(len(FAMILIES)), n_fam)
+    parts, level = [], []
+    for g, s in blocks:
+        if int(np.count_nonzero(hi[g] - lo[g] > 0)) <= max_block:
+            parts.append([(g, block_vertices(s, lo[g], hi[g]))])
+            level.append(0)
+        else:
+            parts.append(chunk_block(g, s, lo, hi, chunk))
+            level.append(1)
+
+    def n_cols(pp: list) -> int:
+        return sum(v.shape[0] for _, v in pp)
+
+    total = sum(n_cols(pp) for pp in parts)
+    heap = [(-n_cols(pp), t) for t, pp in enumerate(parts)]
+    heapq.heapify(heap)
+    while total > max_columns and heap:
+        neg, t = heapq.heappop(heap)
+        g, s = blocks[t]
+        new = chunk_block(g, s, lo, hi, chunk) if level[t] == 0 else split_block(g, lo, hi)
+        lv = level[t] + 1
+        if n_cols(new) >= -neg:  # kept (a whole block its chunks would not shrink stays whole)
+            continue
+        total += n_cols(new) + neg
+        parts[t], level[t] = new, lv
+        if lv < 2:
+            heapq.heappush(heap, (-n_cols(new), t))
+    out: list[list] = [[] for _ in FAMILIES]
+    for t, pp in enumerate(parts):
+        out[int(fam_of[t])].extend(pp)
     return out
 
 
@@ -177,6 +218,7 @@ def joint_block_relaxation(
     *,
     max_block: int = MAX_BLOCK_JOINT,
     max_columns: int = MAX_COLUMNS_JOINT,
+    chunk: int = CHUNK,
 ) -> tuple[float, np.ndarray | None] | None:
     """Certified joint block-envelope bound on ``min H`` over Δ12 ∩ [lo, hi] and its LP point.
 
@@ -189,8 +231,12 @@ def joint_block_relaxation(
     max_block : int
         Blocks with more free cells are relaxed cell by cell.
     max_columns : int
-        While the three families have more vertex columns than this, ``max_block`` is lowered by
-        one (a deterministic cap on the LP's size and cost).
+        While the three families have more vertex columns than this, the parts with the most
+        columns step down: whole blocks to chunks of ``chunk`` cells, chunks to single cells (a
+        deterministic cap on the LP's size and cost).
+    chunk : int
+        Cells per chunk of the blocks relaxed by chunks (those above ``max_block`` free cells and
+        those the column cap splits); 1: cell by cell (their chords).
 
     Returns
     -------
@@ -203,7 +249,7 @@ def joint_block_relaxation(
 
     fams = [
         _Family(*columns_from_parts(lp, parts)[:2])
-        for parts in _capped_parts(lp, lo, hi, max_block, max_columns)
+        for parts in _capped_parts(lp, lo, hi, max_block, max_columns, chunk)
     ]
     nf, nc = len(fams), lp.n_cells
     n_tie = (nf - 1) * nc
