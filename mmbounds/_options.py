@@ -22,6 +22,8 @@ SOLVERS = ("auto", "cvxpy", "fast")
 """BROJA solvers: the cvxpy + Clarabel reference, the fast interior-point solver, or automatic."""
 BACKENDS = ("auto", "numpy", "torch")
 INFERENCE_MODES = ("bootstrap", "certified")
+#: most bootstrap replicates accepted (each is a full solve; far beyond what an interval needs)
+MAX_RESAMPLES = 100_000
 #: the bootstrap interval rules a user can choose; the uncorrected percentile interval is not one
 #: of them: it keeps the plug-in's upward bias and calls pure noise "present" (5x5x4 noise, 500
 #: samples per source, 100 resamples: S in [0.011, 1.96]); the benchmarks still score it, through
@@ -77,7 +79,7 @@ class Options:
         bias-corrected bootstrap (asymptotic) or concentration bounds (valid at every n,
         conservative).
     n_resamples : int
-        Replicates of the ``"bootstrap"`` inference.
+        Replicates of the ``"bootstrap"`` inference (2 to ``MAX_RESAMPLES`` = 100,000).
     bootstrap_interval : {"widened", "bias_corrected", "basic"}
         How the ``"bootstrap"`` inference turns replicates into intervals
         (:mod:`mmbounds.inference._intervals`): the bias-corrected estimate widened by the
@@ -139,7 +141,10 @@ class Options:
             if self.n_jobs == 0:
                 raise ValueError("n_jobs == 0, must be a positive count or negative (joblib)")
         check_option(self.inference, name="inference", options=INFERENCE_MODES)
-        check_scalar(self.n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
+        check_scalar(
+            self.n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2,
+            max_val=MAX_RESAMPLES,
+        )  # fmt: skip
         check_scalar(self.negligible, name="negligible", min_val=0.0)
         if self.bootstrap_interval == "percentile":
             raise ValueError(

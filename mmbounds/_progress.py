@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 __all__ = ["DELAY_S", "Progress", "as_progress"]
 
 #: seconds an operation runs before its bar appears (quick calls show none)
@@ -45,6 +47,10 @@ class Progress:
     """
 
     def __init__(self, enabled: bool, desc: str = "mmbounds.estimate") -> None:
+        if not isinstance(enabled, (bool, np.bool_)):
+            raise TypeError(
+                f"progress must be True or False, got {type(enabled).__name__} {enabled!r}"
+            )
         self.enabled = bool(enabled)
         self.desc = desc
         self.total = 0
@@ -195,4 +201,4 @@ def as_progress(
     """
     if isinstance(progress, Progress):
         return progress, False
-    return Progress(bool(progress), desc), True
+    return Progress(progress, desc), True

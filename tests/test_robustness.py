@@ -284,3 +284,28 @@ def test_long_fuzz():
             failures.append((shape, kind, solver, p.tolist(), str(exc)[:300]))
     print(f"long fuzz: {counts['cases']} cases, {len(failures)} failures")
     assert not failures, failures[:3]
+
+
+def test_one_row_per_source_claims_nothing():
+    # every resample of one row is that row: the replicates have no spread, and before the
+    # minimum-rows guard R, U1, U2 and S_L came out as the interval [0, 0], "absent" at 95%
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = mmbounds.estimate(
+            x1=([0], [1]), x2=([1], [0]), paired=([0], [1]), progress=False, random_state=0
+        )
+    assert any("rows in the smallest sample" in str(w.message) for w in caught)
+    for name, iv in res.inference.intervals.items():
+        assert (iv.low, iv.high, iv.verdict) == (0.0, 1.0, "undetermined"), name
+    assert any("whole range" in note for note in res.inference.notes)
+
+
+def test_bad_progress_and_resample_counts_are_refused():
+    joint = np.full((2, 2, 2), 1 / 8)
+    for bad in ("yes", None, 2):
+        with pytest.raises(TypeError, match="progress must be True or False"):
+            mmbounds.estimate(joint, progress=bad)
+    # a billion replicates used to allocate 7.45 GiB of seeds before failing
+    with pytest.raises(ValueError, match="n_resamples"):
+        mmbounds.Options(n_resamples=10**9)
+    assert mmbounds.estimate(joint, progress=np.bool_(False)).synergy_lower == pytest.approx(0.0)

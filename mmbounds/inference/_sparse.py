@@ -30,7 +30,21 @@ from ..results import Interval
 from ._boundary import floor_boundary
 from ._intervals import PRESENT_MIN_PER_CELL, _fewest, bootstrap_intervals, verdict
 
-__all__ = ["UPPER_MIN_PER_CELL", "floor_sparse", "floored", "raised", "sample_intervals"]
+__all__ = [
+    "MIN_SOURCE_ROWS",
+    "UPPER_MIN_PER_CELL",
+    "floor_sparse",
+    "floored",
+    "raised",
+    "sample_intervals",
+]
+
+#: fewest rows of each sample (D1, D2, DM) for the bootstrap intervals to say anything. Below it
+#: every interval is the whole range ``[0, log2 |Y|]`` (undetermined): with one row per source
+#: every resample is that row, the replicates have no spread, and R, U1, U2 and ``S_L`` came out
+#: as the interval [0, 0], "absent" at 95%. A guard against degenerate bootstraps, not a measured
+#: coverage threshold (the sparse-table rules below take over from here).
+MIN_SOURCE_ROWS = 10
 
 #: fewest samples per cell of a labeled table at which the upper limits of S and S_U are read from
 #: the sample. Measured on the coverage grid (200 repetitions each): with 1 to 3 samples per cell
@@ -209,7 +223,8 @@ def sample_intervals(
         ``|Y|`` of the sample's tables.
     sizes : sequence of float, optional
         Sample sizes of D1, D2 and DM (the boundary rule's threshold); without them the rule
-        is not applied.
+        is not applied. When one is below :data:`MIN_SOURCE_ROWS`, every final interval is
+        ``[0, log2 |Y|]``.
 
     Returns
     -------
@@ -226,6 +241,9 @@ def sample_intervals(
     >>> ends, iv = sample_intervals(plugin, reps, 0.95, 0.01, "widened", tables, 2)
     >>> ends["synergy"].verdict, iv["synergy"].verdict, iv["synergy"].high
     ('present', 'undetermined', 1.0)
+    >>> _, iv = sample_intervals(plugin, reps, 0.95, 0.01, "widened", tables, 2, sizes=(5, 50, 50))
+    >>> iv["redundancy"].low, iv["redundancy"].high, iv["redundancy"].verdict
+    (0.0, 1.0, 'undetermined')
     """
     intervals = bootstrap_intervals(
         plugin, reps, confidence, negligible, variant, per_cell=per_cell
@@ -233,4 +251,11 @@ def sample_intervals(
     if sizes is not None and variant in BOOTSTRAP_INTERVALS:  # "percentile": the baseline
         intervals = floor_boundary(intervals, plugin, reps, sizes, negligible)
     ends = clip(intervals, math.log2(n_labels), negligible)
-    return ends, floor_sparse(ends, per_cell, negligible, n_labels)
+    final = floor_sparse(ends, per_cell, negligible, n_labels)
+    if sizes is not None and min(sizes) < MIN_SOURCE_ROWS:
+        top = math.log2(n_labels)
+        final = {
+            k: Interval(iv.name, iv.estimate, 0.0, top, iv.plugin, verdict(0.0, top, negligible))
+            for k, iv in final.items()
+        }
+    return ends, final

@@ -37,13 +37,15 @@ Bootstrap*, 1993 (bias correction, ch. 10).
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 
-from .._options import INFERENCE_MODES, Options, as_options
+from .._options import INFERENCE_MODES, MAX_RESAMPLES, Options, as_options
 from .._progress import Progress, as_progress
 from .._validation import check_confidence, check_option, check_random_state, check_scalar
+from ..exceptions import EstimationWarning
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
 from ..results import PopulationInference
@@ -52,7 +54,7 @@ from ._functionals import FUNCTIONALS, functionals
 from ._intervals import VARIANTS
 from ._notes import interval_notes, sparse_table_note
 from ._parallel import captured_warnings, run_tasks
-from ._sparse import sample_intervals
+from ._sparse import MIN_SOURCE_ROWS, sample_intervals
 from ._upper_end import upper_end_rules
 
 __all__ = [
@@ -321,7 +323,10 @@ def infer_population(
     negligible = check_scalar(negligible, name="negligible", min_val=0, include_min=True)
     check_option(mode, name="mode", options=INFERENCE_MODES)
     if mode == "bootstrap":
-        check_scalar(n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
+        check_scalar(
+            n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2,
+            max_val=MAX_RESAMPLES,
+        )  # fmt: skip
     if sample_upper is not None:
         sample_upper = check_scalar(sample_upper, name="sample_upper")
     sizes = tuple(int(round(n)) for n in m.sample_sizes) if m.sample_sizes else None
@@ -379,6 +384,15 @@ def infer_population(
         )
     if sparse_note is not None:
         notes.append(sparse_note)
+    if mode == "bootstrap" and sizes is not None and min(sizes) < MIN_SOURCE_ROWS:
+        few = f"{min(sizes):g} rows in the smallest sample (< {MIN_SOURCE_ROWS})"
+        notes.append(f"{few}: every interval is the whole range [0, log2 |Y|]")
+        warnings.warn(
+            f"{few}: the bootstrap cannot tell anything from so few rows, so every interval is "
+            "the whole range [0, log2 |Y|]; collect more samples of each source",
+            EstimationWarning,
+            stacklevel=2,
+        )
     return PopulationInference(
         confidence=float(confidence),
         mode=mode,

@@ -27,16 +27,16 @@ marginal prices ``z`` (``d = Σ_f g_f - A^T z``),
 (``w`` clipped at 0 and renormalized, so it is valid whatever their accuracy) and lowered by a
 rounding margin.
 
-**The LP.** Every vertex of every block is a column (blocks with more than ``max_block`` free
+**The LP.** Every vertex of every block is a column. Blocks with more than ``max_block`` free
 cells, and the largest blocks while the columns exceed a cap, are relaxed by chunks of a few
-cells, each in the slab of sums the rest of its block leaves it, see
-:func:`mmbounds.solvers._block_lp.chunk_block`; a chunk's envelope lies between its chords and the
-block's, and a valid part is any set of points whose hull holds the part of every table of the
-box, so the certificate below is unchanged); ``r`` is eliminated as
-family ``"ij"``'s mixture (whose columns keep the ``p(x1, x2)`` sums; the other two families are
-tied to it cell by cell, which gives their marginals). One solve, by interior point without
-crossover (only the duals are needed, and any duals give a valid bound; simplex if it fails),
-with iteration caps: deterministic, no column generation (HiGHS re-solves this model slowly).
+cells, each in the slab of sums the rest of its block leaves it
+(:func:`mmbounds.solvers._block_lp.chunk_block`). A chunk's envelope lies between its chords and
+the block's, and a valid part is any set of points whose hull holds the part of every table of
+the box, so the certificate below is unchanged. ``r`` is eliminated as family ``"ij"``'s mixture
+(whose columns keep the ``p(x1, x2)`` sums; the other two families are tied to it cell by cell,
+which gives their marginals). One solve, by interior point without crossover (only the duals are
+needed, and any duals give a valid bound; simplex if it fails), with iteration caps:
+deterministic, no column generation (HiGHS re-solves this model slowly).
 """
 
 from __future__ import annotations
