@@ -41,7 +41,8 @@ class Options:
         BROJA solver (every BROJA solve of the estimate uses it).
     tol : float
         Target accuracy: certified optimality gap of the BROJA solves (bits) and largest marginal
-        error of the maximum-entropy fit (IPF).
+        error of the maximum-entropy fit (IPF); at most 0.01 (a coarser target would move the
+        bounds by more than the differences they are read for).
     max_iter : int or None
         Iteration cap of each iterative solver; None keeps each solver's own default (1,000
         interior-point iterations for BROJA, 5,000 IPF sweeps).
@@ -122,7 +123,7 @@ class Options:
 
     def __post_init__(self) -> None:
         check_option(self.solver, name="solver", options=SOLVERS)
-        check_scalar(self.tol, name="tol", min_val=0.0, include_min=False)
+        check_scalar(self.tol, name="tol", min_val=0.0, include_min=False, max_val=1e-2)
         if self.max_iter is not None:
             check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
         check_option(self.backend, name="backend", options=BACKENDS)

@@ -63,6 +63,14 @@ reported.
 """
 
 
+def _input_eps(p: Any) -> float:
+    """Machine epsilon of a low-precision float input (0 for float64 and everything else)."""
+    dtype = getattr(p, "dtype", None)
+    if dtype is None or not np.issubdtype(dtype, np.floating) or dtype.itemsize >= 8:
+        return 0.0
+    return float(np.finfo(dtype).eps)
+
+
 def check_table(
     p: Any,
     *,
@@ -84,7 +92,8 @@ def check_table(
         Required number of axes (``None``: any).
     normalize : bool
         If True, rescale a non-negative table (e.g. counts) to sum to 1; otherwise the sum must be
-        1 within ``atol`` times the number of cells (at least 1e-6).
+        1 within ``atol`` times the number of cells (at least 1e-6, and at least 4 machine epsilons
+        of a float16 or float32 input, whose rounding moves the sum by up to half of one).
     atol : float
         Entries down to ``-atol`` are clipped to 0; more negative entries raise.
     floor : float
@@ -135,7 +144,7 @@ def check_table(
     total = float(arr.sum())
     if normalize:
         arr /= total
-    elif abs(total - 1.0) > max(atol * arr.size, 1e-6):
+    elif abs(total - 1.0) > max(atol * arr.size, 1e-6, 4.0 * _input_eps(p)):
         raise ValueError(
             f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts "
             "(in estimate: options={'normalize': True}; on the command line: --normalize)"
