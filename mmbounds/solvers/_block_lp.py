@@ -100,6 +100,15 @@ def _block_sums(lp: DeltaLP, family: str, ids: np.ndarray) -> dict[int, float]:
     return {int(b): float(src[b]) for b in np.unique(ids)}
 
 
+def family_blocks(lp: DeltaLP, family: str) -> list[tuple[np.ndarray, float]]:
+    """``(cells, sum)`` of every block of ``family``, in the order of the block ids."""
+    ids = _block_ids(lp, family)
+    sums = _block_sums(lp, family, ids)
+    order = np.argsort(ids, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
+    return [(g, sums[int(ids[g[0]])]) for g in np.split(order, starts[1:])]
+
+
 def block_parts(
     lp: DeltaLP, family: str, lo: np.ndarray, hi: np.ndarray, *, max_block: int = MAX_BLOCK
 ) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -108,16 +117,12 @@ def block_parts(
     Blocks with more than ``max_block`` free cells are split into single cells, whose vertices
     are ``lo_c`` and ``hi_c`` (their chords).
     """
-    ids = _block_ids(lp, family)
-    sums = _block_sums(lp, family, ids)
-    order = np.argsort(ids, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
     out = []
-    for g in np.split(order, starts[1:]):
+    for g, s in family_blocks(lp, family):
         if int(np.count_nonzero(hi[g] - lo[g] > 0)) > max_block:
             out.extend(split_block(g, lo, hi))  # too large: cell by cell (chords)
         else:
-            out.append((g, block_vertices(sums[int(ids[g[0]])], lo[g], hi[g])))
+            out.append((g, block_vertices(s, lo[g], hi[g])))
     return out
 
 

@@ -51,10 +51,10 @@ from ._block_lp import (
     FAMILIES,
     MAX_BLOCK,
     _block_ids,
-    _block_sums,
     block_vertices,
     chunk_block,
     columns_from_parts,
+    family_blocks,
     split_block,
 )
 from ._delta_lp import DeltaLP, _quiet_highs
@@ -118,18 +118,6 @@ def _vertex_bound(n_free: np.ndarray, max_block: int) -> int:
     return int(np.sum(n * (1 << np.maximum(n - 1, 0)))) + 2 * int(n_free[~whole].sum())
 
 
-def _family_blocks(lp: DeltaLP) -> list[tuple[np.ndarray, float]]:
-    """``(cells, sum)`` of every block, family by family (deterministic order)."""
-    out = []
-    for family in FAMILIES:
-        ids = _block_ids(lp, family)
-        sums = _block_sums(lp, family, ids)
-        order = np.argsort(ids, kind="stable")
-        starts = np.flatnonzero(np.r_[True, np.diff(ids[order]) != 0])
-        out.extend((g, sums[int(ids[g[0]])]) for g in np.split(order, starts[1:]))
-    return out
-
-
 def _capped_parts(lp: DeltaLP, lo, hi, max_block: int, max_columns: int, chunk: int = CHUNK):
     """Each family's parts: its blocks whole (up to ``max_block`` free cells) or in chunks.
 
@@ -144,7 +132,7 @@ def _capped_parts(lp: DeltaLP, lo, hi, max_block: int, max_columns: int, chunk: 
     ]
     while max_block > 1 and sum(_vertex_bound(n, max_block) for n in free) > MAX_ENUMERATED:
         max_block -= 1  # never enumerate far more vertices than the LP can take
-    blocks = _family_blocks(lp)
+    blocks = [b for family in FAMILIES for b in family_blocks(lp, family)]
     n_fam = [int(np.unique(_block_ids(lp, family)).size) for family in FAMILIES]
     fam_of = np.repeat(np.arange(len(FAMILIES)), n_fam)
     parts, level = [], []
