@@ -233,3 +233,26 @@ def test_csv_headers_that_say_the_columns_are_swapped_are_refused(tmp_path, caps
     dm.write_text("a,b\n" + "".join(f"{i % 2},{i % 3}\n" for i in rows))
     assert main(argv) == 0
     capsys.readouterr()
+
+
+def test_a_failed_write_names_the_option(tmp_path, capsys, monkeypatch):
+    # the target passes check_target, then the write fails (a full disk, /proc): one line that
+    # names the option and the reason, exit 2, never the bare "[Errno 28] ..."
+    f = tmp_path / "xor.npz"
+    assert main(["datasets", "export", "xor", "--out", str(f)]) == 0
+    capsys.readouterr()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pathlib.Path.write_text", full)
+    out = tmp_path / "r.json"
+    assert main(["estimate", "--joint", str(f), "--no-progress", "--out", str(out)]) == 2
+    err = _one_error_line(capsys)
+    assert f"cannot write --out {out}: No space left on device" in err and "Errno" not in err
+    monkeypatch.setattr(np, "savez", full)
+    monkeypatch.setattr(np, "savez_compressed", full)
+    assert main(["datasets", "export", "and", "--out", str(tmp_path / "and.npz")]) == 2
+    assert "cannot write --out" in _one_error_line(capsys)
+    assert main(["datasets", "export", "mfeat", "--out", str(tmp_path / "m.npz")]) == 2
+    assert "No space left on device" in _one_error_line(capsys)

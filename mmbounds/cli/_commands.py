@@ -21,6 +21,7 @@ from ._io import (
     print_rows,
     read_sources_csv,
     save_result_plot,
+    writing,
 )
 
 __all__ = ["cmd_demo", "cmd_estimate", "cmd_figures", "cmd_info"]
@@ -233,11 +234,13 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         )
     text = format_result(res, args.format)
     if out_path is not None:
-        out_path.write_text(text)
+        with writing(out_path, what="--out"):
+            out_path.write_text(text)
     else:
         sys.stdout.write(text)
     if plot_path is not None:
-        save_result_plot(res, plot_path)
+        with writing(plot_path, what="--plot"):
+            save_result_plot(res, plot_path)
         sys.stderr.write(f"mmbounds: wrote {plot_path}\n")
     return 0
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ._io import UsageError, check_target
+from ._io import UsageError, check_target, writing
 
 __all__ = ["cmd_datasets"]
 
@@ -94,7 +94,10 @@ def _export_dataset(args: argparse.Namespace) -> int:
         if args.n_samples is not None:
             raise UsageError(f"{args.name} is an exact table; --n-samples does not apply")
         p = load_dataset(args.name)
-        np.savez(target, joint=p, p_x1y=p.sum(axis=1), p_x2y=p.sum(axis=0), p_x1x2=p.sum(axis=2))
+        with writing(target, what="--out"):
+            np.savez(
+                target, joint=p, p_x1y=p.sum(axis=1), p_x2y=p.sum(axis=0), p_x1x2=p.sum(axis=2)
+            )
         sys.stdout.write(f"{target}\n")
         sys.stderr.write(
             f"mmbounds: wrote the joint p[x1,x2,y] {p.shape} and its three marginals; "
@@ -109,7 +112,8 @@ def _export_dataset(args: argparse.Namespace) -> int:
     elif args.n_samples is not None:
         raise UsageError(f"{args.name} is shipped data; --n-samples does not apply")
     data = load_dataset(args.name, **kwargs)
-    save_npz(target, data)
+    with writing(target, what="--out"):
+        save_npz(target, data)
     sys.stdout.write(f"{target}\n")
     sys.stderr.write(f"mmbounds: wrote {data!r}\n")
     return 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ __all__ = [
     "read_pairs_csv",
     "read_sources_csv",
     "check_target",
+    "writing",
     "print_rows",
     "format_result",
     "save_result_plot",
@@ -250,6 +253,50 @@ def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
     if not p.parent.is_dir():
         raise UsageError(f"folder of {what} {path} does not exist")
     return p
+
+
+@contextlib.contextmanager
+def writing(path: Path, *, what: str) -> Iterator[Path]:
+    """Turn a failure to write ``path`` into a :class:`UsageError` naming the option.
+
+    :func:`check_target` runs before the work; the write itself can still fail (a folder that
+    is not writable, a full disk, a special file system such as ``/proc``). Without this the
+    command line would print the bare ``[Errno 2] No such file or directory``.
+
+    Parameters
+    ----------
+    path : Path
+        The file being written.
+    what : str
+        The option's name for the message, e.g. ``"--out"``.
+
+    Yields
+    ------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    UsageError
+        If the block raises an :class:`OSError`.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> try:
+    ...     with writing(Path("/proc/result.json"), what="--out") as p:
+    ...         _ = p.write_text("{}")
+    ... except UsageError as exc:
+    ...     print(str(exc).split(":")[0])
+    cannot write --out /proc/result.json
+    """
+    try:
+        yield path
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(
+            f"cannot write {what} {path}: {reason}; choose a file in a writable folder"
+        ) from exc
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:
