@@ -217,3 +217,15 @@ def test_block_relaxation_keeps_to_its_simplex_budget(monkeypatch):
     sol = min_entropy_search(p1, p2, p12, random_state=0, warn=False)
     assert sol.entropy_lower <= sol.witness_entropy
     assert sol.gap <= 1e-3  # the other relaxations still close it
+
+
+def test_unique_rows_is_numpy_unique_on_rows():
+    # the vertex lists are deduplicated by a lexsort; the result must be np.unique's, bit for bit
+    from mmbounds.solvers._block_lp import _unique_rows
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n, k = int(rng.integers(1, 40)), int(rng.integers(1, 8))
+        v = rng.choice([0.0, 0.25, 1e-17, 0.5, rng.random()], size=(n, k))
+        v[rng.integers(0, n, n // 2)] = v[rng.integers(0, n, n // 2)]  # duplicated rows
+        assert _unique_rows(v).tobytes() == np.unique(v, axis=0).tobytes()
