@@ -207,3 +207,19 @@ def test_performance_and_ssl_parts_when_available(tmp_path, monkeypatch):
     assert float(ssl["disagreement"]["mean_accuracy"]) == pytest.approx(0.76)
     assert int(ssl["contrastive"]["n_seeds"]) == 2
     assert not any("skipped" in n for n in report.notes)
+
+
+def test_an_output_folder_that_cannot_be_created_is_named(tmp_path, monkeypatch):
+    # mkdir fails (/proc, a read-only disk): the error names the folder, keeps its type (so the
+    # command line exits 2) and has no bare "[Errno n]"
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("pathlib.Path.mkdir", refuse)
+    out = tmp_path / "figs"
+    with pytest.raises(PermissionError, match="cannot create the output folder") as info:
+        figures.regenerate(out, tiny=True, parts=["bitwise"], progress=False)
+    assert "Permission denied" in str(info.value) and "Errno" not in str(info.value)
+    from mmbounds.cli import main
+
+    assert main(["figures", "--tiny", "--out", str(out), "--no-progress"]) == 2

@@ -158,7 +158,13 @@ def regenerate(
         raise ImportError(
             "figures need matplotlib (a dependency of mmbounds): pip install matplotlib"
         ) from exc
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # /proc, a read-only disk: say which folder, without "[Errno n]"
+        raise type(exc)(
+            f"cannot create the output folder {str(out)!r}: {exc.strerror or exc}; "
+            "choose a folder you can write to"
+        ) from exc
     report = FiguresReport(out_dir=out)
     writer = _Writer(out, report)
     results = Path(results_dir) if results_dir is not None else _default_results_dir()
