@@ -296,3 +296,80 @@ def test_rounding_residues_in_reconciled_tables_keep_the_witness():
     assert res.status == "ok"
     assert res.synergy_witness is not None
     assert 0.0 <= res.synergy_witness <= res.synergy_upper + 1e-9
+
+
+def _clustered(seed: int = 0) -> np.ndarray:
+    """A 6x6x4 table whose labels live on overlapping blocks (a few hundred active cells)."""
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.full(144, 0.4)).reshape(6, 6, 4)
+    p[:3, 3:, 0] = p[3:, :3, 1] = 0.0
+    return p / p.sum()
+
+
+def test_block_bounds_in_a_second_thread_give_the_same_result(monkeypatch):
+    import threading
+
+    import mmbounds.solvers.min_entropy as me
+
+    seen = []
+    real = me.block_bounds
+
+    def recorded(*args):
+        seen.append(threading.current_thread() is threading.main_thread())
+        return real(*args)
+
+    monkeypatch.setattr(me, "block_bounds", recorded)
+    monkeypatch.setattr(me, "CONCURRENT_CELLS", 0)
+    p = _clustered()
+    m = (p.sum(1), p.sum(0), p.sum(2))
+    a = min_entropy_search(*m, warn=False, concurrent=True)
+    b = min_entropy_search(*m, warn=False, concurrent=False)
+    assert seen == [False, True]  # the first ran in the second thread, the other in this one
+    assert a.method == "block-lp" or a.entropy_lower > a.pairings_lower
+    assert (a.entropy_lower, a.witness_entropy, a.info.n_iter) == (
+        b.entropy_lower,
+        b.witness_entropy,
+        b.info.n_iter,
+    )
+    assert a.witness.tobytes() == b.witness.tobytes()
+
+
+def test_an_error_in_the_block_thread_reaches_the_caller(monkeypatch):
+    import mmbounds.solvers.min_entropy as me
+
+    def broken(*args):
+        raise MemoryError("block bounds")
+
+    monkeypatch.setattr(me, "block_bounds", broken)
+    monkeypatch.setattr(me, "CONCURRENT_CELLS", 0)
+    p = _clustered(1)
+    with pytest.raises(MemoryError, match="block bounds"):
+        min_entropy_search(p.sum(1), p.sum(0), p.sum(2), warn=False)
+
+
+def test_quiet_highs_from_many_threads_leaves_stdout_alone(monkeypatch):
+    # the banner's redirection of file descriptor 1 is process-wide: threads that created
+    # models at the same moment could leave stdout pointing at /dev/null
+    import os
+    import threading
+
+    import highspy
+
+    from mmbounds.solvers import _delta_lp
+
+    monkeypatch.setattr(_delta_lp, "_BANNER_SHOWN", [])
+    before = os.fstat(1)
+    start = threading.Barrier(8)
+
+    def make():
+        start.wait()
+        _delta_lp._quiet_highs(highspy)
+
+    threads = [threading.Thread(target=make) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = os.fstat(1)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+    assert _delta_lp._BANNER_SHOWN == [True]

@@ -8,6 +8,7 @@ least-squares polish of a witness used by :mod:`mmbounds.solvers._chord_bnb`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,28 +28,44 @@ _LP_ITERATIONS = 100_000
 DENSE_POLISH = 100
 
 
-def _quiet_highs(highspy):
-    """A ``highspy.Highs`` object, created with the C-level stdout silenced.
+_HIGHS_LOCK = threading.Lock()
+_BANNER_SHOWN: list[bool] = []  # non-empty once a Highs object exists in this process
 
-    HiGHS prints a licence banner from C++ the first time a solver is created; it would corrupt
-    machine-readable output (``mmbounds estimate --format json``).
+
+def _quiet_highs(highspy):
+    """A ``highspy.Highs`` object, created with the C-level stdout silenced the first time.
+
+    HiGHS prints a licence banner from C++ the first time a solver is created in a process; it
+    would corrupt machine-readable output (``mmbounds estimate --format json``). Redirecting file
+    descriptor 1 is process-wide, so it is done once, under a lock: the block bounds of
+    :func:`mmbounds.solvers.min_entropy.min_entropy_search` create their models in a second
+    thread, and two overlapping redirections could leave stdout pointing at ``/dev/null``.
     """
+    if _BANNER_SHOWN:
+        return highspy.Highs()
     import os
     import sys
 
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no usable file descriptor 1 (embedded interpreters)
-        return highspy.Highs()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        return highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
+    with _HIGHS_LOCK:
+        if _BANNER_SHOWN:
+            return highspy.Highs()
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no usable file descriptor 1 (embedded interpreters)
+            h = highspy.Highs()
+            _BANNER_SHOWN.append(True)
+            return h
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            h = highspy.Highs()
+            _BANNER_SHOWN.append(True)
+            return h
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(devnull)
 
 
 @dataclass
