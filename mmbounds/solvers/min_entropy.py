@@ -213,9 +213,9 @@ def min_entropy_search(
         Also compute the block-envelope relaxations at the root: those of
         :mod:`mmbounds.solvers._block_lp` (one per family of blocks ``(i, j, ·)``, ``(i, ·, k)``,
         ``(·, j, k)``; up to :data:`~mmbounds.solvers._search_parts.SINGLE_FAMILY_CELLS`
-        active cells) and the joint one of
-        :mod:`mmbounds.solvers._cell_max_lp` (all three at once): usually a much stronger bound
-        than the chord nodes, and their points seed the witness search.
+        active cells) and the joint one of :mod:`mmbounds.solvers._cell_max_lp` (all three at
+        once): usually a much stronger bound than the chord nodes, and their points seed the
+        witness search.
     max_cells : int
         Above this many active cells (dense tables, whose simplex LPs take seconds) neither
         branch-and-bound nor the block bounds run: one interior-point solve of the root chord LP
