@@ -299,7 +299,7 @@ def test_rounding_residues_in_reconciled_tables_keep_the_witness():
 
 
 def _clustered(seed: int = 0) -> np.ndarray:
-    """A 6x6x4 table whose labels live on overlapping blocks (a few hundred active cells)."""
+    """A 6x6x4 table with structural zeros (the tests lower ``CONCURRENT_CELLS`` to reach it)."""
     rng = np.random.default_rng(seed)
     p = rng.dirichlet(np.full(144, 0.4)).reshape(6, 6, 4)
     p[:3, 3:, 0] = p[3:, :3, 1] = 0.0
@@ -373,3 +373,23 @@ def test_quiet_highs_from_many_threads_leaves_stdout_alone(monkeypatch):
     after = os.fstat(1)
     assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
     assert _delta_lp._BANNER_SHOWN == [True]
+
+
+def test_the_block_thread_keeps_the_callers_errstate(monkeypatch):
+    # np.errstate is a context variable: the worker runs in a copy of the caller's context
+    import mmbounds.solvers.min_entropy as me
+
+    seen = []
+    real = me.block_bounds
+
+    def recorded(*args):
+        seen.append(np.geterr()["divide"])
+        return real(*args)
+
+    monkeypatch.setattr(me, "block_bounds", recorded)
+    monkeypatch.setattr(me, "CONCURRENT_CELLS", 0)
+    p = _clustered(2)
+    with np.errstate(divide="ignore"):
+        min_entropy_search(p.sum(1), p.sum(0), p.sum(2), warn=False)
+    min_entropy_search(p.sum(1), p.sum(0), p.sum(2), warn=False)
+    assert seen == ["ignore", np.geterr()["divide"]] and seen[1] != "ignore"

@@ -41,6 +41,7 @@ Management Science 15(9), 1969.
 
 from __future__ import annotations
 
+import contextvars
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -280,7 +281,9 @@ def min_entropy_search(
     try:
         future = None
         if background is not None:  # on a separate model: the steps below do not depend on it
-            future = background.submit(block_bounds, p_x1y, p_x2y, p_x1x2)
+            # in a copy of this context: the caller's np.errstate (a context variable) holds there
+            ctx = contextvars.copy_context()
+            future = background.submit(ctx.run, block_bounds, p_x1y, p_x2y, p_x1x2)
         witness, h, res = chord_search(
             lp,
             rng,
@@ -309,8 +312,10 @@ def min_entropy_search(
                     if hw < h:
                         witness, h = ws, hw
     finally:
+        # after future.result() the worker is idle; on an error or Ctrl-C here the caller does
+        # not wait for the block bounds (the worker finishes them and exits)
         if background is not None:
-            background.shutdown(wait=True)
+            background.shutdown(wait=False, cancel_futures=True)
     cube, h_cube = cube_descent(witness, rng)
     if h_cube < h - 1e-12:
         witness, h = cube, h_cube
