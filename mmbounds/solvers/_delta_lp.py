@@ -33,7 +33,7 @@ _BANNER_SHOWN: list[bool] = []  # non-empty once a Highs object exists in this p
 
 
 def _quiet_highs(highspy):
-    """A ``highspy.Highs`` object, created with the C-level stdout silenced the first time.
+    """A ``highspy.Highs`` object; the first one in the process is created with stdout silenced.
 
     HiGHS prints a licence banner from C++ the first time a solver is created in a process; it
     would corrupt machine-readable output (``mmbounds estimate --format json``). Redirecting file
@@ -41,31 +41,33 @@ def _quiet_highs(highspy):
     :func:`mmbounds.solvers.min_entropy.min_entropy_search` create their models in a second
     thread, and two overlapping redirections could leave stdout pointing at ``/dev/null``.
     """
-    if _BANNER_SHOWN:
-        return highspy.Highs()
+    if not _BANNER_SHOWN:
+        with _HIGHS_LOCK:
+            if not _BANNER_SHOWN:
+                h = _silenced_highs(highspy)
+                _BANNER_SHOWN.append(True)
+                return h
+    return highspy.Highs()
+
+
+def _silenced_highs(highspy):
+    """``highspy.Highs()`` with file descriptor 1 sent to ``/dev/null`` while it is created."""
     import os
     import sys
 
-    with _HIGHS_LOCK:
-        if _BANNER_SHOWN:
-            return highspy.Highs()
-        sys.stdout.flush()
-        try:
-            saved = os.dup(1)
-        except OSError:  # no usable file descriptor 1 (embedded interpreters)
-            h = highspy.Highs()
-            _BANNER_SHOWN.append(True)
-            return h
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, 1)
-            h = highspy.Highs()
-            _BANNER_SHOWN.append(True)
-            return h
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(devnull)
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no usable file descriptor 1 (embedded interpreters)
+        return highspy.Highs()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 @dataclass

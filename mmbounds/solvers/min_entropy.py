@@ -275,15 +275,12 @@ def min_entropy_search(
     lp = DeltaLP.build(p_x1y, p_x2y, p_x1x2)
     if lp.n_cells > max_cells:
         return _too_large(lp, rng, lower_pair, gap_tol, t0, warn, (p_x1y, p_x2y, p_x1x2))
-    background = None
+    pool = future = None
     if blocks and concurrent and lp.n_cells >= CONCURRENT_CELLS:
-        background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmbounds-blocks")
+        # on a model of their own, in a copy of this context (the caller's np.errstate holds)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mmbounds-blocks")
+        future = pool.submit(contextvars.copy_context().run, block_bounds, p_x1y, p_x2y, p_x1x2)
     try:
-        future = None
-        if background is not None:  # on a separate model: the steps below do not depend on it
-            # in a copy of this context: the caller's np.errstate (a context variable) holds there
-            ctx = contextvars.copy_context()
-            future = background.submit(ctx.run, block_bounds, p_x1y, p_x2y, p_x1x2)
         witness, h, res = chord_search(
             lp,
             rng,
@@ -297,25 +294,24 @@ def min_entropy_search(
             blocks=blocks,
             progress=progress,
         )
-        lower_bnb = min(res.lower, h)
-        lower_block, n_block_lp = -np.inf, 0
-        if blocks:
-            if future is not None:
-                lower_block, starts, n_block_lp = future.result()
-            else:
-                lower_block, starts, n_block_lp = block_bounds(p_x1y, p_x2y, p_x1x2)
-            for x0 in starts:  # their points seed the successive-LP descent as well
-                xs, hs = slp_descent(lp, x0, max_lp=lp.n_lp + 20)
-                if hs < h - 1e-12:
-                    ws = lp.full(lp.polish(xs))
-                    hw = entropy_bits(ws)
-                    if hw < h:
-                        witness, h = ws, hw
+        lower_block, starts, n_block_lp = -np.inf, [], 0
+        if future is not None:
+            lower_block, starts, n_block_lp = future.result()
+        elif blocks:
+            lower_block, starts, n_block_lp = block_bounds(p_x1y, p_x2y, p_x1x2)
     finally:
-        # after future.result() the worker is idle; on an error or Ctrl-C here the caller does
-        # not wait for the block bounds (the worker finishes them and exits)
-        if background is not None:
-            background.shutdown(wait=False, cancel_futures=True)
+        # after future.result() the worker is idle; on an error or Ctrl-C the caller does not
+        # wait for the block bounds (the worker finishes them and exits)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    lower_bnb = min(res.lower, h)
+    for x0 in starts:  # the block LPs' points seed the successive-LP descent as well
+        xs, hs = slp_descent(lp, x0, max_lp=lp.n_lp + 20)
+        if hs < h - 1e-12:
+            ws = lp.full(lp.polish(xs))
+            hw = entropy_bits(ws)
+            if hw < h:
+                witness, h = ws, hw
     cube, h_cube = cube_descent(witness, rng)
     if h_cube < h - 1e-12:
         witness, h = cube, h_cube
