@@ -393,3 +393,9 @@ def test_the_block_thread_keeps_the_callers_errstate(monkeypatch):
         min_entropy_search(p.sum(1), p.sum(0), p.sum(2), warn=False)
     min_entropy_search(p.sum(1), p.sum(0), p.sum(2), warn=False)
     assert seen == ["ignore", np.geterr()["divide"]] and seen[1] != "ignore"
+
+
+def test_concurrent_must_be_a_bool():
+    p = _clustered(3)
+    with pytest.raises(TypeError, match="concurrent must be a bool"):
+        min_entropy_search(p.sum(1), p.sum(0), p.sum(2), concurrent="no")

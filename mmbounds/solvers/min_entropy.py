@@ -255,6 +255,8 @@ def min_entropy_search(
     check_scalar(gap_tol, name="gap_tol", min_val=0.0)
     check_scalar(n_starts, name="n_starts", kind=int, min_val=0)
     check_option(coupling, name="coupling", options=_COUPLINGS)
+    if not isinstance(concurrent, (bool, np.bool_)):
+        raise TypeError(f"concurrent must be a bool, got {concurrent!r}")
     rng = check_random_state(random_state)
     p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
     t0 = time.perf_counter()
