@@ -281,7 +281,9 @@ def test_sample_tables_with_tiny_cells(name: str) -> None:
         q = sol.q
         assert np.max(np.abs(q.sum(1) - p1)) <= 1e-12 and np.max(np.abs(q.sum(0) - p2)) <= 1e-12
         assert sol.min_mi == pytest.approx(mutual_information(q, (0, 1), 2), abs=1e-9)
-        assert sol.min_mi == pytest.approx(ref.min_mi, abs=1e-7)
+        # both are values of feasible joints, each certified within its residual of the minimum
+        # (the reference's is 1.4e-7 on the ninth table)
+        assert ref.min_mi - ref.info.residual - 1e-12 <= sol.min_mi <= ref.min_mi + 1e-9
 
 
 @pytest.mark.parametrize(("shape", "seed"), [((12, 10, 4), 1), ((12, 10, 4), 3), ((20, 20, 5), 0)])
