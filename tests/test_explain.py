@@ -22,6 +22,7 @@ from mmbounds.bounds._registry import BoundValue
 from mmbounds.cli._io import format_result
 from mmbounds.data import bitwise_joint, make_pid_synthetic
 from mmbounds.exceptions import ConvergenceWarning
+from mmbounds.inference._resample import UPPER_RESAMPLES
 from mmbounds.results._glossary import STATUSES
 
 AND = bitwise_joint("and")
@@ -168,7 +169,10 @@ def test_one_progress_bar_over_the_whole_feature_estimate(monkeypatch, capsys):
     # each bound again where S_U's lower limit reads the tables with their ties restored
     tied = any("product of its margins" in note for note in res.inference.notes)
     assert tied  # the case here: 4 clusters, few samples
-    assert run.total == run.done == 2 + 1 + (1 + n_bounds) + (1 + 10) + (1 + n_bounds)
+    # ... and the tight bound recomputed on UPPER_RESAMPLES resamples (a table of <= 64 cells)
+    assert any("resamples on which it was recomputed" in note for note in res.inference.notes)
+    upper = UPPER_RESAMPLES
+    assert run.total == run.done == 2 + 1 + (1 + n_bounds) + (1 + 10) + upper + (1 + n_bounds)
     err = capsys.readouterr().err
     assert "mmbounds.estimate" in err and "mmbounds.inference" not in err
 

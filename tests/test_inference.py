@@ -196,9 +196,10 @@ def test_the_non_identifiability_note_quotes_both_ends_of_the_upper_end():
     hi_end = res.inference["synergy_upper_end"]
     assert not res.inference.identifiable
     # the population's upper end, 1 bit, is covered; the sample's tightest bound (0.862, exact on
-    # 2x2x2, and biased low at the top of the set) lowers the lower limit only: the estimate
-    # stays that of the resampled coupling bound, closer to the truth here
-    assert 0.8 < hi_end.low < 0.9 < hi_end.estimate <= 1.0 <= hi_end.high
+    # 2x2x2, and biased low at the top of the set) and its interval from 30 resamples (0.740 at
+    # its lower end) lower the lower limit only: the estimate stays that of the resampled
+    # coupling bound, closer to the truth here
+    assert 0.7 < hi_end.low < 0.8 < 0.9 < hi_end.estimate <= 1.0 <= hi_end.high
     assert any("branch-and-bound certifies S <= 0.862" in n for n in res.inference.notes)
     note = next(n for n in res.inference.notes if "cannot tell" in n)
     assert f"up to about {hi_end.estimate:.3f} bits (possibly as much as {hi_end.high:.3f})" in note

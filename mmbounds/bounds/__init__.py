@@ -111,7 +111,7 @@ def select_bounds(bounds: str | Sequence[str], *, n_cells: int, with_posteriors:
     return names
 
 
-def identified_set(ctx: BoundContext) -> tuple[float, float]:
+def identified_set(ctx: BoundContext, *, search: bool = False) -> tuple[float, float]:
     """Best guaranteed lower and upper bound on S among the bounds recomputed per resample.
 
     The lower one is not clipped at 0 (a resampling layer needs the raw functional); the upper
@@ -121,6 +121,9 @@ def identified_set(ctx: BoundContext) -> tuple[float, float]:
     ----------
     ctx : BoundContext
         The shared quantities of one (resampled) set of marginals.
+    search : bool, default False
+        Also the bounds that search (branch-and-bound; those of ``bounds="auto"`` for the
+        table's size): the tight end, for the resamples of small tables.
 
     Returns
     -------
@@ -138,7 +141,8 @@ def identified_set(ctx: BoundContext) -> tuple[float, float]:
     n_cells = ctx.n_cells
     lows, highs = [], [ctx.trivial_upper]
     for spec in BOUNDS.values():
-        if not (spec.resampled and spec.guaranteed):
+        searched = search and spec.cost == "search" and not spec.needs_posteriors
+        if not ((spec.resampled or searched) and spec.guaranteed):
             continue
         if spec.max_auto_cells is not None and n_cells > spec.max_auto_cells:
             continue

@@ -173,15 +173,17 @@ def upper_end_rules(
     negligible: float,
     options: Options,
     progress: bool | Progress = False,
+    tight_reps: np.ndarray | None = None,
 ) -> tuple[dict[str, Interval], dict[str, Interval] | None, float | None]:
-    """:func:`tighten_upper_end`, then the independence-corner rule of the module docstring.
+    """:func:`tighten_upper_end`, the tight bound's own interval, then the independence-corner
+    rule of the module docstring.
 
     Parameters
     ----------
     m : Marginals
         The sample's reconciled marginals.
     plugin, reps : ndarray
-        Its functionals and their bootstrap replicates (:func:`.population.bootstrap_replicates`).
+        Its functionals and their bootstrap replicates (:func:`._resample.bootstrap_replicates`).
     intervals : dict of str to Interval
         The final bootstrap intervals (after the sparse rules).
     ends : dict of str to Interval or None
@@ -198,6 +200,13 @@ def upper_end_rules(
         Solver options of the projected tables' bounds.
     progress : bool or Progress
         The caller's bar, which the projected tables' bounds tick (a bool: no bar).
+    tight_reps : ndarray, optional
+        Replicates of the tight bound itself
+        (:func:`._resample.tight_upper_replicates`). ``S_U``'s lower limit is then at most the
+        lower end of the interval they give around ``sample_upper`` (``variant``'s rule). It
+        covers where the gain rule alone, built on the spread of the cheaper bound, does not: on
+        a 3x3x2 population, n = 3,000 per source, the gain rule's interval missed S_U in 5 of 20
+        samples, the tight bound's in 1.
 
     Returns
     -------
@@ -212,6 +221,12 @@ def upper_end_rules(
     intervals = tighten_upper_end(intervals, sample_upper, negligible)
     if ends is not None:
         ends = tighten_upper_end(ends, sample_upper, negligible)
+    if tight_reps is not None and tight_reps.size > 1:
+        point = np.array([sample_upper])
+        low = max(float(_ends(point, tight_reps[:, None], confidence, variant)[0][0]), 0.0)
+        intervals = _lowered(intervals, low, negligible)
+        if ends is not None:
+            ends = _lowered(ends, low, negligible)
     tables = independent_tables(plugin, reps, confidence, variant)
     tied, merged = tied_marginals(m, confidence)
     if not (merged or any(tables)):

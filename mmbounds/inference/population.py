@@ -40,11 +40,9 @@ import numbers
 import warnings
 from typing import Any
 
-import numpy as np
-
 from .._options import INFERENCE_MODES, MAX_RESAMPLES, Options, as_options
 from .._progress import Progress, as_progress
-from .._validation import check_confidence, check_option, check_random_state, check_scalar
+from .._validation import check_confidence, check_option, check_scalar
 from ..exceptions import EstimationWarning
 from ..marginals import Marginals
 from ..raw.samples import samples_per_cell
@@ -53,7 +51,12 @@ from ._certified import certified_intervals
 from ._functionals import FUNCTIONALS, functionals
 from ._intervals import VARIANTS
 from ._notes import interval_notes, sparse_table_note
-from ._parallel import captured_warnings, run_tasks
+from ._resample import (
+    bootstrap_replicates,
+    resample_marginals,
+    source_counts,
+    tight_upper_replicates,
+)
 from ._sparse import MIN_SOURCE_ROWS, sample_intervals
 from ._upper_end import upper_end_rules
 
@@ -62,6 +65,7 @@ __all__ = [
     "bootstrap_replicates",
     "source_counts",
     "resample_marginals",
+    "tight_upper_replicates",
     "functionals",
     "QUANTITIES",
     "FUNCTIONALS",
@@ -69,183 +73,8 @@ __all__ = [
     "VARIANTS",
 ]
 
-#: reconciliation accuracy of a replicate (largest marginal change of the last EM step) and its
-#: iteration cap: far below the sampling error the replicates measure, and 10-100 times cheaper
-#: than the 1e-10 of a main estimate on sparse tables; replicates use SQUAREM-accelerated EM
-#: (benchmarks/reconcile_em.py: 0.2-0.5 of plain EM's time, closer to the maximum)
-_REPLICATE_EM_TOL = 1e-7
-_REPLICATE_EM_ITER = 500
-#: solver accuracy (bits, certified gaps) of a replicate, for the same reason, and its iteration cap
-#: (the maximum-entropy bound stays certified when IPF stops early, only a little looser)
-_REPLICATE_TOL = 1e-6
-_REPLICATE_MAX_ITER = 2000
 QUANTITIES = ("redundancy", "unique1", "unique2", "synergy_lower_end", "synergy_upper_end")
 MODES = ("bootstrap", "certified")
-
-
-def source_counts(m: Marginals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count tables of D1, D2 and DM (the observed tables times their sample sizes).
-
-    Parameters
-    ----------
-    m : Marginals
-        Marginals counted from samples (``m.sample_sizes`` set).
-
-    Returns
-    -------
-    tuple of three ndarray
-        The counts of ``p(x1,y)``, ``p(x2,y)`` and ``p(x1,x2)``.
-
-    Raises
-    ------
-    ValueError
-        If ``m`` has no sample sizes (it was built from population tables), or a table times
-        its sample size holds no count.
-
-    Examples
-    --------
-    >>> from mmbounds import Marginals
-    >>> m = Marginals.from_samples(([0, 0, 1, 1], [0, 0, 1, 0]), ([0, 1], [0, 1]),
-    ...                            ([0, 1], [1, 1]))
-    >>> [c.tolist() for c in source_counts(m)]
-    [[[2.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [0.0, 1.0]]]
-    """
-    if m.sample_sizes is None:
-        raise ValueError(
-            "population inference needs sample sizes: build the marginals from samples "
-            "(Marginals.from_samples or estimate(x1=..., x2=..., paired=...))"
-        )
-    counts = tuple(np.rint(t * n) for t, n in zip(m.observed, m.sample_sizes))
-    for name, c, n in zip(("D1", "D2", "DM"), counts, m.sample_sizes):
-        if c.sum() < 1:
-            raise ValueError(
-                f"sample_sizes[{name}] == {n:g}: the table times its sample size rounds to no "
-                "counts at all; give the number of samples the table was counted from"
-            )
-    return counts  # type: ignore[return-value]
-
-
-def resample_marginals(
-    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int
-) -> Marginals:
-    """One bootstrap replicate: each source's counts redrawn (multinomial), then reconciled.
-
-    Parameters
-    ----------
-    counts : tuple of 3 ndarrays
-        Count tables of D1, D2 and DM (:func:`source_counts`).
-    sizes : tuple of 3 int
-        Their sample sizes (each replicate draws as many).
-    seed : int
-        Seed of this replicate's generator.
-
-    Returns
-    -------
-    Marginals
-        The reconciled marginals of the redrawn tables (with their sample sizes).
-
-    Examples
-    --------
-    >>> from mmbounds import Marginals
-    >>> m = Marginals.from_samples(([0, 0, 1, 1], [0, 0, 1, 0]), ([0, 1], [0, 1]),
-    ...                            ([0, 1], [1, 1]))
-    >>> rep = resample_marginals(source_counts(m), m.sample_sizes, seed=0)
-    >>> rep.shape, rep.sample_sizes
-    ((2, 2, 2), (4.0, 2.0, 2.0))
-    """
-    rng = np.random.default_rng(seed)
-    tables = []
-    for t, n in zip(counts, sizes):
-        draw = rng.multinomial(n, (t / t.sum()).ravel()).reshape(t.shape).astype(np.float64)
-        tables.append(draw / n)
-    with captured_warnings():  # resampled marginals disagree; they are reconciled
-        # the redrawn tables are valid by construction: the trusted path, no second validation
-        return Marginals._trusted(
-            *tables,
-            sample_sizes=sizes,
-            tol=_REPLICATE_EM_TOL,
-            max_iter=_REPLICATE_EM_ITER,
-            accelerate=True,
-        )
-
-
-def _replicate(
-    counts: tuple[np.ndarray, ...], sizes: tuple[int, ...], seed: int, options: Options
-) -> np.ndarray:
-    m = resample_marginals(counts, sizes, seed)
-    with captured_warnings():
-        return functionals(m, options)
-
-
-def bootstrap_replicates(
-    m: Marginals,
-    *,
-    n_resamples: int = 200,
-    options: Options,
-    random_state: Any = 0,
-    n_jobs: int | None = None,
-    progress: bool | Progress = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Plug-in functionals of ``m`` and their bootstrap replicates (see :func:`functionals`).
-
-    Each source's count table is resampled on its own (multinomial with its own size); every
-    replicate is reconciled and re-estimated. Seeds are drawn in advance from ``random_state``,
-    so the replicates do not depend on ``n_jobs`` or on the joblib backend (Dask included).
-
-    Parameters
-    ----------
-    m : Marginals
-        Marginals counted from samples (``m.sample_sizes`` set).
-    n_resamples : int
-        Replicates ``B``.
-    options : Options
-        Solver options (replicates use a looser tolerance, far below the sampling error).
-    random_state : None, int or numpy.random.Generator, default 0
-        Source of the replicate seeds.
-    n_jobs : int or None
-        joblib workers (1: here; None: the active :func:`joblib.parallel_config`, serial when
-        none is, e.g. a Dask cluster under ``parallel_config(backend="dask")``).
-    progress : bool
-        tqdm bar over the replicates.
-
-    Returns
-    -------
-    plugin : ndarray, shape (15,)
-        The functionals of ``m`` (:func:`functionals`).
-    replicates : ndarray, shape (B, 15)
-        The same on each replicate, in the order of the seeds.
-
-    Examples
-    --------
-    >>> from mmbounds import Marginals, Options
-    >>> from mmbounds.data import bitwise_joint, sample_joint
-    >>> d1, d2, dm = (sample_joint(bitwise_joint("and"), 500, random_state=s) for s in range(3))
-    >>> m = Marginals.from_samples((d1[0], d1[2]), (d2[1], d2[2]), (dm[0], dm[1]))
-    >>> plugin, reps = bootstrap_replicates(m, n_resamples=5, options=Options())
-    >>> plugin.shape, reps.shape, round(float(plugin[0]), 2)
-    ((15,), (5, 15), 0.3)
-    """
-    counts = source_counts(m)
-    sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
-    run, owned = as_progress(progress, "mmbounds.inference")
-    run.add(1 + n_resamples, key="resamples")
-    run.label("population: plug-in")
-    plugin = functionals(m, options)
-    run.advance(1, "population: resamples")
-    rep_options = options.replace(
-        tol=max(options.tol, _REPLICATE_TOL),
-        max_iter=min(options.max_iter or _REPLICATE_MAX_ITER, _REPLICATE_MAX_ITER),
-    )
-    rng = check_random_state(random_state)
-    seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=n_resamples)]
-    it = run_tasks(_replicate, ((counts, sizes, s, rep_options) for s in seeds), n_jobs)
-    reps = []
-    for r in it:
-        reps.append(r)
-        run.advance(1)
-    if owned:
-        run.close()
-    return plugin, np.array(reps)
 
 
 def infer_population(
@@ -361,11 +190,16 @@ def infer_population(
         sparse_note = sparse_table_note(tables, m.shape[2])
         n_done = reps.shape[0]
     gain, corner = None, None
+    tight = None
     if sample_upper is not None and mode == "bootstrap":
         gain = intervals["synergy_upper_end"].plugin - sample_upper
+        tight = tight_upper_replicates(
+            m, options=options, random_state=random_state, n_jobs=n_jobs, progress=progress
+        )
         intervals, ends, corner = upper_end_rules(
             m, plugin, reps, intervals, ends, sample_upper, confidence=confidence,
             variant=variant, negligible=negligible, options=options, progress=progress,
+            tight_reps=tight,
         )  # fmt: skip
     identifiable, notes = interval_notes(intervals, mode, negligible, ends)
     if gain is not None and gain > 1e-12:
@@ -374,6 +208,11 @@ def infer_population(
             f"({intervals['synergy_upper_end'].plugin:.3f} bits on the sample); branch-and-bound "
             f"certifies S <= {sample_upper:.3f} on the sample tables, so S_U's lower limit is "
             f"lowered by the difference ({gain:.3f})"
+        )
+    if tight is not None:
+        notes.append(
+            f"S_U's lower limit is also that of the tight bound's own interval, from {tight.size} "
+            "resamples on which it was recomputed (it varies more than the cheaper bounds)"
         )
     if corner is not None:
         notes.append(
