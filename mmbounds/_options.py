@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from ._validation import check_option, check_scalar
+from ._validation import check_bool, check_device, check_option, check_scalar
 
 __all__ = ["Options", "as_options", "SOLVERS", "BACKENDS", "INFERENCE_MODES"]
 
@@ -48,8 +47,9 @@ class Options:
         interior-point iterations for BROJA, 5,000 IPF sweeps).
     backend : {"auto", "numpy", "torch"}
         Array library of the fast solvers.
-    device : str or None
-        Torch device (e.g. ``"cuda"``); selects torch under ``backend="auto"``.
+    device : str, int, torch.device or None
+        Torch device (e.g. ``"cuda"``); selects torch under ``backend="auto"``. Checked when
+        built: torch must be able to hold float64 numbers on it (``"meta"`` is refused).
     max_nodes : int
         Node budget of the branch-and-bound upper bound.
     max_lp : int
@@ -127,15 +127,14 @@ class Options:
         if self.max_iter is not None:
             check_scalar(self.max_iter, name="max_iter", kind=numbers.Integral, min_val=1)
         check_option(self.backend, name="backend", options=BACKENDS)
-        _check_device(self.device)
+        check_device(self.device)
         check_scalar(self.max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
         check_scalar(self.max_lp, name="max_lp", kind=numbers.Integral, min_val=1)
         if self.time_budget_s is not None:
             check_scalar(self.time_budget_s, name="time_budget_s", min_val=0.0, include_min=False)
         check_scalar(self.max_memory_gib, name="max_memory_gib", min_val=0.0, include_min=False)
-        for flag in ("normalize", "reconcile"):
-            if not isinstance(getattr(self, flag), bool):
-                raise TypeError(f"{flag} must be True or False, got {getattr(self, flag)!r}")
+        check_bool(self.normalize, name="normalize")
+        check_bool(self.reconcile, name="reconcile")
         check_scalar(self.n_bootstrap, name="n_bootstrap", kind=numbers.Integral, min_val=0)
         if self.n_jobs is not None:
             check_scalar(self.n_jobs, name="n_jobs", kind=numbers.Integral)
@@ -176,28 +175,6 @@ class Options:
         1e-06
         """
         return dataclasses.replace(self, **changes)
-
-
-_DEVICE = re.compile(r"(cpu|cuda|mps|xpu|hip|meta|xla|hpu|npu|mtia|privateuseone)(:\d+)?")
-
-
-def _check_device(device: Any) -> None:
-    """``device`` is None, a torch device string such as ``"cuda:0"``, or a ``torch.device``."""
-    if device is None or type(device).__name__ == "device":
-        return
-    if isinstance(device, bool) or not isinstance(device, (str, int)):
-        raise TypeError(
-            f"device must be None, a str such as 'cuda' or a torch.device; got "
-            f"{type(device).__name__} ({device!r})"
-        )
-    if isinstance(device, int):
-        if device < 0:
-            raise ValueError(f"device == {device}, must be a CUDA index >= 0 (or 'cpu', 'cuda')")
-        return
-    if not _DEVICE.fullmatch(device):
-        raise ValueError(
-            f"device == {device!r}, must be a torch device such as 'cpu', 'cuda' or 'cuda:0'"
-        )
 
 
 def as_options(options: Options | dict[str, Any] | None) -> Options:

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ._options import SOLVERS
-from ._validation import check_option, check_scalar, check_table
+from ._options import BACKENDS, SOLVERS
+from ._validation import check_device, check_option, check_scalar, check_table
 from ._version import __version__
 from .info import mutual_information
 from .results import PIDResult
@@ -125,13 +125,16 @@ def pid(
     p : array_like, shape (n_x1, n_x2, n_y)
         The labeled multimodal joint (probabilities, or counts with ``normalize=True``).
     normalize : bool, default False
-        Rescale ``p`` to sum to 1.
+        Rescale ``p`` to sum to 1 (True or False; a numpy bool too).
     solver : {"auto", "cvxpy", "fast"}
         BROJA solver: the cvxpy + Clarabel reference or the fast dedicated solver.
     tol : float
         Certified optimality gap (bits) for the fast solver.
-    backend, device :
-        Array backend of the fast solver (``"numpy"`` or ``"torch"``).
+    backend : {"auto", "numpy", "torch"}
+        Array backend of the fast solver.
+    device : str, int, torch.device or None
+        Torch device of the fast solver (e.g. ``"cuda"``); torch must be able to hold float64
+        numbers on it (``"meta"`` is refused).
 
     Returns
     -------
@@ -141,7 +144,10 @@ def pid(
     Raises
     ------
     ValueError
-        If ``p`` is not a valid 3-axis probability table.
+        If ``p`` is not a valid 3-axis probability table, or for an unknown ``solver`` or
+        ``backend``, or a ``device`` torch cannot use.
+    TypeError
+        If ``normalize`` is not a bool or ``device`` no str, int or ``torch.device``.
     mmbounds.exceptions.SolverError
         If the conic solver fails (its status is in the message).
 
@@ -158,6 +164,8 @@ def pid(
     p = check_table(p, name="p", ndim=3, normalize=normalize)
     check_option(solver, name="solver", options=SOLVERS)
     check_scalar(tol, name="tol", min_val=0.0, include_min=False)
+    check_option(backend, name="backend", options=BACKENDS)
+    check_device(device)
     parts = redundancy_uniqueness(
         p.sum(axis=1), p.sum(axis=0), solver=solver, tol=tol, backend=backend, device=device
     )

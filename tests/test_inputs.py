@@ -241,6 +241,22 @@ def test_overflowing_counts():
         estimate(p)
 
 
+def test_python_ints_beyond_float64_are_named():
+    # they raised a bare OverflowError ("int too large to convert to float"); a Decimal beyond
+    # float64 was already refused by name (it becomes inf)
+    big = [[[10**400, 1], [1, 1]], [[1, 1], [1, 1]]]
+    with pytest.raises(ValueError, match=r"data holds a number too large for float64 .*divide"):
+        estimate(big, options={"normalize": True})
+    with pytest.raises(ValueError, match=r"p holds a number too large for float64"):
+        mmbounds.entropy([10**400, 1], normalize=True)
+    with pytest.raises(ValueError, match=r"p holds a number too large for float64"):
+        mmbounds.pid(np.array(big, dtype=object), normalize=True)
+    with pytest.raises(ValueError, match=r"f holds a number too large for float64"):
+        check_posteriors([[10**400, 1]], name="f")
+    with pytest.raises(ValueError, match=r"p_x1y holds a number too large for float64"):
+        estimate(([[10**400, 1]], [[1, 1]], [[1]]), options={"normalize": True})
+
+
 def test_complex_and_masked_arrays_are_rejected_by_every_check():
     c = np.array([[0.5, 0.5j]])
     m = np.ma.masked_array([[0.5, 0.5]], mask=[[False, True]])
@@ -273,6 +289,24 @@ def test_public_info_functions_validate_their_table():
         mmbounds.mutual_information([[0.5, 0.0], [0.0, 0.5]], 0, 5)
     with pytest.raises(TypeError, match="axes must hold ints"):
         mmbounds.entropy([0.5, 0.5], axes=("x",))
+    # numpy axes: np.int64(1) raised "truth value of an empty array is ambiguous", an array of
+    # axes a broadcast error
+    uniform = np.full((2, 2, 2), 1 / 8)
+    assert mmbounds.entropy(uniform, np.int64(1)) == pytest.approx(1.0)
+    assert mmbounds.entropy(uniform, np.array([0, 1])) == pytest.approx(2.0)
+    assert mmbounds.entropy(uniform, np.array([], dtype=int)) == 0.0
+    assert mmbounds.mutual_information(CANONICAL["xor"][0], np.array([0, 1]), np.int64(2)) == (
+        pytest.approx(1.0)
+    )
+    # normalize is a flag, as in Options: a truthy string read as True
+    with pytest.raises(TypeError, match="normalize must be True or False, got 'no'"):
+        mmbounds.entropy([1, 1], normalize="no")
+    with pytest.raises(TypeError, match="normalize must be True or False, got 1"):
+        mmbounds.pid(uniform * 8, normalize=1)
+    with pytest.raises(TypeError, match="normalize must be True or False, got 'yes'"):
+        estimate(uniform, options={"normalize": "yes"})
+    assert mmbounds.entropy([1, 1], normalize=np.True_) == pytest.approx(1.0)
+    assert mmbounds.Options(normalize=np.True_, reconcile=np.False_).normalize
     with pytest.raises(ValueError, match="p must have 3 axes"):
         mmbounds.co_information([[0.5, 0.0], [0.0, 0.5]])
     assert mmbounds.conditional_mutual_information(CANONICAL["xor"][0], 0, 2, 1) == pytest.approx(1)
@@ -302,6 +336,52 @@ def test_bad_arguments_are_named_at_entry():
         estimate(p, options={"device": 1.5})
     with pytest.raises(ValueError, match=r"n_jobs == 0"):
         estimate(p, options={"n_jobs": 0})
+
+
+def _holds_float64(device):
+    import torch
+
+    try:
+        torch.zeros(1, dtype=torch.float64, device=device)
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "device", [0, "mps", "xpu", "hip", "npu", "privateuseone", "xla", "mtia", "hpu", "cuda:99"]
+)
+def test_devices_torch_cannot_use_are_named_at_entry(device):
+    # they passed the Options check and then failed inside torch (RuntimeError, AssertionError,
+    # ModuleNotFoundError); pid did not check device at all
+    torch = pytest.importorskip("torch")
+    try:
+        usable = _holds_float64(torch.device(device))
+    except RuntimeError:  # torch does not parse it
+        usable = False
+    if usable:
+        pytest.skip(f"torch holds float64 numbers on {device!r} here")
+    p = CANONICAL["xor"][0]
+    with pytest.raises(ValueError, match=rf"device ?==? ?{device!r}[,:] .*'cpu'"):
+        estimate(p, options={"device": device})
+    with pytest.raises(ValueError, match=rf"device ?==? ?{device!r}[,:] .*'cpu'"):
+        mmbounds.pid(p, device=device)
+
+
+def test_meta_and_malformed_devices_are_refused_by_options_and_pid():
+    pytest.importorskip("torch")
+    p = CANONICAL["xor"][0]
+    with pytest.raises(ValueError, match=r"device == 'meta': meta tensors hold no numbers"):
+        estimate(p, options={"device": "meta"})
+    with pytest.raises(ValueError, match=r"device == 'meta': meta tensors hold no numbers"):
+        mmbounds.pid(p, device="meta")
+    with pytest.raises(ValueError, match=r"device == 'gpu', must be a torch device such as"):
+        mmbounds.pid(p, device="gpu")
+    with pytest.raises(TypeError, match=r"device must be None, a str .* got float \(3.5\)"):
+        mmbounds.pid(p, device=3.5)
+    with pytest.raises(ValueError, match=r"backend must be one of 'auto', 'numpy', 'torch'"):
+        mmbounds.pid(p, backend="gpu")
+    assert mmbounds.pid(p, device="cpu").synergy == pytest.approx(1.0, abs=1e-6)
 
 
 def test_sources_that_are_not_pairs_are_named_before_any_use():

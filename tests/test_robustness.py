@@ -311,6 +311,24 @@ def test_bad_progress_and_resample_counts_are_refused():
     assert mmbounds.estimate(joint, progress=np.bool_(False)).synergy_lower == pytest.approx(0.0)
 
 
+def test_bfloat16_tensors_are_read_with_their_rounding():
+    # .numpy() has no bfloat16: estimate, pid and entropy raised "Got unsupported ScalarType"
+    torch = pytest.importorskip("torch")
+    t = torch.full((2, 2, 2), 0.125, dtype=torch.bfloat16)
+    res = mmbounds.estimate(t, progress=False)
+    assert res.synergy_lower == pytest.approx(0.0, abs=1e-6)
+    assert res.synergy_upper == pytest.approx(1.0, abs=1e-6)
+    assert mmbounds.pid(t).synergy == pytest.approx(0.0, abs=1e-6)
+    assert mmbounds.entropy(t) == pytest.approx(3.0)
+    # 1/3 in bfloat16 sums to 1.002: within its rounding, as float16 tables are
+    third = torch.full((3,), 1 / 3, dtype=torch.bfloat16)
+    assert mmbounds.entropy(third) == pytest.approx(np.log2(3))
+    with pytest.raises(ValueError, match="must sum to 1"):
+        mmbounds.entropy(third * 1.1)
+    with pytest.raises(TypeError, match="complex values"):
+        mmbounds.entropy(torch.tensor([0.5 + 0j, 0.5]))
+
+
 def test_low_precision_joints_and_tolerance_range():
     # a float16 table normalized as well as float16 allows sums to 0.99993: it used to be refused
     # with "must sum to 1"; a float32 table 1% off still is

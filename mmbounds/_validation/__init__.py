@@ -13,7 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from ._common import _plain, check_option
+from ._common import TORCH_MISSING as TORCH_MISSING  # the install hint of the torch namespace
+from ._common import (
+    _float64_copy,
+    _float_eps,
+    _plain,
+    _too_large,
+    check_bool,
+    check_device,
+    check_option,
+)
 from ._common import _to_numpy as _to_numpy  # used by the layers above
 from ._samples import (
     MISSING_STRINGS,
@@ -40,6 +49,8 @@ __all__ = [
     "check_scalar",
     "check_random_state",
     "check_option",
+    "check_bool",
+    "check_device",
     "check_labels",
     "check_spellings",
     "check_data_form",
@@ -61,14 +72,6 @@ values (issue 14: ``5e-324``, ``6.7e-301``) would otherwise reach the solvers, w
 logarithms of them overflow. Every bound is certified for the floored table, which is the one
 reported.
 """
-
-
-def _input_eps(p: Any) -> float:
-    """Machine epsilon of a low-precision float input (0 for float64 and everything else)."""
-    dtype = getattr(p, "dtype", None)
-    if dtype is None or not np.issubdtype(dtype, np.floating) or dtype.itemsize >= 8:
-        return 0.0
-    return float(np.finfo(dtype).eps)
 
 
 def check_table(
@@ -93,7 +96,8 @@ def check_table(
     normalize : bool
         If True, rescale a non-negative table (e.g. counts) to sum to 1; otherwise the sum must be
         1 within ``atol`` times the number of cells (at least 1e-6, and at least 4 machine epsilons
-        of a float16 or float32 input, whose rounding moves the sum by up to half of one).
+        of a float16, float32 or bfloat16 input, whose rounding moves the sum by up to half of
+        one). True or False (a numpy bool too).
     atol : float
         Entries down to ``-atol`` are clipped to 0; more negative entries raise.
     floor : float
@@ -108,18 +112,16 @@ def check_table(
     Raises
     ------
     TypeError
-        If ``p`` is not array-like or not numeric.
+        If ``p`` is not array-like or not numeric, or ``normalize`` is not a bool.
     ValueError
-        On wrong ``ndim``, empty axes, NaN/inf, masked or negative entries, zero total or a
-        sum != 1. Complex values raise ``TypeError``.
+        On wrong ``ndim``, empty axes, NaN/inf, masked or negative entries, a number beyond
+        float64, zero total or a sum != 1. Complex values raise ``TypeError``.
     """
     if isinstance(p, (str, bytes, dict, set)) or p is None:
         raise TypeError(f"{name} must be an array of probabilities, got {type(p).__name__}")
-    p = _plain(p, name=name)
-    try:
-        arr = np.array(p, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array, could not convert: {exc}") from None
+    normalize = check_bool(normalize, name="normalize")
+    eps = _float_eps(p)  # read before a tensor of a dtype numpy lacks is cast to float64
+    arr = _float64_copy(_plain(p, name=name), name=name)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must have {ndim} axes, got shape {arr.shape}")
     if arr.size == 0 or 0 in arr.shape:
@@ -144,7 +146,7 @@ def check_table(
     total = float(arr.sum())
     if normalize:
         arr /= total
-    elif abs(total - 1.0) > max(atol * arr.size, 1e-6, 4.0 * _input_eps(p)):
+    elif abs(total - 1.0) > max(atol * arr.size, 1e-6, 4.0 * eps):
         raise ValueError(
             f"{name} must sum to 1 (got {total:.6g}); pass normalize=True to rescale counts "
             "(in estimate: options={'normalize': True}; on the command line: --normalize)"
@@ -161,6 +163,8 @@ def _sample_pair(t: Any) -> bool:
         return False
     try:
         arr = np.asarray(_plain(t, name="data"), dtype=np.float64)
+    except OverflowError:  # counts beyond float64: a table, which check_table then refuses
+        return False
     except (TypeError, ValueError):  # ragged (features and labels) or text: samples
         return True
     table = arr.ndim == 2 and bool(np.all(arr >= 0)) and abs(float(arr.sum()) - 1.0) < 1e-6
@@ -206,6 +210,8 @@ def check_data_form(data: Any) -> Any:
         return data
     try:
         arr = np.asarray(_plain(data, name="data"), dtype=np.float64)
+    except OverflowError:
+        raise ValueError(_too_large("data")) from None
     except ValueError:  # ragged: three tables of different shapes
         if len(data) == 3 and all(np.ndim(t) == 2 for t in data):
             return tuple(data)

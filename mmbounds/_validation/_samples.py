@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import _plain, check_option
+from ._common import _float64_copy, _plain, check_option
 
 __all__ = [
     "MISSING_STRINGS",
@@ -197,11 +197,7 @@ def check_posteriors(
     ndarray of float64
         A copy.
     """
-    f = _plain(f, name=name)
-    try:
-        arr = np.array(f, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    arr = _float64_copy(_plain(f, name=name), name=name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_classes), got shape {arr.shape}")
     if n_samples is not None and arr.shape[0] != n_samples:

@@ -19,7 +19,8 @@ __all__ = ["entropy", "mutual_information", "conditional_mutual_information", "c
 Axes = int | Sequence[int]
 
 
-def _axes(axes: Any, ndim: int, name: str) -> Any:
+def _axes(axes: Any, ndim: int, name: str) -> tuple[int, ...]:
+    """``axes`` (an int or a sequence of ints, numpy ones too) as a tuple of Python ints."""
     group = (axes,) if isinstance(axes, numbers.Integral) else axes
     try:
         group = tuple(group)
@@ -32,7 +33,7 @@ def _axes(axes: Any, ndim: int, name: str) -> Any:
             raise TypeError(f"{name} must hold ints (axes of p), got {a!r}")
         if not -ndim <= a < ndim:
             raise ValueError(f"{name} == {a} is out of range for a table with {ndim} axes")
-    return axes
+    return tuple(int(a) for a in group)
 
 
 def entropy(p: Any, axes: Axes | None = None, *, normalize: bool = False) -> float:

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import TORCH_MISSING, check_device
+
 __all__ = [
     "NumpyNamespace",
     "TorchNamespace",
@@ -215,8 +217,10 @@ class TorchNamespace:
 
     Parameters
     ----------
-    device : str or torch.device, optional
-        Where new tensors live (default: the CPU).
+    device : str, int or torch.device, optional
+        Where new tensors live (default: the CPU); checked by
+        :func:`mmbounds._validation.check_device` (a ``ValueError`` for a device torch cannot
+        hold float64 numbers on).
     """
 
     name = "torch"
@@ -225,14 +229,9 @@ class TorchNamespace:
         try:
             import torch
         except ImportError:
-            raise ImportError(
-                "backend='torch' (or a device) needs torch: pip install -c constraints.txt "
-                "'mmbounds[torch]'"
-            ) from None
+            raise ImportError(TORCH_MISSING) from None
         self._t = torch
-        self.device = torch.device(device) if device is not None else torch.device("cpu")
-        if self.device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"device={device!r}: torch sees no CUDA GPU on this machine")
+        self.device = check_device(device) if device is not None else torch.device("cpu")
 
     def asarray(self, x: Any) -> Any:
         t = self._t
