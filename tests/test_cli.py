@@ -249,3 +249,46 @@ def test_estimate_backend_option(tmp_path, capsys):
     assert abs(d["redundancy"] - 0.311278) < 1e-5
     assert main(argv + ["--backend", "numpy"]) == 0
     assert json.loads(capsys.readouterr().out)["backend"] == "numpy"
+
+
+def test_version_prints_the_version(capsys):
+    # said "the following arguments are required: command" (exit 2)
+    from mmbounds import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"mmbounds {__version__}\n"
+
+
+def test_a_closed_pipe_stops_quietly_with_141(monkeypatch, capsys):
+    # `mmbounds ... | head -1` printed "mmbounds: error: BrokenPipeError" and exit 1
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main(["datasets", "list"]) == 141
+    assert main(["--debug", "datasets", "list"]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_leaves_no_message_at_exit(tmp_path):
+    # the real stream: stdout is pointed at devnull, so the interpreter's flush at exit is quiet
+    import os
+    import subprocess
+    import sys
+
+    import mmbounds
+
+    env = {**os.environ, "PYTHONPATH": os.path.dirname(os.path.dirname(mmbounds.__file__))}
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before anything is written
+    proc = subprocess.run(
+        [sys.executable, "-m", "mmbounds", "datasets", "list"],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    os.close(write)
+    assert (proc.returncode, proc.stderr) == (141, b"")

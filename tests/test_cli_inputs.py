@@ -7,7 +7,9 @@ import pickle
 import warnings
 
 import numpy as np
+import pytest
 
+import mmbounds
 from mmbounds.cli import main
 
 from .conftest import CANONICAL
@@ -36,10 +38,12 @@ def test_bad_values_exit_2_with_the_message_of_the_door(tmp_path, capsys):
     np.save(f, np.full((2, 2, 2), 0.2))
     assert main(["estimate", "--joint", str(f)]) == 2
     err = _one_error_line(capsys)
-    assert "data must sum to 1 (got 1.6); pass normalize=True" in err and "--normalize" in err
+    assert f"--joint {f} must sum to 1 (got 1.6); pass normalize=True" in err
+    assert "--normalize" in err
     np.save(f, CANONICAL["and"][0])
     assert main(["estimate", "--joint", str(f), "--device", "banana"]) == 2
-    assert "device == 'banana', must be a torch device" in _one_error_line(capsys)
+    err = _one_error_line(capsys)
+    assert "argument --device: 'banana' is not a torch device; give e.g. cpu, cuda" in err
 
 
 def test_corrupt_and_pickled_input_files(tmp_path, capsys):
@@ -95,8 +99,12 @@ def test_csv_labels_with_missing_values_or_two_spellings(tmp_path, capsys):
     )
     argv = ["estimate", "--d1", str(d1), "--d2", str(d2), "--dm", str(dm), "--confidence", "0"]
     assert main(argv) == 2
-    # the message names the file and column, not the Python argument (x1[1] (y))
-    assert f"--d1 {d1} column 2 (y) has 1 missing labels" in _one_error_line(capsys)
+    # the message names the file, the column and the file's line, not the Python argument
+    # (x1[1] (y)) and the sample's index
+    assert (
+        f"--d1 {d1}: column 'y' has 1 missing value(s) (empty or NA/nan cells), first on line 5"
+        in _one_error_line(capsys)
+    )
     d1.write_text("x1,y\n" + "".join(f"{a},{b}.0\n" for a, b in rows))
     assert main(argv) == 2
     err = _one_error_line(capsys)
@@ -147,7 +155,7 @@ def test_options_for_samples_are_refused_with_tables_and_targets_must_differ(tmp
     f = tmp_path / "p.npy"
     np.save(f, CANONICAL["and"][0])
     for extra, name in (
-        (["--confidence", "1.5"], "--confidence applies"),
+        (["--confidence", "0.5"], "--confidence applies"),
         (["--confidence", "0.9", "--inference", "certified"], "--confidence and --inference apply"),
         (["--inference", "certified"], "--inference applies"),
     ):
@@ -184,7 +192,7 @@ def test_csv_measurements_and_wide_files_are_refused_with_the_remedy(tmp_path, c
     err = _one_error_line(capsys)
     assert "column 'x1' holds measurements" in err and "discretizes raw features" in err
     # whole numbers written as floats are codes, and so are category names that look numeric
-    # next to text; labels are never checked (a float label has its own message)
+    # next to text
     d1.write_text("x1,y\n" + "".join(f"{i % 2}.0,{i % 2}\n" for i in range(40)))
     dm.write_text("x1,x2\n" + "".join(f"{i % 2}.0,{i % 3}\n" for i in range(40)))
     assert main(argv) == 0
@@ -256,3 +264,122 @@ def test_a_failed_write_names_the_option(tmp_path, capsys, monkeypatch):
     assert "cannot write --out" in _one_error_line(capsys)
     assert main(["datasets", "export", "mfeat", "--out", str(tmp_path / "m.npz")]) == 2
     assert "No space left on device" in _one_error_line(capsys)
+
+
+def _sources(tmp_path, n=60):
+    d1, d2, dm = (tmp_path / name for name in ("d1.csv", "d2.csv", "dm.csv"))
+    d1.write_text("x1,y\n" + "".join(f"{i % 2},{i % 2}\n" for i in range(n)))
+    d2.write_text("x2,y\n" + "".join(f"{i % 3},{i % 2}\n" for i in range(n)))
+    dm.write_text("x1,x2\n" + "".join(f"{i % 2},{i % 3}\n" for i in range(n)))
+    argv = ["estimate", "--d1", str(d1), "--d2", str(d2), "--dm", str(dm), "--confidence", "0"]
+    return d1, d2, dm, [*argv, "--no-progress"]
+
+
+def test_csv_with_a_byte_order_mark_keeps_its_first_column_name(tmp_path, capsys):
+    # read as utf-8, the BOM stuck to the first name ('\ufeffx2'), which disabled the check of
+    # swapped columns: x2,x1 in --dm ran with exit 0
+    d1, d2, dm, argv = _sources(tmp_path)
+    dm.write_text("x2,x1\n" + "".join(f"{i % 3},{i % 2}\n" for i in range(60)), "utf-8-sig")
+    assert dm.read_bytes().startswith(b"\xef\xbb\xbfx2,x1")
+    assert main(argv) == 2
+    assert "--dm" in (err := _one_error_line(capsys)) and "'x2', 'x1'" in err
+    assert "look swapped" in err
+    dm.write_text("x1,x2\n" + "".join(f"{i % 2},{i % 3}\n" for i in range(60)), "utf-8-sig")
+    assert main(argv) == 0
+    capsys.readouterr()
+
+
+def test_csv_label_of_continuous_numbers_is_refused_as_by_the_api(tmp_path, capsys):
+    # y = rng.normal(...) ran with exit 0 (each value a class, H(Y) = 5.6 bits), while
+    # mmbounds.estimate(x1=(x1, y), ...) refuses the same numbers
+    rng = np.random.default_rng(0)
+    x1, y = np.arange(60) % 3, rng.normal(size=60)
+    d1, d2, dm, argv = _sources(tmp_path)
+    d1.write_text("x1,y\n" + "".join(f"{a},{float(b)!r}\n" for a, b in zip(x1, y)))
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert f"--d1 {d1}: label column 'y' holds continuous numbers ('{float(y[0])!r}')" in err
+    assert "bin it first" in err
+    x2 = np.arange(60) % 2
+    with pytest.raises(ValueError, match=r"x1\[1\] \(y\) holds non-integer numbers"):
+        mmbounds.estimate(x1=(x1, y), x2=(x2, x2), paired=(x1, x2), confidence=None)
+    d1, d2, dm, argv = _sources(tmp_path)
+    d2.write_text("x2,y\n" + "".join(f"{a},{b:.3f}\n" for a, b in zip(x2, y)))
+    assert main(argv) == 2
+    assert f"--d2 {d2}: label column 'y' holds continuous numbers" in _one_error_line(capsys)
+
+
+def test_csv_errors_give_the_line_of_the_file_and_the_column_name(tmp_path, capsys):
+    d1, d2, dm, argv = _sources(tmp_path)
+    # blank lines were dropped before the line was counted: this said line 3
+    d1.write_text("x1,y\n\n\n1,0\n\n1,0,5\n2,1\n")
+    assert main(argv) == 2
+    assert f"--d1 {d1}: line 6 does not have exactly two columns" in _one_error_line(capsys)
+    # a missing value said "x1[0] (x1) ... missing labels ..., first at row 0"
+    d1.write_text("x1,y\n,1\n" + "".join(f"{i % 2},{i % 2}\n" for i in range(60)))
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert f"--d1 {d1}: column 'x1' has 1 missing value(s)" in err and "first on line 2" in err
+    assert "labels" not in err and "row 0" not in err
+    d1, d2, dm, argv = _sources(tmp_path)
+    dm.write_text("x1,x2\n\n" + "".join(f"{i % 2},{'NA' if i == 4 else 0}\n" for i in range(60)))
+    assert main(argv) == 2
+    assert f"--dm {dm}: column 'x2' has 1 missing value(s)" in (err := _one_error_line(capsys))
+    assert "first on line 7" in err
+
+
+def test_csv_without_a_header_row_is_refused(tmp_path, capsys):
+    # the first sample, 2,0, was taken for the header and silently lost
+    d1, d2, dm, argv = _sources(tmp_path)
+    d1.write_text("2,0\n" + "".join(f"{i % 2},{i % 2}\n" for i in range(60)))
+    assert main(argv) == 2
+    err = _one_error_line(capsys)
+    assert f"--d1 {d1}: line 1 (2,0) holds numbers, not column names" in err
+    assert "header row: x1,y for --d1, x2,y for --d2 and x1,x2 for --dm" in err
+    d1.write_text("\n 2 , 0.5\n1,1\n")
+    assert main(argv) == 2
+    assert "line 2 ( 2 , 0.5) holds numbers, not column names" in _one_error_line(capsys)
+    d1.write_text("1,y\n" + "".join(f"{i % 2},{i % 2}\n" for i in range(60)))  # a name, "1"
+    assert main(argv) == 0
+    capsys.readouterr()
+
+
+def test_errors_name_the_option_not_the_python_argument(tmp_path, capsys):
+    f = tmp_path / "j.npy"
+    np.save(f, CANONICAL["and"][0])
+    for argv, says in (
+        (["estimate", "--joint", str(f), "--seed", "-1"], "argument --seed: -1 is negative"),
+        (["datasets", "export", "synergy", "--out", "x", "--seed", "-1"], "argument --seed: -1"),
+        (["figures", "--out", str(tmp_path / "d"), "--seed", "-1"], "argument --seed: -1"),
+        (["estimate", "--joint", str(f), "--seed", "1.5"], "--seed: invalid int value: '1.5'"),
+    ):
+        assert main(argv) == 2
+        err = _one_error_line(capsys)
+        assert says in err and "random_state" not in err
+    out = tmp_path / "s.npz"
+    assert main(["datasets", "export", "synergy", "--out", str(out), "--n-samples", "0"]) == 2
+    assert "error: --n-samples 0, must be >= 2" in (err := _one_error_line(capsys))
+    assert "n_samples" not in err and not out.exists()
+    joint = CANONICAL["and"][0].copy()
+    joint[0, 0, :] = np.nan
+    np.save(f, joint)
+    assert main(["estimate", "--joint", str(f)]) == 2
+    assert f"error: --joint {f} contains 2 NaN or infinite entries" in _one_error_line(capsys)
+    t = tmp_path / "t.npz"
+    np.savez(t, p_x1y=np.eye(2) / 2, p_x2y=np.full((3, 2), 1 / 6), p_x1x2=np.eye(2) / 2)
+    assert main(["estimate", "--tables", str(t)]) == 2
+    assert f"error: --tables {t}: p_x1x2 has shape (2, 2)" in _one_error_line(capsys)
+    argv = ["figures", "--tiny", "--parts", "multibench", "--out", str(tmp_path / "d")]
+    assert main(argv) == 2
+    assert "error: --parts multibench needs --multibench PATH" in _one_error_line(capsys)
+    d1, d2, dm, argv = _sources(tmp_path)
+    assert main([*argv[:-3], "--confidence", "1.5"]) == 2
+    err = _one_error_line(capsys)
+    assert "argument --confidence: 1.5 is no level; give a number between 0 and 1" in err
+
+
+def test_normalize_is_refused_with_samples(tmp_path, capsys):
+    # --normalize was silently ignored with samples, while --confidence with --joint is refused
+    d1, d2, dm, argv = _sources(tmp_path)
+    assert main([*argv, "--normalize"]) == 2
+    assert "--normalize applies to --tables and --joint only" in _one_error_line(capsys)

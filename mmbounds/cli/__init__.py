@@ -3,20 +3,24 @@
 Results go to stdout (``--format text|json|csv``); progress and errors go to stderr. Exit codes:
 0 success; 2 bad input: bad arguments (argparse's errors too), missing, corrupt or malformed input
 files, values the validation door rejects (its ``ValueError`` / ``TypeError``), an output that
-exists without ``--force``; 1 any other failure (a solver error, a missing optional dependency).
-An error prints one line ``mmbounds: error: ...`` (a traceback only with ``--debug``); a warning
-prints one line ``mmbounds: warning: ...``, without the internal file and line (they come back
-with ``--debug``). No command overwrites a file unless ``--force`` is given.
+exists without ``--force``; 1 any other failure (a solver error, a missing optional dependency);
+141 (128 + SIGPIPE, what a shell reports for a program a closed pipe stops) when the reader of
+stdout goes away first, as in ``mmbounds estimate ... | head -1``, with nothing printed. An error
+prints one line ``mmbounds: error: ...`` (a traceback only with ``--debug``); a warning prints one
+line ``mmbounds: warning: ...``, without the internal file and line (they come back with
+``--debug``). No command overwrites a file unless ``--force`` is given. ``mmbounds --version``
+prints the version.
 
 The top layer of the package: it calls the front door :func:`mmbounds.estimate`, the data
 registry, :mod:`mmbounds.plotting` and :mod:`mmbounds.figures`, each imported inside the command
 that needs it (so ``import mmbounds.cli`` stays light). Modules: :mod:`._parser` (the argument
 parser), :mod:`._commands` (one function per command; ``datasets`` in :mod:`._datasets`),
-:mod:`._io` (input files, output targets, printing).
+:mod:`._io` (array input files, output targets, printing), :mod:`._csv` (the CSV input files).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -60,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit code: 0 on success (``--help`` included); 2 on bad input: bad arguments,
         missing, corrupt or malformed input files, values the validation door rejects
         (``ValueError`` / ``TypeError``), an output that exists without ``--force``; 1 on any
-        other failure (a missing optional dependency, a solver error).
+        other failure (a missing optional dependency, a solver error); 141, quietly, when stdout
+        is a pipe whose reader has gone (``| head -1``).
 
     Raises
     ------
@@ -93,7 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.debug:
         warnings.showwarning = _show_warning
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's flush at exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except _USAGE_ERRORS as exc:
         if args.debug:
             raise
@@ -111,6 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         warnings.showwarning = shown
+
+
+def _closed_pipe() -> int:
+    """Stop quietly when the reader of stdout has gone (``mmbounds ... | head -1``).
+
+    What the Python documentation advises (:mod:`signal`, "Note on SIGPIPE"): point stdout at
+    ``os.devnull``, so that the interpreter's own flush at exit does not fail again with a
+    traceback, and exit without a message. The code is 141 = 128 + SIGPIPE, the status a shell
+    reports for ``cat`` or ``yes`` stopped by a closed pipe (and for Python CLIs that restore
+    ``SIG_DFL``), so ``set -o pipefail`` scripts read it as they do for those; it is neither 1
+    (a failure) nor 2 (bad input).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is no file descriptor (a captured stream): nothing is flushed at exit
+    return 141
 
 
 def _show_warning(

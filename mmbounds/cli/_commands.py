@@ -6,20 +6,22 @@ The package is imported inside each command, so ``mmbounds --help`` stays fast a
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ._csv import read_sources_csv
 from ._io import (
     PLOT_FORMATS,
     UsageError,
     check_target,
     format_result,
     load_npz,
+    naming,
     print_rows,
-    read_sources_csv,
     save_result_plot,
     writing,
 )
@@ -152,16 +154,17 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     ------
     UsageError
         If no complete input, or more than one, is given; ``--confidence`` (other than 0) or
-        ``--inference`` is given with ``--tables`` or ``--joint``; ``--out`` and ``--plot`` name the
-        same file; ``--out`` or ``--plot`` exists without ``--force``, is a folder or lies in a
-        missing folder; ``--plot`` is not a ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a
-        ``.npy`` or lacks one of the three arrays; the ``--joint`` ``.npz`` holds no arrays; an
-        input file is missing, corrupt or malformed; ``--plot`` is given and matplotlib is not
-        installed.
+        ``--inference`` is given with ``--tables`` or ``--joint``, or ``--normalize`` with
+        ``--d1 --d2 --dm``; ``--out`` and ``--plot`` name the same file; ``--out`` or ``--plot``
+        exists without ``--force``, is a folder or lies in a missing folder; ``--plot`` is not a
+        ``.png``, ``.pdf`` or ``.svg`` name; ``--tables`` is a ``.npy`` or lacks one of the three
+        arrays; the ``--joint`` ``.npz`` holds no arrays; an input file is missing, corrupt or
+        malformed; ``--plot`` is given and matplotlib is not installed.
     OSError
         If an input CSV file exists but cannot be opened (see :func:`read_pairs_csv`).
     ValueError, TypeError
-        If :func:`mmbounds.estimate` rejects the tables, the samples or the options.
+        If :func:`mmbounds.estimate` rejects the tables, the samples or the options; the message
+        names the option, file and column instead of the Python argument (see :func:`naming`).
     """
     from ..api import estimate
 
@@ -186,6 +189,13 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             f"{names} {verb} to samples (--d1 --d2 --dm) only: tables and joints are taken as "
             "the population, with no population intervals"
         )
+    if args.normalize and sources["--d1/--d2/--dm"]:
+        raise UsageError(
+            "--normalize applies to --tables and --joint only (tables of counts): samples "
+            "(--d1 --d2 --dm) are counted, not rescaled; leave it out"
+        )
+    # an error of the API names its argument (data, x1[1] (y), device=...): say the option
+    rules = [(r"^device=", "--device ")]
     if args.tables:
         z = load_npz(args.tables)
         if isinstance(z, np.ndarray):
@@ -193,27 +203,29 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         missing = [k for k in ("p_x1y", "p_x2y", "p_x1x2") if k not in z]
         if missing:
             raise UsageError(f"{args.tables}: missing arrays {missing} (need p_x1y, p_x2y, p_x1x2)")
-        res = estimate(
-            (z["p_x1y"], z["p_x2y"], z["p_x1x2"]),
-            options={**options, "normalize": args.normalize},
-            random_state=args.seed,
-            progress=not args.no_progress,
-        )
+        with naming([*rules, (r"^(?=p_x1y|p_x2y|p_x1x2)", f"--tables {args.tables}: ")]):
+            res = estimate(
+                (z["p_x1y"], z["p_x2y"], z["p_x1x2"]),
+                options={**options, "normalize": args.normalize},
+                random_state=args.seed,
+                progress=not args.no_progress,
+            )
     elif args.joint:
         z = load_npz(args.joint)
         if not isinstance(z, np.ndarray) and not z:
             raise UsageError(f"{args.joint}: the .npz holds no arrays")
         arr = z if isinstance(z, np.ndarray) else z.get("joint", next(iter(z.values())))
-        res = estimate(
-            arr,
-            options={**options, "normalize": args.normalize},
-            random_state=args.seed,
-            progress=not args.no_progress,
-        )
+        with naming([*rules, (r"^data\b", f"--joint {args.joint}")]):
+            res = estimate(
+                arr,
+                options={**options, "normalize": args.normalize},
+                random_state=args.seed,
+                progress=not args.no_progress,
+            )
     elif args.d1 and args.d2 and args.dm:
         confidence = 0.95 if args.confidence is None else args.confidence
-        try:
-            d1, d2, dm = read_sources_csv(args.d1, args.d2, args.dm)
+        d1, d2, dm = read_sources_csv(args.d1, args.d2, args.dm)
+        with naming([*rules, *_csv_names(args)]):  # the file and column, not the argument
             res = estimate(
                 x1=d1,
                 x2=d2,
@@ -223,11 +235,6 @@ def cmd_estimate(args: argparse.Namespace) -> int:
                 random_state=args.seed,
                 progress=not args.no_progress,
             )
-        except (ValueError, TypeError) as exc:  # name the file and column, not the argument
-            message = _csv_names(str(exc), args)
-            if message == str(exc):
-                raise
-            raise type(exc)(message) from exc
     else:
         raise UsageError(
             "give --tables FILE.npz, --joint FILE.npy, or all of --d1 --d2 --dm CSV files"
@@ -245,28 +252,26 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _csv_names(message: str, args: argparse.Namespace) -> str:
-    """``message`` with the arguments of :func:`mmbounds.estimate` (``x1[0] (x1)``, ...) replaced
-    by the CSV file and column they were read from."""
+def _csv_names(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The rules of :func:`naming` that replace the arguments of :func:`mmbounds.estimate`
+    (``x1[0] (x1)``, ...) by the CSV file and column they were read from."""
     files = {"x1": args.d1, "x2": args.d2, "paired": args.dm}
-    cols = {
-        "x1": ("x1", "y"),
-        "x2": ("x2", "y"),
-        "paired": ("x1", "x2"),
-    }
+    cols = {"x1": ("x1", "y"), "x2": ("x2", "y"), "paired": ("x1", "x2")}
     flags = {"x1": "--d1", "x2": "--d2", "paired": "--dm"}
-    for arg, path in files.items():
-        for k, col in enumerate(cols[arg]):
-            message = message.replace(
-                f"{arg}[{k}] ({col})", f"{flags[arg]} {path} column {k + 1} ({col})"
-            )
+    rules = [
+        (re.escape(f"{arg}[{k}] ({col})"), f"{flags[arg]} {path} column {k + 1} ({col})")
+        for arg, path in files.items()
+        for k, col in enumerate(cols[arg])
+    ]
     # checks across sources: "y (the values of x1 and x2 together)"
     for a, b in (("x1", "x2"), ("x1", "paired"), ("x2", "paired")):
-        message = message.replace(
-            f"(the values of {a} and {b} together)",
-            f"(the values in {flags[a]} {files[a]} and {flags[b]} {files[b]} together)",
+        rules.append(
+            (
+                re.escape(f"(the values of {a} and {b} together)"),
+                f"(the values in {flags[a]} {files[a]} and {flags[b]} {files[b]} together)",
+            )
         )
-    return message
+    return rules
 
 
 # --------------------------------------------------------------------------------------------------
@@ -294,15 +299,14 @@ def cmd_figures(args: argparse.Namespace) -> int:
     Raises
     ------
     UsageError
-        If ``--n-tables`` or ``--workers`` is below 1, or the ``--multibench`` path does not
-        exist.
+        If ``--n-tables`` or ``--workers`` is below 1, the ``--multibench`` path does not
+        exist, or ``--parts multibench`` is given without ``--multibench``.
     FileExistsError
         If an output file exists and ``--force`` is not given (nothing is written).
     FileNotFoundError
         If the ``--multibench`` path holds no data that can be recognised.
     ValueError
-        If :func:`mmbounds.figures.regenerate` rejects the options, e.g. ``--parts multibench``
-        without ``--multibench``.
+        If :func:`mmbounds.figures.regenerate` rejects the options.
     """
     from ..figures import regenerate
 
@@ -312,6 +316,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be >= 1, got {args.workers}")
     if args.multibench is not None and not Path(args.multibench).exists():
         raise UsageError(f"--multibench path does not exist: {args.multibench}")
+    if args.multibench is None and "multibench" in (args.parts or ()):
+        raise UsageError(
+            "--parts multibench needs --multibench PATH (MultiBench affect .pkl file(s) and/or "
+            "an AV-MNIST folder)"
+        )
     report = regenerate(
         args.out,
         quick=args.quick,

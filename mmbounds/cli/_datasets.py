@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ._io import UsageError, check_target, writing
+from ._io import UsageError, check_target, naming, writing
 
 __all__ = ["cmd_datasets"]
 
@@ -54,6 +54,9 @@ def cmd_datasets(args: argparse.Namespace) -> int:
         If the dataset name is unknown (the message suggests close names); ``--n-samples`` is
         given for a table or shipped data; the export target exists without ``--force``, is a
         folder or lies in a missing folder.
+    ValueError
+        If the synthetic dataset cannot be drawn with ``--n-samples`` (too few); the message
+        names the option.
     """
     import json
 
@@ -111,7 +114,8 @@ def _export_dataset(args: argparse.Namespace) -> int:
             kwargs["n_samples"] = args.n_samples
     elif args.n_samples is not None:
         raise UsageError(f"{args.name} is shipped data; --n-samples does not apply")
-    data = load_dataset(args.name, **kwargs)
+    with naming([(r"\bn_samples( ==)?", "--n-samples")]):  # the size a dataset needs
+        data = load_dataset(args.name, **kwargs)
     with writing(target, what="--out"):
         save_npz(target, data)
     sys.stdout.write(f"{target}\n")

@@ -1,4 +1,7 @@
-"""Input files, output targets and printing of the command line (no estimation here)."""
+"""Array input files, output targets, messages and printing of the command line (no estimation).
+
+The CSV input files are read in :mod:`._csv`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import contextlib
 import csv
 import io
 import json
-import math
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +20,7 @@ __all__ = [
     "UsageError",
     "PLOT_FORMATS",
     "load_npz",
-    "read_pairs_csv",
-    "read_sources_csv",
+    "naming",
     "check_target",
     "writing",
     "print_rows",
@@ -66,156 +68,6 @@ def load_npz(path: str) -> dict[str, np.ndarray] | np.ndarray:
         return read_arrays(p)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-
-
-def _fractional(values: list[str]) -> str | None:
-    """For a column of measurements, one that is not a whole number, else None.
-
-    Measurements: numbers, some not whole, and more distinct values than ``max(20, n / 10)``
-    (decimal category codes such as 401.9 repeat; measurements mostly do not)."""
-    if len(set(values)) <= max(20, len(values) / 10):
-        return None
-    example = None
-    for v in values:
-        try:
-            x = float(v)
-        except ValueError:
-            return None  # text: category names
-        if example is None and math.isfinite(x) and not x.is_integer():
-            example = v
-    return example
-
-
-def read_pairs_csv(path: str, features: tuple[int, ...] = ()) -> tuple[list[str], list[str]]:
-    """Read the two columns of a CSV file with a header row (values kept as strings).
-
-    Empty rows are skipped; the first remaining row is the header and is dropped. The file must
-    be UTF-8.
-
-    Parameters
-    ----------
-    path : str
-        The CSV file, as given on the command line (``--d1``, ``--d2`` or ``--dm``).
-    features : tuple of int
-        The columns that hold a modality. A modality column of measurements (numbers, not all
-        whole, with more than ``max(20, n / 10)`` distinct values) is refused: read as codes,
-        each distinct value would become a category (382 measurements gave a 382-value modality
-        where the Python API, given the same numbers, discretizes them into a few clusters).
-
-    Returns
-    -------
-    tuple of (list of str, list of str)
-        The first and the second column of the rows after the header, in file order, as strings
-        (:func:`mmbounds.estimate` reads a column of strings as discrete values).
-
-    Raises
-    ------
-    UsageError
-        If ``path`` does not exist, is a folder, is not UTF-8 text, is malformed CSV, has no row
-        after the header, has a row without exactly two columns, or a modality column of
-        measurements (``features``).
-    OSError
-        If the file exists but cannot be opened (no read permission: ``PermissionError``).
-    """
-    return _read_csv(path, features)[1]
-
-
-def _read_csv(
-    path: str, features: tuple[int, ...]
-) -> tuple[tuple[str, str], tuple[list[str], list[str]]]:
-    """The header and the two columns of ``path`` (see :func:`read_pairs_csv`)."""
-    p = Path(path)
-    if not p.exists():
-        raise UsageError(f"file not found: {path}")
-    if p.is_dir():
-        raise UsageError(f"{path} is a folder; give a CSV file")
-    try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            rows = [r for r in csv.reader(fh) if r]
-    except UnicodeDecodeError as exc:
-        raise UsageError(
-            f"{path}: not a UTF-8 text CSV (byte {exc.start} cannot be decoded); save it as UTF-8"
-        ) from None
-    except csv.Error as exc:
-        raise UsageError(f"{path}: malformed CSV ({exc})") from None
-    if len(rows) < 2:
-        raise UsageError(f"{path}: expected a header and at least one row of two columns")
-    body = rows[1:]
-    bad = [i + 2 for i, r in enumerate(body) if len(r) != 2]
-    if bad:
-        hint = (
-            " (its first column looks like a row index: save the table with index=False)"
-            if len(rows[0]) == 3 and rows[0][0] == ""
-            else ""
-        )
-        raise UsageError(
-            f"{path}: line {bad[0]} does not have exactly two columns{hint}; each file holds a "
-            "header and two columns of discrete values: x1,y for --d1, x2,y for --d2 and x1,x2 "
-            "for --dm. For raw multi-column features use the Python API (mmbounds.estimate "
-            "discretizes them) or discretize them first"
-        )
-    cols = [r[0] for r in body], [r[1] for r in body]
-    header = (rows[0][0].strip(), rows[0][1].strip()) if len(rows[0]) == 2 else ("", "")
-    for k in features:
-        example = _fractional(cols[k])
-        if example is not None:
-            raise UsageError(
-                f"{path}: column {rows[0][k]!r} holds measurements ({example!r}), not discrete "
-                "codes; the command line takes each distinct value as a category. Discretize it "
-                "first (e.g. mmbounds.raw.Discretizer), or pass the numbers to mmbounds.estimate "
-                "in Python, which discretizes raw features"
-            )
-    return header, cols
-
-
-def read_sources_csv(d1: str, d2: str, dm: str) -> tuple[tuple[list[str], list[str]], ...]:
-    """Read ``--d1``, ``--d2`` and ``--dm`` and check that their headers do not contradict.
-
-    The headers are free names, but where they repeat they must say the same: ``--dm``'s two
-    columns must not be ``--d2``'s and ``--d1``'s first columns in reverse (x2,x1 instead of
-    x1,x2), and the label column of one labeled file must not be the first column of the other or
-    of ``--dm`` (x1 and y swapped). Such files run without error and give another decomposition.
-
-    Parameters
-    ----------
-    d1, d2, dm : str
-        The CSV files of ``x1,y``, ``x2,y`` and ``x1,x2`` (see :func:`read_pairs_csv`).
-
-    Returns
-    -------
-    tuple of 3 pairs of lists of str
-        The two columns of each file, in the order ``d1, d2, dm``.
-
-    Raises
-    ------
-    UsageError
-        As :func:`read_pairs_csv`, or if the headers say the columns are swapped.
-    """
-    (h1, c1), (h2, c2), (hm, cm) = (
-        _read_csv(d1, (0,)),
-        _read_csv(d2, (0,)),
-        _read_csv(dm, (0, 1)),
-    )
-    a1, y1 = (v.casefold() for v in h1)
-    a2, y2 = (v.casefold() for v in h2)
-    m1, m2 = (v.casefold() for v in hm)
-    named = all((a1, y1, a2, y2, m1, m2)) and len({a1, a2}) == 2
-    if named and (m1, m2) == (a2, a1):
-        raise UsageError(
-            f"--dm {dm}: its columns are named {hm[0]!r}, {hm[1]!r}, but --d1's modality column "
-            f"is {h1[0]!r} and --d2's {h2[0]!r}: the paired columns look swapped. Put the column "
-            "of x1 first (or rename the headers if the names mean something else)"
-        )
-    for flag, path, header, label, other in (("--d1", d1, h1, y1, y2), ("--d2", d2, h2, y2, y1)):
-        first = header[0].casefold()
-        if named and first == other and first != label:
-            raise UsageError(
-                f"{flag} {path}: its first column is named {header[0]!r}, the label column of "
-                "the other labeled file: the columns look swapped. Each labeled file holds the "
-                "modality first and the label second (or rename the headers if the names mean "
-                "something else)"
-            )
-    return c1, c2, cm
 
 
 def check_target(path: str | None, force: bool, *, what: str) -> Path | None:
@@ -297,6 +149,51 @@ def writing(path: Path, *, what: str) -> Iterator[Path]:
         raise UsageError(
             f"cannot write {what} {path}: {reason}; choose a file in a writable folder"
         ) from exc
+
+
+@contextlib.contextmanager
+def naming(rules: Sequence[tuple[str, str]]) -> Iterator[None]:
+    """Say the command line's options where an error of the Python API names its arguments.
+
+    The options are checked by the parser where that is simple (``--seed``, ``--confidence``,
+    ``--device``); what only the validation door can judge (the values in a file, the size
+    ``--n-samples`` a dataset needs) comes back in the API's words (``data``, ``x1[1] (y)``,
+    ``n_samples``), which these rules rewrite.
+
+    Parameters
+    ----------
+    rules : sequence of (str, str)
+        Regular expressions and the literal text that replaces each of their matches, applied
+        in order.
+
+    Yields
+    ------
+    None
+
+    Raises
+    ------
+    ValueError, TypeError
+        The block's error, of the same type, with the rewritten message (the original is its
+        ``__cause__``); an error that no rule changes propagates unchanged.
+
+    Examples
+    --------
+    >>> try:
+    ...     with naming([(r"^data\\b", "--joint j.npy")]):
+    ...         raise ValueError("data contains 4 NaN or infinite entries")
+    ... except ValueError as exc:
+    ...     print(exc)
+    --joint j.npy contains 4 NaN or infinite entries
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        for pattern, text in rules:
+            message = re.sub(pattern, lambda _, text=text: text, message)
+        if message == str(exc):
+            raise
+        raise type(exc)(message) from exc
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str, out: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
+from .._version import __version__
 from ._commands import cmd_demo, cmd_estimate, cmd_figures, cmd_info
 from ._datasets import cmd_datasets
 from ._io import UsageError
@@ -17,6 +18,55 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+
+
+def _seed(text: str) -> int:
+    """``--seed``: an int that :func:`~mmbounds._validation.check_random_state` accepts."""
+    from .._validation import check_random_state
+
+    seed = _int(text)
+    try:
+        check_random_state(seed)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text} is negative; give a seed >= 0") from None
+    return seed
+
+
+def _confidence(text: str) -> float:
+    """``--confidence``: 0 (no population intervals) or a level strictly between 0 and 1."""
+    from .._validation import check_confidence
+
+    try:
+        level = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+    try:
+        return level if level == 0 else check_confidence(level)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text} is no level; give a number between 0 and 1 (e.g. 0.95), or 0 to skip the "
+            "population intervals"
+        ) from None
+
+
+def _device(text: str) -> str:
+    """``--device``: a torch device name, as the option ``device`` takes it."""
+    from .._options import Options
+
+    try:
+        Options(device=text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a torch device; give e.g. cpu, cuda or cuda:0"
+        ) from None
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(bits).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks on errors"
@@ -73,7 +124,7 @@ def _add_estimate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
     p.add_argument("--d2", help="CSV (header + rows x2,y) of labeled modality-2 samples")
     p.add_argument("--dm", help="CSV (header + rows x1,x2) of unlabeled paired samples")
     p.add_argument("--normalize", action="store_true", help="tables hold counts; rescale them")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument(
         "--backend",
         choices=("auto", "numpy", "torch"),
@@ -81,11 +132,14 @@ def _add_estimate(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="array library of the fast solvers (option backend; default auto)",
     )
     p.add_argument(
-        "--device", default=None, help="torch device, e.g. cuda (option device; implies torch)"
+        "--device",
+        type=_device,
+        default=None,
+        help="torch device, e.g. cuda (option device; implies torch)",
     )
     p.add_argument(
         "--confidence",
-        type=float,
+        type=_confidence,
         default=None,
         help="samples only: level of the population intervals (default 0.95; 0 skips them)",
     )
@@ -133,7 +187,7 @@ def _add_datasets(sub: argparse._SubParsersAction, common: argparse.ArgumentPars
     q.add_argument("name", help="a name from `mmbounds datasets list`")
     q.add_argument("--out", required=True, metavar="FILE.npz", help="target file")
     q.add_argument("--force", action="store_true", help="overwrite FILE.npz if it exists")
-    q.add_argument("--seed", type=int, default=0, help="seed of synthetic data (default 0)")
+    q.add_argument("--seed", type=_seed, default=0, help="seed of synthetic data (default 0)")
     q.add_argument("--n-samples", type=int, default=None, help="samples of synthetic data")
     p.set_defaults(func=cmd_datasets)
 
@@ -180,7 +234,7 @@ def _add_figures(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help="Dirichlet(1) tables of the synthetic study (default 100000; quick 300)",
     )
     p.add_argument("--workers", type=int, default=2, help="processes for the synthetic study")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument(
         "--parts",
         nargs="+",
