@@ -38,6 +38,15 @@ def test_missing_class_gets_zero_probability_with_warning():
     assert np.allclose(p.sum(axis=1), 1.0)
 
 
+@pytest.mark.parametrize("model", ["linear", "mlp"])
+def test_a_single_class_gets_probability_one_with_warning(model):
+    # before: "linear" ended in scikit-learn's "needs samples of at least 2 classes"
+    X, _ = _data()
+    with pytest.warns(EstimationWarning, match=r"1 of 2 classes never occur in y \(\[1\]\)"):
+        clf = fit_unimodal(X, np.zeros(len(X), int), model=model, classes=[0, 1], random_state=0)
+    assert np.allclose(clf.predict_proba(X[:5]), [[1.0, 0.0]] * 5)
+
+
 def test_empirical_is_the_conditional_frequency_table():
     x = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
     y = np.array(["a", "a", "b", "b", "b", "a", "b", "b", "b"])

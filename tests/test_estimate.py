@@ -98,6 +98,32 @@ def test_classifier_posteriors_are_marked_as_estimates():
         estimate(p, posteriors=(f1, np.full((3, 2), 0.5)))
 
 
+@pytest.mark.parametrize("classifier", ["linear", "mlp"])
+def test_a_labeled_source_of_one_class_gives_classifier_bounds(classifier):
+    # before: "linear" ended in scikit-learn's "This solver needs samples of at least 2 classes";
+    # a discrete source of one class is reconciled with a warning, and so are these
+    rng = np.random.default_rng(0)
+    X1, X2, U1, U2 = (rng.normal(size=(60, 3)) for _ in range(4))
+    y1, y2 = np.zeros(60, int), rng.integers(0, 2, 60)
+    with (
+        pytest.warns(mmbounds.EstimationWarning, match=r"1 of 2 classes never occur in y"),
+        pytest.warns(mmbounds.InconsistentMarginalsWarning) as caught,
+    ):
+        res = estimate(
+            x1=(X1, y1),
+            x2=(X2, y2),
+            paired=(U1, U2),
+            classifier=classifier,
+            bounds=["synergy_lower_disagreement_l2_classifiers"],
+            discretizer={"n_clusters": 2, "n_init": 1},
+            confidence=None,
+            progress=False,
+        )
+    assert any("1 (32 in x2, none in x1)" in str(w.message) for w in caught)
+    assert np.array_equal(res.extras["posteriors"][0], np.tile([1.0, 0.0], (60, 1)))
+    assert math.isfinite(res.bound("synergy_lower_disagreement_l2_classifiers").value)
+
+
 def test_bad_input_messages():
     with pytest.raises(TypeError, match="missing"):
         estimate(x1=([0, 1], [0, 1]))

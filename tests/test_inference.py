@@ -14,6 +14,7 @@ from mmbounds.inference import (
     bootstrap,
     bootstrap_codes,
     miller_madow_mutual_information,
+    miller_madow_report,
     sweep_clusters,
 )
 
@@ -106,6 +107,80 @@ def test_bootstrap_parameter_errors(discrete_sources):
         bootstrap_codes(x1, x2, paired, n_bootstrap=0)
     with pytest.raises(ValueError, match="confidence == 1.5, must be < 1"):
         bootstrap_codes(x1, x2, paired, n_bootstrap=2, confidence=1.5)
+
+
+def _rare_label_sources(n=15, seed=0):
+    """One 1 among the n labels of each source: about one resample in eight has none at all."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    y1, y2 = np.zeros(n, int), np.zeros(n, int)
+    y1[0] = y2[0] = 1
+    return (a, y1), (b, y2), (a, b)
+
+
+def test_bootstrap_resamples_that_lose_a_class_keep_the_table_shape():
+    # before: ValueError "y has a single class (0)" from the resample with no 1 in y1 and y2
+    sources = _rare_label_sources()
+    kw = {"n_bootstrap": 20, "bounds": FAST_BOUNDS, "random_state": 5, "progress": False}
+    a = bootstrap_codes(*sources, **kw)
+    assert a.n_bootstrap == 20
+    for v in a.replicates.values():
+        assert v.shape == (20,) and np.all(np.isfinite(v))
+    b = bootstrap_codes(*sources, **kw, n_jobs=2)
+    assert all(np.array_equal(a.replicates[k], b.replicates[k]) for k in a.replicates)
+    # the same through estimate, for discrete codes and for features
+    (x1, y1), (x2, y2), (u1, u2) = sources
+    rng = np.random.default_rng(1)
+    f1, f2 = rng.normal(size=(15, 2)), rng.normal(size=(15, 2))
+    inputs = (
+        {"x1": (x1, y1), "x2": (x2, y2), "paired": (u1, u2)},
+        {"x1": (f1, y1), "x2": (f2, y2), "paired": (f1, f2)},
+    )
+    for data in inputs:
+        with pytest.warns(mmbounds.EstimationWarning, match="few samples per cell"):
+            res = mmbounds.estimate(
+                **data,
+                bounds=FAST_BOUNDS,
+                discretizer={"n_clusters": 2, "n_init": 1},
+                confidence=None,
+                options={"n_bootstrap": 8},
+                progress=False,
+            )
+        boot = res.extras["bootstrap"]
+        assert boot.n_bootstrap == 8 and np.all(np.isfinite(boot.replicates["synergy_upper"]))
+
+
+def test_bootstrap_codes_checks_its_samples_at_the_door(discrete_sources):
+    (x1, y1), x2, paired = discrete_sources
+    with pytest.raises(ValueError, match=r"x1: x1 has 400 samples but y has 399"):
+        bootstrap_codes((x1, y1[:-1]), x2, paired, n_bootstrap=2)
+    with pytest.raises(ValueError, match=r"paired\[1\] \(x2\) has 1 missing labels"):
+        bootstrap_codes((x1, y1), x2, (paired[0], [None, *paired[1][1:]]), n_bootstrap=2)
+    with pytest.raises(TypeError, match="x2 must be a pair of arrays"):
+        bootstrap_codes((x1, y1), x2[0], paired, n_bootstrap=2)
+    with pytest.raises(ValueError, match=r"posteriors\[0\] has 3 rows"):
+        post = (np.full((3, 2), 0.5), np.full((3, 2), 0.5))
+        bootstrap_codes((x1, y1), x2, paired, posteriors=post, n_bootstrap=2)
+    with pytest.raises(TypeError, match="n_bootstrap must be"):
+        bootstrap_codes((x1, y1), x2, paired, n_bootstrap=2.5)
+
+
+def test_miller_madow_report_checks_labels_as_estimate_does():
+    a = [0, 1, 0, 1, 1, 0]
+    with pytest.raises(ValueError, match=r"x1: x1 has 6 samples but y has 5"):
+        miller_madow_report((a, a[:-1]), (a, a), (a, a))
+    for bad in ([0, 1, np.nan, 1, 1, 0], [0, 1, None, 1, 1, 0]):
+        with pytest.raises(ValueError, match=r"x1\[1\] \(y\) has 1 missing labels"):
+            miller_madow_report((a, bad), (a, a), (a, a))
+    # " a" is "a", as in estimate: two classes, not three
+    y = [" a", "a", "b", "b", "a", "b"]
+    rep = miller_madow_report((a, y), (a, a), (a, a))
+    assert (
+        rep["mi_x1y"] == miller_madow_report((a, [v.strip() for v in y]), (a, a), (a, a))["mi_x1y"]
+    )
+    assert rep["mi_x1y"]["samples_per_occupied_cell"] == pytest.approx(1.5)
+    with pytest.raises(ValueError, match=r"counts must be whole numbers of samples, got 4"):
+        miller_madow_mutual_information([[0.5, 0.2], [0.1, 0.2]])
 
 
 def test_miller_madow_formula_and_bias_direction():

@@ -81,6 +81,22 @@ def test_from_samples_labels_and_errors():
         Marginals.from_samples((x1, y), x1, (x1, x1))
 
 
+def test_from_samples_keeps_given_categories_as_zero_rows():
+    # a bootstrap resample passes its sample's values: one it happens to miss is a zero row or
+    # column (here class "dog" in both labeled sources), not a smaller table or a single class
+    x1, y = ["a", "b", "a", "b"], ["cat", "cat", "cat", "cat"]
+    cats = (("a", "b", "c"), ("u", "v"), ("cat", "dog"))
+    m = Marginals.from_samples((x1, y), (["u", "v", "u", "u"], y), (x1, ["u"] * 4), categories=cats)
+    assert m.shape == (3, 2, 2) and m.categories == cats
+    assert m.observed[0].tolist() == [[0.5, 0.0], [0.5, 0.0], [0.0, 0.0]]
+    with pytest.raises(
+        ValueError,
+        match=r"x1y and x2y hold 1 value\(s\) of y not among the 2 categories given for it "
+        r"\(e.g. 'cow'\)",
+    ):
+        Marginals.from_samples((x1, ["cow"] * 4), (["u"] * 4, y), (x1, ["u"] * 4), categories=cats)
+
+
 def test_immutable():
     m = Marginals.from_joint(np.full((2, 2, 2), 1 / 8))
     with pytest.raises(AttributeError):

@@ -25,7 +25,14 @@ import numpy as np
 
 from .._options import Options, as_options
 from .._progress import Progress, as_progress
-from .._validation import check_confidence, check_random_state, check_scalar
+from .._validation import (
+    check_confidence,
+    check_posterior_pair,
+    check_random_state,
+    check_scalar,
+    check_source_pairs,
+)
+from ..marginals import sample_columns
 from ..raw.samples import estimate_samples
 from ..results import EstimateResult, ResultMixin
 from ._parallel import captured_warnings, run_tasks
@@ -101,12 +108,16 @@ class BootstrapResult(ResultMixin):
 
 def _one_replicate(
     sources: tuple[tuple[np.ndarray, np.ndarray], ...],
+    categories: tuple[tuple[Any, ...], ...],
     posteriors: tuple[np.ndarray, np.ndarray] | None,
     seed: int,
     bounds: Any,
     options: Options,
 ) -> tuple[dict[str, float], int]:
-    """Resample each source independently and re-estimate; return values and warning count."""
+    """Resample each source independently and re-estimate; return values and warning count.
+
+    The resample keeps the sample's values of x1, x2 and y: one a resample happens to miss is a
+    zero row or column of its tables, not a smaller table (nor a label with a single class)."""
     rng = np.random.default_rng(seed)
     idx = [rng.integers(0, s[0].shape[0], size=s[0].shape[0]) for s in sources]
     (a1, b1), (a2, b2), (am, bm) = ((s[0][i], s[1][i]) for s, i in zip(sources, idx))
@@ -122,6 +133,7 @@ def _one_replicate(
             options=options,
             random_state=seed,
             progress=False,
+            categories=categories,
         )
     out = {k: float(getattr(res, k)) for k in _MAIN}
     out.update({b.name: float(b.value) for b in res.bounds})
@@ -186,11 +198,13 @@ def bootstrap_codes(
         check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
     seed_int = int(random_state) if isinstance(random_state, numbers.Integral) else None
     rng = check_random_state(random_state)
-    seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=int(n_bootstrap))]
-    sources = tuple((np.asarray(s[0]), np.asarray(s[1])) for s in (x1, x2, paired))
-    post = None if posteriors is None else (np.asarray(posteriors[0]), np.asarray(posteriors[1]))
+    check_source_pairs(x1, x2, paired)  # the door of estimate: the same checks, the same names
+    sources, cats = sample_columns(x1, x2, paired, names=("x1", "x2", "paired"))
+    post = check_posterior_pair(posteriors, len(cats[2]), n_samples=sources[2][0].shape[0])
     opts = as_options(options)
-    it = run_tasks(_one_replicate, ((sources, post, s, bounds, opts) for s in seeds), n_jobs)
+    seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=int(n_bootstrap))]
+    tasks = ((sources, cats, post, s, bounds, opts) for s in seeds)
+    it = run_tasks(_one_replicate, tasks, n_jobs)
     run, owned = as_progress(progress, "mmbounds.bootstrap")
     run.add(len(seeds), key="bootstrap")
     run.label("bootstrap")

@@ -20,15 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from ..marginals import categories_of, count_table, index_of
+from .._validation import check_source_pairs
+from ..marginals import count_table, index_of, sample_columns
 
 __all__ = ["miller_madow_mutual_information", "miller_madow_report"]
-
-
-def _pair_counts(a: Any, b: Any) -> np.ndarray:
-    """Count table of two aligned columns (any hashable values, sortable or not)."""
-    a, b = np.asarray(a).ravel(), np.asarray(b).ravel()
-    return count_table((a, b), index_of(categories_of(a)), index_of(categories_of(b)))
 
 
 def miller_madow_mutual_information(counts: Any) -> tuple[float, float]:
@@ -37,7 +32,8 @@ def miller_madow_mutual_information(counts: Any) -> tuple[float, float]:
     Parameters
     ----------
     counts : array_like, shape (n_a, n_b)
-        Sample counts (non-negative).
+        Sample counts (non-negative whole numbers: the correction needs the number of samples,
+        so a table of probabilities is refused).
 
     Returns
     -------
@@ -54,6 +50,13 @@ def miller_madow_mutual_information(counts: Any) -> tuple[float, float]:
     c = np.asarray(counts, dtype=np.float64)
     if c.ndim != 2 or np.any(c < 0) or not np.all(np.isfinite(c)) or c.sum() <= 0:
         raise ValueError("counts must be a finite, non-negative 2-D table with a positive total")
+    frac = c[c != np.round(c)]
+    if frac.size:
+        raise ValueError(
+            f"counts must be whole numbers of samples, got {frac.size} that are not (e.g. "
+            f"{frac[0]:.6g}); the correction needs the sample size: pass the counts, not "
+            "probabilities"
+        )
     n = float(c.sum())
     p = c / n
     pa, pb = p.sum(1), p.sum(0)
@@ -72,7 +75,8 @@ def miller_madow_report(
     Parameters
     ----------
     x1, x2, paired : pair of 1-D arrays
-        Discrete ``D1 = (x1, y1)``, ``D2 = (x2, y2)`` and ``DM = (x1u, x2u)``.
+        Discrete ``D1 = (x1, y1)``, ``D2 = (x2, y2)`` and ``DM = (x1u, x2u)``, checked as
+        :func:`mmbounds.estimate` checks them (whitespace stripped, missing values refused).
 
     Returns
     -------
@@ -88,9 +92,12 @@ def miller_madow_report(
     >>> round(rep["mi_x1y"]["plugin"], 4), rep["mi_x1y"]["n_samples"]
     (1.0, 100.0)
     """
+    check_source_pairs(x1, x2, paired)
+    cols, cats = sample_columns(x1, x2, paired, names=("x1", "x2", "paired"))
+    idx = [index_of(c) for c in cats]
     out = {}
-    for name, (a, b) in (("mi_x1y", x1), ("mi_x2y", x2), ("mi_x1x2", paired)):
-        t = _pair_counts(a, b)
+    for name, pair, (i, j) in zip(("mi_x1y", "mi_x2y", "mi_x1x2"), cols, ((0, 2), (1, 2), (0, 1))):
+        t = count_table(pair, idx[i], idx[j])
         plugin, corrected = miller_madow_mutual_information(t)
         out[name] = {
             "plugin": plugin,

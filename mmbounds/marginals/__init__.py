@@ -7,7 +7,7 @@ which validate their table before calling the kernels of :mod:`mmbounds.info`.
 """
 
 from ..results import ConsistencyReport
-from ._counts import categories_of, count_table, index_of
+from ._counts import categories_of, count_table, index_of, sample_columns
 from ._measures import co_information, conditional_mutual_information, entropy, mutual_information
 from ._reconcile import (
     log_likelihood,
@@ -29,6 +29,7 @@ __all__ = [
     "categories_of",
     "count_table",
     "index_of",
+    "sample_columns",
     "entropy",
     "mutual_information",
     "conditional_mutual_information",

@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_labels, check_spellings
 from ..exceptions import EstimationWarning, InconsistentMarginalsWarning
 
 __all__ = [
     "categories_of",
+    "sample_columns",
     "index_of",
     "count_table",
     "check_count_totals",
@@ -106,6 +108,85 @@ def count_table(pair: tuple[np.ndarray, np.ndarray], ia: dict, ib: dict) -> np.n
     t = np.zeros((len(ia), len(ib)))
     np.add.at(t, (a, b), 1.0)
     return t
+
+
+def sample_columns(
+    x1y: tuple[Any, Any],
+    x2y: tuple[Any, Any],
+    x1x2: tuple[Any, Any],
+    *,
+    names: tuple[str, str, str] = ("x1y", "x2y", "x1x2"),
+    categories: tuple[Any, Any, Any] | None = None,
+) -> tuple[tuple[tuple[np.ndarray, np.ndarray], ...], tuple[tuple[Hashable, ...], ...]]:
+    """Validated columns of D1 = (x1, y), D2 = (x2, y), DM = (x1, x2) and the values of x1, x2, y.
+
+    Each column goes through :func:`~mmbounds._validation.check_labels`; the two columns of a
+    source must have equal lengths. The values of a variable are those seen in any source (sorted
+    when sortable), or ``categories`` when given: then every value must be one of them, and
+    values that no sample takes are kept (a bootstrap resample keeps the shape of its sample).
+    The labels of D1 and D2 are not compared here (:func:`check_label_sources` does).
+
+    Parameters
+    ----------
+    x1y, x2y, x1x2 : pair of 1-D sequences
+        The samples of each source, as ``(column_a, column_b)``.
+    names : tuple of 3 str
+        How the messages name the three sources.
+    categories : tuple of 3 sequences, optional
+        The values of x1, x2 and y (default: those seen).
+
+    Returns
+    -------
+    columns : tuple of 3 pairs of ndarray
+        The validated columns of D1, D2 and DM.
+    categories : tuple of 3 tuples
+        The values of x1, x2 and y.
+
+    Raises
+    ------
+    TypeError
+        If a source is not a pair.
+    ValueError
+        If a column is not valid labels, the columns of a source differ in length, or a value
+        is not one of the given ``categories``.
+
+    Examples
+    --------
+    >>> cols, cats = sample_columns(([0, 1], ["a", "b"]), ([2, 2], ["a", "a"]), ([0, 1], [2, 2]),
+    ...                             categories=((0, 1, 5), (2,), ("a", "b")))
+    >>> cats, cols[1][1].tolist()
+    (((0, 1, 5), (2,), ('a', 'b')), ['a', 'a'])
+    """
+    cols = []
+    for at, pair, var in zip(names, (x1y, x2y, x1x2), (("x1", "y"), ("x2", "y"), ("x1", "x2"))):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"{at} must be a pair (column, column), got {type(pair).__name__}")
+        a = check_labels(pair[0], name=f"{at}[0] ({var[0]})")
+        b = check_labels(pair[1], name=f"{at}[1] ({var[1]})")
+        if a.shape[0] != b.shape[0]:
+            raise ValueError(
+                f"{at}: {var[0]} has {a.shape[0]} samples but {var[1]} has {b.shape[0]}"
+            )
+        cols.append((a, b))
+    seen = (
+        categories_of(cols[0][0], cols[2][0]),
+        categories_of(cols[1][0], cols[2][1]),
+        categories_of(cols[0][1], cols[1][1]),
+    )
+    cats = seen if categories is None else tuple(tuple(c) for c in categories)
+    n1, n2, nm = names
+    for v, c, s, where in zip(("x1", "x2", "y"), cats, seen, ((n1, nm), (n2, nm), (n1, n2))):
+        both = " and ".join(where)
+        check_spellings(c, name=f"{v} (the values of {both} together)")
+        allowed = set(c)
+        extra = [u for u in s if u not in allowed]
+        if extra:
+            raise ValueError(
+                f"{both} hold {len(extra)} value(s) of {v} not among the {len(c)} categories "
+                f"given for it (e.g. {extra[0]!r}); give categories that include every value, "
+                "or none"
+            )
+    return tuple(cols), cats
 
 
 def check_count_totals(tables: tuple[Any, Any, Any], sample_sizes: Any) -> None:

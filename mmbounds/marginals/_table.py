@@ -15,17 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_labels, check_scalar, check_spellings, check_table
+from .._validation import check_scalar, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
 from ._counts import (
-    categories_of,
     check_count_totals,
     check_label_sources,
     check_table_shapes,
     count_table,
     equal_values,
     index_of,
+    sample_columns,
 )
 from ._realizable import check_realizable
 from ._reconcile import reconcile_ml, tv_distance, unreachable_mass
@@ -346,6 +346,7 @@ class Marginals:
         x1x2: tuple[Any, Any],
         *,
         source_names: tuple[str, str, str] = ("x1y", "x2y", "x1x2"),
+        categories: tuple[Sequence[Hashable], Sequence[Hashable], Sequence[Hashable]] | None = None,
         **kwargs: Any,
     ) -> Marginals:
         """Empirical marginals from discrete samples D1 = (x1, y), D2 = (x2, y), DM = (x1, x2).
@@ -359,6 +360,10 @@ class Marginals:
             The samples of each source, as ``(column_a, column_b)`` of equal length.
         source_names : tuple of 3 str
             How error messages name the three sources (``estimate`` passes its argument names).
+        categories : tuple of 3 sequences, optional
+            The values of x1, x2 and y (default: those seen). Every sample value must be one of
+            them; a value no sample takes is a zero row or column (a bootstrap resample of a
+            sample keeps the sample's shape this way).
         **kwargs
             Passed to :class:`Marginals` (``reconcile``, ``warn_tv``, ...).
 
@@ -374,39 +379,16 @@ class Marginals:
         >>> m.categories[0], m.shape
         (('a', 'b'), (2, 2, 2))
         """
-        cols = {}
-        n1, n2, nm = source_names
-        for src, at, pair, names in (
-            ("x1y", n1, x1y, ("x1", "y")),
-            ("x2y", n2, x2y, ("x2", "y")),
-            ("x1x2", nm, x1x2, ("x1", "x2")),
-        ):
-            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise TypeError(f"{at} must be a pair (column, column), got {type(pair).__name__}")
-            a = check_labels(pair[0], name=f"{at}[0] ({names[0]})")
-            b = check_labels(pair[1], name=f"{at}[1] ({names[1]})")
-            if a.shape[0] != b.shape[0]:
-                raise ValueError(
-                    f"{at}: {names[0]} has {a.shape[0]} samples but {names[1]} has {b.shape[0]}"
-                )
-            cols[src] = (a, b)
-        cats = {
-            "x1": categories_of(cols["x1y"][0], cols["x1x2"][0]),
-            "x2": categories_of(cols["x2y"][0], cols["x1x2"][1]),
-            "y": categories_of(cols["x1y"][1], cols["x2y"][1]),
-        }
-        for v, where in (("x1", (n1, nm)), ("x2", (n2, nm)), ("y", (n1, n2))):
-            check_spellings(cats[v], name=f"{v} (the values of {' and '.join(where)} together)")
-        check_label_sources(cols["x1y"][1], cols["x2y"][1], cats["y"], (n1, n2))
-        idx = {v: index_of(cats[v]) for v in cats}
-        t1 = count_table(cols["x1y"], idx["x1"], idx["y"])
-        t2 = count_table(cols["x2y"], idx["x2"], idx["y"])
-        t12 = count_table(cols["x1x2"], idx["x1"], idx["x2"])
-        sizes = tuple(float(cols[s][0].shape[0]) for s in ("x1y", "x2y", "x1x2"))
-        kwargs.setdefault("sample_sizes", sizes)
-        return cls(
-            t1, t2, t12, normalize=True, categories=(cats["x1"], cats["x2"], cats["y"]), **kwargs
+        (d1, d2, dm), cats = sample_columns(
+            x1y, x2y, x1x2, names=source_names, categories=categories
         )
+        check_label_sources(d1[1], d2[1], cats[2], (source_names[0], source_names[1]))
+        idx = [index_of(c) for c in cats]
+        t1, t2, t12 = (
+            count_table(d, idx[i], idx[j]) for d, i, j in ((d1, 0, 2), (d2, 1, 2), (dm, 0, 1))
+        )
+        kwargs.setdefault("sample_sizes", tuple(float(d[0].shape[0]) for d in (d1, d2, dm)))
+        return cls(t1, t2, t12, normalize=True, categories=cats, **kwargs)
 
     # ----------------------------------------------------------------------------- views
     @property

@@ -16,7 +16,6 @@ Applications", ICLR 2024 (arXiv 2306.04539), Theorem 2.
 from __future__ import annotations
 
 import copy
-import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -32,17 +31,11 @@ from .._validation import (
     check_scalar,
 )
 from ..exceptions import EstimationWarning
+from ._mlp import fit_mlp
 
 __all__ = ["UnimodalClassifier", "fit_unimodal", "posteriors_on_pairs"]
 
 _MAX_SEED = 2**31 - 1
-_MLP_DEFAULTS: dict[str, Any] = {
-    "hidden_sizes": (64,),
-    "epochs": 30,
-    "batch_size": 64,
-    "lr": 3e-3,
-    "weight_decay": 1e-4,
-}
 
 
 class UnimodalClassifier:
@@ -212,7 +205,7 @@ def fit_unimodal(
         if model == "linear":
             est = _fit_linear(x_arr, y_arr, seed, params)
         elif model == "mlp":
-            est = _fit_mlp(x_arr, y_arr, seed, params)
+            est = fit_mlp(x_arr, y_arr, seed, params)
         elif model == "empirical":
             est = _EmpiricalClassifier(**params).fit(x_arr, y_arr)
         else:
@@ -353,10 +346,15 @@ def _clone(model: Any) -> Any:
 
 
 def _fit_linear(X: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any]) -> Any:
+    from sklearn.dummy import DummyClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    if np.unique(y).size < 2:
+        # one class seen (the classes it lacks are warned about): probability 1 whatever X,
+        # as the mlp's softmax over one output gives
+        return DummyClassifier(strategy="prior").fit(X, y)
     options = {"C": 1.0, "max_iter": 2000, **params}
     options.setdefault("random_state", seed)
     return make_pipeline(StandardScaler(), LogisticRegression(**options)).fit(X, y)
@@ -385,66 +383,3 @@ class _EmpiricalClassifier:
         out = np.tile(self.prior_, (x.shape[0], 1))
         out[seen] = self.table_[idx[seen]]
         return out
-
-
-class _TorchMLP:
-    """Small feed-forward classifier in torch; inputs standardized with training statistics."""
-
-    def __init__(self, net: Any, mean: np.ndarray, scale: np.ndarray, classes: np.ndarray) -> None:
-        self.net = net
-        self.mean_ = mean
-        self.scale_ = scale
-        self.classes_ = classes
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        import torch
-
-        z = torch.as_tensor((X - self.mean_) / self.scale_, dtype=torch.float32)
-        self.net.eval()
-        with torch.no_grad():
-            return torch.softmax(self.net(z), dim=1).double().numpy()
-
-
-def _fit_mlp(X: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any]) -> _TorchMLP:
-    import torch
-
-    unknown = set(params) - set(_MLP_DEFAULTS)
-    if unknown:
-        raise TypeError(f"unknown mlp options {sorted(unknown)}; allowed {sorted(_MLP_DEFAULTS)}")
-    opts = {**_MLP_DEFAULTS, **params}
-    hidden = tuple(int(h) for h in opts["hidden_sizes"])
-    epochs = int(check_scalar(opts["epochs"], name="epochs", kind=numbers.Integral, min_val=1))
-    batch = int(
-        check_scalar(opts["batch_size"], name="batch_size", kind=numbers.Integral, min_val=1)
-    )
-    classes, yi = np.unique(y, return_inverse=True)
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    xt = torch.as_tensor((X - mean) / scale, dtype=torch.float32)
-    yt = torch.as_tensor(yi.ravel(), dtype=torch.long)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        gen = torch.Generator().manual_seed(seed)
-        layers: list[Any] = []
-        width = X.shape[1]
-        for h in hidden:
-            layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
-            width = h
-        layers.append(torch.nn.Linear(width, classes.size))
-        net = torch.nn.Sequential(*layers)
-        opt = torch.optim.Adam(
-            net.parameters(), lr=float(opts["lr"]), weight_decay=float(opts["weight_decay"])
-        )
-        loss_fn = torch.nn.CrossEntropyLoss()
-        n = xt.shape[0]
-        net.train()
-        for _ in range(epochs):
-            order = torch.randperm(n, generator=gen)
-            for start in range(0, n, batch):
-                idx = order[start : start + batch]
-                opt.zero_grad()
-                loss = loss_fn(net(xt[idx]), yt[idx])
-                loss.backward()
-                opt.step()
-    return _TorchMLP(net, mean, scale, classes)

@@ -34,6 +34,7 @@ def estimate_samples(
     options: Options,
     random_state: Any = 0,
     progress: bool | Progress = True,
+    categories: tuple[Any, Any, Any] | None = None,
 ) -> EstimateResult:
     """The estimate from discrete samples of ``D1``, ``D2``, ``DM`` (bits).
 
@@ -47,6 +48,9 @@ def estimate_samples(
         A progress bar, or the caller's to tick (counting and reconciling, then the solve).
     options : Options
         Checked options.
+    categories : tuple of 3 sequences, optional
+        The values of x1, x2 and y (default: those seen; see
+        :meth:`mmbounds.Marginals.from_samples`): a bootstrap resample passes its sample's.
 
     Returns
     -------
@@ -66,7 +70,12 @@ def estimate_samples(
     run.add(1)
     with run.step("marginals"):  # counting and (when the sources disagree) reconciliation
         m = Marginals.from_samples(
-            x1, x2, paired, source_names=("x1", "x2", "paired"), reconcile=options.reconcile
+            x1,
+            x2,
+            paired,
+            source_names=("x1", "x2", "paired"),
+            categories=categories,
+            reconcile=options.reconcile,
         )
     # one posterior row per paired sample
     post = check_posterior_pair(posteriors, m.shape[2], n_samples=int(m.sample_sizes[2]))
