@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -419,3 +420,29 @@ def test_solver_residues_are_never_present_even_with_negligible_zero():
     assert verdict(RESIDUE * 10, 0.3, 0.0) == "present"
     assert verdict(0.0, RESIDUE / 10, 0.0) == "absent"
     assert verdict(0.0, RESIDUE / 10, 0.01) == "absent"
+
+
+def test_upper_end_lower_limit_covers_where_the_sample_tight_bound_overshoots():
+    # a 3x3x2 population whose largest S is 0.5149 (the witness meets the bound); on this sample
+    # (n = 3,000 per source) branch-and-bound certifies 0.5599 on the sample tables, and the gain
+    # rule alone (built on the cheaper bound's spread) put S_U's lower limit at 0.5376, above the
+    # population's; the tight bound's own interval from 30 resamples brings it to 0.4906
+    joint = random_joint((3, 3, 2), random_state=4)
+    population = mmbounds.estimate(joint, progress=False).synergy_upper
+    d1, d2, dm = (sample_joint(joint, 3000, random_state=3000 + i) for i in range(3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mmbounds.EstimationWarning)
+        res = mmbounds.estimate(
+            x1=(d1[0], d1[2]),
+            x2=(d2[1], d2[2]),
+            paired=(dm[0], dm[1]),
+            options={"n_resamples": 30},
+            random_state=3,
+            progress=False,
+        )
+    assert population == pytest.approx(0.5149, abs=1e-4)
+    assert res.synergy_upper == pytest.approx(0.5599, abs=1e-4)
+    hi_end = res.inference["synergy_upper_end"]
+    assert hi_end.low == pytest.approx(0.4906, abs=1e-4)
+    assert hi_end.low < population < hi_end.high
+    assert any("30 resamples on which it was recomputed" in n for n in res.inference.notes)
