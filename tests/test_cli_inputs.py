@@ -43,7 +43,12 @@ def test_bad_values_exit_2_with_the_message_of_the_door(tmp_path, capsys):
     np.save(f, CANONICAL["and"][0])
     assert main(["estimate", "--joint", str(f), "--device", "banana"]) == 2
     err = _one_error_line(capsys)
-    assert "argument --device: 'banana' is not a torch device; give e.g. cpu, cuda" in err
+    # the device check's own reason (an unknown name here; no GPU, no torch elsewhere)
+    assert "argument --device: device == 'banana', must be a torch device such as 'cpu'" in err
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():  # the reason, not "'cuda' is not a torch device"
+        assert main(["estimate", "--joint", str(f), "--device", "cuda"]) == 2
+        assert "argument --device: device='cuda': torch sees no CUDA GPU" in _one_error_line(capsys)
 
 
 def test_corrupt_and_pickled_input_files(tmp_path, capsys):

@@ -111,6 +111,19 @@ def test_random_joint_shapes_seed_and_alpha():
         random_joint((2, 0, 2))
 
 
+def test_random_joint_at_extreme_alpha():
+    # below about 1e-8 every Gamma draw underflowed and the redraw loop never ended; at 1e308
+    # the draws' sum overflowed and the table came back all zeros
+    for alpha in (1e-20, 1e-300):
+        p = random_joint((3, 3, 2), alpha=alpha, size=4, random_state=0)
+        assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=(1, 2, 3)), 1.0)
+        assert np.allclose(p.max(axis=(1, 2, 3)), 1.0)  # a point mass, to all digits
+    with pytest.raises(ValueError, match=r"alpha == 1e\+308, must be <= 1000000000000"):
+        random_joint(alpha=1e308)
+    with pytest.raises(ValueError, match=r"alpha == 1e-320, must be >= 1e-300"):
+        random_joint(alpha=1e-320)
+
+
 def test_sample_joint_frequencies_and_validation():
     p = random_joint((2, 3, 2), random_state=3)
     x1, x2, y = sample_joint(p, 40000, random_state=0)

@@ -184,6 +184,18 @@ def test_miller_madow_report_checks_labels_as_estimate_does():
         miller_madow_mutual_information([[0.5, 0.2], [0.1, 0.2]])
 
 
+def test_miller_madow_takes_counts_with_rounding_noise():
+    # counts that went through a division carry 1e-15 of noise; they are whole numbers
+    k = np.array([[41, 17, 23], [39, 7, 15]])
+    noisy = k / k.sum() * k.sum()
+    assert not np.array_equal(noisy, k)
+    assert miller_madow_mutual_information(noisy) == miller_madow_mutual_information(k)
+    with pytest.raises(ValueError, match=r"got 4 that are not \(e.g. 0.5\)"):
+        miller_madow_mutual_information([[0.5, 0.2], [0.1, 0.2]])
+    with pytest.raises(ValueError, match="counts hold a number beyond float64"):
+        miller_madow_mutual_information([[10**400, 1], [1, 1]])
+
+
 def test_miller_madow_formula_and_bias_direction():
     plugin, mm = miller_madow_mutual_information([[30, 20], [20, 30]])
     assert mm == pytest.approx(plugin - 1 / (2 * 100 * math.log(2)))
@@ -446,3 +458,19 @@ def test_upper_end_lower_limit_covers_where_the_sample_tight_bound_overshoots():
     assert hi_end.low == pytest.approx(0.4906, abs=1e-4)
     assert hi_end.low < population < hi_end.high
     assert any("30 resamples on which it was recomputed" in n for n in res.inference.notes)
+
+
+def test_tight_replicates_follow_n_resamples_and_the_size_limit():
+    from mmbounds.inference._resample import UPPER_RESAMPLE_CELLS, tight_upper_replicates
+
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    m = mmbounds.Marginals.from_samples((a, a & b), (b, a & b), (a, b))
+    few = tight_upper_replicates(m, options=mmbounds.Options(), n_resamples=5)
+    again = tight_upper_replicates(m, options=mmbounds.Options(), n_resamples=5)
+    assert few.shape == (5,) and np.array_equal(few, again)  # seeded: the same numbers
+    assert np.all((few >= 0) & (few <= 1))
+    k = int(np.ceil(np.sqrt(UPPER_RESAMPLE_CELLS / 2))) + 1  # a k x k x 2 table above the limit
+    x = rng.integers(0, k, 2000)
+    big = mmbounds.Marginals.from_samples((x, x % 2), (x, x % 2), (x, x))
+    assert tight_upper_replicates(big, options=mmbounds.Options()) is None

@@ -457,3 +457,28 @@ def test_affect_labels_must_be_numbers(tmp_path):
     f.write_bytes(pickle.dumps(content))
     with pytest.raises(ValueError, match=r"labels of split 'test' of .* must be numbers"):
         load_multibench_affect(f)
+
+
+def test_the_host_device_needs_no_torch():
+    # device="cpu" with the numpy backend (or the cvxpy solver) never touches torch: refusing
+    # it with "needs torch" on a machine without torch was a regression of the device check
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "import numpy as np, mmbounds\n"
+        "print(mmbounds.Options(backend='numpy', device='cpu').device)\n"
+        "p = np.zeros((2, 2, 2)); p[0, 0, 0] = p[0, 1, 1] = p[1, 0, 1] = p[1, 1, 0] = 0.25\n"
+        "print(round(mmbounds.pid(p, backend='numpy', device='cpu').synergy, 6))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["cpu", "1.0"]
+
+
+def test_float8_tensors_are_refused_as_too_coarse():
+    # their epsilon (0.25, 0.125) made the sum tolerance 4 eps accept a table summing to 1.75
+    torch = pytest.importorskip("torch")
+    t = (torch.full((2, 2, 2), 1 / 8) * 1.75).to(torch.float8_e5m2)
+    with pytest.raises(TypeError, match=r"float8_e5m2 are too coarse .* \.to\(torch\.float32\)"):
+        estimate(t)

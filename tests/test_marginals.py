@@ -178,3 +178,11 @@ def test_paired_columns_swapped_are_suggested_as_the_cause():
         warnings.simplefilter("always")
         Marginals.from_samples((a[:200], y[:200]), (b[200:400], y[200:400]), (a[400:], b[400:]))
     assert not any("swapped" in str(w.message) for w in caught)
+
+
+def test_given_categories_must_be_distinct():
+    # equal values (0 twice; 1 and True) made the shape larger than the index map: IndexError
+    a, b = [0, 1, 0, 1], [0, 0, 1, 1]
+    for cats in (((0, 0, 1), (0, 1), (0, 1)), ((0, 1, True), (0, 1), (0, 1))):
+        with pytest.raises(ValueError, match=r"categories: the 3 categories of x1 hold a value"):
+            Marginals.from_samples((a, b), (a, b), (a, a), categories=cats)

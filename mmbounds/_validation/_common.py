@@ -47,6 +47,11 @@ def _float_eps(x: Any) -> float:
     if _is_tensor(x):
         if not dtype.is_floating_point or dtype.itemsize >= 8:
             return 0.0
+        if dtype.itemsize < 2:  # float8: a tolerance of 4 eps would be 0.5 to 1 of the sum
+            raise TypeError(
+                f"tensors of dtype {dtype} are too coarse for probability tables (their spacing "
+                "near 1 is 0.125 or more); convert them with .to(torch.float32) or .double()"
+            )
         return float(sys.modules["torch"].finfo(dtype).eps)
     try:
         floating = dtype is not None and np.issubdtype(dtype, np.floating)
@@ -173,8 +178,9 @@ def check_device(device: Any, *, name: str = "device") -> Any:
 
     Returns
     -------
-    torch.device or None
-        The parsed device (None for None; torch is imported only for a device).
+    torch.device, str or None
+        The parsed device (None for None; ``"cpu"`` as given when torch is not imported: the
+        host needs no check, and torch is imported only for another device).
 
     Raises
     ------
@@ -207,6 +213,8 @@ def check_device(device: Any, *, name: str = "device") -> Any:
         )
     if isinstance(device, numbers.Integral) and device < 0:
         raise ValueError(f"{name} == {device}, must be a device index >= 0 (or 'cpu', 'cuda')")
+    if isinstance(device, str) and device == "cpu" and sys.modules.get("torch") is None:
+        return device  # the host: valid without torch (the numpy backend ignores the device)
     try:
         import torch
     except ImportError:

@@ -62,10 +62,8 @@ def _device(text: str) -> str:
 
     try:
         Options(device=text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a torch device; give e.g. cpu, cuda or cuda:0"
-        ) from None
+    except (ValueError, ImportError) as exc:  # the reason (no such device, no GPU, no torch)
+        raise argparse.ArgumentTypeError(str(exc).splitlines()[0]) from None
     return text
 
 

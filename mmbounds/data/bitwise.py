@@ -164,7 +164,9 @@ def random_joint(
     (5, 2, 2, 2)
     """
     shape = _check_shape(shape)
-    check_scalar(alpha, name="alpha", min_val=0.0, include_min=False)
+    # above 1e12 the table is the uniform one to 1e-6 and the draws' sums could overflow; below
+    # 1e-300 (a point mass at a random cell to all digits) 1 / alpha overflows
+    check_scalar(alpha, name="alpha", min_val=1e-300, max_val=1e12)
     if size is not None:
         check_scalar(size, name="size", kind=numbers.Integral, min_val=1)
     rng = check_random_state(random_state)
@@ -174,10 +176,13 @@ def random_joint(
     g = rng.gamma(float(alpha), size=(n, n_cells))
     totals = g.sum(axis=1, keepdims=True)
     bad = totals[:, 0] <= 0
-    while np.any(bad):  # all cells underflowed (only for extremely small alpha): redraw
-        g[bad] = rng.gamma(float(alpha), size=(int(bad.sum()), n_cells))
+    if np.any(bad):  # every cell underflowed (alpha below about 1e-8): the draws in logs
+        # Gamma(alpha) = Gamma(alpha + 1) U^(1 / alpha), normalised as a softmax of the logs
+        k = int(bad.sum())
+        logs = np.log(rng.gamma(float(alpha) + 1.0, size=(k, n_cells)))
+        logs += np.log(rng.random((k, n_cells))) / float(alpha)
+        g[bad] = np.exp(logs - logs.max(axis=1, keepdims=True))
         totals = g.sum(axis=1, keepdims=True)
-        bad = totals[:, 0] <= 0
     tables = (g / totals).reshape((n, *shape))
     return tables[0] if size is None else tables
 

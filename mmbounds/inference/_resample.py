@@ -164,6 +164,7 @@ def tight_upper_replicates(
     random_state: Any = 0,
     n_jobs: int | None = None,
     progress: bool | Progress = False,
+    n_resamples: int = UPPER_RESAMPLES,
 ) -> np.ndarray | None:
     """Bootstrap replicates of the tightest upper bound on S, for tables small enough.
 
@@ -185,10 +186,12 @@ def tight_upper_replicates(
         joblib workers, as in :func:`bootstrap_replicates`.
     progress : bool or Progress
         The caller's bar to tick (a bool: no bar).
+    n_resamples : int
+        Resamples, at most :data:`UPPER_RESAMPLES` of them are used.
 
     Returns
     -------
-    ndarray of shape (UPPER_RESAMPLES,) or None
+    ndarray of shape (min(n_resamples, UPPER_RESAMPLES),) or None
         The replicates' ``synergy_upper`` (bits) in the order of the seeds; None above
         :data:`UPPER_RESAMPLE_CELLS` cells.
 
@@ -207,10 +210,11 @@ def tight_upper_replicates(
     counts = source_counts(m)
     sizes = tuple(int(round(n)) for n in m.sample_sizes)  # type: ignore[union-attr]
     rng = check_random_state(random_state)
-    seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=UPPER_RESAMPLES)]
+    k = min(int(n_resamples), UPPER_RESAMPLES)
+    seeds = [int(s) for s in rng.integers(0, 2**63 - 1, size=k)]
     run = progress if isinstance(progress, Progress) else None
     if run is not None:
-        run.add(UPPER_RESAMPLES)
+        run.add(k)
         run.label("population: tight upper bound of resamples")
     args = ((counts, sizes, s, _replicate_options(options)) for s in seeds)
     out = []

@@ -47,16 +47,21 @@ def miller_madow_mutual_information(counts: Any) -> tuple[float, float]:
     >>> round(plugin, 4), round(mm, 4)
     (0.029, 0.0218)
     """
-    c = np.asarray(counts, dtype=np.float64)
+    try:
+        c = np.asarray(counts, dtype=np.float64)
+    except OverflowError:
+        raise ValueError("counts hold a number beyond float64 (above 1.8e308)") from None
     if c.ndim != 2 or np.any(c < 0) or not np.all(np.isfinite(c)) or c.sum() <= 0:
         raise ValueError("counts must be a finite, non-negative 2-D table with a positive total")
-    frac = c[c != np.round(c)]
+    whole = np.rint(c)
+    frac = c[np.abs(c - whole) > 1e-9 * np.maximum(whole, 1.0)]  # rounding noise is whole
     if frac.size:
         raise ValueError(
             f"counts must be whole numbers of samples, got {frac.size} that are not (e.g. "
-            f"{frac[0]:.6g}); the correction needs the sample size: pass the counts, not "
+            f"{float(frac[0])!r}); the correction needs the sample size: pass the counts, not "
             "probabilities"
         )
+    c = whole
     n = float(c.sum())
     p = c / n
     pa, pb = p.sum(1), p.sum(0)

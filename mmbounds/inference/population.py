@@ -121,12 +121,14 @@ def infer_population(
         (:mod:`._intervals`); default ``options.bootstrap_interval`` (``"widened"``).
     sample_upper : float, optional
         The tightest certified upper bound on S of ``m`` (``EstimateResult.synergy_upper``, which
-        :func:`mmbounds.estimate` passes). The resamples recompute only the cheaper bounds; where
-        this one is lower, ``S_U``'s lower limit comes down by the difference in ``"bootstrap"``
-        mode (:func:`._upper_end.tighten_upper_end`), so that it holds for the upper end of the
-        identified set and not only for the cheaper bound; where the tables may tie, it is at
-        most the tight bound of the tied projection minus a margin
-        (:func:`._upper_end.upper_end_rules`).
+        :func:`mmbounds.estimate` passes). The resamples recompute only the cheaper bounds (and,
+        on tables of at most 64 cells, this one on ``min(30, n_resamples)`` of them:
+        :func:`._resample.tight_upper_replicates`, whose interval's lower end ``S_U``'s lower
+        limit is then at most); where this one is lower, ``S_U``'s lower limit comes down by
+        the difference in ``"bootstrap"`` mode (:func:`._upper_end.tighten_upper_end`), so
+        that it holds for the upper end of the identified set and not only for the cheaper
+        bound; where the tables may tie, it is at most the tight bound of the tied projection
+        minus a margin (:func:`._upper_end.upper_end_rules`).
 
     Returns
     -------
@@ -194,8 +196,9 @@ def infer_population(
     if sample_upper is not None and mode == "bootstrap":
         gain = intervals["synergy_upper_end"].plugin - sample_upper
         tight = tight_upper_replicates(
-            m, options=options, random_state=random_state, n_jobs=n_jobs, progress=progress
-        )
+            m, options=options, random_state=random_state, n_jobs=n_jobs, progress=progress,
+            n_resamples=n_resamples,
+        )  # fmt: skip
         intervals, ends, corner = upper_end_rules(
             m, plugin, reps, intervals, ends, sample_upper, confidence=confidence,
             variant=variant, negligible=negligible, options=options, progress=progress,

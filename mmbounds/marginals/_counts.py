@@ -174,6 +174,12 @@ def sample_columns(
         categories_of(cols[0][1], cols[1][1]),
     )
     cats = seen if categories is None else tuple(tuple(c) for c in categories)
+    for v, c in zip(("x1", "x2", "y"), cats):
+        if len(set(c)) != len(c):  # 1, 1.0 and True are one value too
+            raise ValueError(
+                f"categories: the {len(c)} categories of {v} hold a value twice ({list(c)!r}); "
+                "give each value once"
+            )
     n1, n2, nm = names
     for v, c, s, where in zip(("x1", "x2", "y"), cats, seen, ((n1, nm), (n2, nm), (n1, n2))):
         both = " and ".join(where)

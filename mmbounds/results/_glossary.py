@@ -200,8 +200,10 @@ _TERMS: dict[str, Term] = {
         "smallest of the upper limits (Bonferroni) of eight bounds without coupling (H(Y), "
         "H(X1,X2), I(Xi;Y)+H(Xj|Xi) minus R+U1+U2; H(Y|Xi), H(Xj|Xi)), since the coupling "
         "bounds' plug-in is biased low where S is at the top of its set. Where branch-and-bound "
-        "(not resampled) certifies a lower bound on the sample, the lower limit comes down by "
-        "the difference, so that it holds for the largest S itself; where the samples cannot "
+        "certifies a lower bound on the sample, the lower limit comes down by the difference, "
+        "so that it holds for the largest S itself, and on tables of at most 64 cells, where "
+        "branch-and-bound is recomputed on 30 resamples, it is at most the lower end of that "
+        "bound's own interval; where the samples cannot "
         "tell a pairwise table from the product of its margins, or two values' rows apart "
         "(ties, where sampling noise only raises the bounds), it is at most the tight bound of "
         "the tables with those ties restored, minus a margin",

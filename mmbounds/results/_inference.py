@@ -24,8 +24,9 @@ class Interval(ResultMixin):
         ``redundancy``, ``unique1``, ``unique2``, ``synergy`` (the parameter itself),
         ``synergy_lower_end`` / ``synergy_upper_end`` (the ends of its identified set; the upper
         end as the best upper bound recomputed per resample, which may lie above the largest S
-        the marginals allow: the branch-and-bound bound is not resampled, and in ``"bootstrap"``
-        mode its gain on the sample lowers the lower limit, so that it holds for that S).
+        the marginals allow: the branch-and-bound bound is resampled only on tables of at most 64
+        cells, and in ``"bootstrap"`` mode its gain on the sample, and there its own interval,
+        lower the lower limit, so that it holds for that S).
     estimate : float
         Point estimate: bias-corrected in ``"bootstrap"`` mode, the plug-in value in
         ``"certified"`` mode (for ``synergy``: the midpoint of the estimated identified set).
