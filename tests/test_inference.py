@@ -18,6 +18,7 @@ from mmbounds.inference import (
     miller_madow_report,
     sweep_clusters,
 )
+from mmbounds.raw.discretize import Discretizer
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -237,6 +238,29 @@ def test_sweep_clusters_table():
     assert "ClusterSweep" in repr(sweep)
     with pytest.raises(TypeError, match="sequence of cluster counts"):
         sweep_clusters(x1=(x1, y), x2=(x2, y), paired=(x1, x2), n_clusters=5)
+
+
+def test_sweep_clusters_html_and_argument_errors():
+    d = make_pid_synthetic("uniqueness1", n_samples=300, dim=2, random_state=0)
+    x1, x2, y = d["x1"], d["x2"], d.y
+    kw = dict(x1=(x1, y), x2=(x2, y), paired=(x1, x2), bounds=FAST_BOUNDS)
+    sweep = sweep_clusters(n_clusters=(2, 3), discretizer={"n_init": 1}, n_jobs=1, **kw)
+    page = sweep._repr_html_()
+    assert page.count("<tr>") == 2 and "n_clusters=2" in page and "n_clusters=3" in page
+    r0 = f"{sweep.rows[0][1]:.4f}"
+    assert f"R={r0}" in page and r0 in repr(sweep)
+    with pytest.raises(ValueError, match="'zzz' is not a column.*'n_clusters'"):
+        sweep.column("zzz")
+    with pytest.raises(TypeError, match="discretizer must be a dict of Discretizer options"):
+        sweep_clusters(n_clusters=(2,), discretizer=Discretizer(n_init=1), **kw)
+    with pytest.raises(TypeError, match="discretizer must be a dict"):
+        sweep_clusters(n_clusters=(2,), discretizer=[{"n_init": 1}], **kw)
+    with pytest.raises(
+        ValueError, match=r"discretizer has unknown Discretizer option\(s\) \['foo'\]"
+    ):
+        sweep_clusters(n_clusters=(2,), discretizer={"foo": 1}, **kw)
+    with pytest.raises(ValueError, match="n_jobs == 0"):
+        sweep_clusters(n_clusters=(2,), n_jobs=0, **kw)
 
 
 def test_bootstrap_with_branch_and_bound_is_reproducible():

@@ -35,7 +35,7 @@ from .._validation import (
 from ..marginals import sample_columns
 from ..raw.samples import estimate_samples
 from ..results import EstimateResult, ResultMixin
-from ._parallel import captured_warnings, run_tasks
+from ._parallel import captured_warnings, check_n_jobs, run_tasks
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_codes"]
 
@@ -194,8 +194,7 @@ def bootstrap_codes(
     """
     check_scalar(n_bootstrap, name="n_bootstrap", kind=numbers.Integral, min_val=1)
     check_confidence(confidence)
-    if n_jobs is not None:
-        check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
+    check_n_jobs(n_jobs)
     seed_int = int(random_state) if isinstance(random_state, numbers.Integral) else None
     rng = check_random_state(random_state)
     check_source_pairs(x1, x2, paired)  # the door of estimate: the same checks, the same names

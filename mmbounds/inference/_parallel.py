@@ -14,15 +14,49 @@ worker then take turns, processes still run side by side (give Dask workers one 
 
 from __future__ import annotations
 
+import numbers
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["run_tasks", "captured_warnings"]
+from .._validation import check_scalar
+
+__all__ = ["run_tasks", "captured_warnings", "check_n_jobs"]
 
 _WARNINGS_LOCK = threading.RLock()
+
+
+def check_n_jobs(n_jobs: Any) -> None:
+    """Check an ``n_jobs`` argument: None or a nonzero int (negative counts as in joblib).
+
+    Parameters
+    ----------
+    n_jobs : Any
+        The argument to check.
+
+    Raises
+    ------
+    TypeError
+        When it is not None or an int.
+    ValueError
+        When it is 0.
+
+    Examples
+    --------
+    >>> check_n_jobs(-1) is None
+    True
+    >>> check_n_jobs(0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_jobs == 0, must be a positive count or negative (joblib)
+    """
+    if n_jobs is None:
+        return
+    check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
+    if n_jobs == 0:
+        raise ValueError("n_jobs == 0, must be a positive count or negative (joblib)")
 
 
 def run_tasks(

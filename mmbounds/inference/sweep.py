@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,10 +11,11 @@ from typing import Any
 from .._options import Options, as_options
 from .._validation import check_random_state, check_scalar
 from ..exceptions import EstimationWarning
+from ..raw.discretize import Discretizer
 from ..raw.features import estimate_features
 from ..raw.truth import true_interactions
 from ..results import EstimateResult, ResultMixin
-from ._parallel import captured_warnings, run_tasks
+from ._parallel import captured_warnings, check_n_jobs, run_tasks
 
 __all__ = ["ClusterSweep", "sweep_clusters"]
 
@@ -63,20 +65,58 @@ class ClusterSweep(ResultMixin):
         list
             The column's value in each row, in row order.
         """
+        if name not in self.columns:
+            raise ValueError(
+                f"column {name!r} is not a column of this sweep; choose one of {list(self.columns)}"
+            )
         j = self.columns.index(name)
         return [r[j] for r in self.rows]
 
     def _export(self) -> dict[str, Any]:
         return {c: self.column(c) for c in self.columns}
 
-    def __repr__(self) -> str:
-        head = " ".join(f"{c:>13}" for c in self.columns)
-        body = [
-            " ".join(f"{v:>13.4f}" if isinstance(v, float) else f"{v!s:>13}" for v in r)
+    @staticmethod
+    def _cell(v: Any) -> str:
+        return f"{v:.4f}" if isinstance(v, float) else str(v)
+
+    def _header(self) -> str:
+        return "bits; bounds of the sample tables, not population intervals"
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        """One ``(n_clusters=k, other columns, "")`` row per cluster count (notebook table)."""
+        return [
+            (
+                f"{self.columns[0]}={r[0]}",
+                "  ".join(f"{c}={self._cell(v)}" for c, v in zip(self.columns[1:], r[1:])),
+                "",
+            )
             for r in self.rows
         ]
-        title = "ClusterSweep (bits; bounds of the sample tables, not population intervals)"
+
+    def __repr__(self) -> str:
+        head = " ".join(f"{c:>13}" for c in self.columns)
+        body = [" ".join(f"{self._cell(v):>13}" for v in r) for r in self.rows]
+        title = f"ClusterSweep ({self._header()})"
         return "\n".join([title, head, *body])
+
+
+def _discretizer_options(discretizer: Any) -> dict[str, Any]:
+    """The ``discretizer=`` argument of :func:`sweep_clusters` as a checked dict of options."""
+    if discretizer is None:
+        return {}
+    if not isinstance(discretizer, Mapping):
+        raise TypeError(
+            "discretizer must be a dict of Discretizer options (n_clusters is set by the sweep), "
+            f'e.g. {{"n_init": 1}}, got {type(discretizer).__name__}'
+        )
+    allowed = set(inspect.signature(Discretizer).parameters)
+    unknown = sorted(str(k) for k in discretizer if k not in allowed)
+    if unknown:
+        raise ValueError(
+            f"discretizer has unknown Discretizer option(s) {unknown}; "
+            f"choose from {sorted(allowed)}"
+        )
+    return dict(discretizer)
 
 
 def _sweep_row(
@@ -167,8 +207,7 @@ def sweep_clusters(
     [(2, 0.16, 25.0), (4, 0.24, 6.25)]
     """
     opts = as_options(options)
-    if n_jobs is not None:
-        check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
+    check_n_jobs(n_jobs)
     if isinstance(n_clusters, (str, numbers.Number)) or not hasattr(n_clusters, "__iter__"):
         raise TypeError(
             f"n_clusters must be a sequence of cluster counts, e.g. (5, 10, 20), got "
@@ -182,7 +221,7 @@ def sweep_clusters(
         raise ValueError("n_clusters must list at least one cluster count")
     rng = check_random_state(random_state)
     seed = int(rng.integers(0, 2**31 - 1))
-    base = dict(discretizer or {})
+    base = _discretizer_options(discretizer)
     columns = ["n_clusters", "R", "U1", "U2", "S_lower", "S_upper", "min_samples_per_cell"]
     if truth is not None:
         columns.append("S_true")
