@@ -11,6 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import mmbounds
+from mmbounds.data import bitwise_joint
 from mmbounds.performance import (
     JointPolytope,
     PerformanceBounds,
@@ -311,3 +312,13 @@ def test_raw_features_say_the_accuracies_are_of_the_clusters() -> None:
         f"(modality 1 in {k1} clusters and modality 2 in {k2} clusters)"
     )
     assert str(perf).splitlines()[-3].strip() == perf.basis  # before the verdicts
+
+
+def test_performance_bounds_keeps_value_errors_and_names_progress():
+    xor = bitwise_joint("xor")
+    with pytest.raises(ValueError, match="negative entries"):
+        performance_bounds(-xor)
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        performance_bounds(xor, progress="yes")
+    with pytest.raises(TypeError, match="result must be an EstimateResult"):
+        performance_bounds("abc")

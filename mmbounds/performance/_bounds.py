@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_confidence, check_random_state, check_scalar
+from .._validation import check_bool, check_confidence, check_random_state, check_scalar
 from ..api import estimate
 from ..inference._intervals import interval_ends
 from ..results import EstimateResult, PerformanceBounds
@@ -42,7 +42,7 @@ def _as_estimate(result: Any, progress: bool, random_state: Any) -> EstimateResu
         )
     try:
         return estimate(result, progress=progress, random_state=random_state)
-    except (TypeError, ValueError) as exc:
+    except TypeError as exc:  # a ValueError names its own argument: it propagates as it is
         raise TypeError(
             "result must be an EstimateResult, Marginals, three tables or a joint "
             f"(got {type(result).__name__}: {exc})"
@@ -164,6 +164,7 @@ def performance_bounds(
     check_scalar(max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
     if max_binaries is not None:
         check_scalar(max_binaries, name="max_binaries", kind=numbers.Integral, min_val=0)
+    check_bool(progress, name="progress")
     rng = check_random_state(random_state)
     res = _as_estimate(result, progress, rng)
     m = res.marginals
