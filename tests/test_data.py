@@ -136,6 +136,8 @@ def test_sample_joint_frequencies_and_validation():
         sample_joint(p, 0)
     with pytest.raises(ValueError, match="p must sum to 1"):
         sample_joint(p * 2, 10)
+    with pytest.raises(ValueError, match="p must be a joint table with one axis per variable"):
+        sample_joint(1.0, 10)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -211,7 +211,7 @@ def sample_joint(
     Raises
     ------
     ValueError
-        If ``p`` is not a valid probability table or ``n < 1``.
+        If ``p`` is not a valid probability table (a scalar included) or ``n < 1``.
 
     Examples
     --------
@@ -220,6 +220,11 @@ def sample_joint(
     True
     """
     table = check_table(p, name="p", ndim=None)
+    if table.ndim == 0:
+        raise ValueError(
+            f"p must be a joint table with one axis per variable, e.g. shape (|X1|, |X2|, |Y|), "
+            f"got a scalar {float(table)!r}"
+        )
     check_scalar(n, name="n", kind=numbers.Integral, min_val=1)
     rng = check_random_state(random_state)
     flat = table.ravel()
