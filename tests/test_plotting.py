@@ -13,7 +13,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 import mmbounds  # noqa: E402
 from mmbounds import plotting  # noqa: E402
-from mmbounds.data import random_joint  # noqa: E402
+from mmbounds.data import bitwise_joint, random_joint  # noqa: E402
 from mmbounds.inference import BootstrapResult  # noqa: E402
 from mmbounds.results._glossary import SSL_VARIANTS  # noqa: E402
 
@@ -288,3 +288,16 @@ def test_results_of_zeros_do_not_stretch_the_axis_to_solver_residues():
     ax = plotting.plot_dataset_intervals([red], ax=Figure().add_subplot())
     xmin, xmax = ax.get_xlim()
     assert xmax - xmin > 0.05
+
+
+def test_plot_result_and_true_interactions_name_the_needed_type():
+    from mmbounds.raw import true_interactions
+
+    with pytest.raises(TypeError, match="result must be an EstimateResult.*got PIDResult"):
+        plotting.plot_result(mmbounds.pid(bitwise_joint("xor")))
+    with pytest.raises(TypeError, match="result must be an EstimateResult.*got NoneType"):
+        plotting.plot_result(None)
+    x = np.random.default_rng(0).normal(size=(20, 2))
+    y = np.arange(20) % 2
+    with pytest.raises(TypeError, match="like must be an EstimateResult.*got str"):
+        true_interactions(x, x, y, like="abc")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..results import EstimateResult
 from ..results._glossary import term
 from ._bounds import _dodged, interval_row
 from ._style import (
@@ -182,6 +183,11 @@ def plot_result(result: Any, *, show_unguaranteed: bool = True, ax: Any = None) 
     (['R', 'U1', 'U2', 'S'], 'bits')
     >>> plt.close(ax.figure)
     """
+    if not isinstance(result, EstimateResult):
+        raise TypeError(
+            "result must be an EstimateResult: pass mmbounds.estimate(...) of the table, got "
+            f"{type(result).__name__}"
+        )
     ax = _axes(ax, (7.5, 3.0))
     boot = _bootstrap_of(result)
     intervals = dict(_get(boot, "intervals", {}) or {}) if boot is not None else {}

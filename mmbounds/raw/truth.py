@@ -97,6 +97,11 @@ def true_interactions(
             f"X1, X2 and y must have the same length, got {a.shape[0]}, {b.shape[0]}, "
             f"{lab.shape[0]}"
         )
+    if like is not None and not isinstance(like, EstimateResult):
+        raise TypeError(
+            "like must be an EstimateResult of the raw-data pipeline (estimate() with x1=, x2=, "
+            f"paired= samples), got {type(like).__name__}"
+        )
     if like is not None:
         discs = like.extras.get("discretizers") if like.extras else None
         if discs is None:
