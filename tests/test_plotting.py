@@ -301,3 +301,18 @@ def test_plot_result_and_true_interactions_name_the_needed_type():
     y = np.arange(20) % 2
     with pytest.raises(TypeError, match="like must be an EstimateResult.*got str"):
         true_interactions(x, x, y, like="abc")
+
+
+def test_plot_argument_lengths_are_named():
+    with pytest.raises(ValueError, match="actual has 1 entries; expected 2"):
+        plotting.plot_accuracy_intervals(["a", "b"], [0.5, 0.5], [1, 1], actual=[0.7])
+    with pytest.raises(ValueError, match="unimodal has 1 entries; expected 2"):
+        plotting.plot_accuracy_intervals(["a", "b"], [0.5, 0.5], [1, 1], unimodal=[0.7])
+    with pytest.raises(ValueError, match="chance has 1 entries; expected 2"):
+        plotting.plot_accuracy_intervals(["a", "b"], [0.5, 0.5], [1, 1], chance=[0.7])
+    two = [0.1, 0.2]
+    with pytest.raises(ValueError, match="synergy_true has 1 entries; expected 2"):
+        plotting.plot_decomposition(["a", "b"], two, two, two, two, two, synergy_true=[1])
+    r = mmbounds.estimate(bitwise_joint("xor"), progress=False)
+    with pytest.raises(ValueError, match="labels has 1 entries; expected 2, one per entry of rows"):
+        plotting.plot_dataset_intervals([r, r], labels=["a"])

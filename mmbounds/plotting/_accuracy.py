@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..results._glossary import term
-from ._style import OKABE_ITO, _as_float, _axes, _legend
+from ._style import OKABE_ITO, _as_float, _axes, _check_length, _legend
 
 __all__ = ["plot_accuracy_intervals"]
 
@@ -62,6 +62,11 @@ def plot_accuracy_intervals(
     n = len(labels)
     if lo.shape != (n,) or hi.shape != (n,):
         raise ValueError(f"lower and upper must have shape ({n},), got {lo.shape} and {hi.shape}")
+    for name, v in (("actual", actual), ("unimodal", unimodal)):
+        if v is not None:
+            _check_length(v, n, name=name)
+    if chance is not None:
+        _check_length(np.asarray(chance, dtype=float).ravel(), n, name="chance")
     ax = _axes(ax, (7.0, 1.2 + 0.42 * n))
     ys = np.arange(n)[::-1]
     clipped = hi > 1.0

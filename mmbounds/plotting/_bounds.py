@@ -19,6 +19,7 @@ from ._style import (
     PART_COLORS,
     _as_float,
     _axes,
+    _check_length,
     _edge,
     _get,
     _legend,
@@ -301,6 +302,8 @@ def plot_dataset_intervals(
     (['AND', 'XOR'], 'synergy S (bits)')
     >>> plt.close(ax.figure)
     """
+    if labels is not None:
+        _check_length(labels, len(rows), name="labels", like="rows")
     data = []
     for i, r in enumerate(rows):
         if isinstance(r, Mapping):

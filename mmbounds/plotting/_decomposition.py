@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..results._glossary import term
-from ._style import OKABE_ITO, PART_COLORS, _axes, _legend
+from ._style import OKABE_ITO, PART_COLORS, _axes, _check_length, _legend
 
 __all__ = ["plot_decomposition"]
 
@@ -104,6 +104,7 @@ def plot_decomposition(
     )
     if synergy_true is not None:
         t = np.asarray(synergy_true, dtype=float).ravel()
+        _check_length(t, n, name="synergy_true")
         ok = np.isfinite(t)
         if ok.any():
             ax.scatter(

@@ -226,6 +226,13 @@ def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
     return new
 
 
+def _check_length(values: Any, n: int, *, name: str, like: str = "labels") -> None:
+    """Raise a ValueError naming ``name`` unless ``values`` has ``n`` entries (one per row)."""
+    m = len(values)
+    if m != n:
+        raise ValueError(f"{name} has {m} entries; expected {n}, one per entry of {like}")
+
+
 def _get(obj: Any, key: str, default: Any = None) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(key, default)
