@@ -316,3 +316,8 @@ def test_plot_argument_lengths_are_named():
     r = mmbounds.estimate(bitwise_joint("xor"), progress=False)
     with pytest.raises(ValueError, match="labels has 1 entries; expected 2, one per entry of rows"):
         plotting.plot_dataset_intervals([r, r], labels=["a"])
+
+
+def test_plot_bounds_vs_truth_all_nan_truth_is_named():
+    with pytest.raises(ValueError, match="synergy_true has no finite entry"):
+        plotting.plot_bounds_vs_truth([np.nan, np.nan], {"synergy_lower_shared": [0.1, 0.2]})

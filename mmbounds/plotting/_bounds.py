@@ -192,6 +192,11 @@ def plot_bounds_vs_truth(
     ax = _axes(ax, (5.2, 4.6))
     s = np.asarray(synergy_true, dtype=float).ravel()
     n = s.size
+    if n and not np.isfinite(s).any():
+        raise ValueError(
+            f"synergy_true has no finite entry (all {n} are NaN or inf, and NaN entries are "
+            "skipped): nothing to plot; pass the true S of at least one table"
+        )
     idx = np.arange(n)
     if max_points is not None and n > max_points:
         idx = np.sort(np.random.default_rng(random_state).choice(n, size=max_points, replace=False))
