@@ -14,14 +14,13 @@ worker then take turns, processes still run side by side (give Dask workers one 
 
 from __future__ import annotations
 
-import numbers
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .._validation import check_scalar
+from .._options import Options
 
 __all__ = ["run_tasks", "captured_warnings", "check_n_jobs"]
 
@@ -52,11 +51,7 @@ def check_n_jobs(n_jobs: Any) -> None:
     ...
     ValueError: n_jobs == 0, must be a positive count or negative (joblib)
     """
-    if n_jobs is None:
-        return
-    check_scalar(n_jobs, name="n_jobs", kind=numbers.Integral)
-    if n_jobs == 0:
-        raise ValueError("n_jobs == 0, must be a positive count or negative (joblib)")
+    Options(n_jobs=n_jobs)  # the one rule, that of the option
 
 
 def run_tasks(
