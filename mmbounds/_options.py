@@ -133,8 +133,9 @@ class Options:
         if self.time_budget_s is not None:
             check_scalar(self.time_budget_s, name="time_budget_s", min_val=0.0, include_min=False)
         check_scalar(self.max_memory_gib, name="max_memory_gib", min_val=0.0, include_min=False)
-        check_bool(self.normalize, name="normalize")
-        check_bool(self.reconcile, name="reconcile")
+        # stored as Python bools (np.True_ is accepted; a stored np.bool_ would leak into records)
+        object.__setattr__(self, "normalize", check_bool(self.normalize, name="normalize"))
+        object.__setattr__(self, "reconcile", check_bool(self.reconcile, name="reconcile"))
         check_scalar(self.n_bootstrap, name="n_bootstrap", kind=numbers.Integral, min_val=0)
         if self.n_jobs is not None:
             check_scalar(self.n_jobs, name="n_jobs", kind=numbers.Integral)

@@ -306,7 +306,11 @@ def test_public_info_functions_validate_their_table():
     with pytest.raises(TypeError, match="normalize must be True or False, got 'yes'"):
         estimate(uniform, options={"normalize": "yes"})
     assert mmbounds.entropy([1, 1], normalize=np.True_) == pytest.approx(1.0)
-    assert mmbounds.Options(normalize=np.True_, reconcile=np.False_).normalize
+    opts = mmbounds.Options(normalize=np.True_, reconcile=np.False_)
+    # stored as Python bools: an np.bool_ in the options would reach records and JSON
+    assert opts.normalize is True and opts.reconcile is False
+    with pytest.raises(TypeError, match="allow_pickle must be True or False, got 1"):
+        mmbounds.data.load_multibench_affect("x.pkl", allow_pickle=1)
     with pytest.raises(ValueError, match="p must have 3 axes"):
         mmbounds.co_information([[0.5, 0.0], [0.0, 0.5]])
     assert mmbounds.conditional_mutual_information(CANONICAL["xor"][0], 0, 2, 1) == pytest.approx(1)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import _to_numpy, check_option, check_scalar
+from .._validation import _to_numpy, check_bool, check_option, check_scalar
 from ._container import MultimodalData, _check_names
 from ._npz import read_npy
 from ._paths import _check_path
@@ -109,12 +109,11 @@ def load_multibench_affect(
     >>> data.y.tolist() == (split["labels"].ravel() > 0).astype(int).tolist()
     True
     """
+    allow_pickle = check_bool(allow_pickle, name="allow_pickle")
     p = _check_path(path)
     check_option(split, name="split", options=("train", "valid", "test"))
     check_option(label, name="label", options=("auto", "binary", "class"))
     mods = _check_names(modalities, available=_AFFECT_MODALITIES, name="modalities")
-    if not isinstance(allow_pickle, bool):
-        raise TypeError(f"allow_pickle must be True or False, got {allow_pickle!r}")
     content = load_pickle(p, allow_pickle=allow_pickle)
     if not isinstance(content, Mapping):
         raise TypeError(f"{str(p)!r} must hold a dict of splits, got {type(content).__name__}")

@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import _to_numpy, check_option, check_random_state, check_scalar
+from .._validation import (
+    _to_numpy,
+    check_bool,
+    check_option,
+    check_random_state,
+    check_scalar,
+)
 from ..exceptions import EstimationWarning
 from ._rows import nearest, unit_rows
 
@@ -320,8 +326,7 @@ class Discretizer:
 
     # ----------------------------------------------------------------------------------------------
     def _check_params(self) -> None:
-        if not isinstance(self.normalize, (bool, np.bool_)):
-            raise TypeError(f"normalize must be a bool, got {self.normalize!r}")
+        check_bool(self.normalize, name="normalize")
         if self.n_components is not None:
             check_scalar(self.n_components, name="n_components", kind=numbers.Integral, min_val=1)
         if isinstance(self.n_clusters, str) and self.n_clusters != "auto":

@@ -26,6 +26,11 @@ _LP_ITERATIONS = 100_000
 #: supports up to this many cells are polished by a dense SVD least-squares solve; larger ones by
 #: sparse LSQR on the correction (a dense 800 x 400 SVD costs a quarter of a CPU second)
 DENSE_POLISH = 100
+#: a polished witness whose largest marginal error exceeds this gets the cells of its violated
+#: rows added to its support (a well-solved LP point polishes to about 1e-16)
+POLISH_TOL = 1e-12
+#: rounds of that support growth at most
+POLISH_ROUNDS = 4
 
 
 _HIGHS_LOCK = threading.Lock()
@@ -239,21 +244,58 @@ class DeltaLP:
         return out.reshape(self.shape)
 
     def polish(self, x: np.ndarray) -> np.ndarray:
-        """Project ``x`` onto ``A r = b`` on its support (least squares); else keep ``x``."""
+        """Project ``x`` onto ``A r = b`` near its support (least squares); else keep ``x``.
+
+        First on the support of ``x``. When that leaves a residual above :data:`POLISH_TOL` (an
+        LP solution that put a cell of about the solver's feasibility tolerance at zero: the
+        equalities cannot hold on its support), the cells of the violated rows join the support
+        and the correction is solved again; a correction that turns a cell negative is clipped and
+        repeated (:data:`POLISH_ROUNDS` times at most). The result is the point of smallest
+        residual among ``x`` and the non-negative corrections.
+        """
+        best, res_best = x, float(np.max(np.abs(self.A @ x - self.b)))
         supp = x > 1e-13
         if not supp.any():
             return x
+        z = self._correct(x, supp)
+        if z is not None:
+            res = float(np.max(np.abs(self.A @ z - self.b)))
+            if res < res_best:
+                best, res_best = z, res
+        for _ in range(POLISH_ROUNDS):
+            if res_best <= POLISH_TOL:
+                break
+            viol = np.abs(self.A @ best - self.b) > POLISH_TOL
+            grow = np.zeros(self.n_cells, dtype=bool)
+            grow[self.A[viol].indices] = True
+            supp = (best > 1e-13) | grow
+            z = self._correct(best, supp, clip=True)
+            if z is None:
+                break
+            res = float(np.max(np.abs(self.A @ z - self.b)))
+            if res >= res_best:
+                break
+            best, res_best = z, res
+        return best
+
+    def _correct(self, x: np.ndarray, supp: np.ndarray, clip: bool = False) -> np.ndarray | None:
+        """``x`` plus the least-norm correction on ``supp`` solving ``A r = b``; None if negative.
+
+        With ``clip``, negative cells of the corrected point are set to zero instead (bounded by
+        ``ub``); without it a negative cell rejects the correction.
+        """
         As = self.A[:, supp]
+        rhs = self.b - self.A @ x
         if As.shape[1] <= DENSE_POLISH:
-            z, *_ = np.linalg.lstsq(As.toarray(), self.b, rcond=None)
-        else:  # large supports: sparse least squares on the correction
+            corr, *_ = np.linalg.lstsq(As.toarray(), rhs, rcond=None)
+        else:  # large supports: sparse least squares
             from scipy.sparse.linalg import lsqr
 
-            corr = lsqr(As, self.b - As @ x[supp], atol=1e-15, btol=1e-15, iter_lim=2000)[0]
-            z = x[supp] + corr
-        res_old = np.max(np.abs(self.A @ x - self.b))
-        if z.min() < 0 or np.max(np.abs(As @ z - self.b)) >= res_old:
-            return x  # keep the LP point (feasible to the LP tolerance)
-        out = np.zeros_like(x)
-        out[supp] = z
-        return out
+            corr = lsqr(As, rhs, atol=1e-15, btol=1e-15, iter_lim=2000)[0]
+        z = x.copy()
+        z[supp] += corr
+        if z.min() < 0:
+            if not clip:
+                return None
+            z = np.clip(z, 0.0, self.ub)
+        return z

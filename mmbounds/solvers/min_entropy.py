@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_option, check_random_state, check_scalar
+from .._validation import check_bool, check_option, check_random_state, check_scalar
 from ..exceptions import ConvergenceWarning
 from ._chord_bnb import cube_descent, entropy_bits, secants, slp_descent
 from ._delta_lp import DeltaLP
@@ -255,8 +255,7 @@ def min_entropy_search(
     check_scalar(gap_tol, name="gap_tol", min_val=0.0)
     check_scalar(n_starts, name="n_starts", kind=int, min_val=0)
     check_option(coupling, name="coupling", options=_COUPLINGS)
-    if not isinstance(concurrent, (bool, np.bool_)):
-        raise TypeError(f"concurrent must be a bool, got {concurrent!r}")
+    concurrent = check_bool(concurrent, name="concurrent")
     rng = check_random_state(random_state)
     p_x1y, p_x2y, p_x1x2 = (np.asarray(t, dtype=np.float64) for t in (p_x1y, p_x2y, p_x1x2))
     t0 = time.perf_counter()
