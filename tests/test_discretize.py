@@ -230,3 +230,22 @@ def test_the_few_samples_warning_does_not_suggest_fewer_clusters_at_two():
     msg = " ".join(str(w.message) for w in rec if "few samples per cell" in str(w.message))
     assert "already have the fewest clusters (2); only more samples help" in msg
     assert "Use fewer clusters" not in msg
+
+
+def test_discrete_fit_refuses_wrong_shapes_and_incomparable_values_by_name():
+    d = Discretizer(n_clusters=3, random_state=0).fit(np.array([0, 1, 2, 1, 0, 2] * 5))
+    x = np.array([0, 1, 2] * 4)
+    np.testing.assert_array_equal(d.transform(x[:, None]), x)  # one column is the same column
+    # two columns after a 1-D fit returned a 2-D code array before
+    with pytest.raises(ValueError, match=r"shape \(12, 2\) but the Discretizer was fitted on a"):
+        d.transform(np.c_[x, x])
+    # strings after integer codes: numpy's "'<' not supported" TypeError before
+    with pytest.raises(TypeError, match=r"X holds values \(str\) that cannot be compared"):
+        d.transform(np.array(["a", "b"] * 3, dtype=object))
+    with pytest.raises(ValueError, match="6 values unseen during fit"):
+        d.transform(np.array(["a", "b"] * 3))
+    mixed = np.array([1, "a", 2.5, "a"] * 5, dtype=object)
+    with pytest.raises(TypeError, match=r"mixes value types .*\(float, int, str\).*astype\(str\)"):
+        Discretizer(n_clusters=2).fit(mixed)
+    codes = Discretizer(n_clusters=2).fit_transform(mixed.astype(str))
+    np.testing.assert_array_equal(codes[:4], [0, 2, 1, 2])

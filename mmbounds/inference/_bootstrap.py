@@ -223,7 +223,7 @@ def bootstrap_codes(
         v.setflags(write=False)
         reps[name] = v
         lo, hi = np.nanpercentile(v, [alpha, 100.0 - alpha])
-        intervals[name] = (float(lo), float(hi))
+        intervals[name] = (float(lo) + 0.0, float(hi) + 0.0)  # + 0.0: no -0.0 in a report
     return BootstrapResult(
         n_bootstrap=int(n_bootstrap),
         confidence=float(confidence),

@@ -29,6 +29,7 @@ from .._validation import (
     check_scalar,
 )
 from ..exceptions import EstimationWarning
+from ._categories import category_codes, fit_categories
 from ._rows import nearest, unit_rows
 
 __all__ = ["Discretizer", "auto_clusters"]
@@ -193,7 +194,7 @@ class Discretizer:
         self.n_dropped_clusters_ = 0
         if is_discrete:
             self.passthrough_ = True
-            self.categories_, codes = np.unique(arr, return_inverse=True)
+            self.categories_, codes = fit_categories(arr)
             self.n_features_in_ = 1
             self.n_clusters_ = int(self.categories_.size)
             self.cluster_sizes_ = np.bincount(codes.ravel(), minlength=self.n_clusters_)
@@ -243,16 +244,7 @@ class Discretizer:
             raise ValueError("this Discretizer is not fitted yet; call fit(X) first")
         arr, _ = self._prepare(X, fitting=False)
         if self.passthrough_:
-            codes = np.searchsorted(self.categories_, arr)
-            codes = np.clip(codes, 0, self.categories_.size - 1)
-            unseen = self.categories_[codes] != arr
-            if np.any(unseen):
-                examples = np.unique(arr[unseen])[:5].tolist()
-                raise ValueError(
-                    f"X has {int(unseen.sum())} values unseen during fit (e.g. {examples}); fit on "
-                    "data covering every category"
-                )
-            return codes.astype(np.int64)
+            return category_codes(self.categories_, arr)
         if arr.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {arr.shape[1]} features but the Discretizer was fitted with "
