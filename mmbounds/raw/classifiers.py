@@ -351,13 +351,14 @@ def _fit_linear(X: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any])
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
+    options = {"C": 1.0, "max_iter": 2000, **params}
+    options.setdefault("random_state", seed)
+    model = LogisticRegression(**options)  # an unknown model_params key fails here, always
     if np.unique(y).size < 2:
         # one class seen (the classes it lacks are warned about): probability 1 whatever X,
         # as the mlp's softmax over one output gives
         return DummyClassifier(strategy="prior").fit(X, y)
-    options = {"C": 1.0, "max_iter": 2000, **params}
-    options.setdefault("random_state", seed)
-    return make_pipeline(StandardScaler(), LogisticRegression(**options)).fit(X, y)
+    return make_pipeline(StandardScaler(), model).fit(X, y)
 
 
 class _EmpiricalClassifier:
