@@ -6,7 +6,9 @@ branch-and-bound included, then :func:`mmbounds.inference.infer_population` with
 ``sample_upper``), and scores ``S_U``'s interval against the population's tightest upper bound
 on S (its ``synergy_upper``, from the population tables), ``S``'s against the identified set and
 ``S_L``'s against the population's ``S_L``. Populations: those of ``benchmarks/populations.py``
-and ``uniform_5x5x2`` (x1, x2 uniform on 5 values, y uniform on 2, all independent).
+``uniform_5x5x2`` (x1, x2 uniform on 5 values, y uniform on 2, all independent) and
+``random_AxBxC_sK``, ``mmbounds.data.random_joint((A, B, C), random_state=K)`` (small dense tables,
+where the tight bound recomputed on resamples sets S_U's lower limit).
 
 Each repetition draws D1, D2 and DM of ``n`` samples each (``--n`` is per source), with its own
 seed (``--seed``, the population's name, n, the repetition).
@@ -14,6 +16,8 @@ seed (``--seed``, the population's name, n, the repetition).
 Examples
 --------
     python benchmarks/upper_tie.py --populations uniform_5x5x2 --n 1000,10000 --reps 30
+    python benchmarks/upper_tie.py --populations random_3x3x2_s4,random_4x4x2_s1 --n 3000 \
+        --reps 20 --resamples 100 --jobs 2
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ def joint_of(name: str) -> np.ndarray:
     """The population's joint ``p[x1, x2, y]``."""
     if name == "uniform_5x5x2":
         return np.full((5, 5, 2), 1.0 / 50)
+    if name.startswith("random_"):  # random_AxBxC_sK
+        shape, seed = name[len("random_") :].split("_s")
+        dims = tuple(int(v) for v in shape.split("x"))
+        return mmbounds.data.random_joint(dims, random_state=int(seed))
     return population(name).joint
 
 
