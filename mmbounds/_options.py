@@ -59,7 +59,9 @@ class Options:
     time_budget_s : float or None
         Optional wall-clock budget (seconds) of the branch-and-bound upper bound and its witness
         search, on top of the deterministic ones. None by default; when set, the result's message
-        says that its search bounds depend on timing.
+        says that its search bounds depend on timing. It applies to each such search: the
+        sample's and, with bootstrap inference on tables of at most 64 cells, each of the up to
+        30 resamples on which that bound is recomputed.
     max_memory_gib : float
         Largest solver memory (GiB, estimated from the support size before anything is
         allocated) an estimate may use; above it a ``ValueError`` names the estimate and the way
