@@ -48,10 +48,11 @@ def test_a_single_class_gets_probability_one_with_warning(model):
         clf = fit_unimodal(X, np.zeros(len(X), int), model=model, classes=[0, 1], random_state=0)
     assert np.allclose(clf.predict_proba(X[:5]), [[1.0, 0.0]] * 5)
     # the fallback still checks model_params (a typo passed silently before on one class)
-    bad = {"CC": 1.0} if model == "linear" else {"epochz": 3}
-    with pytest.raises(TypeError), warnings.catch_warnings():
-        warnings.simplefilter("ignore", EstimationWarning)
-        fit_unimodal(X, np.zeros(len(X), int), model=model, model_params=bad, classes=[0, 1])
+    bads = [{"CC": 1.0}, {"C": -1.0}] if model == "linear" else [{"epochz": 3}, {"epochs": -3}]
+    for bad in bads:
+        with pytest.raises((TypeError, ValueError)), warnings.catch_warnings():
+            warnings.simplefilter("ignore", EstimationWarning)
+            fit_unimodal(X, np.zeros(len(X), int), model=model, model_params=bad, classes=[0, 1])
 
 
 def test_empirical_is_the_conditional_frequency_table():

@@ -44,8 +44,8 @@ def fit_categories(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         categories, codes = np.unique(arr, return_inverse=True)
     except TypeError:  # an object column of values that cannot be ordered together
         raise TypeError(
-            f"X mixes value types that cannot be sorted together ({_type_names(arr)}); convert "
-            "the column to one type first (e.g. X.astype(str))"
+            f"X holds values that cannot be sorted (types {_type_names(arr)}); convert the "
+            "column to one orderable type first (e.g. X.astype(str))"
         ) from None
     return categories, codes.ravel().astype(np.int64)
 
@@ -79,8 +79,8 @@ def category_codes(categories: np.ndarray, arr: np.ndarray) -> np.ndarray:
     """
     if arr.ndim != 1:
         raise ValueError(
-            f"X has shape {arr.shape} but the Discretizer was fitted on a discrete 1-D column; "
-            "pass that column as a 1-D array"
+            f"X has shape {arr.shape} but the Discretizer was fitted on one discrete column; "
+            "pass that column alone"
         )
     try:
         codes = np.searchsorted(categories, arr)

@@ -353,7 +353,10 @@ def _fit_linear(X: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any])
 
     options = {"C": 1.0, "max_iter": 2000, **params}
     options.setdefault("random_state", seed)
-    model = LogisticRegression(**options)  # an unknown model_params key fails here, always
+    model = LogisticRegression(**options)  # an unknown model_params key fails here
+    check = getattr(model, "_validate_params", None)  # scikit-learn >= 1.2
+    if check is not None:
+        check()  # and a bad value here, also when the fallback below is taken
     if np.unique(y).size < 2:
         # one class seen (the classes it lacks are warned about): probability 1 whatever X,
         # as the mlp's softmax over one output gives

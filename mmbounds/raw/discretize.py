@@ -371,6 +371,8 @@ class Discretizer:
             is_discrete = self.passthrough_
             if not is_discrete and arr.ndim == 1:
                 arr = arr[:, None]
+            elif is_discrete and arr.ndim == 2 and arr.shape[1] == 1:
+                arr = arr[:, 0]  # one column of codes of any dtype (floats too) is that column
         if arr.dtype.kind == "O" and is_discrete:
             n_none = sum(v is None for v in arr)
             if n_none:
