@@ -262,7 +262,8 @@ def _result(
     messages = [
         f"{k}: {v.status} (residual {v.residual:.2e})"
         if k not in BOUNDS or BOUNDS[k].cost != "search"
-        else f"{k}: {v.status}, no witness found; its bound is the certified coupling bound"
+        else f"{k}: {v.status}, no witness found; its bound stays certified, but no table "
+        "with these marginals shows how tight it is"
         for k, v in solver_info.items()
         if not v.converged
         and (k not in BOUNDS or BOUNDS[k].cost != "search" or v.status == "numerical_error")

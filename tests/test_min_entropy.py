@@ -274,6 +274,33 @@ def test_witness_survives_an_lp_point_that_drops_a_tiny_cell(seed):
     _check_solution(p, sol)
 
 
+def test_block_lp_start_with_a_negative_residue_cell_keeps_the_witness():
+    # marginals consistent to 2e-13 (accepted unreconciled): a block LP's point held a cell of
+    # -5.7e-14, the successive-LP descent kept it, its clipped entropy looked lowest and it
+    # replaced the witness; _finish then refused it (no witness, status numerical_error)
+    p_x1y = np.array(
+        [[0.04617009548660996, 0.009676474292837344], [0.9436266886670016, 0.0005267415535511271]]
+    )  # noqa: E501
+    p_x2y = np.array(
+        [
+            [0.003178055630538077, 0.010203215846394595],
+            [0.8308237154906126, 0.0],
+            [0.1557950130324547, 0.0],
+        ]
+    )  # noqa: E501
+    p_x1x2 = np.array(
+        [
+            [0.012854529923467391, 0.00013268102368044503, 0.04285935883222287],
+            [0.000526741553551116, 0.8306910344670746, 0.11293565420000362],
+        ]
+    )  # noqa: E501
+    sol = min_entropy_search(p_x1y, p_x2y, p_x1x2, random_state=0, warn=False)
+    assert sol.witness is not None and sol.info.status == "optimal"
+    assert sol.witness.min() >= 0.0
+    ref = min_entropy_search(p_x1y, p_x2y, p_x1x2, random_state=0, warn=False, blocks=False)
+    assert sol.witness_entropy == pytest.approx(ref.witness_entropy, abs=1e-9)
+
+
 def test_polish_repairs_a_point_missing_a_cell_of_its_support():
     from mmbounds.solvers._delta_lp import DeltaLP
 

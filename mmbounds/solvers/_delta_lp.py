@@ -253,6 +253,7 @@ class DeltaLP:
         repeated (:data:`POLISH_ROUNDS` times at most). The result is the point of smallest
         residual among ``x`` and the non-negative corrections.
         """
+        x = np.maximum(x, 0.0)  # an unclipped LP point may hold cells of -1e-14
         best, res_best = x, float(np.max(np.abs(self.A @ x - self.b)))
         supp = x > 1e-13
         if not supp.any():

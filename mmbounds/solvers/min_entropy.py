@@ -306,12 +306,14 @@ def min_entropy_search(
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     lower_bnb = min(res.lower, h)
+    p = (p_x1y, p_x2y, p_x1x2)
     for x0 in starts:  # the block LPs' points seed the successive-LP descent as well
-        xs, hs = slp_descent(lp, x0, max_lp=lp.n_lp + 20)
+        # (clipped to the cell boxes: they come unclipped from the block LPs)
+        xs, hs = slp_descent(lp, np.clip(x0, 0.0, lp.ub), max_lp=lp.n_lp + 20)
         if hs < h - 1e-12:
             ws = lp.full(lp.polish(xs))
             hw = entropy_bits(ws)
-            if hw < h:
+            if hw < h and in_delta(ws, *p):  # never trade a table of Δ12 for one outside it
                 witness, h = ws, hw
     cube, h_cube = cube_descent(witness, rng)
     if h_cube < h - 1e-12:
