@@ -498,3 +498,29 @@ def test_tight_replicates_follow_n_resamples_and_the_size_limit():
     x = rng.integers(0, k, 2000)
     big = mmbounds.Marginals.from_samples((x, x % 2), (x, x % 2), (x, x))
     assert tight_upper_replicates(big, options=mmbounds.Options()) is None
+
+
+def test_bootstrap_codes_exports_and_prints_residues_as_zero():
+    # solver residues (2e-15, -3e-11) were exported as they are and printed as -0.0000; the
+    # result's rule (ZERO_BITS) applies to its export and its rows, the attributes keep them
+    rng = np.random.default_rng(1)
+    n = 200
+    a, y, b = rng.integers(0, 3, n), rng.integers(0, 2, n), rng.integers(0, 3, n)
+    y2 = (b + rng.integers(0, 2, n)) % 2
+    a2 = rng.integers(0, 3, n)
+    b2 = (a2 + rng.integers(0, 2, n)) % 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        boot = bootstrap_codes((a, y), (b, y2), (a2, b2), n_bootstrap=10, progress=False)
+    ends = np.array(list(boot.intervals.values()))
+    assert np.any((np.abs(ends) < 1e-9) & (ends != 0.0))  # the residues are there
+    exported = np.array(list(boot.to_dict()["intervals"].values()))
+    tiny = np.abs(ends) < 1e-9
+    assert np.all(exported[tiny] == 0.0) and np.all(exported[~tiny] == ends[~tiny])
+    assert "-0.0000" not in repr(boot)
+
+
+def test_infer_population_names_m_when_it_is_not_marginals():
+    p = np.full((2, 2), 0.25)
+    with pytest.raises(TypeError, match=r"m must be a Marginals .*from_samples.*got tuple"):
+        mmbounds.inference.infer_population((p, p, p), n_resamples=20, progress=False)

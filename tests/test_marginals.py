@@ -186,3 +186,31 @@ def test_given_categories_must_be_distinct():
     for cats in (((0, 0, 1), (0, 1), (0, 1)), ((0, 1, True), (0, 1), (0, 1))):
         with pytest.raises(ValueError, match=r"categories: the 3 categories of x1 hold a value"):
             Marginals.from_samples((a, b), (a, b), (a, a), categories=cats)
+
+
+def test_given_categories_must_be_three_sequences():
+    # a pair, a flat list or None for one variable gave IndexError / "'int' object is not
+    # iterable"; four sets a lengths error that did not name categories
+    a, b = [0, 1, 0, 1], [0, 0, 1, 1]
+    for cats in (([0, 1], [0, 1]), ([0, 1],) * 4, "abc"):
+        with pytest.raises(TypeError, match="categories must be three sequences"):
+            Marginals.from_samples((a, b), (a, b), (a, a), categories=cats)
+    for cats in ((None, [0, 1], [0, 1]), [0, 1, 2]):
+        with pytest.raises(TypeError, match="categories: the values of x1 must be a sequence"):
+            Marginals.from_samples((a, b), (a, b), (a, a), categories=cats)
+    with pytest.raises(TypeError, match="categories must be three sequences"):
+        Marginals(np.full((2, 2), 0.25), np.full((2, 2), 0.25), np.full((2, 2), 0.25),
+                  categories=[(0, 1), (0, 1)])  # fmt: skip
+
+
+def test_tuple_labels_are_single_categories():
+    # tuples are hashable labels: an object array of them, or a list, became a 2-D array
+    # ("unhashable label ... (ndarray)" or "must be 1-D, got shape (30, 2)")
+    x = [0, 1] * 15
+    y_list = [(1, 2), (3, 4)] * 15
+    y_obj = np.empty(30, dtype=object)
+    y_obj[:] = y_list
+    for y in (y_list, y_obj):
+        m = Marginals.from_samples((x, y), (x, y), (x, x))
+        assert m.categories[2] == ((1, 2), (3, 4))
+        np.testing.assert_allclose(m.p_x1y, [[0.5, 0.0], [0.0, 0.5]])

@@ -54,7 +54,11 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
     """
     if isinstance(x, (str, bytes)) or np.isscalar(x) or x is None:
         raise TypeError(f"{name} must be a 1-D sequence of labels, got {type(x).__name__}")
-    arr = np.array(_plain(x, name=name), copy=True)
+    x = _plain(x, name=name)
+    if isinstance(x, (list, tuple)) and len(x) and all(isinstance(v, tuple) for v in x):
+        arr = _object_column(x)  # tuple labels: np.array would make them a 2-D array
+    else:
+        arr = np.array(x, copy=True)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
@@ -64,7 +68,7 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
     if arr.dtype.kind in "US":
         arr = np.char.strip(arr)
     elif arr.dtype.kind == "O":
-        arr = np.array([v.strip() if isinstance(v, str) else v for v in arr], dtype=object)
+        arr = _object_column([v.strip() if isinstance(v, str) else v for v in arr])
     if arr.dtype.kind == "O":
         _check_hashable(arr, name=name)
     missing = _missing(arr)
@@ -88,6 +92,14 @@ def check_labels(x: Any, *, name: str, min_size: int = 1) -> np.ndarray:
             )
     _check_spellings(arr, name=name)
     return arr
+
+
+def _object_column(values: Any) -> np.ndarray:
+    """A 1-D object array holding ``values`` as they are (tuples stay single entries)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
 
 
 def _check_hashable(arr: np.ndarray, *, name: str) -> None:

@@ -34,7 +34,7 @@ from .._validation import (
 )
 from ..marginals import sample_columns
 from ..raw.samples import estimate_samples
-from ..results import EstimateResult, ResultMixin
+from ..results import EstimateResult, ResultMixin, clean_bits, fmt_bits
 from ._parallel import captured_warnings, check_n_jobs, run_tasks
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_codes"]
@@ -91,7 +91,9 @@ class BootstrapResult(ResultMixin):
         return {
             "n_bootstrap": self.n_bootstrap,
             "confidence": self.confidence,
-            "intervals": {k: [float(a), float(b)] for k, (a, b) in self.intervals.items()},
+            "intervals": {
+                k: [clean_bits(a), clean_bits(b)] for k, (a, b) in self.intervals.items()
+            },
             "n_warnings": self.n_warnings,
             "seed": self.seed,
         }
@@ -100,7 +102,9 @@ class BootstrapResult(ResultMixin):
         return f"n_bootstrap={self.n_bootstrap}, confidence={self.confidence}, bits"
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        return [("", f"[{a:8.4f}, {b:8.4f}]", k) for k, (a, b) in self.intervals.items()]
+        return [
+            ("", f"[{fmt_bits(a)}, {fmt_bits(b)}]", k) for k, (a, b) in self.intervals.items()
+        ]
 
     def _footer(self) -> list[str]:
         return [f"warnings inside replicates: {self.n_warnings}"] if self.n_warnings else []
@@ -223,7 +227,7 @@ def bootstrap_codes(
         v.setflags(write=False)
         reps[name] = v
         lo, hi = np.nanpercentile(v, [alpha, 100.0 - alpha])
-        intervals[name] = (float(lo) + 0.0, float(hi) + 0.0)  # + 0.0: no -0.0 in a report
+        intervals[name] = (float(lo), float(hi))
     return BootstrapResult(
         n_bootstrap=int(n_bootstrap),
         confidence=float(confidence),

@@ -146,6 +146,11 @@ def infer_population(
     >>> inf["synergy"].verdict, inf.identifiable
     ('undetermined', False)
     """
+    if not isinstance(m, Marginals):
+        raise TypeError(
+            f"m must be a Marginals counted from samples (Marginals.from_samples), got "
+            f"{type(m).__name__}"
+        )
     options = as_options(options)
     confidence = check_confidence(confidence)
     mode = options.inference if mode is None else mode

@@ -15,6 +15,7 @@ from ..exceptions import EstimationWarning, InconsistentMarginalsWarning
 
 __all__ = [
     "categories_of",
+    "category_sets",
     "sample_columns",
     "index_of",
     "count_table",
@@ -110,6 +111,40 @@ def count_table(pair: tuple[np.ndarray, np.ndarray], ia: dict, ib: dict) -> np.n
     return t
 
 
+def category_sets(categories: Any) -> tuple[tuple[Hashable, ...], ...]:
+    """``categories`` as three tuples (the values of x1, x2 and y), checked to be three sequences.
+
+    Parameters
+    ----------
+    categories : sequence of 3 sequences
+        The values of x1, x2 and y.
+
+    Returns
+    -------
+    tuple of 3 tuples
+
+    Raises
+    ------
+    TypeError
+        If ``categories`` is not a sequence of three sequences of values.
+
+    Examples
+    --------
+    >>> category_sets([range(2), ["a", "b"], (0, 1)])
+    ((0, 1), ('a', 'b'), (0, 1))
+    """
+    bad = isinstance(categories, (str, bytes, dict)) or not hasattr(categories, "__len__")
+    if bad or len(categories) != 3:
+        raise TypeError(
+            "categories must be three sequences, the values of x1, x2 and y, got "
+            f"{categories!r:.80}"
+        )
+    for v, c in zip(("x1", "x2", "y"), categories):
+        if isinstance(c, (str, bytes, dict)) or not hasattr(c, "__iter__"):
+            raise TypeError(f"categories: the values of {v} must be a sequence, got {c!r:.80}")
+    return tuple(tuple(c) for c in categories)
+
+
 def sample_columns(
     x1y: tuple[Any, Any],
     x2y: tuple[Any, Any],
@@ -173,7 +208,7 @@ def sample_columns(
         categories_of(cols[1][0], cols[2][1]),
         categories_of(cols[0][1], cols[1][1]),
     )
-    cats = seen if categories is None else tuple(tuple(c) for c in categories)
+    cats = seen if categories is None else category_sets(categories)
     for v, c in zip(("x1", "x2", "y"), cats):
         if len(set(c)) != len(c):  # 1, 1.0 and True are one value too
             raise ValueError(

@@ -19,6 +19,7 @@ from .._validation import check_scalar, check_table
 from ..exceptions import ConvergenceWarning, InconsistentMarginalsWarning
 from ..results import ConsistencyReport
 from ._counts import (
+    category_sets,
     check_count_totals,
     check_label_sources,
     check_table_shapes,
@@ -258,7 +259,7 @@ class Marginals:
             a.setflags(write=False)
         if categories is None:
             categories = (range(p1.shape[0]), range(p2.shape[0]), range(p1.shape[1]))
-        cats = tuple(tuple(c) for c in categories)
+        cats = category_sets(categories)
         if tuple(len(c) for c in cats) != (p1.shape[0], p2.shape[0], p1.shape[1]):
             raise ValueError(
                 f"categories have lengths {tuple(len(c) for c in cats)} but the tables imply "

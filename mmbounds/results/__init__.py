@@ -7,7 +7,7 @@ those into a JSON-safe ``to_dict()``, an aligned ``__repr__`` and a small escape
 notebooks. Exporting never runs a solver.
 """
 
-from ._base import ResultMixin, fmt_bits, jsonable
+from ._base import ResultMixin, clean_bits, fmt_bits, jsonable
 from ._estimate import EstimateResult
 from ._inference import VERDICTS, Interval, PopulationInference
 from ._performance import COLLECT_VERDICTS, FUSION_VERDICTS, PerformanceBounds
@@ -27,4 +27,5 @@ __all__ = [
     "FUSION_VERDICTS",
     "jsonable",
     "fmt_bits",
+    "clean_bits",
 ]
