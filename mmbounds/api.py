@@ -85,7 +85,9 @@ def estimate(
         (``result.inference``: R, U1, U2, the ends of the synergy identified set and S, with a
         verdict each; ``options["inference"]`` picks the bootstrap or the certified mode). None
         skips them: the numbers are then bounds of the sample tables only. Ignored for tables
-        (they are taken as population marginals), but checked there too (in (0, 1) or None).
+        (they are taken as population marginals; for a ``Marginals.from_samples`` object,
+        :func:`mmbounds.inference.infer_population` gives the intervals), but checked there too
+        (in (0, 1) or None).
     options : Options or dict, optional
         How to compute: ``solver``, ``tol``, ``backend``, ``device``, budgets, ``normalize``,
         ``reconcile``, ``n_jobs``, ``inference``, ``n_resamples``, ``negligible``, ``n_bootstrap``

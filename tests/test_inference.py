@@ -524,3 +524,34 @@ def test_infer_population_names_m_when_it_is_not_marginals():
     p = np.full((2, 2), 0.25)
     with pytest.raises(TypeError, match=r"m must be a Marginals .*from_samples.*got tuple"):
         mmbounds.inference.infer_population((p, p, p), n_resamples=20, progress=False)
+
+
+def test_features_in_certified_mode_get_no_under_coverage_warning():
+    # the feature layer's few-samples warning said the intervals under-cover and offered
+    # inference='certified' as the remedy, also when certified intervals had been asked for
+    rng = np.random.default_rng(0)
+    n = 12
+    f1, f2, u1, u2 = (rng.normal(size=(n, 3)) for _ in range(4))
+    y1, y2 = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    data = {"x1": (f1, y1), "x2": (f2, y2), "paired": (u1, u2), "progress": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mmbounds.EstimationWarning)
+        res = mmbounds.estimate(**data, options={"inference": "certified"})
+    assert res.inference is not None and res.inference.mode == "certified"
+    with pytest.warns(mmbounds.EstimationWarning, match="few samples per cell"):
+        mmbounds.estimate(**data, options={"n_resamples": 10})
+
+
+def test_population_intervals_are_read_only_and_pickle():
+    import pickle
+
+    a = np.array([0, 1] * 100)
+    rng = np.random.default_rng(3)
+    b = rng.integers(0, 2, 200)
+    m = mmbounds.Marginals.from_samples((a, a ^ b), (b, a ^ b), (rng.permutation(a), b))
+    inf = mmbounds.inference.infer_population(m, n_resamples=10, progress=False)
+    with pytest.raises(TypeError):
+        inf.intervals["synergy"] = inf.intervals["redundancy"]  # a plain dict before
+    back = pickle.loads(pickle.dumps(inf))
+    assert back.intervals["synergy"] == inf.intervals["synergy"]
+    assert dict(back.intervals) == dict(inf.intervals)

@@ -214,3 +214,9 @@ def test_tuple_labels_are_single_categories():
         m = Marginals.from_samples((x, y), (x, y), (x, x))
         assert m.categories[2] == ((1, 2), (3, 4))
         np.testing.assert_allclose(m.p_x1y, [[0.5, 0.0], [0.0, 0.5]])
+
+
+def test_given_categories_must_be_hashable():
+    a, b = [0, 1, 0, 1], [0, 0, 1, 1]
+    with pytest.raises(TypeError, match=r"categories: the values of y must be hashable"):
+        Marginals.from_samples((a, b), (a, b), (a, a), categories=([0, 1], [0, 1], [[0], [1]]))

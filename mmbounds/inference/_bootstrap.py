@@ -102,9 +102,7 @@ class BootstrapResult(ResultMixin):
         return f"n_bootstrap={self.n_bootstrap}, confidence={self.confidence}, bits"
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        return [
-            ("", f"[{fmt_bits(a)}, {fmt_bits(b)}]", k) for k, (a, b) in self.intervals.items()
-        ]
+        return [("", f"[{fmt_bits(a)}, {fmt_bits(b)}]", k) for k, (a, b) in self.intervals.items()]
 
     def _footer(self) -> list[str]:
         return [f"warnings inside replicates: {self.n_warnings}"] if self.n_warnings else []

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from types import MappingProxyType
 from typing import Any
 
 from .._options import INFERENCE_MODES, MAX_RESAMPLES, Options, as_options
@@ -243,7 +244,7 @@ def infer_population(
     return PopulationInference(
         confidence=float(confidence),
         mode=mode,
-        intervals=intervals,
+        intervals=MappingProxyType(dict(intervals)),  # read-only, as the other results' maps
         negligible=float(negligible),
         identifiable=identifiable,
         n_resamples=n_done,

@@ -142,6 +142,14 @@ def category_sets(categories: Any) -> tuple[tuple[Hashable, ...], ...]:
     for v, c in zip(("x1", "x2", "y"), categories):
         if isinstance(c, (str, bytes, dict)) or not hasattr(c, "__iter__"):
             raise TypeError(f"categories: the values of {v} must be a sequence, got {c!r:.80}")
+        for value in c:
+            try:
+                hash(value)
+            except TypeError:
+                raise TypeError(
+                    f"categories: the values of {v} must be hashable (ints, strings, tuples), "
+                    f"got {value!r:.40}"
+                ) from None
     return tuple(tuple(c) for c in categories)
 
 

@@ -251,7 +251,8 @@ def estimate_features(
             f"label has {result.shape[2]} classes: merging rare ones helps too), or "
             "inference='certified', which holds at every sample size"
         )
-    warn_few_samples(per_cell, result.shape, sizes, float(min_samples_per_cell), remedy=remedy)
+    if options.inference != "certified":  # certified intervals hold at every sample size
+        warn_few_samples(per_cell, result.shape, sizes, float(min_samples_per_cell), remedy=remedy)
     extras = {
         **dict(result.extras),
         "discretizers": tuple(discs),

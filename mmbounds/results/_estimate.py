@@ -333,7 +333,8 @@ class EstimateResult(ResultMixin):
         elif self.from_samples:
             lines.append(
                 "note: these are bounds of the sample tables, not confidence intervals for the "
-                "population; estimate(..., confidence=0.95) adds them"
+                "population; estimate(x1=..., x2=..., paired=..., confidence=0.95) on the samples "
+                "adds them"
             )
         elif self._unidentified():
             lines.append(
