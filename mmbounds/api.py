@@ -180,7 +180,7 @@ def estimate(
         )
         msg = "; ".join(m for m in (result.message, note) if m)
         return run.finish(dataclasses.replace(result, message=msg))
-    _warn_shared_labels(x1, x2)
+    _warn_shared_labels(x1, x2, paired)
     with run.step("inference", units=0):
         inference = infer_population(
             result.marginals,
@@ -225,19 +225,25 @@ def _same_samples(x1: Any, x2: Any, paired: Any) -> bool:
 _SHARED_LABELS_MIN = 20
 
 
-def _warn_shared_labels(x1: Any, x2: Any) -> None:
-    """Warn when D1 and D2 hold the same label sequence: most likely the same labeled rows,
-    which the population intervals (independent sources) do not allow for."""
-    y1 = x1[1]
-    if len(y1) < _SHARED_LABELS_MIN or _grouped(y1) or not _equal(y1, x2[1]):
-        return
-    warnings.warn(
-        f"D1 and D2 hold the same sequence of {len(y1)} labels: if they are the same labeled "
-        "rows, the population intervals, which assume independent sources, can be too narrow. "
-        "Give D1 and D2 different rows (mmbounds.data.semi_supervised_split)",
-        EstimationWarning,
-        stacklevel=3,
+def _warn_shared_labels(x1: Any, x2: Any, paired: Any) -> None:
+    """Warn when two sources hold the same column (D1 and D2 the same labels, or D1 or D2 the
+    same x as DM): most likely the same rows, which the population intervals (independent
+    sources) do not allow for."""
+    pairs = (
+        ("D1 and D2", "labels", x1[1], x2[1]),
+        ("D1 and DM", "values of x1", x1[0], paired[0]),
+        ("D2 and DM", "values of x2", x2[0], paired[1]),
     )
+    for names, what, a, b in pairs:
+        if len(a) < _SHARED_LABELS_MIN or _grouped(a) or not _equal(a, b):
+            continue
+        warnings.warn(
+            f"{names} hold the same sequence of {len(a)} {what}: if they are the same rows, the "
+            "population intervals, which assume independent sources, can be too narrow. Give "
+            f"{names} different rows (mmbounds.data.semi_supervised_split)",
+            EstimationWarning,
+            stacklevel=3,
+        )
 
 
 def _grouped(y: Any) -> bool:

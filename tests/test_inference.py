@@ -335,8 +335,13 @@ def test_one_labeled_sample_given_three_times_gets_no_population_intervals():
     other = rng.integers(0, 2, 300)
     # D1 and D2 the same labeled rows, DM other rows: intervals, with a warning
     with pytest.warns(mmbounds.EstimationWarning, match="same sequence of 300 labels"):
-        res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(a, other), **kw)
+        res = mmbounds.estimate(x1=(a, y), x2=(b, y), paired=(other, b[::-1]), **kw)
     assert res.inference is not None and "same samples" not in res.message
+    # DM's x1 column D1's rows (D2 independent): no warning before
+    b2, y2 = rng.integers(0, 2, 300), rng.integers(0, 2, 300)
+    with pytest.warns(mmbounds.EstimationWarning, match="D1 and DM hold the same sequence of 300"):
+        res = mmbounds.estimate(x1=(a, y), x2=(b2, y2 ^ b2), paired=(a, other), **kw)
+    assert res.inference is not None
 
 
 def test_the_percentile_interval_is_not_an_option_and_noise_is_not_present():
