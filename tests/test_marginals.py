@@ -220,3 +220,5 @@ def test_given_categories_must_be_hashable():
     a, b = [0, 1, 0, 1], [0, 0, 1, 1]
     with pytest.raises(TypeError, match=r"categories: the values of y must be hashable"):
         Marginals.from_samples((a, b), (a, b), (a, a), categories=([0, 1], [0, 1], [[0], [1]]))
+    with pytest.raises(ValueError, match=r"categories: the values of x2 hold nan"):
+        Marginals.from_samples((a, b), (a, b), (a, a), categories=([0, 1], [0, 1, np.nan], [0, 1]))

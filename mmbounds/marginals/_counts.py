@@ -150,6 +150,11 @@ def category_sets(categories: Any) -> tuple[tuple[Hashable, ...], ...]:
                     f"categories: the values of {v} must be hashable (ints, strings, tuples), "
                     f"got {value!r:.40}"
                 ) from None
+            if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+                raise ValueError(
+                    f"categories: the values of {v} hold {value!r}; a category cannot be a "
+                    "missing or infinite value (samples holding one are refused too)"
+                )
     return tuple(tuple(c) for c in categories)
 
 
