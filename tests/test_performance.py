@@ -322,3 +322,28 @@ def test_performance_bounds_keeps_value_errors_and_names_progress():
         performance_bounds(xor, progress="yes")
     with pytest.raises(TypeError, match="result must be an EstimateResult"):
         performance_bounds("abc")
+
+
+def test_accuracy_ranges_check_their_tables_and_budgets_at_the_door():
+    # counts gave a unimodal accuracy of 5.0 (500 %); mismatched shapes a numpy broadcast
+    # error; NaN "inconsistent"; a negative entry a RuntimeError of HiGHS; max_nodes=0 was taken
+    from mmbounds.performance._ranges import accuracy_ranges, late_fusion_rule
+
+    m = mmbounds.Marginals.from_joint(bitwise_joint("xor"))
+    p1, p2, p12 = m.p_x1y, m.p_x2y, m.p_x1x2
+    cases = (
+        ((p1 * 10, p2 * 10, p12 * 10), "p_x1y must sum to 1"),
+        ((p1, p2, np.ones((3, 3)) / 9), r"p_x1x2 has shape \(3, 3\)"),
+        ((p1 * np.nan, p2, p12), "p_x1y contains 4 NaN"),
+        ((np.array([[0.6, -0.1], [0.25, 0.25]]), p2, p12), "p_x1y has negative entries"),
+    )
+    for tables, match in cases:
+        with pytest.raises(ValueError, match=r"accuracy_ranges\(p1=p_x1y.*" + match):
+            accuracy_ranges(*tables)
+    with pytest.raises(ValueError, match="max_nodes == 0, must be >= 1"):
+        accuracy_ranges(p1, p2, p12, max_nodes=0)
+    with pytest.raises(TypeError, match="max_nodes must be Integral"):
+        accuracy_ranges(p1, p2, p12, max_nodes="a")
+    with pytest.raises(ValueError, match=r"p1 and p2 must be tables .* got \(2, 2\) and \(3, 3\)"):
+        late_fusion_rule(np.ones((2, 2)), np.ones((3, 3)))
+    assert accuracy_ranges(p1, p2, p12).bayes[1] == pytest.approx(1.0)

@@ -27,7 +27,7 @@ from ..api import estimate
 from ..inference._intervals import interval_ends
 from ..results import EstimateResult, PerformanceBounds
 from ._information import accuracy_interval
-from ._ranges import accuracy_ranges, bootstrap_ranges
+from ._ranges import accuracy_ranges, bootstrap_ranges, check_budgets
 
 __all__ = ["PerformanceBounds", "performance_bounds"]
 
@@ -161,9 +161,7 @@ def performance_bounds(
     check_scalar(fusion_threshold, name="fusion_threshold", min_val=0.0, max_val=1.0)
     check_confidence(confidence)
     check_scalar(n_resamples, name="n_resamples", kind=numbers.Integral, min_val=2)
-    check_scalar(max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
-    if max_binaries is not None:
-        check_scalar(max_binaries, name="max_binaries", kind=numbers.Integral, min_val=0)
+    check_budgets(max_nodes, max_binaries)
     check_bool(progress, name="progress")
     rng = check_random_state(random_state)
     res = _as_estimate(result, progress, rng)

@@ -9,11 +9,13 @@ sources (each resampled on its own and reconciled, as :mod:`mmbounds.inference` 
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._validation import check_scalar
 from ..inference import resample_marginals, source_counts
 from ..marginals import Marginals
 from ._polytope import PAD, JointPolytope
@@ -72,10 +74,36 @@ def late_fusion_rule(p1: np.ndarray, p2: np.ndarray) -> np.ndarray:
     >>> late_fusion_rule(p.sum(1), p.sum(0)).tolist()
     [[0, 0], [0, 0]]
     """
+    p1, p2 = np.asarray(p1, dtype=np.float64), np.asarray(p2, dtype=np.float64)
+    if p1.ndim != 2 or p2.ndim != 2 or p1.shape[1] != p2.shape[1]:
+        raise ValueError(
+            f"p1 and p2 must be tables p(x1, y), p(x2, y) with the same labels (shapes (n1, ny) "
+            f"and (n2, ny)), got {p1.shape} and {p2.shape}"
+        )
     py = p1.sum(0)
     inv = np.divide(1.0, py, out=np.zeros_like(py), where=py > 0)
     score = p1[:, None, :] * p2[None, :, :] * inv
     return np.argmax(score, axis=2)
+
+
+def check_budgets(max_nodes: Any, max_binaries: Any) -> None:
+    """The MILP budgets of :func:`accuracy_ranges` (``max_nodes >= 1``, ``max_binaries >= 0``).
+
+    Parameters
+    ----------
+    max_nodes : int
+    max_binaries : int or None
+
+    Examples
+    --------
+    >>> check_budgets(0, None)
+    Traceback (most recent call last):
+        ...
+    ValueError: max_nodes == 0, must be >= 1
+    """
+    check_scalar(max_nodes, name="max_nodes", kind=numbers.Integral, min_val=1)
+    if max_binaries is not None:
+        check_scalar(max_binaries, name="max_binaries", kind=numbers.Integral, min_val=0)
 
 
 def _clip(lo: float, hi: float) -> tuple[float, float]:
@@ -115,6 +143,12 @@ def accuracy_ranges(
     >>> tuple(round(v, 4) for v in r.bayes), r.upper_method, round(r.unimodal1, 4)
     ((0.5, 1.0), 'milp', 0.5)
     """
+    check_budgets(max_nodes, max_binaries)
+    try:  # the door of the tables: finite, non-negative, normalized, matching and consistent
+        m = Marginals(p1, p2, p12, reconcile=False)
+    except ValueError as e:
+        raise ValueError(f"accuracy_ranges(p1=p_x1y, p2=p_x2y, p12=p_x1x2): {e}") from None
+    p1, p2, p12 = m.p_x1y, m.p_x2y, m.p_x1x2
     poly = JointPolytope(p1, p2, p12)
     kw: dict[str, Any] = {"max_nodes": max_nodes}
     if max_binaries is not None:
