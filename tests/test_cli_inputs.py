@@ -168,6 +168,16 @@ def test_options_for_samples_are_refused_with_tables_and_targets_must_differ(tmp
         assert f"{name} to samples (--d1 --d2 --dm) only" in _one_error_line(capsys)
     assert main(["estimate", "--joint", str(f), "--no-progress", "--confidence", "0"]) == 0
     capsys.readouterr()  # 0 (no population intervals) is what tables get anyway
+    # with samples, --inference and --confidence 0 (no intervals) contradict: it was ignored
+    csvs = []
+    for name, head in (("d1", "x1,y"), ("d2", "x2,y"), ("dm", "x1,x2")):
+        csvs += [f"--{name}", str(tmp_path / f"{name}.csv")]
+        (tmp_path / f"{name}.csv").write_text(head + "\n" + "0,0\n1,1\n" * 20)
+    argv = ["estimate", *csvs, "--no-progress", "--confidence", "0", "--inference", "certified"]
+    assert main(argv) == 2
+    assert "--inference certified picks how population intervals" in _one_error_line(capsys)
+    assert main(argv[:-2]) == 0
+    capsys.readouterr()
     same = tmp_path / "same.png"
     argv = ["estimate", "--joint", str(f), "--out", str(same), "--plot", str(same)]
     assert main([*argv, "--no-progress"]) == 2

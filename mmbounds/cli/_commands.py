@@ -224,6 +224,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             )
     elif args.d1 and args.d2 and args.dm:
         confidence = 0.95 if args.confidence is None else args.confidence
+        if args.inference and not confidence:
+            raise UsageError(
+                f"--inference {args.inference} picks how population intervals are computed, "
+                "and --confidence 0 asks for none; leave one of them out"
+            )
         d1, d2, dm = read_sources_csv(args.d1, args.d2, args.dm)
         with naming([*rules, *_csv_names(args)]):  # the file and column, not the argument
             res = estimate(
