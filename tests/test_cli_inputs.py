@@ -398,3 +398,12 @@ def test_normalize_is_refused_with_samples(tmp_path, capsys):
     d1, d2, dm, argv = _sources(tmp_path)
     assert main([*argv, "--normalize"]) == 2
     assert "--normalize applies to --tables and --joint only" in _one_error_line(capsys)
+
+
+def test_a_semicolon_csv_is_named_as_such(tmp_path, capsys):
+    f = tmp_path / "d1.csv"
+    f.write_text("x1;y\n0;1\n1;0\n")  # a spreadsheet's export in a locale with decimal commas
+    assert main(["estimate", "--d1", str(f), "--d2", str(f), "--dm", str(f), "--no-progress"]) == 2
+    assert "its header is split by ';': the files must be comma-separated" in _one_error_line(
+        capsys
+    )

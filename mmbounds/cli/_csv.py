@@ -124,11 +124,12 @@ def read_pairs_csv(
         raise UsageError(f"{where}: expected a header and at least one row of two columns")
     bad = [lines[i] for i, r in enumerate(rows) if i and len(r) != 2]
     if bad:
-        hint = (
-            " (its first column looks like a row index: save the table with index=False)"
-            if len(rows[0]) == 3 and rows[0][0] == ""
-            else ""
-        )
+        hint = ""
+        if len(rows[0]) == 3 and rows[0][0] == "":
+            hint = " (its first column looks like a row index: save the table with index=False)"
+        elif len(rows[0]) == 1 and any(d in rows[0][0] for d in ";\t|"):
+            sep = next(d for d in ";\t|" if d in rows[0][0])
+            hint = f" (its header is split by {sep!r}: the files must be comma-separated)"
         raise UsageError(
             f"{where}: line {bad[0]} does not have exactly two columns{hint}; each file holds a "
             f"header and two columns of discrete values: {_LAYOUT}. For raw multi-column "
