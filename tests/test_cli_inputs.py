@@ -407,3 +407,15 @@ def test_a_semicolon_csv_is_named_as_such(tmp_path, capsys):
     assert "its header is split by ';': the files must be comma-separated" in _one_error_line(
         capsys
     )
+
+
+def test_a_joint_npz_without_a_joint_array_is_named(tmp_path, capsys):
+    # its first array was taken silently ("must have 3 axes, got shape (2, 2)")
+    f = tmp_path / "tables.npz"
+    p = CANONICAL["and"][0]
+    np.savez(f, p_x1y=p.sum(1), p_x2y=p.sum(0), p_x1x2=p.sum(2))
+    assert main(["estimate", "--joint", str(f), "--no-progress"]) == 2
+    msg = _one_error_line(capsys)
+    assert "holds ['p_x1x2', 'p_x1y', 'p_x2y'] but no array named 'joint'" in msg
+    np.savez(f, only=p)  # one array: it is the joint, whatever its name
+    assert main(["estimate", "--joint", str(f), "--no-progress"]) == 0

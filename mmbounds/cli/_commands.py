@@ -214,6 +214,11 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         z = load_npz(args.joint)
         if not isinstance(z, np.ndarray) and not z:
             raise UsageError(f"{args.joint}: the .npz holds no arrays")
+        if not isinstance(z, np.ndarray) and "joint" not in z and len(z) > 1:
+            raise UsageError(
+                f"{args.joint}: the .npz holds {sorted(z)} but no array named 'joint'; save the "
+                "joint as joint=... (or give the three tables with --tables)"
+            )
         arr = z if isinstance(z, np.ndarray) else z.get("joint", next(iter(z.values())))
         with naming([*rules, (r"^data\b", f"--joint {args.joint}")]):
             res = estimate(
